@@ -1,0 +1,24 @@
+"""Korean corpus loaders, one emotion taxonomy, deterministic splits and the built-in demo set.
+
+Nothing is read at import time; every name below is imported on first use.
+"""
+from importlib import import_module
+
+_EXPORTS = {
+    "Utterance": "data.records", "DialogueExample": "data.records", "Corpus": "data.records",
+    "LoadReport": "data.records", "DataError": "data.records",
+    "load_any": "data.loaders", "load_wellness": "data.loaders", "load_emotional_dialogue": "data.loaders",
+    "load_keti_single_turn": "data.loaders", "load_keti_multi_turn": "data.loaders",
+    "load_chatbot_data": "data.loaders", "load_kote": "data.loaders", "load_nsmc": "data.loaders",
+    "load_table": "data.loaders",
+    "EMOTIONS": "data.taxonomy", "Taxonomy": "data.taxonomy",
+    "Splits": "data.splits", "split_dataset": "data.splits",
+    "load_demo": "data.demo",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'data' has no attribute {name!r}")
