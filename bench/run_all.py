@@ -1,0 +1,33 @@
+"""Run every benchmark in one process, one after another: `python -m bench.run_all [--quick]`.
+
+Each benchmark prints its own baseline and the ratio against it, measured in the same run.
+"""
+import argparse
+import importlib
+import sys
+
+BENCHMARKS = ("bench.bench_classifier", "bench.bench_generator", "bench.bench_chatbot")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run, not a measurement")
+    parser.add_argument("--only", choices=[name.rsplit("_", 1)[-1] for name in BENCHMARKS], action="append",
+                        help="run only these (classifier, generator, chatbot); repeatable")
+    args = parser.parse_args(argv)
+    failed = []
+    for module_name in BENCHMARKS:
+        if args.only and module_name.rsplit("_", 1)[-1] not in args.only:
+            continue
+        print(f"\n===== {module_name} =====", flush=True)
+        module = importlib.import_module(module_name)
+        code = module.main(["--quick"] if args.quick else [])
+        if code:
+            failed.append(module_name)
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
