@@ -1,0 +1,126 @@
+"""Labelled sentences for the classifier CLIs, read only through the `data` package (no corpus parsers here).
+
+files/dir → data.load_any → (optional) data.Taxonomy six-emotion mapping → de-duplication → data.split_dataset.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".json", ".xlsx", ".xls")
+LABEL_SETS = ("six", "original")
+
+
+@dataclass
+class LabelledData:
+    """Sentences with one label each, plus what was dropped on the way (for the JSON report)."""
+
+    texts: list[str]
+    labels: list[str]
+    sources: dict[str, int] = field(default_factory=dict)  # file → utterances kept from it
+    dropped: dict[str, int] = field(default_factory=dict)  # reason → count
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def label_counts(self) -> dict[str, int]:
+        return dict(sorted(Counter(self.labels).items()))
+
+
+def files_in(data_dir: str | Path) -> list[Path]:
+    """Every table file under `data_dir`, preferring the .csv when an .xlsx of the same name sits beside it."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise FileNotFoundError(f"--data_dir {data_dir}: not a directory")
+    found = sorted(p for p in data_dir.rglob("*") if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES)
+    stems = {p.with_suffix("") for p in found if p.suffix.lower() != ".xlsx"}
+    files = [p for p in found if not (p.suffix.lower() in (".xlsx", ".xls") and p.with_suffix("") in stems)]
+    if not files:
+        raise FileNotFoundError(f"--data_dir {data_dir}: no {'/'.join(TABLE_SUFFIXES)} files inside")
+    return files
+
+
+def load_labelled(files: list[str | Path] = (), data_dir: str | Path | None = None, label_set: str = "six",
+                  taxonomy_file: str | Path | None = None) -> LabelledData:
+    """Read every file with `data.load_any`, map labels (six) or keep them (original), de-duplicate.
+
+    De-duplication works on `data.splits.normalize_text`: repeated sentences are kept once, and a sentence
+    that carries two different labels is dropped entirely (it would teach the model both answers).
+    """
+    from data import Taxonomy, load_any
+    from data.splits import normalize_text
+
+    if label_set not in LABEL_SETS:
+        raise ValueError(f"--label_set {label_set!r}: expected one of {LABEL_SETS}")
+    paths = [Path(f) for f in files] + (files_in(data_dir) if data_dir else [])
+    if not paths:
+        raise ValueError("no data: give --train_file FILE... and/or --data_dir DIR")
+    taxonomy = None
+    if label_set == "six":
+        taxonomy = Taxonomy.from_json(taxonomy_file) if taxonomy_file else Taxonomy.default()
+    by_key: dict[str, tuple[str, set[str]]] = {}
+    order: list[str] = []
+    sources, dropped = {}, Counter()
+    for path in paths:
+        corpus = load_any(path)
+        if taxonomy is not None:
+            mapped = taxonomy.map_corpus(corpus)
+            dropped["not_in_taxonomy"] += len(corpus.utterances) - len(mapped.utterances)
+            corpus = mapped
+        kept = 0
+        for utterance in corpus.utterances:
+            text = utterance.text.strip()
+            if not text:
+                dropped["empty"] += 1
+                continue
+            if utterance.label is None:
+                dropped["unlabelled"] += 1
+                continue
+            key = normalize_text(text)
+            if key not in by_key:
+                by_key[key] = (text, set())
+                order.append(key)
+            else:
+                dropped["duplicate"] += 1
+            by_key[key][1].add(str(utterance.label))
+            kept += 1
+        sources[str(path)] = kept
+    texts, labels = [], []
+    for key in order:
+        text, label_set_of_text = by_key[key]
+        if len(label_set_of_text) > 1:
+            dropped["conflicting_labels"] += 1
+            continue
+        texts.append(text)
+        labels.append(next(iter(label_set_of_text)))
+    if len(set(labels)) < 2:
+        raise ValueError(f"{', '.join(map(str, paths))}: need at least two labels after loading, got "
+                         f"{sorted(set(labels))} (label_set={label_set!r})")
+    return LabelledData(texts, labels, sources, dict(dropped))
+
+
+def split_labelled(data: LabelledData, seed: int = 42, validation: float = 0.1,
+                   test: float = 0.1) -> tuple[LabelledData, LabelledData, LabelledData]:
+    """Stratified, deterministic train/validation/test through `data.split_dataset`."""
+    from data import split_dataset
+
+    pairs = list(zip(data.texts, data.labels))
+    splits = split_dataset(pairs, seed=seed, validation=validation, test=test,
+                           label=lambda pair: pair[1], text=lambda pair: pair[0])
+    parts = []
+    for part in (splits.train, splits.validation, splits.test):
+        parts.append(LabelledData([t for t, _ in part], [l for _, l in part], data.sources, data.dropped))
+    return tuple(parts)
+
+
+def label_order(labels: list[str], label_set: str) -> list[str]:
+    """Six-emotion order for `six` (only those present), sorted names otherwise — stable across runs."""
+    present = set(labels)
+    if label_set == "six":
+        from data import EMOTIONS
+
+        ordered = [e for e in EMOTIONS if e in present]
+        return ordered + sorted(present - set(ordered))
+    return sorted(present)
+

@@ -1,0 +1,138 @@
+"""Evaluate a saved classifier (KoBERT or light): accuracy, macro-F1, per-class P/R/F1, confusion-matrix PNG, JSON.
+
+    python -m classifier.evaluate --model_dir checkpoints/classifier \
+        --test_file ../shared/data/keti_single_turn/keti_single_turn.csv --label_set original --split test
+
+Metrics are computed over all examples at once (never averaged per batch). `--split test` re-creates the
+training run's held-out test split (same --seed/--validation_split/--test_split); `--split all` uses every row.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from classifier.data_prep import LABEL_SETS, load_labelled, split_labelled
+
+CJK_FONT_NAMES = ("Noto Sans CJK KR", "Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans CJK TC",
+                  "Noto Sans KR", "NanumGothic", "Malgun Gothic", "AppleGothic", "Noto Serif CJK KR")
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m classifier.evaluate", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model_dir", default="checkpoints/classifier", help="classifier directory (either backend)")
+    p.add_argument("--test_file", nargs="+", default=[], metavar="FILE", help="any format data.load_any reads")
+    p.add_argument("--data_dir", default=None, help="also read every table file under this directory")
+    p.add_argument("--label_set", choices=LABEL_SETS, default="six")
+    p.add_argument("--taxonomy", default=None, help="taxonomy JSON for --label_set six")
+    p.add_argument("--split", choices=("test", "validation", "all"), default="test")
+    p.add_argument("--seed", type=int, default=42, help="split seed (same as training)")
+    p.add_argument("--validation_split", type=float, default=0.1)
+    p.add_argument("--test_split", type=float, default=0.1)
+    p.add_argument("--long_text", choices=("truncate", "window"), default=None, help="KoBERT only; default: saved")
+    p.add_argument("--eval_batch_size", type=int, default=128)
+    p.add_argument("--output_dir", default=None, help="where report.json and confusion_matrix.png go "
+                                                      "(default: <model_dir>/eval)")
+    args = p.parse_args(argv)
+    if not args.test_file and not args.data_dir:
+        p.error("give --test_file FILE... and/or --data_dir DIR")
+    return args
+
+
+def korean_font() -> str | None:
+    """Family name of an installed font with Hangul glyphs (fonts-noto-cjk on Debian), or None."""
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONT_NAMES if name in installed), None)
+
+
+def plot_confusion(matrix, labels: list[str], path: Path, title: str) -> str | None:
+    """Row-normalised confusion matrix with counts; returns the font used (None = fallback, Hangul may be boxes)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    font = korean_font()
+    rc = {"font.family": [font, "sans-serif"]} if font else {}
+    if font is None:
+        print("note: no CJK font found (install fonts-noto-cjk); Korean labels may not render")
+    with plt.rc_context({**rc, "axes.unicode_minus": False}):
+        counts = np.asarray(matrix)
+        rows = counts.sum(axis=1, keepdims=True)
+        share = np.divide(counts, rows, out=np.zeros_like(counts, dtype=float), where=rows > 0)
+        size = 1.2 + 0.75 * len(labels)
+        fig, ax = plt.subplots(figsize=(size + 1.5, size))
+        image = ax.imshow(share, cmap="Blues", vmin=0, vmax=1)
+        ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
+        ax.set_yticks(range(len(labels)), labels)
+        ax.set_xlabel("예측 (predicted)")
+        ax.set_ylabel("정답 (true)")
+        ax.set_title(title)
+        for i in range(len(labels)):
+            for j in range(len(labels)):
+                ax.text(j, i, f"{counts[i, j]}\n{share[i, j]:.0%}", ha="center", va="center", fontsize=8,
+                        color="white" if share[i, j] > 0.5 else "black")
+        fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+        fig.tight_layout()
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+    return font
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    from sklearn.metrics import confusion_matrix
+
+    from classifier.loading import load_classifier
+    from classifier.model import write_json
+    from classifier.training_utils import classification_metrics
+
+    # ---- data
+    data = load_labelled(args.test_file, args.data_dir, args.label_set, args.taxonomy)
+    if args.split != "all":
+        _, validation, test = split_labelled(data, args.seed, args.validation_split, args.test_split)
+        data = test if args.split == "test" else validation
+    # ---- model
+    options = {"long_text": args.long_text} if args.long_text else {}
+    classifier = load_classifier(args.model_dir, **options)
+    labels = classifier.labels
+    unknown = sorted(set(data.labels) - set(labels))
+    if unknown:
+        raise ValueError(f"{', '.join(args.test_file) or args.data_dir}: labels {unknown} are not among the "
+                         f"model's {labels} — wrong --label_set? (model: {args.model_dir})")
+    # ---- predict
+    started = time.perf_counter()
+    if hasattr(classifier, "logits"):
+        predicted = classifier.logits(data.texts, batch_size=args.eval_batch_size, progress=True).argmax(-1).tolist()
+    else:
+        index = {label: i for i, label in enumerate(labels)}
+        predicted = [index[p.label] for p in classifier.predict(data.texts)]
+    seconds = time.perf_counter() - started
+    gold = [labels.index(label) for label in data.labels]
+    # ---- report
+    report = classification_metrics(labels, gold, predicted)
+    matrix = confusion_matrix(gold, predicted, labels=list(range(len(labels))))
+    output_dir = Path(args.output_dir or Path(args.model_dir) / "eval")
+    output_dir.mkdir(parents=True, exist_ok=True)
+    font = plot_confusion(matrix, labels, output_dir / "confusion_matrix.png",
+                          f"{Path(args.model_dir).name} · {args.split} · macro-F1 {report['macro_f1']:.3f}")
+    report.update({"model_dir": str(args.model_dir), "backend": type(classifier).__name__, "split": args.split,
+                   "files": args.test_file, "data_dir": args.data_dir, "label_set": args.label_set,
+                   "labels": labels, "confusion_matrix": matrix.tolist(), "dropped": data.dropped,
+                   "predict_seconds": round(seconds, 3), "font": font})
+    write_json(output_dir / "report.json", report)
+    print(f"{report['examples']} sentences: accuracy {report['accuracy']:.4f}, macro-F1 {report['macro_f1']:.4f}")
+    width = max(len(label) for label in labels) + 2
+    print(f"{'':{width}} precision recall   f1   support")
+    for label, row in report["per_class"].items():
+        print(f"{label:{width}} {row['precision']:9.3f} {row['recall']:6.3f} {row['f1']:6.3f} {row['support']:8d}")
+    print(f"report: {output_dir / 'report.json'}, confusion matrix: {output_dir / 'confusion_matrix.png'}")
+    return report
+
+
+if __name__ == "__main__":
+    main()

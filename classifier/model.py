@@ -1,0 +1,262 @@
+"""EmotionClassifier: KoBERT (`BertForSequenceClassification`) with labels, long-text handling and batched predict.
+
+A checkpoint is one Hugging Face-style directory:
+
+    config.json + model.safetensors     BertForSequenceClassification (labels in id2label / label2id)
+    spiece.model + tokenizer_config.json KoBertTokenizer
+    classifier_config.json              ClassifierConfig (max_seq_len, long-text mode, …)
+    training_args.json, metrics.json    written by classifier.train when present
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import warnings
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import torch
+from transformers import BertConfig, BertForSequenceClassification
+
+from classifier.prediction import Prediction, check_texts
+from classifier.tokenization import KOBERT_HUB_ID, KoBertTokenizer, load_kobert_tokenizer
+
+CLASSIFIER_CONFIG = "classifier_config.json"
+BACKEND = "kobert"
+
+
+@dataclass
+class ClassifierConfig:
+    """Inference settings saved beside the weights (training hyper-parameters go to training_args.json)."""
+
+    backend: str = BACKEND  # lets load_classifier pick the class from the directory
+    base_model: str = KOBERT_HUB_ID  # where the encoder weights came from, for the record
+    max_seq_len: int = 64  # the original notebook's length; 99% of KETI sentences fit in 64 KoBERT tokens
+    long_text: str = "truncate"  # "truncate" (keep the first tokens) or "window" (average overlapping windows)
+    window_stride: int = 32  # tokens between window starts in "window" mode: half of 64, so windows overlap by half
+    batch_size: int = 64  # sentences per forward pass in predict()
+
+    def __post_init__(self):
+        if self.long_text not in ("truncate", "window"):
+            raise ValueError(f"long_text={self.long_text!r}: expected 'truncate' or 'window'")
+        if self.max_seq_len < 3:
+            raise ValueError(f"max_seq_len={self.max_seq_len}: need at least 3 ([CLS] token [SEP])")
+        if self.window_stride < 1:
+            raise ValueError(f"window_stride={self.window_stride}: expected a positive number of tokens")
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "ClassifierConfig":
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+
+def resolve_device(device: str | torch.device = "auto") -> torch.device:
+    """"auto" → CUDA when present, else CPU."""
+    if str(device) == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(device)
+
+
+def write_json(path: Path, obj) -> None:
+    path.write_text(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+
+
+def atomic_directory(target: str | os.PathLike, write) -> Path:
+    """Call write(tmp_dir) on a temporary sibling of `target`, then swap it into place (old copy removed last)."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        write(tmp)
+        old = None
+        if target.exists():
+            old = target.with_name(f".{target.name}.old-{os.getpid()}")
+            if old.exists():
+                shutil.rmtree(old)
+            target.rename(old)
+        tmp.rename(target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def pad_batch(sequences: list[list[int]], pad_id: int) -> dict[str, torch.Tensor]:
+    """Right-pad to the longest sequence of this batch (dynamic padding), as tensors."""
+    longest = max(len(s) for s in sequences)
+    input_ids = torch.full((len(sequences), longest), pad_id, dtype=torch.long)  # (batch, seq) [CLS] … [SEP] [PAD]…
+    attention_mask = torch.zeros((len(sequences), longest), dtype=torch.long)  # (batch, seq) 1 = real token
+    for row, ids in enumerate(sequences):
+        input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
+        attention_mask[row, : len(ids)] = 1
+    return {"input_ids": input_ids, "attention_mask": attention_mask, "token_type_ids": torch.zeros_like(input_ids)}
+
+
+class EmotionClassifier:
+    """KoBERT emotion classifier. `predict("문장")` → Prediction; `predict([...])` → list of Prediction."""
+
+    def __init__(self, model: BertForSequenceClassification, tokenizer: KoBertTokenizer,
+                 config: ClassifierConfig | None = None, device: str | torch.device = "auto"):
+        self.config = config or ClassifierConfig()
+        positions = model.config.max_position_embeddings
+        if self.config.max_seq_len > positions:
+            raise ValueError(f"max_seq_len={self.config.max_seq_len} exceeds the model's {positions} positions")
+        if not model.config.id2label:
+            raise ValueError("model.config.id2label is empty: the classifier needs label names")
+        self.model = model
+        self.tokenizer = tokenizer
+        self.device = resolve_device(device)
+        self.model.to(self.device).eval()
+
+    # ---------------------------------------------------------------- construction
+    @property
+    def labels(self) -> list[str]:
+        return [self.model.config.id2label[i] for i in range(self.model.config.num_labels)]
+
+    @staticmethod
+    def label_config(labels: list[str]) -> dict:
+        if len(set(labels)) != len(labels) or len(labels) < 2:
+            raise ValueError(f"labels={labels!r}: expected at least two distinct label names")
+        return {"num_labels": len(labels), "id2label": dict(enumerate(labels)),
+                "label2id": {label: i for i, label in enumerate(labels)}}
+
+    @classmethod
+    def from_base(cls, base_model: str | os.PathLike = KOBERT_HUB_ID, labels: list[str] | None = None,
+                  tokenizer: KoBertTokenizer | None = None, config: ClassifierConfig | None = None,
+                  device: str | torch.device = "auto", random_init: bool = False) -> "EmotionClassifier":
+        """A new classification head on a pretrained KoBERT encoder (hub id or local dir) — the start of training.
+
+        `random_init=True` builds the encoder from the base's config.json only (tests, benchmarks: no weights).
+        """
+        if labels is None:
+            from data import EMOTIONS
+
+            labels = list(EMOTIONS)
+        tokenizer = tokenizer or load_kobert_tokenizer(base_model)
+        config = config or ClassifierConfig()
+        config.base_model = str(base_model)
+        if random_init:
+            bert_config = BertConfig.from_pretrained(str(base_model), **cls.label_config(labels))
+            model = BertForSequenceClassification(bert_config)
+        else:
+            model = BertForSequenceClassification.from_pretrained(str(base_model), **cls.label_config(labels))
+        return cls(model, tokenizer, config, device)
+
+    @classmethod
+    def from_config(cls, bert_config: BertConfig, tokenizer: KoBertTokenizer, labels: list[str],
+                    config: ClassifierConfig | None = None, device: str | torch.device = "auto") -> "EmotionClassifier":
+        """A randomly initialised classifier of any size (tests and benchmarks build tiny ones)."""
+        bert_config = BertConfig.from_dict({**bert_config.to_dict(), **cls.label_config(labels)})
+        return cls(BertForSequenceClassification(bert_config), tokenizer, config, device)
+
+    @classmethod
+    def from_pretrained(cls, name_or_dir: str | os.PathLike, device: str | torch.device = "auto",
+                        **overrides) -> "EmotionClassifier":
+        """Load a directory written by `save_pretrained` (or a hub repo with the same layout).
+
+        `overrides` replace saved ClassifierConfig fields, e.g. `long_text="window"`.
+        """
+        path = Path(name_or_dir)
+        if path.is_dir():
+            if not (path / CLASSIFIER_CONFIG).is_file():
+                raise FileNotFoundError(
+                    f"{path}: no {CLASSIFIER_CONFIG} — not a fine-tuned classifier directory. To start training "
+                    f"from a base KoBERT use EmotionClassifier.from_base({str(path)!r}, labels=[...])")
+            settings = json.loads((path / CLASSIFIER_CONFIG).read_text(encoding="utf-8"))
+        else:
+            from huggingface_hub import hf_hub_download  # hub id of a fine-tuned classifier; never in tests
+
+            try:
+                settings = json.loads(Path(hf_hub_download(str(name_or_dir), CLASSIFIER_CONFIG)).read_text("utf-8"))
+            except Exception:
+                warnings.warn(f"{name_or_dir}: no {CLASSIFIER_CONFIG}; assuming a fine-tuned BERT classifier repo")
+                settings = {}
+        config = ClassifierConfig.from_dict({**settings, **overrides})
+        model = BertForSequenceClassification.from_pretrained(str(name_or_dir))
+        tokenizer = load_kobert_tokenizer(name_or_dir)
+        return cls(model, tokenizer, config, device)
+
+    def save_pretrained(self, directory: str | os.PathLike, training_args: dict | None = None,
+                        metrics: dict | None = None) -> Path:
+        """Write weights (safetensors), tokenizer, settings and optional args/metrics atomically to `directory`."""
+
+        def write(tmp: Path) -> None:
+            self.model.save_pretrained(tmp, safe_serialization=True)
+            self.tokenizer.save_pretrained(tmp)
+            write_json(tmp / CLASSIFIER_CONFIG, asdict(self.config))
+            if training_args is not None:
+                write_json(tmp / "training_args.json", training_args)
+            if metrics is not None:
+                write_json(tmp / "metrics.json", metrics)
+
+        return atomic_directory(directory, write)
+
+    # ---------------------------------------------------------------- encoding
+    def encode(self, texts: list[str], long_text: str | None = None) -> tuple[list[list[int]], list[int]]:
+        """(sequences, owner): model inputs with [CLS]/[SEP]; owner[i] = index of the text sequence i came from.
+
+        "truncate" gives one sequence per text; "window" splits long texts into overlapping windows.
+        """
+        mode = long_text or self.config.long_text
+        if mode not in ("truncate", "window"):
+            raise ValueError(f"long_text={mode!r}: expected 'truncate' or 'window'")
+        body = self.config.max_seq_len - 2  # room left after [CLS] and [SEP]
+        cls_id, sep_id = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
+        sequences, owner = [], []
+        for index, ids in enumerate(self.tokenizer.sp_model.encode(texts)):
+            if mode == "truncate" or len(ids) <= body:
+                chunks = [ids[:body]]
+            else:
+                stride = min(self.config.window_stride, body)
+                starts = list(range(0, len(ids) - body, stride)) + [len(ids) - body]  # last window ends at the end
+                chunks = [ids[start:start + body] for start in starts]
+            for chunk in chunks:
+                sequences.append([cls_id, *chunk, sep_id])
+                owner.append(index)
+        return sequences, owner
+
+    # ---------------------------------------------------------------- inference
+    @torch.inference_mode()
+    def logits(self, texts: list[str], batch_size: int | None = None, long_text: str | None = None,
+               progress: bool = False) -> torch.Tensor:
+        """(len(texts), num_labels) float32 logits on CPU; windows of one text are averaged."""
+        sequences, owner = self.encode(texts, long_text)
+        batch_size = batch_size or self.config.batch_size
+        order = sorted(range(len(sequences)), key=lambda i: len(sequences[i]))  # similar lengths → less padding
+        window_logits = torch.empty((len(sequences), self.model.config.num_labels))
+        use_bf16 = self.device.type == "cuda" and torch.cuda.is_bf16_supported()
+        starts = range(0, len(order), batch_size)
+        if progress:
+            from tqdm.auto import tqdm
+
+            starts = tqdm(starts, desc="predict", unit="batch")
+        for start in starts:
+            rows = order[start:start + batch_size]
+            batch = {k: v.to(self.device) for k, v in pad_batch([sequences[i] for i in rows],
+                                                                  self.tokenizer.pad_token_id).items()}
+            with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=use_bf16):
+                out = self.model(**batch).logits  # (batch, num_labels)
+            window_logits[rows] = out.float().cpu()
+        owner_index = torch.tensor(owner, dtype=torch.long)
+        summed = torch.zeros((len(texts), window_logits.shape[1])).index_add_(0, owner_index, window_logits)
+        counts = torch.bincount(owner_index, minlength=len(texts)).clamp(min=1).unsqueeze(1)
+        return summed / counts  # (texts, num_labels) mean over each text's windows
+
+    def predict(self, text: str | list[str], batch_size: int | None = None,
+                long_text: str | None = None) -> Prediction | list[Prediction]:
+        """One text → Prediction; a list → list of Prediction (same order)."""
+        texts, single = check_texts(text)
+        if not texts:
+            return []
+        probabilities = torch.softmax(self.logits(texts, batch_size, long_text), dim=-1).tolist()
+        labels = self.labels
+        predictions = [Prediction.from_probabilities(labels, row) for row in probabilities]
+        return predictions[0] if single else predictions
+
+    def __repr__(self) -> str:
+        size = sum(p.numel() for p in self.model.parameters())
+        return f"EmotionClassifier(labels={self.labels}, params={size:,}, device={self.device}, {self.config})"

@@ -1,0 +1,62 @@
+"""Classify the emotion of Korean sentences with a saved classifier (KoBERT or light).
+
+    python -m classifier.predict "오늘 너무 행복해요"
+    python -m classifier.predict "문장 하나" "문장 둘" --model_dir checkpoints/classifier
+    python -m classifier.predict --file sentences.txt --json        # one sentence per line; "-" = stdin
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m classifier.predict", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("sentences", nargs="*", help="sentences to classify")
+    p.add_argument("--file", default=None, help="text file, one sentence per line (UTF-8); '-' reads stdin")
+    p.add_argument("--model_dir", default="checkpoints/classifier", help="classifier directory or hub id")
+    p.add_argument("--long_text", choices=("truncate", "window"), default=None, help="KoBERT only; default: saved")
+    p.add_argument("--top_k", type=int, default=3, help="class scores shown per sentence")
+    p.add_argument("--json", action="store_true", help="one JSON object per line instead of text")
+    args = p.parse_args(argv)
+    if not args.sentences and not args.file:
+        p.error("give sentences or --file FILE")
+    return args
+
+
+def read_sentences(path: str) -> list[str]:
+    if path == "-":
+        return [line.rstrip("\n") for line in sys.stdin if line.strip()]
+    file = Path(path)
+    if not file.is_file():
+        raise FileNotFoundError(f"--file {file}: not found")
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"--file {file}: not UTF-8 ({error}); save it as UTF-8") from None
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def main(argv=None) -> list:
+    args = parse_args(argv)
+    from classifier.loading import load_classifier
+
+    sentences = list(args.sentences) + (read_sentences(args.file) if args.file else [])
+    options = {"long_text": args.long_text} if args.long_text else {}
+    classifier = load_classifier(args.model_dir, **options)
+    predictions = classifier.predict(sentences)
+    for sentence, prediction in zip(sentences, predictions):
+        if args.json:
+            print(json.dumps({"text": sentence, **prediction.to_dict()}, ensure_ascii=False))
+            continue
+        top = sorted(prediction.scores.items(), key=lambda item: -item[1])[: args.top_k]
+        print(f"{prediction.label}\t{prediction.score:.3f}\t{sentence}")
+        print("\t" + "  ".join(f"{label} {score:.3f}" for label, score in top))
+    return predictions
+
+
+if __name__ == "__main__":
+    main()
