@@ -1,0 +1,132 @@
+"""app.py flags and the --share path: a failing or hanging tunnel never crashes or hangs the app.
+
+No test contacts a non-loopback address: tunnels here are stand-ins passed to `app.launch`.
+"""
+import threading
+import time
+
+import pytest
+
+import app
+
+
+def _serves(local_url: str) -> bool:
+    import httpx
+
+    return httpx.get(local_url, timeout=10).status_code == 200
+
+
+def test_help_lists_the_flags(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        app.main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for flag in ("--share", "--auth", "--host", "--port", "--classifier", "--generator", "--data", "--device", "--quantize"):
+        assert flag in out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--auth", "nopassword"], "expected USER:PASS"),
+    (["--port", "70000"], "expected 1–65535"),
+    (["--device", "tpu"], "invalid choice"),
+    (["--offline", "--classifier", "x"], "cannot be combined"),
+])
+def test_bad_flags_are_clear_errors(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        app.parse_args(argv)
+    assert exit_info.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_failing_share_says_so_warns_without_auth_and_keeps_serving(app_args, tmp_path, capsys):
+    def offline_tunnel(**_):
+        raise RuntimeError("Could not get share link from Gradio API Server.")
+
+    # no chatbot passed: the flags build it (empty checkpoints dir → offline default)
+    blocks, local_url, share_url = app.launch(app_args("--share", "--checkpoints_dir", str(tmp_path)),
+                                              tunnel=offline_tunnel)
+    try:
+        out = capsys.readouterr().out
+        assert share_url is None
+        assert "WARNING: --share without --auth" in out
+        assert "Could not create a public share link (RuntimeError: Could not get share link" in out
+        assert "still serving locally" in out and "MaeumChat engine: offline" in out
+        assert _serves(local_url)
+    finally:
+        blocks.close()
+
+
+def test_hanging_share_times_out_and_keeps_serving(offline_chatbot, app_args, capsys):
+    never = threading.Event()
+
+    def hanging_tunnel(**_):
+        never.wait(60)  # a share server that never answers
+
+    started = time.monotonic()
+    blocks, local_url, share_url = app.launch(app_args("--share", "--auth", "me:pw"), chatbot=offline_chatbot,
+                                              tunnel=hanging_tunnel, share_timeout_s=1.0)
+    try:
+        out = capsys.readouterr().out
+        assert share_url is None and time.monotonic() - started < 30
+        assert "no answer from the share server within 1 s" in out and "WARNING" not in out
+        from gradio_client import Client
+
+        reply = Client(local_url, auth=("me", "pw"), verbose=False).predict("안녕", 0.8, 0.9, 32, api_name="/chat")
+        assert reply[0].strip()  # logged in and answered while the tunnel still hangs
+    finally:
+        never.set()
+        blocks.close()
+
+
+def test_working_share_prints_the_public_link(offline_chatbot, app_args, capsys):
+    seen = {}
+
+    def fake_tunnel(local_host, local_port, **_):
+        seen.update(host=local_host, port=local_port)
+        return "http://abcd1234.gradio.live"
+
+    blocks, local_url, share_url = app.launch(app_args("--share", "--auth", "me:pw"), chatbot=offline_chatbot,
+                                              tunnel=fake_tunnel)
+    try:
+        assert share_url == "https://abcd1234.gradio.live"
+        assert "Public link: https://abcd1234.gradio.live" in capsys.readouterr().out
+        assert seen == {"host": "127.0.0.1", "port": blocks.server_port}
+    finally:
+        blocks.close()
+
+
+def test_python_app_py_serves_until_stopped(app_args, tmp_path):
+    """`python app.py` end to end, as `make run` starts it: prints the engine and URL, answers, stops on SIGTERM."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from gradio_client import Client
+
+    port = str(app_args().port)
+    repo = Path(app.__file__).resolve().parent
+    process = subprocess.Popen(
+        [sys.executable, str(repo / "app.py"), "--port", port, "--checkpoints_dir", str(tmp_path / "none")],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONPATH": str(repo)})
+    try:
+        lines = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            assert line or process.poll() is None, "app.py exited early:\n" + "".join(lines)
+            lines.append(line)
+            if "Serving locally at" in line:
+                break
+        output = "".join(lines)
+        assert "MaeumChat engine: offline" in output and f"http://127.0.0.1:{port}/" in output
+        reply = Client(f"http://127.0.0.1:{port}/", verbose=False).predict("안녕, 오늘 기분 좋아", 0.8, 0.9, 32, api_name="/chat")
+        assert reply[0].strip() and set(reply[1]) == {"일상", "기쁨", "분노", "불안", "슬픔", "우울"}
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,105 @@
+"""RetrievalResponder: nearest known utterance → its reply, emotion preferred, no repeats, seedable, round trip."""
+import json
+
+import pytest
+
+from generator.retrieval import ResponseEntry, RetrievalConfig, RetrievalResponder
+
+ENTRIES = [
+    ("시험에 떨어져서 너무 속상해", "시험 결과 때문에 많이 속상하겠어요.", "슬픔"),
+    ("시험 결과가 나왔는데 떨어졌어", "열심히 준비했을 텐데 마음이 아프겠어요.", "슬픔"),
+    ("시험에 합격했어! 너무 기뻐", "합격 축하해요! 정말 기쁘겠어요.", "기쁨"),
+    ("친구가 약속을 또 어겼어 화나", "약속을 어기면 정말 화가 나죠.", "분노"),
+    ("내일 면접인데 너무 떨려", "긴장되는 게 당연해요. 잘 해낼 거예요.", "불안"),
+    ("오늘 점심은 김치찌개 먹었어", "김치찌개 맛있죠! 든든했겠어요.", "일상"),
+    ("요즘 아무것도 하기 싫어", "무기력한 날들이 이어지고 있군요.", "우울"),
+]
+
+
+@pytest.fixture(scope="module")
+def responder():
+    return RetrievalResponder(ENTRIES)
+
+
+def test_answers_with_the_reply_of_the_most_similar_message(responder):
+    assert responder.generate("김치찌개 먹었어", do_sample=False) == "김치찌개 맛있죠! 든든했겠어요."
+    assert responder.generate("친구가 약속을 어겨서 화나", do_sample=False) == "약속을 어기면 정말 화가 나죠."
+
+
+def test_detected_emotion_is_preferred_over_a_slightly_closer_match(responder):
+    # "시험" is a bit closer to a sad exam entry than to the happy one; the detected emotion decides
+    assert responder.generate("시험", do_sample=False) != "합격 축하해요! 정말 기쁘겠어요."
+    assert responder.generate("시험", emotion="기쁨", do_sample=False) == "합격 축하해요! 정말 기쁘겠어요."
+    assert responder.generate("시험", emotion="슬픔", do_sample=False) in (ENTRIES[0][1], ENTRIES[1][1])
+
+
+def test_candidates_are_distinct_and_best_first(responder):
+    found = responder.candidates("시험에 떨어졌어", emotion="슬픔", k=3)
+    scores = [score for score, _ in found]
+    assert scores == sorted(scores, reverse=True)
+    assert len({entry.reply for _, entry in found}) == len(found) == 3
+    assert found[0][1].emotion == "슬픔"
+
+
+def test_sampling_is_seedable_and_varies_between_seeds(responder):
+    first = [responder.generate("시험", seed=seed, temperature=5.0) for seed in range(12)]
+    again = [responder.generate("시험", seed=seed, temperature=5.0) for seed in range(12)]
+    assert first == again
+    assert len(set(first)) > 1
+
+
+def test_does_not_repeat_a_reply_already_given_in_the_conversation(responder):
+    context = ["시험에 떨어져서 너무 속상해", "시험 결과 때문에 많이 속상하겠어요.", "시험에 떨어져서 너무 속상해"]
+    for seed in range(10):
+        assert responder.generate(context, emotion="슬픔", seed=seed) != "시험 결과 때문에 많이 속상하겠어요."
+
+
+def test_answers_unseen_scripts_and_empty_overlap(responder):
+    for message in ("🙂🙂", "心配", "ok?", "ㅋㅋㅋ"):
+        assert responder.generate(message, emotion="기쁨", seed=0) in {reply for _, reply, _ in ENTRIES}
+
+
+def test_stream_increments_join_to_the_generated_reply(responder):
+    pieces = list(responder.stream("내일 면접이라 떨려", emotion="불안", seed=3))
+    assert len(pieces) > 1
+    assert "".join(pieces) == responder.generate("내일 면접이라 떨려", emotion="불안", seed=3)
+
+
+def test_bad_input_is_a_clear_error(responder):
+    with pytest.raises(TypeError, match="unknown generation option"):
+        responder.generate("안녕", temprature=0.5)
+    with pytest.raises(TypeError, match="context must be"):
+        responder.generate([])
+    with pytest.raises(ValueError, match="at least one entry"):
+        RetrievalResponder([("", "")])
+    with pytest.raises(ValueError, match="entry 1"):
+        RetrievalResponder([("a", "b"), 42])
+
+
+def test_save_load_round_trip_gives_the_same_replies(responder, tmp_path):
+    target = tmp_path / "responder"
+    responder.save_pretrained(target)
+    assert json.loads((target / "responder_config.json").read_text(encoding="utf-8"))["backend"] == "retrieval"
+    loaded = RetrievalResponder.from_pretrained(target)
+    assert loaded.entries == responder.entries
+    for seed in range(5):
+        assert loaded.generate("시험 결과", emotion="슬픔", seed=seed) == responder.generate("시험 결과", emotion="슬픔", seed=seed)
+    responder.save_pretrained(target)  # overwriting an existing directory works and leaves no temp dirs
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["responder"]
+
+
+def test_from_dialogues_maps_corpus_labels_with_a_taxonomy():
+    from data import DialogueExample, Taxonomy
+
+    dialogues = [DialogueExample((), "헤어져서 너무 힘들어", "많이 힘들었겠어요.", "1", "chatbot_data"),
+                 DialogueExample((), "여자친구가 생겼어", "축하해요!", "2", "chatbot_data")]
+    taxonomy = Taxonomy.default()
+    responder = RetrievalResponder.from_dialogues(dialogues, taxonomy=taxonomy)
+    assert [e.emotion for e in responder.entries] == [taxonomy.map("chatbot_data", "1"), taxonomy.map("chatbot_data", "2")]
+    assert responder.generate("헤어졌어", do_sample=False) == "많이 힘들었겠어요."
+
+
+def test_config_top_k_one_is_deterministic():
+    responder = RetrievalResponder(ENTRIES, RetrievalConfig(top_k=1))
+    assert {responder.generate("시험", emotion="기쁨", seed=s) for s in range(5)} == {"합격 축하해요! 정말 기쁘겠어요."}
+    assert isinstance(responder.entries[0], ResponseEntry)
