@@ -1,0 +1,174 @@
+"""Training data for the generator: (context, message, emotion, reply) examples, splits, features, batches.
+
+Sources (any file `data.load_any` recognises; a `--data_dir` is searched for the three below):
+- wellness (AI Hub 웰니스): every utterance of a category paired with each reply of that category;
+- 감성대화말뭉치: up to three turns per dialogue, earlier turns as context;
+- ChatbotData (songys): Q → A.
+The emotion tag is the trained classifier's reading of the message when one is given (`--classifier`: the same
+signal the model sees at inference), else the corpus label through `data.Taxonomy`. Labels the taxonomy does not
+map give the `none` tag (the reply is still good data), and a fraction of training examples has its tag dropped
+to `none` so the model also answers without one.
+Splits are `data.split_dataset` grouped by *reply*: no reply of the test split appears in training.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Sequence
+
+from generator.formatting import IGNORE_INDEX, NONE_EMOTION, TurnFormatter
+
+KNOWN_CORPORA = (  # searched under --data_dir, the layout of ../shared/data and of the AI Hub downloads
+    "wellness/wellness_dialog_dataset.csv", "wellness/wellness_dialog_dataset.xlsx",
+    "emotional_dialogue/emotional_dialogue_training.csv", "emotional_dialogue/emotional_dialogue_validation.csv",
+    "chatbot_data/ChatbotData.csv",
+)
+
+
+@dataclass(frozen=True)
+class GenerationExample:
+    context: tuple[str, ...]   # earlier turns, oldest first, ending with a bot turn (or empty)
+    message: str               # the user turn being answered
+    emotion: str | None        # tag the model is conditioned on; None → `none`
+    reply: str                 # target text
+    source: str                # corpus name (wellness, emotional_dialogue, chatbot_data, …)
+
+    @property
+    def turns(self) -> list[str]:
+        return [*self.context, self.message]
+
+
+def find_corpus_files(data_dir: str | Path) -> list[Path]:
+    """The known corpora present under `data_dir` (csv preferred over the xlsx of the same corpus)."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise FileNotFoundError(f"--data_dir {data_dir}: not a directory")
+    found: list[Path] = []
+    for relative in KNOWN_CORPORA:
+        path = data_dir / relative
+        if path.is_file() and not any(p.parent == path.parent and p.stem == path.stem for p in found):
+            found.append(path)
+    if not found:
+        raise FileNotFoundError(f"--data_dir {data_dir}: none of {', '.join(KNOWN_CORPORA)}; "
+                                f"pass files with --data_files instead")
+    return found
+
+
+def load_dialogues(paths: Sequence[str | Path]):
+    """DialogueExamples of every file (format recognised from its columns); files without dialogues are an error."""
+    from data import load_any
+
+    dialogues = []
+    for path in paths:
+        corpus = load_any(path)
+        if not corpus.dialogues:
+            raise ValueError(f"{path}: no (message, reply) pairs; expected a dialogue corpus "
+                             f"(wellness, 감성대화, ChatbotData, or a table with a reply/response column)")
+        dialogues.extend(corpus.dialogues)
+    return dialogues
+
+
+def _taxonomy_key(dialogue):
+    """The label form `Taxonomy.map` expects: (대분류, 소분류) for 감성대화, else the corpus label."""
+    labels = getattr(dialogue, "labels", ())
+    return labels if len(labels) == 2 and dialogue.label == labels[0] else dialogue.label
+
+
+def build_examples(dialogues, taxonomy=None, classifier=None, batch_size: int = 64) -> list[GenerationExample]:
+    """Examples with the emotion tag from `classifier` (its reading of the message) or the taxonomy."""
+    messages = [d.message for d in dialogues]
+    if classifier is not None:
+        from tqdm.auto import tqdm
+
+        tags: list[str | None] = []
+        for start in tqdm(range(0, len(messages), batch_size), desc="tagging messages", unit="batch"):
+            tags.extend(p.label for p in classifier.predict(messages[start:start + batch_size]))
+    else:
+        if taxonomy is None:
+            from data import Taxonomy
+
+            taxonomy = Taxonomy.default()
+        tags = [taxonomy.map(d.source, _taxonomy_key(d)) for d in dialogues]
+    return [GenerationExample(tuple(d.context), d.message, tag, d.reply, d.source) for d, tag in zip(dialogues, tags)]
+
+
+def split_examples(examples: Sequence[GenerationExample], seed: int = 42, validation: float = 0.1, test: float = 0.1):
+    """Deterministic stratified splits grouped by reply text (so no test reply is ever trained on)."""
+    from data import split_dataset
+
+    return split_dataset(list(examples), seed=seed, validation=validation, test=test,
+                         label=lambda e: e.emotion or NONE_EMOTION, text=lambda e: e.reply)
+
+
+def drop_tags(examples: Sequence[GenerationExample], fraction: float, seed: int = 42) -> list[GenerationExample]:
+    """A copy where a deterministic `fraction` of examples has its tag replaced by `none`."""
+    if not 0 <= fraction <= 1:
+        raise ValueError(f"--none_fraction {fraction}: expected a fraction in [0, 1]")
+    rng = random.Random(seed)
+    return [replace(e, emotion=None) if rng.random() < fraction else e for e in examples]
+
+
+def encode_examples(formatter: TurnFormatter, examples: Sequence[GenerationExample], max_seq_len: int,
+                    progress: bool = True) -> list[dict[str, list[int]]]:
+    """Features `{"input_ids", "labels"}` per example (lists; padding happens per batch)."""
+    from tqdm.auto import tqdm
+
+    return [{"input_ids": enc.input_ids, "labels": enc.labels}
+            for enc in (formatter.encode(e.turns, e.emotion, e.reply, max_seq_len=max_seq_len)
+                        for e in tqdm(examples, desc="encoding", unit="ex", disable=not progress))]
+
+
+def collate(features: list[dict[str, list[int]]], pad_id: int):
+    """Dynamic padding to the longest in the batch (right side: training needs no generation offsets)."""
+    import torch
+
+    width = max(len(f["input_ids"]) for f in features)
+    input_ids = torch.full((len(features), width), pad_id, dtype=torch.long)        # (batch, seq) — … [PAD]…
+    labels = torch.full((len(features), width), IGNORE_INDEX, dtype=torch.long)    # (batch, seq) — -100 but reply </s>
+    attention_mask = torch.zeros((len(features), width), dtype=torch.long)         # (batch, seq) — 1 on real tokens
+    for row, feature in enumerate(features):
+        n = len(feature["input_ids"])
+        input_ids[row, :n] = torch.tensor(feature["input_ids"])
+        labels[row, :n] = torch.tensor(feature["labels"])
+        attention_mask[row, :n] = 1
+    return {"input_ids": input_ids, "attention_mask": attention_mask, "labels": labels}
+
+
+class LengthGroupedBatches:
+    """Batches of similar length (little padding) in random order: shuffle, sort within mega-batches, cut, shuffle.
+
+    A batch sampler for `DataLoader(batch_sampler=…)`; `set_epoch` reshuffles deterministically per epoch.
+    """
+
+    def __init__(self, lengths: Sequence[int], batch_size: int, seed: int = 42, shuffle: bool = True,
+                 mega_batch_factor: int = 50):
+        if batch_size < 1:
+            raise ValueError(f"batch_size={batch_size}: expected at least 1")
+        self.lengths, self.batch_size, self.seed, self.shuffle = list(lengths), batch_size, seed, shuffle
+        self.mega_batch_factor = mega_batch_factor  # 50 batches sorted together: low padding, still random
+        self.epoch = 0
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = epoch
+
+    def _batches(self) -> list[list[int]]:
+        indices = list(range(len(self.lengths)))
+        if not self.shuffle:  # evaluation: sorted by length, order irrelevant
+            indices.sort(key=lambda i: self.lengths[i])
+            return [indices[i:i + self.batch_size] for i in range(0, len(indices), self.batch_size)]
+        rng = random.Random(self.seed + self.epoch)
+        rng.shuffle(indices)
+        mega = self.batch_size * self.mega_batch_factor
+        batches = []
+        for start in range(0, len(indices), mega):
+            chunk = sorted(indices[start:start + mega], key=lambda i: -self.lengths[i])
+            batches.extend(chunk[i:i + self.batch_size] for i in range(0, len(chunk), self.batch_size))
+        rng.shuffle(batches)
+        return batches
+
+    def __iter__(self):
+        return iter(self._batches())
+
+    def __len__(self) -> int:
+        return (len(self.lengths) + self.batch_size - 1) // self.batch_size

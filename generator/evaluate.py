@@ -1,0 +1,214 @@
+"""Evaluate a trained generator on its test split: perplexity, diversity, length, repetition, emotion control.
+
+    python -m generator.evaluate --model_dir checkpoints/generator --classifier checkpoints/classifier
+
+The test split is rebuilt exactly as `generator.train` made it (same data arguments, read from the checkpoint's
+training_args.json unless given). Writes a JSON report (--output_file, default <model_dir>/eval_report.json).
+`--grid` also measures repetition across a small grid of decoding settings (how the defaults were chosen).
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import math
+from collections import Counter
+from pathlib import Path
+
+DATA_ARGS = ("data_dir", "data_files", "taxonomy", "validation", "test", "seed", "max_seq_len")
+GRID = {  # the sampled settings --grid compares (same seed per setting), plus greedy rows (GREEDY_GRID)
+    "temperature": (0.7, 1.0),
+    "top_p": (0.9, 1.0),
+    "repetition_penalty": (1.0, 1.2),
+    "no_repeat_ngram_size": (0, 3),
+}
+GREEDY_GRID = [{"do_sample": False, "repetition_penalty": r, "no_repeat_ngram_size": n} for r in (1.0, 1.2) for n in (0, 3)]
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m generator.evaluate", description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--model_dir", required=True, help="generator checkpoint (from generator.train)")
+    parser.add_argument("--data_dir", help="default: the checkpoint's training_args.json")
+    parser.add_argument("--data_files", nargs="+", help="default: the checkpoint's training_args.json")
+    parser.add_argument("--taxonomy", help="default: the checkpoint's training_args.json")
+    parser.add_argument("--classifier", help="classifier dir: emotion-control score (and tags, as in training)")
+    parser.add_argument("--validation", type=float, help="split fractions/seed; default: as trained")
+    parser.add_argument("--test", type=float)
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--max_seq_len", type=int)
+    parser.add_argument("--max_examples", type=int, default=200, help="test examples replied to (perplexity uses all)")
+    parser.add_argument("--control_messages", type=int, default=30, help="messages replied to under every tag")
+    parser.add_argument("--max_new_tokens", type=int, help="default: the checkpoint's generation default")
+    parser.add_argument("--eval_batch_size", type=int, default=16, help="conversations generated at once")
+    parser.add_argument("--grid", action="store_true", help="also measure repetition over a small decoding grid")
+    parser.add_argument("--grid_min_tokens", type=int, default=32,
+                        help="grid replies are held to this many tokens (</s> suppressed): loops show only in long replies")
+    parser.add_argument("--quantize", action="store_true", help="evaluate the CPU int8 model")
+    parser.add_argument("--device", default="auto", help="auto = CUDA if present")
+    parser.add_argument("--output_file", help="JSON report path (default <model_dir>/eval_report.json)")
+    parser.add_argument("--generation_seed", type=int, default=0, help="sampling seed (fixed: comparable runs)")
+    return parser.parse_args(argv)
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def distinct_n(replies: list[str], n: int) -> float:
+    """Unique word n-grams / all word n-grams over all replies (Li et al. 2016)."""
+    grams = [tuple(w[i:i + n]) for w in map(_words, replies) for i in range(len(w) - n + 1)]
+    return len(set(grams)) / len(grams) if grams else 0.0
+
+
+def repeated_ngram_rate(token_lists: list[list[int]], n: int = 3) -> float:
+    """Share of token n-grams that repeat an earlier n-gram of the same reply (0 = no loops)."""
+    repeated = total = 0
+    for tokens in token_lists:
+        seen = set()
+        for i in range(len(tokens) - n + 1):
+            gram = tuple(tokens[i:i + n])
+            total += 1
+            repeated += gram in seen
+            seen.add(gram)
+    return repeated / total if total else 0.0
+
+
+def reply_statistics(generator, replies: list[str]) -> dict:
+    tokens = [generator.formatter.text_ids(r) for r in replies]
+    return {
+        "replies": len(replies),
+        "distinct_1": distinct_n(replies, 1), "distinct_2": distinct_n(replies, 2),
+        "mean_reply_chars": sum(map(len, replies)) / max(len(replies), 1),
+        "mean_reply_tokens": sum(map(len, tokens)) / max(len(tokens), 1),
+        "repeated_3gram_rate": repeated_ngram_rate(tokens, 3),
+        "empty_replies": sum(1 for r in replies if not r.strip()),
+    }
+
+
+def forced_length_replies(generator, examples, setting: dict, min_tokens: int, batch_size: int, seed: int) -> list[str]:
+    """Replies generated exactly as ResponseGenerator does, but with </s> held off for `min_tokens` tokens."""
+    import torch
+
+    from generator.formatting import clean_spacing
+
+    opts = generator._options({**setting, "max_new_tokens": min_tokens})
+    torch.manual_seed(seed)
+    replies = []
+    with torch.inference_mode():
+        for start in range(0, len(examples), batch_size):
+            prompts = [generator._prompt_ids(e.turns, e.emotion, min_tokens) for e in examples[start:start + batch_size]]
+            kwargs = generator._generate_kwargs(prompts, opts)
+            kwargs["min_new_tokens"] = min_tokens
+            output = generator.model.generate(**kwargs)  # (batch, width + min_tokens)
+            replies.extend(clean_spacing(generator._decode(row)[0]) for row in output[:, kwargs["input_ids"].shape[1]:].tolist())
+    return replies
+
+
+def perplexity(generator, examples, batch_size: int = 16) -> dict:
+    """exp(token-weighted mean loss on `reply </s>`) over the examples."""
+    import torch
+
+    from generator.dataset import collate, encode_examples
+
+    features = encode_examples(generator.formatter, examples, generator.config.max_seq_len, progress=False)
+    total_loss = total_tokens = 0.0
+    with torch.inference_mode():
+        for start in range(0, len(features), batch_size):
+            batch = {k: v.to(generator.device) for k, v in collate(features[start:start + batch_size], generator.tokenizer.pad_token_id).items()}
+            logits = generator.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits.float()
+            labels = batch["labels"][:, 1:]  # (batch, seq-1) — next-token targets
+            losses = torch.nn.functional.cross_entropy(logits[:, :-1].transpose(1, 2), labels, ignore_index=-100, reduction="sum")
+            total_loss += float(losses)
+            total_tokens += int((labels != -100).sum())
+    loss = total_loss / max(total_tokens, 1)
+    return {"loss": loss, "perplexity": math.exp(min(loss, 50)), "tokens": int(total_tokens), "examples": len(features)}
+
+
+def emotion_control(generator, classifier, messages: list[str], options: dict, batch_size: int) -> dict:
+    """For each message, a reply under every tag; how often the classifier reads the tag back from the reply."""
+    tags = [t for t in classifier.labels if t in set(generator.config.emotions)] or list(classifier.labels)
+    contexts = [m for m in messages for _ in tags]
+    emotions = [t for _ in messages for t in tags]
+    replies = generator.generate_batch(contexts, emotions, batch_size=batch_size, **options)
+    readings = [p.label for p in classifier.predict([r or "." for r in replies])]
+    confusion = {t: Counter() for t in tags}
+    for tag, reading in zip(emotions, readings):
+        confusion[tag][reading] += 1
+    hits = sum(tag == reading for tag, reading in zip(emotions, readings))
+    return {"tags": tags, "messages": len(messages), "accuracy": hits / max(len(replies), 1),
+            "chance": 1 / len(tags), "per_tag": {t: confusion[t][t] / max(sum(confusion[t].values()), 1) for t in tags},
+            "confusion": {t: dict(c) for t, c in confusion.items()},
+            "examples": [{"message": c, "tag": e, "reply": r, "classifier": p}
+                         for c, e, r, p in list(zip(contexts, emotions, replies, readings))[:2 * len(tags)]]}
+
+
+def main(argv=None) -> dict:
+    from tqdm.auto import tqdm
+
+    from generator.loading import load_generator
+    from generator.train import prepare_splits
+
+    args = parse_args(argv)
+    model_dir = Path(args.model_dir)
+    trained = json.loads((model_dir / "training_args.json").read_text(encoding="utf-8")) \
+        if (model_dir / "training_args.json").is_file() else {}
+    data = argparse.Namespace(**{k: getattr(args, k) if getattr(args, k) is not None else trained.get(k) for k in DATA_ARGS})
+    data.data_files = data.data_files or []
+    data.validation = 0.1 if data.validation is None else data.validation
+    data.test = 0.1 if data.test is None else data.test
+    data.seed = 42 if data.seed is None else data.seed
+    if not data.data_dir and not data.data_files:
+        raise SystemExit(f"{model_dir}: no training_args.json; give --data_dir or --data_files")
+
+    generator = load_generator(model_dir, device=args.device, quantize=args.quantize)
+    # the split must be rebuilt with the tags training used (they stratify it): the training classifier, if any
+    split_classifier_dir = trained.get("classifier") if trained else args.classifier
+    control_classifier_dir = args.classifier or trained.get("classifier")
+    classifiers = {}
+    for directory in {d for d in (split_classifier_dir, control_classifier_dir) if d}:
+        from classifier import load_classifier
+
+        classifiers[directory] = load_classifier(directory, device=args.device)
+    classifier = classifiers.get(control_classifier_dir)
+    _, _, test_examples = prepare_splits(data, classifiers.get(split_classifier_dir))
+    if not test_examples:
+        raise SystemExit("the test split is empty; expected --test > 0 and enough data")
+    options = {"seed": args.generation_seed}
+    if args.max_new_tokens:
+        options["max_new_tokens"] = args.max_new_tokens
+
+    report: dict = {"model_dir": str(model_dir), "quantized": args.quantize, "test_examples": len(test_examples),
+                    "decoding": {k: getattr(generator.config, k) for k in
+                                 ("do_sample", "temperature", "top_p", "top_k", "repetition_penalty", "no_repeat_ngram_size", "max_new_tokens")}}
+    report["test"] = perplexity(generator, test_examples, args.eval_batch_size)
+    sample = test_examples[:args.max_examples]
+    replies = generator.generate_batch([e.turns for e in sample], [e.emotion for e in sample], batch_size=args.eval_batch_size, **options)
+    report["generation"] = reply_statistics(generator, replies)
+    report["generation"]["examples"] = [{"message": e.message, "emotion": e.emotion, "reference": e.reply, "reply": r}
+                                        for e, r in list(zip(sample, replies))[:10]]
+    if args.grid:
+        grid = []
+        settings = [{"do_sample": True, **dict(zip(GRID, values))} for values in itertools.product(*GRID.values())] + GREEDY_GRID
+        for setting in tqdm(settings, desc="decoding grid"):
+            grid_replies = forced_length_replies(generator, sample, setting, args.grid_min_tokens,
+                                                 args.eval_batch_size, args.generation_seed)
+            grid.append({**setting, **reply_statistics(generator, grid_replies)})
+        report["grid"] = sorted(grid, key=lambda row: (row["repeated_3gram_rate"], -row["distinct_2"]))
+    if classifier is not None:
+        messages = list(dict.fromkeys(e.message for e in test_examples))[:args.control_messages]
+        report["emotion_control"] = emotion_control(generator, classifier, messages, options, args.eval_batch_size)
+    output_file = Path(args.output_file) if args.output_file else model_dir / "eval_report.json"
+    output_file.parent.mkdir(parents=True, exist_ok=True)
+    output_file.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    summary = {"perplexity": report["test"]["perplexity"], **{k: report["generation"][k] for k in
+               ("distinct_1", "distinct_2", "mean_reply_tokens", "repeated_3gram_rate")}}
+    if "emotion_control" in report:
+        summary["emotion_control_accuracy"] = report["emotion_control"]["accuracy"]
+    print(json.dumps(summary, ensure_ascii=False))
+    print(f"report: {output_file}")
+    return report
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""Fixtures for the generator tests: the KoGPT2 tokenizer (real from ../shared, else a tiny BPE with the same
+special tokens trained here), tiny GPT-2 models (vocab 51,200 like KoGPT2) and one model that has memorised
+20 (message, emotion, reply) triples."""
+from pathlib import Path
+
+import pytest
+
+# 10 messages × 2 emotions: the same message gets a different reply under each tag, so the tag must be read.
+TRIPLES = [
+    ("오늘 시험 결과가 나왔어", "기쁨", "정말 축하해요! 노력한 보람이 있네요."),
+    ("오늘 시험 결과가 나왔어", "슬픔", "많이 속상하겠어요. 다음에 더 잘할 수 있어요."),
+    ("친구가 연락을 안 해", "분노", "서운하고 화가 날 만해요. 솔직하게 말해 보세요."),
+    ("친구가 연락을 안 해", "불안", "무슨 일이 있는 건 아닐까 걱정되죠. 먼저 안부를 물어봐요."),
+    ("요즘 잠을 잘 못 자", "우울", "마음이 무거우면 잠들기 어렵죠. 제가 곁에 있을게요."),
+    ("요즘 잠을 잘 못 자", "불안", "걱정이 많으면 잠이 안 와요. 따뜻한 차 한 잔 어때요?"),
+    ("회사에서 칭찬받았어", "기쁨", "와, 멋져요! 오늘은 스스로에게 선물을 주세요."),
+    ("회사에서 칭찬받았어", "일상", "그랬군요. 어떤 일로 칭찬받았어요?"),
+    ("비가 계속 오네", "일상", "우산 꼭 챙기세요. 빗길 조심하고요."),
+    ("비가 계속 오네", "우울", "흐린 날엔 기분도 가라앉죠. 좋아하는 음악을 들어 봐요."),
+    ("동생이랑 또 싸웠어", "분노", "정말 화가 났겠어요. 잠시 떨어져서 숨을 골라 봐요."),
+    ("동생이랑 또 싸웠어", "슬픔", "가까운 사이라 더 마음이 아프죠. 천천히 화해해 봐요."),
+    ("내일 발표가 있어", "불안", "떨리는 건 당연해요. 충분히 준비했으니 잘할 거예요."),
+    ("내일 발표가 있어", "기쁨", "기대되시나 봐요! 멋진 발표가 될 거예요."),
+    ("혼자 밥 먹었어", "일상", "오늘 메뉴는 뭐였어요? 맛있게 드셨길 바라요."),
+    ("혼자 밥 먹었어", "우울", "혼자라서 쓸쓸했겠어요. 언제든 저랑 이야기해요."),
+    ("강아지가 아파", "슬픔", "많이 걱정되고 마음 아프죠. 얼른 나았으면 좋겠어요."),
+    ("강아지가 아파", "불안", "병원에 가 보는 게 좋겠어요. 잘 이겨낼 거예요."),
+    ("월급이 또 밀렸어", "분노", "정말 부당한 일이에요. 노동청에 상담해 보세요."),
+    ("월급이 또 밀렸어", "우울", "생활이 막막하겠어요. 혼자 견디지 말고 도움을 받아요."),
+]
+SPECIAL_TOKENS = ["<s>", "</s>", "<usr>", "<pad>", "<sys>", "<unk>", "<mask>", "<d>", "</d>"] + [f"<unused{i}>" for i in range(10)]
+
+
+def build_tiny_kogpt2_tokenizer(directory: Path) -> Path:
+    """A small BPE with KoGPT2's special tokens at KoGPT2's ids (0–8, <unused0..9> 9–18) and its pre-tokenizer."""
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
+
+    tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
+    tokenizer.normalizer = normalizers.NFKC()
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace()
+    tokenizer.decoder = decoders.Metaspace()
+    corpus = [t for triple in TRIPLES for t in triple] + [
+        "<usr> </s> <sys> <pad> <unused1> none 안녕하세요 반가워요 번째 이야기를 길게 하고 있어요 마지막 질문이에요",
+        "가나다라마바사 끝부분 괜찮아요 힘내요 요즘 힘들어 배고파 알겠습니다 0123456789 abcdefghijklmnopqrstuvwxyz"]
+    tokenizer.train_from_iterator(corpus * 5, trainers.BpeTrainer(vocab_size=800, special_tokens=SPECIAL_TOKENS))
+    directory.mkdir(parents=True, exist_ok=True)
+    tokenizer.save(str(directory / "tokenizer.json"))
+    return directory
+
+
+@pytest.fixture(scope="session")
+def gpt2_tokenizer_dir(request, tmp_path_factory) -> Path:
+    """The real KoGPT2 tokenizer when ../shared is there, else the tiny stand-in (behaviour tests still run)."""
+    try:
+        return request.getfixturevalue("kogpt2_tokenizer_dir")
+    except pytest.skip.Exception:
+        return build_tiny_kogpt2_tokenizer(tmp_path_factory.mktemp("tiny_kogpt2_tokenizer"))
+
+
+@pytest.fixture(scope="session")
+def gpt2_tokenizer(gpt2_tokenizer_dir):
+    from generator.tokenization import load_kogpt2_tokenizer
+
+    return load_kogpt2_tokenizer(gpt2_tokenizer_dir)
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """Tiny models gain nothing from threads, and on a shared 2-core box OpenMP spinning makes them 100× slower."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def tiny_gpt2(seed: int = 0, n_positions: int = 128):
+    """Random GPT-2 with KoGPT2's vocab and special ids, 2 layers × 64 wide."""
+    import torch
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    torch.manual_seed(seed)
+    config = GPT2Config(vocab_size=51200, n_positions=n_positions, n_embd=64, n_layer=2, n_head=4,
+                        bos_token_id=1, eos_token_id=1, pad_token_id=3)
+    return GPT2LMHeadModel(config)
+
+
+@pytest.fixture(scope="session")
+def tiny_model_factory():
+    return tiny_gpt2
+
+
+def memorise(model, tokenizer, triples, steps: int = 100, lr: float = 5e-3):
+    """Full-batch AdamW on the reply tokens of `triples` until they are memorised; returns the final loss."""
+    import torch
+
+    from generator.dataset import collate
+    from generator.formatting import TurnFormatter
+
+    formatter = TurnFormatter(tokenizer)
+    features = [vars(formatter.encode(m, e, r, max_seq_len=64)) for m, e, r in triples]
+    batch = collate([{"input_ids": f["input_ids"], "labels": f["labels"]} for f in features], tokenizer.pad_token_id)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
+    model.train()
+    for _ in range(steps):
+        loss = model(**batch).loss
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+    model.eval()
+    return float(loss.detach())
+
+
+@pytest.fixture(scope="session")
+def trained_generator(gpt2_tokenizer):
+    """A ResponseGenerator whose tiny model has memorised TRIPLES (loss < 0.05)."""
+    import torch
+
+    from generator.model import ResponseGenerator
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    model = tiny_gpt2(seed=0)
+    final_loss = memorise(model, gpt2_tokenizer, TRIPLES)
+    torch.set_num_threads(threads)
+    assert final_loss < 0.05, f"tiny model did not memorise the triples (loss {final_loss:.3f})"
+    return ResponseGenerator(model, gpt2_tokenizer, device="cpu")
+
+
+@pytest.fixture(scope="session")
+def memorised_triples():
+    """The 20 (message, emotion, reply) triples `trained_generator` has learnt."""
+    return list(TRIPLES)
+
+
+def write_fixture_corpora(root: Path) -> Path:
+    """Small files in the three corpus formats, laid out like ../shared/data (wellness/, emotional_dialogue/, chatbot_data/)."""
+    import csv
+
+    def write(relative, header, rows):
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(rows)
+
+    wellness = []
+    for category, topic in (("감정/우울감", "우울해"), ("감정/외로움", "외로워")):
+        for i in range(6):
+            wellness.append([category, f"요즘 너무 {topic} {i}번째 말이에요", ""])
+        wellness[-6][2] = f"{topic}서 힘드시군요. 제가 들어 드릴게요."
+        wellness[-5][2] = f"{topic}는 마음 충분히 이해해요."
+    write("wellness/wellness_dialog_dataset.csv", ["구분", "유저", "챗봇"], wellness)
+    emotional = []
+    for i, (major, minor) in enumerate([("불안", "두려운"), ("기쁨", "신이 난"), ("분노", "툴툴대는")] * 4):
+        emotional.append([i + 1, "청년", "여성", "진로", "해당없음", major, minor,
+                          f"{i}번 이야기: 오늘 회사에서 일이 있었어.", f"{i}번 답: 무슨 일이 있었나요?",
+                          f"{i}번 이야기: 상사가 나를 불렀어.", f"{i}번 답: 그래서 어떻게 하셨어요?", "", ""])
+    write("emotional_dialogue/emotional_dialogue_validation.csv",
+          ["번호", "연령", "성별", "상황키워드", "신체질환", "감정_대분류", "감정_소분류",
+           "사람문장1", "시스템문장1", "사람문장2", "시스템문장2", "사람문장3", "시스템문장3"], emotional)
+    chatbot = [[f"질문 {i} 오늘 뭐 할까", f"대답 {i} 산책 어때요.", str(i % 3)] for i in range(30)]
+    write("chatbot_data/ChatbotData.csv", ["Q", "A", "label"], chatbot)
+    return root
+
+
+@pytest.fixture(scope="session")
+def fixture_data_dir(tmp_path_factory) -> Path:
+    return write_fixture_corpora(tmp_path_factory.mktemp("corpora"))

@@ -1,0 +1,136 @@
+"""ResponseGenerator behaviour on a tiny GPT-2 that memorised 20 (message, emotion, reply) triples (conftest.py)."""
+import json
+
+import pytest
+import torch
+
+from generator.loading import load_generator
+from generator.model import GeneratorConfig, ResponseGenerator
+
+TRIPLES = [  # the memorised triples (conftest.TRIPLES): message, emotion, reply — a few spot checks here
+    ("오늘 시험 결과가 나왔어", "기쁨", "정말 축하해요! 노력한 보람이 있네요."),
+    ("오늘 시험 결과가 나왔어", "슬픔", "많이 속상하겠어요. 다음에 더 잘할 수 있어요."),
+    ("비가 계속 오네", "일상", "우산 꼭 챙기세요. 빗길 조심하고요."),
+    ("비가 계속 오네", "우울", "흐린 날엔 기분도 가라앉죠. 좋아하는 음악을 들어 봐요."),
+]
+
+
+
+def test_generates_the_memorised_reply_for_message_and_emotion(trained_generator, memorised_triples):
+    ALL = memorised_triples
+
+    replies = [trained_generator.generate(message, emotion, do_sample=False) for message, emotion, _ in ALL]
+    assert replies == [reply for _, _, reply in ALL]
+    # the tag matters: the same message gives different replies under different tags
+    assert trained_generator.generate(ALL[0][0], ALL[0][1], do_sample=False) != \
+        trained_generator.generate(ALL[1][0], ALL[1][1], do_sample=False)
+
+
+def test_batched_equals_single_under_greedy(trained_generator):
+    contexts = [["안녕", "반가워요.", m] for m, _, _ in TRIPLES[:2]] + [m for m, _, _ in TRIPLES[2:]] + ["처음 보는 아주 긴 문장 " * 3]
+    emotions = [e for _, e, _ in TRIPLES] + [None]
+    single = [trained_generator.generate(c, e, do_sample=False, max_new_tokens=24) for c, e in zip(contexts, emotions)]
+    batched = trained_generator.generate_batch(contexts, emotions, do_sample=False, max_new_tokens=24, batch_size=8)
+    assert batched == single
+    assert trained_generator.generate_batch([TRIPLES[2][0]] * 2, "일상", do_sample=False) == [TRIPLES[2][2]] * 2
+
+
+def test_random_model_batched_equals_single(gpt2_tokenizer, tiny_model_factory):
+    generator = ResponseGenerator(tiny_model_factory(seed=3), gpt2_tokenizer, device="cpu")
+    contexts = ["짧아", "조금 더 긴 문장으로 물어볼게요 괜찮을까요", ["첫 턴", "대답", "둘째 턴"]]
+    single = [generator.generate(c, "기쁨", do_sample=False, max_new_tokens=12) for c in contexts]
+    assert generator.generate_batch(contexts, "기쁨", do_sample=False, max_new_tokens=12) == single
+
+
+@pytest.mark.parametrize("options", [{"do_sample": False}, {"seed": 7, "temperature": 1.3, "top_p": 1.0, "top_k": 0}])
+def test_stream_increments_join_to_the_reply(trained_generator, options):
+    for message, emotion, _ in TRIPLES:
+        pieces = list(trained_generator.stream(message, emotion, **options))
+        assert "".join(pieces) == trained_generator.generate(message, emotion, **options)
+    pieces = list(trained_generator.stream(TRIPLES[0][0], TRIPLES[0][1], do_sample=False))
+    assert pieces == ["정말 축하해요!", " 노력한 보람이 있네요."]  # streamed sentence by sentence
+
+
+def test_stream_on_untrained_model_joins_even_when_cut_off(gpt2_tokenizer, tiny_model_factory):
+    generator = ResponseGenerator(tiny_model_factory(seed=5), gpt2_tokenizer, device="cpu")
+    for seed in range(4):
+        options = {"seed": seed, "max_new_tokens": 15, "temperature": 1.5}
+        assert "".join(generator.stream("아무 말", None, **options)) == generator.generate("아무 말", None, **options)
+
+
+def test_never_emits_structural_or_out_of_vocab_ids(gpt2_tokenizer, tiny_model_factory):
+    model = tiny_model_factory(seed=1)
+    favoured = [0, 2, 3, 4, 5, 10, 51199]  # <s> <usr> <pad> <sys> <unk> <unused1>, and the last id
+    model.lm_head.register_forward_hook(lambda module, inputs, output: output.index_add(
+        -1, torch.tensor(favoured), torch.full((*output.shape[:-1], len(favoured)), 100.0)))
+    generator = ResponseGenerator(model, gpt2_tokenizer, device="cpu")
+    opts = generator._options({"do_sample": False, "max_new_tokens": 10})
+    kwargs = generator._generate_kwargs([generator._prompt_ids("안녕", "기쁨", 10)], opts)
+    with torch.inference_mode():
+        new = generator.model.generate(**kwargs)[0, kwargs["input_ids"].shape[1]:].tolist()
+    assert len(new) == 10 and not set(new) & set(favoured[:-1])
+    assert max(new) < len(gpt2_tokenizer) and 50256 not in new
+    assert generator.model.generation_config.eos_token_id == 1 and generator.model.generation_config.pad_token_id == 3
+
+
+def test_save_load_same_logits_and_ids(trained_generator, tmp_path):
+    trained_generator.save_pretrained(tmp_path / "gen")
+    files = {p.name for p in (tmp_path / "gen").iterdir()}
+    assert {"model.safetensors", "config.json", "generation_config.json", "tokenizer.json", "generator_config.json"} <= files
+    assert not any(name.endswith((".bin", ".pt", ".pkl")) for name in files)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # staging dir renamed away
+    generation = json.loads((tmp_path / "gen" / "generation_config.json").read_text())
+    assert (generation["bos_token_id"], generation["eos_token_id"], generation["pad_token_id"]) == (1, 1, 3)
+    loaded = load_generator(tmp_path / "gen", device="cpu")
+    assert loaded.config == trained_generator.config
+    prompt = loaded._prompt_ids(TRIPLES[0][0], TRIPLES[0][1], 8)
+    assert prompt == trained_generator._prompt_ids(TRIPLES[0][0], TRIPLES[0][1], 8)
+    ids = torch.tensor([prompt])
+    with torch.inference_mode():
+        assert torch.allclose(loaded.model(ids).logits, trained_generator.model(ids).logits, atol=1e-5)
+    assert loaded.generate(TRIPLES[0][0], TRIPLES[0][1], do_sample=False) == TRIPLES[0][2]
+    # saving again over the same directory replaces it atomically
+    loaded.save_pretrained(tmp_path / "gen")
+    assert load_generator(tmp_path / "gen", device="cpu").generate(TRIPLES[1][0], TRIPLES[1][1], do_sample=False) == TRIPLES[1][2]
+
+
+def test_int8_loads_generates_and_keeps_quality(trained_generator, memorised_triples, tmp_path):
+    from transformers.pytorch_utils import Conv1D
+
+    trained_generator.save_pretrained(tmp_path / "gen")
+    int8 = load_generator(tmp_path / "gen", device="cpu", quantize=True)
+    modules = list(int8.model.modules())
+    assert not any(isinstance(m, Conv1D) for m in modules)
+    assert sum(m._get_name() in ("DynamicQuantizedLinear", "_Int8WeightOnlyLinear") for m in modules) == 2 * 4 + 1  # 4 projections × 2 layers + head
+    ALL = memorised_triples
+    fp32_loss = sum(trained_generator.loss(m, e, r) for m, e, r in ALL) / len(ALL)
+    int8_loss = sum(int8.loss(m, e, r) for m, e, r in ALL) / len(ALL)
+    assert int8_loss < fp32_loss + 0.1  # tiny quality loss (exact figure: bench and README)
+    matches = sum(int8.generate(m, e, do_sample=False) == r for m, e, r in ALL)
+    assert matches >= 18
+    with pytest.raises(ValueError, match="int8"):
+        int8.save_pretrained(tmp_path / "again")
+
+
+def test_options_are_checked(trained_generator):
+    with pytest.raises(TypeError, match="temprature"):
+        trained_generator.generate("안녕", temprature=0.5)
+    with pytest.raises(ValueError, match="one emotion per context"):
+        trained_generator.generate_batch(["a", "b"], ["기쁨"])
+    with pytest.raises(ValueError, match="max_new_tokens"):
+        trained_generator.generate("안녕", max_new_tokens=0)
+    with pytest.raises(ValueError, match="context is empty"):
+        trained_generator.generate([])
+    reply = trained_generator.generate("처음 보는 말", "기쁨", do_sample=False, max_new_tokens=3)
+    assert len(trained_generator.formatter.text_ids(reply)) <= 3
+
+
+def test_config_json_round_trip_and_unknown_keys(tmp_path):
+    config = GeneratorConfig(max_seq_len=64, emotions=["기쁨", "none"], temperature=0.5)
+    config.to_json_file(tmp_path / "c.json")
+    assert GeneratorConfig.from_json_file(tmp_path / "c.json") == config
+    (tmp_path / "bad.json").write_text('{"temperatur": 1}')
+    with pytest.raises(ValueError, match="temperatur"):
+        GeneratorConfig.from_json_file(tmp_path / "bad.json")
+    with pytest.raises(FileNotFoundError, match="config.json"):
+        load_generator(tmp_path, device="cpu")
