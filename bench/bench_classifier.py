@@ -128,7 +128,8 @@ def seed_batches(tokenizer, texts, labels, batch_size: int, seed: int):
 
 def our_batches(tokenizer, texts, labels, batch_size: int, max_seq_len: int, seed: int):
     """classifier.train's pipeline: fast encode, truncate to max_seq_len, length-grouped batches, dynamic padding."""
-    from classifier.training_utils import LengthGroupedBatches, collate
+    from classifier.training_utils import collate
+    from data.training import LengthGroupedBatches
 
     ids = tokenizer.encode_fast(texts)
     examples = [(seq if len(seq) <= max_seq_len else seq[: max_seq_len - 1] + [seq[-1]], label)

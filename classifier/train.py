@@ -3,7 +3,7 @@
     python -m classifier.train --train_file ../shared/data/keti_single_turn/keti_single_turn.csv \
         --label_set original --output_dir checkpoints/classifier
     accelerate launch -m classifier.train ...          # same script, several GPUs
-    python -m classifier.train --backend light ...      # TF-IDF + logistic regression, seconds on CPU
+    python -m classifier.train --backend light ...      # TF-IDF (chars + morphemes) + NB-SVM, seconds on CPU
 
 Reads top to bottom: args → data → model → optimizer → loop → save. The best epoch (validation macro-F1) is
 kept in --output_dir; the last epoch's full state sits in `<output_dir>-resume/` for --resume.
@@ -20,8 +20,8 @@ import torch
 
 from classifier.data_prep import LABEL_SETS, label_order, load_labelled, split_labelled
 from classifier.tokenization import KOBERT_HUB_ID
-from classifier.training_utils import (LengthGroupedBatches, classification_metrics, collate, load_training_state,
-                                       save_training_state)
+from classifier.training_utils import classification_metrics, collate
+from data.training import LengthGroupedBatches, load_training_state, save_training_state
 
 
 def parse_args(argv=None) -> argparse.Namespace:

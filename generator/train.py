@@ -13,6 +13,7 @@ import argparse
 import json
 import math
 import random
+import shutil
 from pathlib import Path
 
 
@@ -89,7 +90,8 @@ def main(argv=None) -> dict:
     from tqdm.auto import tqdm
     from transformers import AutoModelForCausalLM, get_linear_schedule_with_warmup
 
-    from generator.dataset import LengthGroupedBatches, collate, drop_tags, encode_examples
+    from data.training import LengthGroupedBatches, load_training_state, save_training_state
+    from generator.dataset import collate, drop_tags, encode_examples
     from generator.formatting import NONE_EMOTION, TurnFormatter
     from generator.model import GeneratorConfig, save_pretrained_atomic, set_kogpt2_special_ids
     from generator.tokenization import load_kogpt2_tokenizer
@@ -99,8 +101,8 @@ def main(argv=None) -> dict:
     accelerator = Accelerator(gradient_accumulation_steps=args.gradient_accumulation_steps)
     set_seed(args.seed)
     output_dir, state_dir = Path(args.output_dir), Path(str(args.output_dir).rstrip("/") + "_state")
-    if args.resume and not (state_dir / "progress.json").is_file():  # fail before any slow work
-        raise FileNotFoundError(f"--resume: {state_dir / 'progress.json'} not found (no earlier run with --output_dir {output_dir})")
+    if args.resume and not (state_dir / "trainer_state.json").is_file():  # fail before any slow work
+        raise FileNotFoundError(f"--resume: {state_dir / 'trainer_state.json'} not found (no earlier run with --output_dir {output_dir})")
     use_bf16 = accelerator.device.type == "cuda" and torch.cuda.is_bf16_supported()
     autocast = functools.partial(torch.autocast, device_type="cuda", dtype=torch.bfloat16) if use_bf16 else nullcontext
 
@@ -129,7 +131,7 @@ def main(argv=None) -> dict:
     emotions = sorted({e.emotion for e in train_examples if e.emotion} | {e.emotion for e in validation_examples if e.emotion})
 
     # ---- model
-    model = AutoModelForCausalLM.from_pretrained(args.model_dir)
+    model = AutoModelForCausalLM.from_pretrained(state_dir if args.resume else args.model_dir)  # resume: last epoch's weights
     set_kogpt2_special_ids(model, tokenizer)
     if model.config.vocab_size < len(tokenizer):
         raise ValueError(f"{args.model_dir}: vocab {model.config.vocab_size} < tokenizer's {len(tokenizer)}")
@@ -150,8 +152,7 @@ def main(argv=None) -> dict:
 
     start_epoch, best, history = 0, math.inf, []
     if args.resume:
-        accelerator.load_state(str(state_dir))
-        progress = json.loads((state_dir / "progress.json").read_text(encoding="utf-8"))
+        progress = load_training_state(state_dir, optimizer, scheduler)
         start_epoch, best, history = progress["epochs_done"], progress["best_validation_loss"], progress["history"]
 
     # ---- loop
@@ -193,10 +194,14 @@ def main(argv=None) -> dict:
                 (output_dir / "training_args.json").write_text(json.dumps(vars(args), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             if output_dir.is_dir():
                 (output_dir / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        accelerator.save_state(str(state_dir))  # model (safetensors), optimizer, scheduler, RNG — for --resume
-        if accelerator.is_main_process:
-            (state_dir / "progress.json").write_text(json.dumps(
-                {"epochs_done": epoch + 1, "best_validation_loss": best, "history": history}, indent=2) + "\n", encoding="utf-8")
+        if accelerator.is_main_process:  # last epoch for --resume: weights (safetensors) + optimizer state, no pickle
+            staging = state_dir.with_name(state_dir.name + ".tmp")
+            shutil.rmtree(staging, ignore_errors=True)
+            accelerator.unwrap_model(model).save_pretrained(staging)
+            save_training_state(staging, optimizer, scheduler,
+                                {"epochs_done": epoch + 1, "best_validation_loss": best, "history": history})
+            shutil.rmtree(state_dir, ignore_errors=True)
+            staging.rename(state_dir)
     bar.close()
     accelerator.end_training()
     return {"history": history, "best_validation_loss": best, "output_dir": str(output_dir)}

@@ -57,7 +57,7 @@ def test_save_load_round_trip_without_pickle(toy_light, tmp_path):
 def test_logreg_and_binary(make_toy_rows):
     rows = [(t, l) for t, l in make_toy_rows(200, seed=9) if l != "분노"]
     texts, labels = [t for t, _ in rows], [l for _, l in rows]
-    for model in ("svm", "logreg"):
+    for model in ("nbsvm", "svm", "logreg"):
         classifier = LightEmotionClassifier(LightConfig(char_min_df=1, model=model, C=3.0 if model == "logreg" else 0.1))
         classifier.fit(texts, labels)
         assert classifier.coef.shape[0] == 2

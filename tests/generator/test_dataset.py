@@ -3,7 +3,8 @@ from collections import Counter
 
 import pytest
 
-from generator.dataset import (GenerationExample, LengthGroupedBatches, build_examples, collate, drop_tags,
+from data.training import LengthGroupedBatches
+from generator.dataset import (GenerationExample, build_examples, collate, drop_tags,
                                encode_examples, find_corpus_files, load_dialogues, split_examples)
 from generator.formatting import TurnFormatter
 
