@@ -20,9 +20,12 @@ def main(argv=None) -> int:
         if args.only and module_name.rsplit("_", 1)[-1] not in args.only:
             continue
         print(f"\n===== {module_name} =====", flush=True)
-        module = importlib.import_module(module_name)
-        code = module.main(["--quick"] if args.quick else [])
-        if code:
+        try:
+            result = importlib.import_module(module_name).main(["--quick"] if args.quick else [])
+        except Exception as error:  # noqa: BLE001 — report it and go on with the other benchmarks
+            print(f"{module_name} failed: {error!r}", file=sys.stderr)
+            result = 1
+        if isinstance(result, int) and not isinstance(result, bool) and result != 0:  # mains may return results dicts
             failed.append(module_name)
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
