@@ -81,6 +81,12 @@ def build_app(chatbot, concurrency_limit: int | None = DEFAULT_CONCURRENCY):
 
     from chatbot.plots import emotion_timeline
 
+    responder_config = getattr(chatbot.responder, "config", None)  # sliders start at the engine's own defaults
+
+    def start(option: str, fallback: float) -> float:
+        value = getattr(responder_config, option, None)
+        return fallback if value is None else value
+
     def respond(message, history, temperature, top_p, max_new_tokens, timeline):
         options = {"temperature": temperature, "top_p": top_p,
                    "max_new_tokens": None if max_new_tokens is None else int(max_new_tokens)}
@@ -114,9 +120,9 @@ def build_app(chatbot, concurrency_limit: int | None = DEFAULT_CONCURRENCY):
                 with gr.Accordion("생성 설정 (temperature, top-p, max new tokens)", open=False):
                     with gr.Row():
                         sliders = [
-                            gr.Slider(0.1, 1.5, value=0.8, step=0.05, label="temperature"),
-                            gr.Slider(0.1, 1.0, value=0.9, step=0.05, label="top-p"),
-                            gr.Slider(8, 128, value=48, step=8, label="max new tokens"),
+                            gr.Slider(0.1, 1.5, value=start("temperature", 0.7), step=0.05, label="temperature"),
+                            gr.Slider(0.1, 1.0, value=start("top_p", 0.9), step=0.05, label="top-p"),
+                            gr.Slider(8, 128, value=start("max_new_tokens", 48), step=8, label="max new tokens"),
                         ]
                 gr.ChatInterface(
                     respond,

@@ -90,7 +90,18 @@ class Chatbot:
                 from generator import load_generator
 
                 generator = load_generator(generator, device=device, quantize=quantize)
-        kwargs.setdefault("engine_name", "full")
+        trained_tags = getattr(getattr(generator, "config", None), "emotions", None)
+        untrained = sorted(set(getattr(classifier, "labels", None) or ()) - set(trained_tags or ()))
+        if trained_tags and untrained:  # e.g. a KETI-label classifier with a six-emotion generator
+            logger.warning("classifier labels %s are not among the generator's training tags %s: those messages "
+                           "are answered with the 'none' tag (train both with the same label set)", untrained, trained_tags)
+        if "engine_name" not in kwargs:  # "full" only when it really is KoBERT + KoGPT2
+            names = type(classifier).__name__, type(generator).__name__
+            if names == ("EmotionClassifier", "ResponseGenerator"):
+                kwargs["engine_name"] = "full"
+            else:
+                kwargs["engine_name"] = "custom"
+                kwargs.setdefault("description", f"사용자 구성 엔진: {names[0]} + {names[1]}")
         return cls(classifier, generator, **kwargs)
 
     @classmethod

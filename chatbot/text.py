@@ -28,7 +28,8 @@ def _strip_control(text: str) -> str:
     for char in text:
         if char in "\n\t\r":
             kept.append(" ")
-        elif unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn") and char != "\u200d":  # ZWJ joins emoji
+        # not "Cn" (unassigned): Python's Unicode tables lag, so emoji newer than them (🫨) read as unassigned
+        elif unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co") and char != "\u200d":  # ZWJ joins emoji
             continue
         else:
             kept.append(char)

@@ -230,7 +230,7 @@ class LightEmotionClassifier:
         """JSON (settings, labels, vocabularies) + safetensors (idf, coefficients), written atomically."""
         from safetensors.numpy import save_file
 
-        from classifier.model import atomic_directory, write_json
+        from data.files import atomic_directory, write_json
 
         self._check_fitted()
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from classifier.light import LIGHT_CONFIG
-from classifier.model import CLASSIFIER_CONFIG
+from classifier.light import LIGHT_CONFIG  # numpy only; classifier.model (torch + transformers, ~2 s) loads lazily
+
+CLASSIFIER_CONFIG = "classifier_config.json"  # = classifier.model.CLASSIFIER_CONFIG, not imported for the reason above
 
 
 def load_classifier(name_or_dir: str | os.PathLike, device: str = "auto", **overrides):

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 import warnings
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -22,6 +20,7 @@ from transformers import BertConfig, BertForSequenceClassification
 
 from classifier.prediction import Prediction, check_texts
 from classifier.tokenization import KOBERT_HUB_ID, KoBertTokenizer, load_kobert_tokenizer
+from data.files import atomic_directory, write_json
 
 CLASSIFIER_CONFIG = "classifier_config.json"
 BACKEND = "kobert"
@@ -57,32 +56,6 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
     if str(device) == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     return torch.device(device)
-
-
-def write_json(path: Path, obj) -> None:
-    path.write_text(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
-
-
-def atomic_directory(target: str | os.PathLike, write) -> Path:
-    """Call write(tmp_dir) on a temporary sibling of `target`, then swap it into place (old copy removed last)."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    try:
-        write(tmp)
-        old = None
-        if target.exists():
-            old = target.with_name(f".{target.name}.old-{os.getpid()}")
-            if old.exists():
-                shutil.rmtree(old)
-            target.rename(old)
-        tmp.rename(target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return target
 
 
 def pad_batch(sequences: list[list[int]], pad_id: int) -> dict[str, torch.Tensor]:
@@ -181,8 +154,11 @@ class EmotionClassifier:
         return cls(model, tokenizer, config, device)
 
     def save_pretrained(self, directory: str | os.PathLike, training_args: dict | None = None,
-                        metrics: dict | None = None) -> Path:
-        """Write weights (safetensors), tokenizer, settings and optional args/metrics atomically to `directory`."""
+                        metrics: dict | None = None, write_extra=None) -> Path:
+        """Write weights (safetensors), tokenizer, settings and optional args/metrics atomically to `directory`.
+
+        `write_extra(tmp_dir)` adds files inside the same atomic swap (the training loop's resume state).
+        """
 
         def write(tmp: Path) -> None:
             self.model.save_pretrained(tmp, safe_serialization=True)
@@ -192,6 +168,8 @@ class EmotionClassifier:
                 write_json(tmp / "training_args.json", training_args)
             if metrics is not None:
                 write_json(tmp / "metrics.json", metrics)
+            if write_extra is not None:
+                write_extra(tmp)
 
         return atomic_directory(directory, write)
 

@@ -65,7 +65,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 # ------------------------------------------------------------------------------------------------------ light
-def train_light(args, labels, train, validation, test) -> dict:
+def train_light(args, train, validation, test) -> dict:
     from classifier.light import LightConfig, LightEmotionClassifier
 
     config = LightConfig() if args.light_C is None else LightConfig(C=args.light_C)
@@ -103,7 +103,7 @@ def main(argv=None) -> dict:
     print(f"data: train {len(train)}, validation {len(validation)}, test {len(test)}; labels {labels}; "
           f"dropped {data.dropped}")
     if args.backend == "light":
-        metrics = train_light(args, labels, train, validation, test)
+        metrics = train_light(args, train, validation, test)
         for name in ("validation", "test"):
             if name in metrics:
                 print(f"{name}: accuracy {metrics[name]['accuracy']:.4f}, macro-F1 {metrics[name]['macro_f1']:.4f} "
@@ -233,9 +233,10 @@ def main(argv=None) -> dict:
                     "best_epoch": state["best_epoch"], "validation": scores, "history": state["history"],
                     "label_counts": {"train": train.label_counts(), "validation": validation.label_counts()},
                     "dropped": data.dropped})
-            trained.save_pretrained(resume_dir, training_args=vars(args), metrics={"history": state["history"]})
-            save_training_state(resume_dir, optimizer.optimizer if hasattr(optimizer, "optimizer") else optimizer,
-                                scheduler.scheduler if hasattr(scheduler, "scheduler") else scheduler, state)
+            trained.save_pretrained(  # weights + optimizer state swapped in together: a killed run leaves a whole state
+                resume_dir, training_args=vars(args), metrics={"history": state["history"]},
+                write_extra=lambda tmp: save_training_state(
+                    tmp, optimizer, scheduler.scheduler if hasattr(scheduler, "scheduler") else scheduler, state))
             model.train()  # EmotionClassifier() switched it to eval mode
         accelerator.wait_for_everyone()
         if state["bad_epochs"] >= args.early_stopping_patience:
@@ -258,7 +259,7 @@ def main(argv=None) -> dict:
             accelerator.print(f"test: accuracy {metrics['test']['accuracy']:.4f}, "
                               f"macro-F1 {metrics['test']['macro_f1']:.4f} ({len(test)} sentences)")
         saved = json.loads((Path(args.output_dir) / "metrics.json").read_text(encoding="utf-8"))
-        from classifier.model import write_json
+        from data.files import write_json
 
         write_json(Path(args.output_dir) / "metrics.json", {**saved, **metrics})
     return metrics

@@ -175,3 +175,17 @@ def test_offline_answers_from_the_real_wellness_file(shared_data_dir, tmp_path):
     example = next(d for d in wellness.dialogues if len(d.message) > 15)
     replies_to_it = {d.reply for d in wellness.dialogues if d.message == example.message}
     assert bot.reply(example.message, do_sample=False).text in replies_to_it
+
+
+def test_from_pretrained_warns_when_classifier_labels_are_not_generator_tags(caplog):
+    classifier, responder = RecordingClassifier(), RecordingResponder()
+    responder.config = type("Config", (), {"emotions": ["기쁨", "분노", "none"]})()  # trained without 슬픔
+    with caplog.at_level(logging.WARNING, logger="chatbot.engine"):
+        bot = Chatbot.from_pretrained(classifier=classifier, generator=responder)
+    assert "['슬픔']" in caplog.text and "none" in caplog.text
+
+
+def test_from_pretrained_names_the_engine_by_what_was_loaded(parts):
+    bot = Chatbot.from_pretrained(classifier=parts[0], generator=parts[1])
+    assert bot.engine == "custom" and "RecordingClassifier + RecordingResponder" in bot.description
+    assert bot.reply("좋은 하루").engine == "custom"

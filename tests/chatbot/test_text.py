@@ -64,3 +64,9 @@ def test_legacy_pairs_are_accepted_and_bad_history_is_a_clear_error():
         build_context("not a list", "x")
     with pytest.raises(TypeError, match=r"history\[0\]"):
         build_context([{"content": "no role"}], "x")
+
+
+@pytest.mark.parametrize("emoji", ["\U0001FAE8", "\U0001FAE9", "\U0001F979"])  # 🫨 🫩 🥹: newer than some Unicode tables
+def test_emoji_newer_than_pythons_unicode_tables_are_kept(emoji):
+    assert clean_message(emoji).text == emoji
+    assert clean_message(f"오늘 {emoji}").text == f"오늘 {emoji}"
