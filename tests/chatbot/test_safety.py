@@ -2,7 +2,8 @@
 import pytest
 
 from chatbot.safety import CRISIS_REPLY, CRISIS_RULES, detect_crisis, evaluate, main, normalise
-from chatbot.safety_cases import NEGATIVE, POSITIVE
+from chatbot.safety_cases import DEV_NEGATIVE, DEV_POSITIVE, NEGATIVE, POSITIVE
+from chatbot.safety_heldout import BLIND_NEGATIVE, BLIND_POSITIVE, HELDOUT_NEGATIVE, HELDOUT_POSITIVE
 
 # Written separately from chatbot/safety_cases.py (a held-out check that the rules generalise a little).
 HELD_OUT_POSITIVE = ("정말 죽고 싶을 만큼 괴로워", "살고 싶지가 않아", "어디론가 사라져 버리고 싶다",
@@ -65,3 +66,45 @@ def test_cli_eval_prints_recall_and_false_positive_rate(capsys):
     assert main(["사라지고 싶어", "웃겨 죽겠어"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "CRISIS disappear" in lines[0] and lines[1].endswith("ok")
+
+
+# chatbot/safety_heldout.py: HELDOUT_* was written before the rules were revised (old rules: recall 0.196,
+# FPR 0.000); BLIND_* after, measured once (old rules: recall 0.300, FPR 0.067). The bounds are the figures
+# reached (held-out 49/51 and 0/52, blind 15/30 and 2/30), so any rule change that loses ground fails here.
+def test_heldout_lists_are_large_enough_and_disjoint_from_the_development_lists():
+    assert len(HELDOUT_POSITIVE) >= 40 and len(HELDOUT_NEGATIVE) >= 40
+    assert not set(HELDOUT_POSITIVE) & set(HELDOUT_NEGATIVE)
+    developed_on = set(POSITIVE + NEGATIVE + DEV_POSITIVE + DEV_NEGATIVE)
+    assert not (set(HELDOUT_POSITIVE + HELDOUT_NEGATIVE + BLIND_POSITIVE + BLIND_NEGATIVE) & developed_on)
+
+
+def test_heldout_recall_and_false_positive_rate():
+    result = evaluate(list(HELDOUT_POSITIVE), list(HELDOUT_NEGATIVE))
+    assert result["recall"] >= 0.95, result["missed"]
+    assert result["false_positive_rate"] <= 0.02, result["false_alarms"]
+
+
+def test_blind_recall_and_false_positive_rate_do_not_fall_back():
+    result = evaluate(list(BLIND_POSITIVE), list(BLIND_NEGATIVE))
+    assert result["recall"] >= 0.5, result["missed"]
+    assert result["false_positive_rate"] <= 0.07, result["false_alarms"]
+
+
+def test_development_lists_stay_where_they_are():
+    result = evaluate(list(DEV_POSITIVE), list(DEV_NEGATIVE))
+    assert result["recall"] >= 0.9, result["missed"]
+    assert result["false_positive_rate"] <= 0.01, result["false_alarms"]
+
+
+def test_cli_eval_prints_every_list(capsys):
+    assert main(["--eval"]) == 0
+    out = capsys.readouterr().out
+    for title in ("existing lists", "development lists", "held-out lists", "blind lists", "third-party talk"):
+        assert title in out
+    assert out.count("recall: ") == 4
+
+
+@pytest.mark.parametrize("sentence", ["배고파 죽겠다", "캠핑 가서 번개탄 피울 곳 찾았어", "오늘 숙제 다 끝낼 거야",
+                                      "졸업식에서 마지막 인사 하려고", "돈에 목매는 거 싫어", "칼로 손목시계 줄 잘랐어"])
+def test_new_rules_keep_their_exclusions(sentence):
+    assert detect_crisis(sentence) is None
