@@ -69,12 +69,6 @@ def load_dialogues(paths: Sequence[str | Path]):
     return dialogues
 
 
-def _taxonomy_key(dialogue):
-    """The label form `Taxonomy.map` expects: (대분류, 소분류) for 감성대화, else the corpus label."""
-    labels = getattr(dialogue, "labels", ())
-    return labels if len(labels) == 2 and dialogue.label == labels[0] else dialogue.label
-
-
 def build_examples(dialogues, taxonomy=None, classifier=None, batch_size: int = 64) -> list[GenerationExample]:
     """Examples with the emotion tag from `classifier` (its reading of the message) or the taxonomy."""
     messages = [d.message for d in dialogues]
@@ -89,7 +83,7 @@ def build_examples(dialogues, taxonomy=None, classifier=None, batch_size: int = 
             from data import Taxonomy
 
             taxonomy = Taxonomy.default()
-        tags = [taxonomy.map(d.source, _taxonomy_key(d)) for d in dialogues]
+        tags = [taxonomy.map_record(d) for d in dialogues]  # (대분류, 소분류) for 감성대화
     return [GenerationExample(tuple(d.context), d.message, tag, d.reply, d.source) for d, tag in zip(dialogues, tags)]
 
 

@@ -3,14 +3,20 @@
 String in → one reply; `generate_batch` for many conversations at once (left padding); `stream` yields text
 increments that join to what `generate` returns for the same options and seed. Decoding always goes through
 `model.generate` (KV cache); repetition controls look only at the reply being written, not the user's words.
+
+Seeds: `seed=` never touches torch's process-global RNG (which concurrent requests share). A seeded call draws
+from its own `torch.Generator`: `model.generate` (transformers 5.x) has no `generator=` argument, so the seeded
+path runs `generate` greedily behind logits processors that apply temperature / top-k / top-p and draw the token
+with that generator (`_SeededDraw`) — the same distribution as `do_sample=True`, reproducible under parallel
+calls. Unseeded calls sample from the global RNG as usual.
+
+Emotion tags the model was not trained on (not in `config.emotions`) are given as `none`, with one warning per tag.
 """
 from __future__ import annotations
 
 import json
-import os
+import logging
 import queue
-import shutil
-import tempfile
 import threading
 import warnings
 from dataclasses import asdict, dataclass, field, fields
@@ -19,6 +25,8 @@ from typing import Iterator, Sequence
 
 from generator.formatting import NONE_EMOTION, TurnFormatter, finish_reply, stable_prefix
 from generator.tokenization import DEFAULT_KOGPT2, KOGPT2_VOCAB_SIZE, load_kogpt2_tokenizer
+
+logger = logging.getLogger(__name__)
 
 CONFIG_NAME = "generator_config.json"
 EMOTION_TAGS = ("일상", "기쁨", "분노", "불안", "슬픔", "우울")  # data.EMOTIONS; copied so importing stays light
@@ -60,6 +68,16 @@ def resolve_device(device: str | None = "auto"):
     if device in (None, "auto"):
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     return torch.device(device)
+
+
+def inference_dtype(device):
+    """bf16 on a CUDA device that supports it (halves memory and time), else fp32 (GPT-2 can overflow in fp16)."""
+    import torch
+
+    device = torch.device(device)
+    if device.type == "cuda" and torch.cuda.is_bf16_supported():
+        return torch.bfloat16
+    return torch.float32
 
 
 def set_kogpt2_special_ids(model, tokenizer) -> None:
@@ -104,6 +122,26 @@ class _ReplyLogitsProcessor:
         return scores
 
 
+class _SeededDraw:
+    """Last logits processor of a seeded call: samples the next token with its own `torch.Generator`.
+
+    Runs after temperature / top-k / top-p (given as processors before it) and returns scores that are -inf
+    everywhere but the drawn token, so `generate(do_sample=False)` picks exactly that token and the global RNG
+    is never used.
+    """
+
+    def __init__(self, generator):
+        self.generator = generator
+
+    def __call__(self, input_ids, scores):
+        import torch
+
+        probs = torch.softmax(scores.float(), dim=-1)  # (batch, vocab)
+        drawn = torch.multinomial(probs, num_samples=1, generator=self.generator)  # (batch, 1)
+        forced = torch.full_like(scores, float("-inf"))
+        return forced.scatter_(1, drawn, 0.0)
+
+
 class _IdStreamer:
     """`generate(streamer=…)` target: hands each step's new token ids to a queue (the prompt is skipped)."""
 
@@ -134,7 +172,8 @@ class _Cancelled:
 
 
 class ResponseGenerator:
-    """KoGPT2 reply generator. Device auto (CUDA if present, bf16 there); all inference under `inference_mode`."""
+    """KoGPT2 reply generator. Device auto (CUDA if present, bf16 there when supported, else fp32); all inference
+    under `inference_mode`."""
 
     def __init__(self, model, tokenizer, config: GeneratorConfig | None = None, device: str | None = "auto"):
         import torch
@@ -147,7 +186,7 @@ class ResponseGenerator:
             raise ValueError(f"model vocab {vocab} is smaller than the tokenizer's {len(tokenizer)} tokens")
         set_kogpt2_special_ids(model, tokenizer)
         if self.device.type == "cuda":
-            model = model.to(self.device, dtype=torch.bfloat16)  # bf16 halves memory and time on GPU
+            model = model.to(self.device, dtype=inference_dtype(self.device))
         else:
             model = model.to(self.device)
         self.model = model.eval()
@@ -157,6 +196,8 @@ class ResponseGenerator:
         self.suppress_ids = torch.tensor(sorted((set(self.formatter.forbidden) - {tokenizer.eos_token_id})
                                                 | set(range(len(tokenizer), vocab_size))), device=self.device)
         self.quantized = False
+        self._warned_tags: set[str] = set()
+        self._warn_lock = threading.Lock()
 
     # ---------------------------------------------------------------- loading / saving
     @classmethod
@@ -176,7 +217,7 @@ class ResponseGenerator:
         if quantize and target.type != "cpu":
             if device not in (None, "auto"):
                 raise ValueError(f"quantize=True is the CPU int8 option, not for device={device!r} (GPUs run bf16)")
-            warnings.warn("quantize=True ignored: a GPU is present, the generator runs there in bf16")
+            warnings.warn("quantize=True ignored: a GPU is present, the generator runs there (bf16 when supported)")
             quantize = False
         if quantize:
             from generator.quantize import quantize_int8
@@ -205,32 +246,67 @@ class ResponseGenerator:
             raise ValueError(f"temperature={merged['temperature']}: expected > 0 when sampling")
         return merged
 
+    def _tag(self, emotion: str | None) -> str | None:
+        """`emotion`, or `none` when the model never saw that tag in training (warned once per tag)."""
+        if emotion is None or emotion == "" or not self.config.emotions or emotion in self.config.emotions:
+            return emotion
+        with self._warn_lock:
+            first = emotion not in self._warned_tags
+            self._warned_tags.add(emotion)
+        if first:
+            logger.warning("emotion tag %r was not used in training (known: %s); generating with %r instead",
+                           emotion, ", ".join(self.config.emotions), NONE_EMOTION)
+        return NONE_EMOTION
+
     def _prompt_ids(self, context, emotion, max_new_tokens: int) -> list[int]:
         positions = getattr(self.model.config, "n_positions", None) or getattr(self.model.config, "max_position_embeddings", 1024)
         budget = min(self.config.max_seq_len, positions - max_new_tokens)
         if budget < 8:
             raise ValueError(f"max_new_tokens={max_new_tokens} leaves no room for the prompt in {positions} positions")
-        return self.formatter.encode(context, emotion, None, max_seq_len=budget).input_ids
+        return self.formatter.encode(context, self._tag(emotion), None, max_seq_len=budget).input_ids
 
-    def _generate_kwargs(self, prompts: list[list[int]], opts: dict, streamer=None) -> dict:
+    def _generate_kwargs(self, prompts: list[list[int]], opts: dict, streamer=None, rng=None) -> dict:
         import torch
-        from transformers import LogitsProcessorList
+        from transformers import LogitsProcessorList, TemperatureLogitsWarper, TopKLogitsWarper, TopPLogitsWarper
 
         width = max(len(p) for p in prompts)
         pad = self.tokenizer.pad_token_id
         input_ids = torch.tensor([[pad] * (width - len(p)) + p for p in prompts], device=self.device)  # (batch, width) — left padded
         attention_mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts], device=self.device)
+        processors = LogitsProcessorList([_ReplyLogitsProcessor(
+            width, opts["repetition_penalty"], opts["no_repeat_ngram_size"], self.suppress_ids,
+            self.tokenizer.eos_token_id)])
+        do_sample = opts["do_sample"]
         sampling = {"temperature": opts["temperature"], "top_p": opts["top_p"], "top_k": opts["top_k"]} \
-            if opts["do_sample"] else {"temperature": None, "top_p": None, "top_k": None}
+            if do_sample else {"temperature": None, "top_p": None, "top_k": None}
+        if do_sample and rng is not None:
+            # own RNG per call (see module docstring): the warpers transformers would add, then the draw; greedy
+            # decoding then takes the drawn token
+            if opts["temperature"] is not None and opts["temperature"] != 1.0:
+                processors.append(TemperatureLogitsWarper(opts["temperature"]))
+            if opts["top_k"] is not None and opts["top_k"] != 0:
+                processors.append(TopKLogitsWarper(top_k=opts["top_k"], min_tokens_to_keep=1))
+            if opts["top_p"] is not None and opts["top_p"] < 1.0:
+                processors.append(TopPLogitsWarper(top_p=opts["top_p"], min_tokens_to_keep=1))
+            processors.append(_SeededDraw(rng))
+            do_sample, sampling = False, {"temperature": None, "top_p": None, "top_k": None}
         return dict(
             input_ids=input_ids, attention_mask=attention_mask, max_new_tokens=opts["max_new_tokens"],
-            do_sample=opts["do_sample"], **sampling, use_cache=True, streamer=streamer,
+            do_sample=do_sample, **sampling, use_cache=True, streamer=streamer,
             eos_token_id=self.tokenizer.eos_token_id, pad_token_id=pad, bos_token_id=self.tokenizer.bos_token_id,
-            repetition_penalty=1.0, no_repeat_ngram_size=0,  # done reply-only below
-            logits_processor=LogitsProcessorList([_ReplyLogitsProcessor(
-                width, opts["repetition_penalty"], opts["no_repeat_ngram_size"], self.suppress_ids,
-                self.tokenizer.eos_token_id)]),
+            repetition_penalty=1.0, no_repeat_ngram_size=0,  # done reply-only in _ReplyLogitsProcessor
+            logits_processor=processors,
         )
+
+    def _rng(self, seed):
+        """The call's own `torch.Generator` for `seed`, or None (unseeded: the global RNG)."""
+        import torch
+
+        if seed is None:
+            return None
+        rng = torch.Generator(device=self.device)
+        rng.manual_seed(int(seed))
+        return rng
 
     def _decode(self, new_ids: Sequence[int]) -> tuple[str, bool]:
         """Reply text up to the first `</s>`, and whether that `</s>` was reached."""
@@ -258,14 +334,13 @@ class ResponseGenerator:
         if len(emotions) != len(contexts):
             raise ValueError(f"{len(contexts)} contexts but {len(emotions)} emotions; expected one emotion per context")
         opts = self._options(options)
-        if options.get("seed") is not None:
-            torch.manual_seed(int(options["seed"]))
+        rng = self._rng(options.get("seed"))
         replies: list[str] = []
         with torch.inference_mode():
             for start in range(0, len(contexts), batch_size):
                 prompts = [self._prompt_ids(c, e, opts["max_new_tokens"])
                            for c, e in zip(contexts[start:start + batch_size], emotions[start:start + batch_size])]
-                kwargs = self._generate_kwargs(prompts, opts)
+                kwargs = self._generate_kwargs(prompts, opts, rng=rng)
                 output = self.model.generate(**kwargs)  # (batch, width + new) — prompt then reply ids
                 for row in output[:, kwargs["input_ids"].shape[1]:].tolist():
                     replies.append(finish_reply(*self._decode(row)))
@@ -280,7 +355,7 @@ class ResponseGenerator:
         from transformers import StoppingCriteriaList
 
         streamer = _IdStreamer()
-        kwargs = self._generate_kwargs([prompt], opts, streamer=streamer)
+        kwargs = self._generate_kwargs([prompt], opts, streamer=streamer, rng=self._rng(options.get("seed")))
         cancelled = _Cancelled()
         kwargs["stopping_criteria"] = StoppingCriteriaList([cancelled])
         failure: list[BaseException] = []
@@ -293,8 +368,6 @@ class ResponseGenerator:
                 failure.append(error)
                 streamer.end()
 
-        if options.get("seed") is not None:
-            torch.manual_seed(int(options["seed"]))  # before the thread starts: same draws as generate()
         worker = threading.Thread(target=run, daemon=True)
         worker.start()
         new_ids: list[int] = []
@@ -328,7 +401,7 @@ class ResponseGenerator:
         """Mean cross-entropy of `reply </s>` given the prompt (what perplexity is built from)."""
         import torch
 
-        encoded = self.formatter.encode(context, emotion, reply, max_seq_len=self.config.max_seq_len)
+        encoded = self.formatter.encode(context, self._tag(emotion), reply, max_seq_len=self.config.max_seq_len)
         with torch.inference_mode():
             ids = torch.tensor([encoded.input_ids], device=self.device)
             labels = torch.tensor([encoded.labels], device=self.device)
@@ -347,24 +420,19 @@ def write_generation_defaults(generation_config, config: GeneratorConfig) -> Non
     generation_config.max_new_tokens = config.max_new_tokens
 
 
-def save_pretrained_atomic(model, tokenizer, config: GeneratorConfig, save_directory: str | Path) -> None:
-    """Write everything into a temporary sibling directory, then rename it into place (no half-written dirs)."""
-    target = Path(save_directory)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    try:
+def save_pretrained_atomic(model, tokenizer, config: GeneratorConfig, save_directory: str | Path,
+                           extra_json: dict | None = None) -> None:
+    """Write everything (plus `extra_json`: file name → object, e.g. training_args.json) into a temporary sibling
+    directory, then swap it into place (`data.files.atomic_directory`: no half-written or mixed directories)."""
+    from data.files import atomic_directory, write_json
+
+    def write(staging: Path) -> None:
         set_kogpt2_special_ids(model, tokenizer)
         write_generation_defaults(model.generation_config, config)
         model.save_pretrained(staging, safe_serialization=True)  # config.json, generation_config.json, safetensors
         tokenizer.save_pretrained(staging)
         config.to_json_file(staging / CONFIG_NAME)
-        if target.exists():
-            old = target.with_name(f".{target.name}.old-{os.getpid()}")
-            target.rename(old)
-            staging.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        for name, obj in (extra_json or {}).items():
+            write_json(staging / name, obj)
+
+    atomic_directory(save_directory, write)

@@ -7,8 +7,9 @@ morpheme analyser); entries labelled with the detected emotion get a bonus; one 
 the best few, skipping replies the bot already gave in this conversation, so the bot does not repeat itself.
 
 Same API as `ResponseGenerator`: `generate(context, emotion=None, **options) -> str` and
-`stream(...) -> Iterator[str]`. Options: `top_k` (replies drawn from), `temperature` (flatter draw when higher),
-`do_sample=False` (always the best match), `seed`; `top_p`, `max_new_tokens`, `repetition_penalty` and
+`stream(...) -> Iterator[str]`. Options: `top_k` (replies drawn from; 0 = no cap, up to `max_candidates`),
+`temperature` (flatter draw when higher; 0 = always the best match), `do_sample=False` (always the best match),
+`seed`; options given as None take the config's value; `top_p`, `max_new_tokens`, `repetition_penalty` and
 `no_repeat_ngram_size` are accepted and ignored so the two backends are interchangeable; any other name is an error. Saved as a Hugging Face-style directory: `responder_config.json` + the entries as
 `entries.jsonl` (the TF-IDF index is rebuilt at load: it is deterministic and takes well under a second).
 """
@@ -16,11 +17,8 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import random
 import re
-import shutil
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -29,6 +27,8 @@ CONFIG_NAME = "responder_config.json"
 ENTRIES_NAME = "entries.jsonl"
 KNOWN_OPTIONS = frozenset({"temperature", "top_p", "top_k", "max_new_tokens", "repetition_penalty",
                            "no_repeat_ngram_size", "do_sample", "seed"})
+MIN_CONTAINED_REPLY = 10  # replies this long count as said when found inside an earlier bot turn; shorter ones
+                          # ("네") only when equal, or every turn containing "네" would ban them
 FALLBACK_REPLY = "그렇군요. 조금 더 자세히 이야기해 줄래요?"  # only when there is no entry at all to answer with
 
 
@@ -59,6 +59,7 @@ class RetrievalResponder:
     """TF-IDF nearest-utterance responder. Thread-safe: the index is read-only after construction."""
 
     def __init__(self, entries: Iterable[ResponseEntry | tuple | dict], config: RetrievalConfig | None = None):
+        import numpy as np
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.config = config or RetrievalConfig()
@@ -77,7 +78,9 @@ class RetrievalResponder:
         self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.config.ngram_range),
                                           sublinear_tf=True, lowercase=True)
         self.matrix = self.vectorizer.fit_transform([entry.message for entry in self.entries])  # (entries, ngrams), rows L2-normalised
-        self._emotions = [entry.emotion for entry in self.entries]
+        # emotion → (entries,) bool mask of the entries with it: built once, read by every reply
+        self._emotion_masks = {emotion: np.array([entry.emotion == emotion for entry in self.entries], dtype=bool)
+                               for emotion in {entry.emotion for entry in self.entries} if emotion is not None}
 
     # ------------------------------------------------------------------------------------------------ building
     @classmethod
@@ -86,10 +89,7 @@ class RetrievalResponder:
         (unmapped ones keep the entry with emotion None: the reply is still useful, just not preferred)."""
         entries = []
         for dialogue in dialogues:
-            emotion = dialogue.label
-            if taxonomy is not None:
-                key = dialogue.labels if len(dialogue.labels) == 2 and dialogue.label == dialogue.labels[0] else dialogue.label
-                emotion = taxonomy.map(dialogue.source, key)
+            emotion = taxonomy.map_record(dialogue) if taxonomy is not None else dialogue.label
             entries.append(ResponseEntry(dialogue.message, dialogue.reply, emotion, dialogue.source))
         return cls(entries, config)
 
@@ -108,16 +108,22 @@ class RetrievalResponder:
         """The best `k` entries with distinct replies for `message`, as (score, entry), best first.
 
         score = cosine similarity + `emotion_bonus` when the entry has `emotion`. Replies in `exclude` are
-        skipped while others remain. Exact ties are broken at random (by `rng`) so equal matches take turns.
+        skipped while others remain (a reply counts as said when equal after whitespace normalisation, or, from
+        10 characters on, contained in a turn — a note may have been added around it). `k` None = the config's
+        `top_k`, 0 = no cap (up to `max_candidates`). Exact ties are broken at random (by `rng`) so equal matches
+        take turns.
         """
         import numpy as np
 
-        k = k or self.config.top_k
+        k = self.config.top_k if k is None else int(k)
+        if k < 0:
+            raise ValueError(f"top_k={k}: expected 0 (no cap) or more")
+        k = k or self.config.max_candidates
         query = self.vectorizer.transform([message])  # (1, ngrams)
         scores = (self.matrix @ query.T).toarray().ravel()  # (entries,) cosine similarity
-        if emotion is not None:
-            scores = scores + self.config.emotion_bonus * np.fromiter(
-                (e == emotion for e in self._emotions), dtype=float, count=len(self._emotions))
+        mask = self._emotion_masks.get(emotion) if emotion is not None else None
+        if mask is not None:
+            scores = scores + self.config.emotion_bonus * mask
         if rng is not None:
             scores = scores + np.random.default_rng(rng.getrandbits(64)).random(len(scores)) * 1e-9  # tie-break only
         limit = min(len(scores), max(self.config.max_candidates, 4 * k))
@@ -131,7 +137,8 @@ class RetrievalResponder:
             if reply_key in seen_replies:
                 continue
             seen_replies.add(reply_key)
-            said_before = any(reply_key in text for text in excluded)  # also when a note was added around it
+            said_before = reply_key in excluded or (
+                len(reply_key) >= MIN_CONTAINED_REPLY and any(reply_key in text for text in excluded))
             (skipped if said_before else chosen).append((float(scores[index]), entry))
             if len(chosen) >= k:
                 break
@@ -142,13 +149,13 @@ class RetrievalResponder:
         message, previous_replies = _split_context(context)
         _check_options(options)
         rng = random.Random(options.get("seed"))  # per call: thread-safe, seedable
-        top_k = int(options.get("top_k") or self.config.top_k)
-        found = self.candidates(message, emotion, top_k, exclude=previous_replies, rng=rng)
+        found = self.candidates(message, emotion, _given(options, "top_k", self.config.top_k),
+                                exclude=previous_replies, rng=rng)
         if not found:
             return FALLBACK_REPLY
         if options.get("do_sample", True) is False or len(found) == 1:
             return found[0][1].reply
-        temperature = float(options.get("temperature") or self.config.temperature)
+        temperature = float(_given(options, "temperature", self.config.temperature))
         if temperature <= 0:
             return found[0][1].reply
         best = found[0][0]
@@ -161,29 +168,18 @@ class RetrievalResponder:
 
     # ------------------------------------------------------------------------------------------------ saving
     def save_pretrained(self, directory) -> None:
-        """Write config + entries to `directory` atomically (temporary sibling, then rename)."""
-        directory = Path(directory)
-        directory.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
-        try:
+        """Write config + entries to `directory` atomically (`data.files.atomic_directory`)."""
+        from data.files import atomic_directory, write_json
+
+        def write(staging: Path) -> None:
             config = asdict(self.config)
             config["ngram_range"] = list(config["ngram_range"])
-            (staging / CONFIG_NAME).write_text(
-                json.dumps({"backend": "retrieval", **config}, ensure_ascii=False, indent=2), encoding="utf-8")
+            write_json(staging / CONFIG_NAME, {"backend": "retrieval", **config})
             with open(staging / ENTRIES_NAME, "w", encoding="utf-8") as handle:
                 for entry in self.entries:
                     handle.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
-            if directory.exists():
-                old = directory.with_name(f".{directory.name}.old")
-                shutil.rmtree(old, ignore_errors=True)
-                os.replace(directory, old)
-                os.replace(staging, directory)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                os.replace(staging, directory)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+
+        atomic_directory(directory, write)
 
     @classmethod
     def from_pretrained(cls, directory, **_ignored) -> "RetrievalResponder":
@@ -236,6 +232,12 @@ def _split_context(context) -> tuple[str, list[str]]:
         raise TypeError("context must be a str or a non-empty list of str (oldest first, ending with the user message)")
     turns = list(context)
     return turns[-1], turns[-2::-2]
+
+
+def _given(options: dict, name: str, default):
+    """`options[name]` unless missing or None — 0 is a real value (temperature=0: the best match)."""
+    value = options.get(name)
+    return default if value is None else value
 
 
 def _check_options(options: dict) -> None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
-import shutil
 from pathlib import Path
 
 
@@ -90,6 +90,7 @@ def main(argv=None) -> dict:
     from tqdm.auto import tqdm
     from transformers import AutoModelForCausalLM, get_linear_schedule_with_warmup
 
+    from data.files import atomic_directory, write_json
     from data.training import LengthGroupedBatches, load_training_state, save_training_state
     from generator.dataset import collate, drop_tags, encode_examples
     from generator.formatting import NONE_EMOTION, TurnFormatter
@@ -189,19 +190,20 @@ def main(argv=None) -> dict:
         if accelerator.is_main_process:
             metrics = {"history": history, "best_validation_loss": best, "best_validation_perplexity": math.exp(min(best, 50)),
                        "examples": {"train": len(train_examples), "validation": len(validation_examples), "test": len(test_examples)}}
-            if improved:
-                save_pretrained_atomic(accelerator.unwrap_model(model), tokenizer, config, output_dir)
-                (output_dir / "training_args.json").write_text(json.dumps(vars(args), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-            if output_dir.is_dir():
-                (output_dir / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            if improved:  # training_args.json (generator.evaluate reads it) and metrics go in before the swap
+                save_pretrained_atomic(accelerator.unwrap_model(model), tokenizer, config, output_dir,
+                                       extra_json={"training_args.json": vars(args), "metrics.json": metrics})
+            elif output_dir.is_dir():  # later epochs' history: replace the one file atomically
+                partial = output_dir / f".metrics.json.tmp-{os.getpid()}"
+                write_json(partial, metrics)
+                os.replace(partial, output_dir / "metrics.json")
         if accelerator.is_main_process:  # last epoch for --resume: weights (safetensors) + optimizer state, no pickle
-            staging = state_dir.with_name(state_dir.name + ".tmp")
-            shutil.rmtree(staging, ignore_errors=True)
-            accelerator.unwrap_model(model).save_pretrained(staging)
-            save_training_state(staging, optimizer, scheduler,
-                                {"epochs_done": epoch + 1, "best_validation_loss": best, "history": history})
-            shutil.rmtree(state_dir, ignore_errors=True)
-            staging.rename(state_dir)
+            def write_state(staging: Path) -> None:
+                accelerator.unwrap_model(model).save_pretrained(staging)
+                save_training_state(staging, optimizer, scheduler,
+                                    {"epochs_done": epoch + 1, "best_validation_loss": best, "history": history})
+
+            atomic_directory(state_dir, write_state)
     bar.close()
     accelerator.end_training()
     return {"history": history, "best_validation_loss": best, "output_dir": str(output_dir)}

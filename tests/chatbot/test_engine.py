@@ -181,7 +181,7 @@ def test_from_pretrained_warns_when_classifier_labels_are_not_generator_tags(cap
     classifier, responder = RecordingClassifier(), RecordingResponder()
     responder.config = type("Config", (), {"emotions": ["기쁨", "분노", "none"]})()  # trained without 슬픔
     with caplog.at_level(logging.WARNING, logger="chatbot.engine"):
-        bot = Chatbot.from_pretrained(classifier=classifier, generator=responder)
+        Chatbot.from_pretrained(classifier=classifier, generator=responder)
     assert "['슬픔']" in caplog.text and "none" in caplog.text
 
 

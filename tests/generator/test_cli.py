@@ -85,3 +85,30 @@ def test_metric_definitions():
     assert evaluate.distinct_n(["a b a b"], 1) == 0.5 and evaluate.distinct_n(["a b", "a c"], 2) == 1.0
     assert evaluate.repeated_ngram_rate([[1, 2, 3, 1, 2, 3]], 3) == pytest.approx(1 / 4)
     assert evaluate.repeated_ngram_rate([[1, 2, 3, 4]], 3) == 0.0
+
+
+def test_checkpoint_and_resume_state_are_complete_before_the_swap(tiny_base_dir, fixture_data_dir, tmp_path,
+                                                                  monkeypatch):
+    """training_args.json + metrics.json are inside the best checkpoint's staging dir, and the --resume state is
+    written into a staging dir too: no moment where a swapped-in directory lacks a file or the state is gone."""
+    import data.files
+
+    real = data.files.atomic_directory
+    staged: dict[str, list[set[str]]] = {}
+
+    def recording(target, write):
+        def write_and_record(tmp):
+            write(tmp)
+            staged.setdefault(str(target), []).append({p.name for p in tmp.iterdir()})
+        return real(target, write_and_record)
+
+    monkeypatch.setattr(data.files, "atomic_directory", recording)
+    output_dir = tmp_path / "generator"
+    train.main(["--model_dir", str(tiny_base_dir), "--data_dir", str(fixture_data_dir), "--output_dir", str(output_dir),
+                "--max_seq_len", "64", "--train_batch_size", "8", "--validation", "0.15", "--test", "0.15",
+                "--num_train_epochs", "2", "--seed", "1"])
+    checkpoints, states = staged.get(str(output_dir), []), staged.get(str(output_dir) + "_state", [])
+    assert checkpoints and all({"training_args.json", "metrics.json", "model.safetensors"} <= names for names in checkpoints)
+    assert len(states) == 2 and all({"trainer_state.json", "optimizer.safetensors", "model.safetensors"} <= names
+                                    for names in states)
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging or .old left behind

@@ -134,3 +134,60 @@ def test_config_json_round_trip_and_unknown_keys(tmp_path):
         GeneratorConfig.from_json_file(tmp_path / "bad.json")
     with pytest.raises(FileNotFoundError, match="config.json"):
         load_generator(tmp_path, device="cpu")
+
+
+def test_unknown_emotion_tag_is_given_as_none_with_one_warning(trained_generator, memorised_triples, caplog):
+    # a tag the model never trained on (a KETI classifier's '행복') must not be fed in as plain words
+    generator = ResponseGenerator(trained_generator.model, trained_generator.tokenizer, GeneratorConfig(), device="cpu")
+    message = memorised_triples[0][0]
+    with caplog.at_level("WARNING", logger="generator.model"):
+        assert generator._prompt_ids(message, "행복", 16) == generator._prompt_ids(message, "none", 16)
+        assert generator.generate(message, "행복", do_sample=False) == generator.generate(message, None, do_sample=False)
+        list(generator.stream(message, "행복", do_sample=False))
+    warnings = [r for r in caplog.records if "행복" in r.getMessage()]
+    assert len(warnings) == 1  # once per tag, not per call
+    # known tags are untouched; with no recorded emotions every tag passes through
+    assert generator._prompt_ids(message, "기쁨", 16) != generator._prompt_ids(message, "none", 16)
+    open_config = ResponseGenerator(trained_generator.model, trained_generator.tokenizer,
+                                    GeneratorConfig(emotions=[]), device="cpu")
+    assert open_config._prompt_ids(message, "행복", 16) != open_config._prompt_ids(message, "none", 16)
+
+
+def test_seeded_replies_are_reproducible_under_parallel_calls(gpt2_tokenizer, tiny_model_factory):
+    from concurrent.futures import ThreadPoolExecutor
+
+    generator = ResponseGenerator(tiny_model_factory(seed=5), gpt2_tokenizer, device="cpu")
+    options = {"max_new_tokens": 12, "temperature": 1.5}
+    expected = {seed: generator.generate("아무 말", None, seed=seed, **options) for seed in range(6)}
+    assert len(set(expected.values())) > 1  # really sampled
+
+    def call(job):
+        seed = job % 7
+        if seed == 6:  # unseeded requests run beside the seeded ones
+            return None, generator.generate("다른 말", None, **options)
+        return seed, generator.generate("아무 말", None, seed=seed, **options)
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(call, range(56)))
+    assert [reply for seed, reply in results if seed is not None] == \
+        [expected[seed] for seed, _ in results if seed is not None]
+    # a seeded call leaves the process-global RNG alone (other requests are not reseeded)
+    state = torch.get_rng_state()
+    generator.generate("아무 말", None, seed=3, **options)
+    assert torch.equal(torch.get_rng_state(), state)
+
+
+def test_seeded_sampling_applies_top_k(trained_generator):
+    for message, emotion, _ in TRIPLES:
+        greedy = trained_generator.generate(message, emotion, do_sample=False)
+        assert trained_generator.generate(message, emotion, seed=1, temperature=2.0, top_k=1) == greedy
+
+
+def test_cuda_dtype_falls_back_when_bf16_is_unsupported(monkeypatch):
+    from generator.model import inference_dtype
+
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: False)
+    assert inference_dtype("cuda") == torch.float32
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)
+    assert inference_dtype("cuda") == torch.bfloat16
+    assert inference_dtype("cpu") == torch.float32

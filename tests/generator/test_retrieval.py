@@ -103,3 +103,35 @@ def test_config_top_k_one_is_deterministic():
     responder = RetrievalResponder(ENTRIES, RetrievalConfig(top_k=1))
     assert {responder.generate("시험", emotion="기쁨", seed=s) for s in range(5)} == {"합격 축하해요! 정말 기쁘겠어요."}
     assert isinstance(responder.entries[0], ResponseEntry)
+
+
+def test_temperature_zero_always_picks_the_best_match(responder):
+    # temperature=0 is a real value (the best match), not "use the default": no seed makes it vary
+    best = responder.generate("시험", emotion="슬픔", do_sample=False)
+    assert len({responder.generate("시험", emotion="슬픔", seed=seed) for seed in range(20)}) > 1  # close matches
+    replies = {responder.generate("시험", emotion="슬픔", temperature=0, seed=seed) for seed in range(20)}
+    assert replies == {best}
+
+
+def test_top_k_zero_is_no_cap_and_none_is_the_default(responder):
+    assert len(responder.candidates("시험", k=0)) == len({reply for _, reply, _ in ENTRIES})
+    assert len(responder.candidates("시험", k=None)) == responder.config.top_k
+    assert responder.generate("시험", top_k=None, temperature=None, seed=1) == responder.generate("시험", seed=1)
+    with pytest.raises(ValueError, match="top_k"):
+        responder.candidates("시험", k=-1)
+
+
+def test_a_short_reply_is_not_dropped_because_an_earlier_turn_contains_it():
+    short = RetrievalResponder([("정말이야?", "네", "일상"), ("정말이야", "그럼요, 정말이에요. 믿어 주세요.", "일상")])
+    # the earlier bot turn contains "네" as a syllable, but never said the reply "네"
+    context = ["안녕", "반갑네요, 오늘 하루는 어땠네요?", "정말이야?"]
+    assert short.generate(context, do_sample=False) == "네"
+    # said exactly before: skipped while another reply remains
+    assert short.generate(["정말이야?", " 네 ", "정말이야?"], do_sample=False) != "네"
+
+
+def test_a_long_reply_said_inside_a_noted_turn_is_still_skipped(responder):
+    noted = "시험 결과 때문에 많이 속상하겠어요. (참고: 도움이 필요하면 1393)"
+    context = ["시험에 떨어져서 너무 속상해", noted, "시험에 떨어져서 너무 속상해"]
+    for seed in range(10):
+        assert responder.generate(context, emotion="슬픔", seed=seed) != "시험 결과 때문에 많이 속상하겠어요."
