@@ -21,6 +21,7 @@ from transformers import BertConfig, BertForSequenceClassification
 from classifier.prediction import Prediction, check_texts
 from classifier.tokenization import KOBERT_HUB_ID, KoBertTokenizer, load_kobert_tokenizer
 from data.files import atomic_directory, write_json
+from data.training import resolve_device
 
 CLASSIFIER_CONFIG = "classifier_config.json"
 BACKEND = "kobert"
@@ -49,13 +50,6 @@ class ClassifierConfig:
     def from_dict(cls, values: dict) -> "ClassifierConfig":
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in known})
-
-
-def resolve_device(device: str | torch.device = "auto") -> torch.device:
-    """"auto" → CUDA when present, else CPU."""
-    if str(device) == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
 
 
 def pad_batch(sequences: list[list[int]], pad_id: int) -> dict[str, torch.Tensor]:

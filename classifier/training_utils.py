@@ -7,15 +7,13 @@ import torch
 
 
 def collate(pad_id: int):
+    """DataLoader collate for (ids, label) pairs: the same dynamic padding as prediction, plus labels."""
+    from classifier.model import pad_batch
+
     def pad(examples: list[tuple[list[int], int]]) -> dict[str, torch.Tensor]:
-        longest = max(len(ids) for ids, _ in examples)
-        input_ids = torch.full((len(examples), longest), pad_id, dtype=torch.long)  # (batch, seq) [CLS] … [SEP] [PAD]…
-        attention_mask = torch.zeros_like(input_ids)  # (batch, seq) 1 = real token
-        for row, (ids, _) in enumerate(examples):
-            input_ids[row, : len(ids)] = torch.tensor(ids)
-            attention_mask[row, : len(ids)] = 1
-        labels = torch.tensor([label for _, label in examples], dtype=torch.long)  # (batch,)
-        return {"input_ids": input_ids, "attention_mask": attention_mask, "labels": labels}
+        batch = pad_batch([ids for ids, _ in examples], pad_id)  # (batch, seq) [CLS] … [SEP] [PAD]…
+        batch["labels"] = torch.tensor([label for _, label in examples], dtype=torch.long)  # (batch,)
+        return batch
 
     return pad
 

@@ -1,4 +1,4 @@
-"""Training plumbing shared by the classifier and generator loops: length-grouped batches and resume state.
+"""Training plumbing shared by the classifier and generator: length-grouped batches, device choice, resume state.
 
 Kept here (below both model packages) so the two explicit loops use one implementation. Resume state is
 safetensors + JSON — never pickle. torch is imported only inside the state functions.
@@ -50,6 +50,15 @@ class LengthGroupedBatches:
 
     def __len__(self) -> int:
         return (len(self.lengths) + self.batch_size - 1) // self.batch_size
+
+
+def resolve_device(device=None):
+    """"auto" (or None) → CUDA when present, else CPU; anything else as torch reads it ("cpu", "cuda:1", …)."""
+    import torch
+
+    if device is None or str(device) == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(device)
 
 
 def save_training_state(directory: Path, optimizer, scheduler, state: dict) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from generator.formatting import NONE_EMOTION, TurnFormatter, finish_reply, stable_prefix
+from data.training import resolve_device
 from generator.tokenization import DEFAULT_KOGPT2, KOGPT2_VOCAB_SIZE, load_kogpt2_tokenizer
 
 logger = logging.getLogger(__name__)
@@ -62,12 +63,6 @@ class GeneratorConfig:
         return cls(**values)
 
 
-def resolve_device(device: str | None = "auto"):
-    import torch
-
-    if device in (None, "auto"):
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
 
 
 def inference_dtype(device):
