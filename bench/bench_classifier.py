@@ -131,9 +131,7 @@ def our_batches(tokenizer, texts, labels, batch_size: int, max_seq_len: int, see
     from classifier.training_utils import collate
     from data.training import LengthGroupedBatches
 
-    ids = tokenizer.encode_fast(texts)
-    examples = [(seq if len(seq) <= max_seq_len else seq[: max_seq_len - 1] + [seq[-1]], label)
-                for seq, label in zip(ids, labels)]
+    examples = list(zip(tokenizer.encode_fast(texts, max_length=max_seq_len), labels))
     loader = torch.utils.data.DataLoader(examples, collate_fn=collate(tokenizer.pad_token_id),
                                          batch_sampler=LengthGroupedBatches([len(s) for s, _ in examples],
                                                                             batch_size, seed))

@@ -180,7 +180,7 @@ class EmotionClassifier:
         cls_id, sep_id = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
         sequences, owner = [], []
         for index, ids in enumerate(self.tokenizer.sp_model.encode(texts)):
-            if mode == "truncate" or len(ids) <= body:
+            if mode == "truncate" or len(ids) <= body:  # same cut as KoBertTokenizer.encode_fast(max_length=…)
                 chunks = [ids[:body]]
             else:
                 stride = min(self.config.window_stride, body)

@@ -137,10 +137,8 @@ def main(argv=None) -> dict:
     label_id = {label: i for i, label in enumerate(labels)}
 
     def examples(part):
-        ids = tokenizer.encode_fast(part.texts)  # [CLS] + pieces + [SEP], truncated below
-        body = args.max_seq_len - 2
-        return [(seq if len(seq) <= args.max_seq_len else seq[: body + 1] + [seq[-1]], label_id[label])
-                for seq, label in zip(ids, part.labels)]
+        ids = tokenizer.encode_fast(part.texts, max_length=args.max_seq_len)  # [CLS] pieces… [SEP], cut to fit
+        return [(seq, label_id[label]) for seq, label in zip(ids, part.labels)]
 
     train_examples, eval_examples = examples(train), examples(validation)
     train_sampler = LengthGroupedBatches([len(s) for s, _ in train_examples], args.train_batch_size, args.seed)

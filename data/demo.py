@@ -39,8 +39,3 @@ def load_demo(path=DEMO_FILE) -> Corpus:
     report = LoadReport(rows_read=len(utterances), kept=len(utterances), dialogues=len(dialogues), encoding="utf-8",
                         extra={"replies": sum(len(r) for r in replies_of.values())})
     return Corpus(SOURCE, path, utterances, dialogues, report)
-
-
-def demo_replies(path=DEMO_FILE) -> dict[str, list[str]]:
-    """emotion → the demo set's empathetic replies (for retrieval fallbacks)."""
-    return {emotion: list(replies) for emotion, replies in json.loads(Path(path).read_text(encoding="utf-8"))["replies"].items()}

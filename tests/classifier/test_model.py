@@ -138,3 +138,15 @@ def test_from_base_random_init_uses_base_config(tiny_base_dir):
     assert classifier.labels == LABELS and classifier.model.config.hidden_size == 32
     assert classifier.config.base_model == str(tiny_base_dir)
     assert type(classifier.model).__name__ == "BertForSequenceClassification"
+
+
+def test_training_encoding_equals_prediction_truncation(tiny_classifier):
+    """Training (`encode_fast(max_length=…)`) and prediction (`encode`, truncate mode) cut texts the same way."""
+    texts = ["짧은 문장", "오늘 정말 " * 80, ""]
+    max_len = tiny_classifier.config.max_seq_len
+    train_ids = tiny_classifier.tokenizer.encode_fast(texts, max_length=max_len)
+    predict_ids, owner = tiny_classifier.encode(texts, "truncate")
+    assert train_ids == predict_ids and owner == [0, 1, 2]
+    assert len(train_ids[1]) == max_len and train_ids[1][0] == 2 and train_ids[1][-1] == 3
+    with pytest.raises(ValueError, match="max_length=2"):
+        tiny_classifier.tokenizer.encode_fast(texts, max_length=2)

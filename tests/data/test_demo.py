@@ -5,14 +5,14 @@ from collections import Counter
 import pytest
 
 from data import EMOTIONS, DataError, load_demo, split_dataset
-from data.demo import DEMO_FILE, demo_replies
+from data.demo import DEMO_FILE
 
 
 def test_demo_sizes_and_labels():
     demo = load_demo()
     counts = Counter(u.label for u in demo.utterances)
     assert set(counts) == set(EMOTIONS) and min(counts.values()) >= 25
-    replies = demo_replies()
+    replies = json.loads(DEMO_FILE.read_text(encoding="utf-8"))["replies"]  # the file itself, not the loader
     assert set(replies) == set(EMOTIONS) and min(len(r) for r in replies.values()) >= 6
     assert len(demo.dialogues) == len(demo.utterances)
     assert all(d.reply in replies[d.label] for d in demo.dialogues)
