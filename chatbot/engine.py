@@ -37,7 +37,8 @@ RESPONDER_FILE = "responder_config.json"  # a saved RetrievalResponder may stand
 @dataclass(frozen=True)
 class Reply:
     """One bot turn. `scores` = every emotion's probability; `safety` = the crisis reply was sent (not generated);
-    `engine` = which engine answered; `note` = something the user should see (message cut, empty message…)."""
+    `engine` = which engine answered; `note` = something the user should see (message cut, empty message…);
+    `care` = the conversation is in care mode (a crisis reply was given in it): the UI keeps the help lines in view."""
 
     text: str
     emotion: str | None
@@ -45,6 +46,7 @@ class Reply:
     safety: bool = False
     engine: str = ""
     note: str | None = None
+    care: bool = False
 
 
 class Chatbot:
@@ -152,6 +154,16 @@ class Chatbot:
         logger.warning("MaeumChat engine: offline default (%s)", reason)
         return cls.offline(data_files=data_files, checkpoints_dir=checkpoints_dir, **kwargs)
 
+    @property
+    def sampling_defaults(self) -> dict:
+        """The sampling options this engine's responder acts on, at their defaults (`temperature`, `top_p`,
+        `max_new_tokens`); empty when it ignores them (the retrieval responder of the offline engine)."""
+        config = getattr(self.responder, "config", None)
+        if not getattr(self.responder, "uses_sampling_options", False) or config is None:
+            return {}
+        return {name: getattr(config, name) for name in ("temperature", "top_p", "max_new_tokens")
+                if getattr(config, name, None) is not None}
+
     # ------------------------------------------------------------------------------------------ replying
     def reply(self, message, history=None, **options) -> Reply:
         """Answer `message` given the earlier `history` ({"role", "content"} messages; content str or parts)."""
@@ -178,7 +190,7 @@ class Chatbot:
             except Exception:  # noqa: BLE001 — a failing classifier must not block the crisis reply
                 logger.exception("classifier failed on a crisis message; sending the crisis reply without emotion")
                 emotion, scores = None, {}
-            yield Reply(CRISIS_REPLY, emotion, scores, True, self.engine, cleaned.note)
+            yield Reply(CRISIS_REPLY, emotion, scores, True, self.engine, cleaned.note, care=True)
             return
         prediction = self.classifier.predict(cleaned.text)
         scores = {label: float(score) for label, score in prediction.scores.items()}

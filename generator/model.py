@@ -170,6 +170,8 @@ class ResponseGenerator:
     """KoGPT2 reply generator. Device auto (CUDA if present, bf16 there when supported, else fp32); all inference
     under `inference_mode`."""
 
+    uses_sampling_options = True  # temperature / top_p / max_new_tokens change what it says (Chatbot.sampling_defaults)
+
     def __init__(self, model, tokenizer, config: GeneratorConfig | None = None, device: str | None = "auto"):
         import torch
 

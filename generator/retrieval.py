@@ -58,6 +58,8 @@ class RetrievalConfig:
 class RetrievalResponder:
     """TF-IDF nearest-utterance responder. Thread-safe: the index is read-only after construction."""
 
+    uses_sampling_options = False  # it picks known replies: top_p and max_new_tokens mean nothing to it
+
     def __init__(self, entries: Iterable[ResponseEntry | tuple | dict], config: RetrievalConfig | None = None):
         import numpy as np
         from sklearn.feature_extraction.text import TfidfVectorizer

@@ -189,3 +189,31 @@ def test_from_pretrained_names_the_engine_by_what_was_loaded(parts):
     bot = Chatbot.from_pretrained(classifier=parts[0], generator=parts[1])
     assert bot.engine == "custom" and "RecordingClassifier + RecordingResponder" in bot.description
     assert bot.reply("좋은 하루").engine == "custom"
+
+
+def test_sampling_defaults_only_where_the_responder_samples():
+    from chatbot import Chatbot
+    from generator.retrieval import RetrievalResponder
+
+    class Sampler:
+        uses_sampling_options = True
+
+        class config:  # noqa: N801 — stands in for GeneratorConfig
+            temperature, top_p, max_new_tokens, top_k = 0.7, 0.9, 48, 50
+
+        def generate(self, context, emotion=None, **options):
+            return "네"
+
+        def stream(self, context, emotion=None, **options):
+            yield "네"
+
+    class Labeller:
+        labels = ["일상"]
+
+        def predict(self, text):
+            from classifier.prediction import Prediction
+            return Prediction("일상", 1.0, {"일상": 1.0})
+
+    assert Chatbot(Labeller(), Sampler()).sampling_defaults == {"temperature": 0.7, "top_p": 0.9, "max_new_tokens": 48}
+    retrieval = RetrievalResponder([("안녕", "안녕하세요", "일상")])
+    assert Chatbot(Labeller(), retrieval).sampling_defaults == {}
