@@ -1,31 +1,45 @@
-"""MaeumChat web UI (Gradio) — wiring only; every behaviour lives in `chatbot.Chatbot`.
+"""MaeumChat web UI (Gradio) — wiring only; every behaviour lives in `chatbot` (`Chatbot`, `transcript`, `plots`,
+`feedback`), the page's text and style in `ui/`.
 
     python app.py                                   # offline default (or full, when checkpoints/ holds both)
     python app.py --data ../shared/data/wellness/wellness_dialog_dataset.csv   # more replies for the offline engine
     python app.py --classifier checkpoints/classifier --generator checkpoints/generator --device cuda
+    python app.py --feedback_db feedback.db         # 👍/👎 on replies, stored in that SQLite file
     python app.py --share --auth me:secret          # public link (needs internet); keeps serving locally if none
+
+The page is served before the engine is built, so it shows while the models load; a message sent in that time
+waits for the engine.
 """
-from __future__ import annotations
 
 import argparse
+import json
 import logging
 import secrets
 import sys
 import threading
+import time
+from concurrent.futures import Future
+from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
+UI_DIR = Path(__file__).resolve().with_name("ui")  # the page's style, examples and help text
 DEFAULT_HOST = "127.0.0.1"      # loopback: nothing is exposed unless asked (--host 0.0.0.0 or --share)
 DEFAULT_PORT = 7860             # Gradio's usual port
 SHARE_TIMEOUT_S = 45.0          # Gradio's own tunnel steps time out at 30 s each; never wait longer than this
 DEFAULT_CONCURRENCY = 8         # conversations answered at once; Chatbot is thread-safe, the CPU is the limit
-EXAMPLES = (                    # one per emotion, shown under the chat
-    "오늘 친구들이랑 맛있는 거 먹어서 너무 행복했어",
-    "시험이 다음 주인데 불안해서 잠이 안 와",
-    "팀장님이 내 아이디어를 가로채서 화가 나",
-    "키우던 강아지가 무지개다리를 건넜어",
-    "요즘 아무것도 하기 싫고 무기력해",
-    "오늘 점심 뭐 먹을지 고민이야",
-)
+STREAM_INTERVAL_S = 0.08        # a streamed reply is shown at most this often: a few tokens per update reads as smoothly
+#                                 as one, and an engine that answers at once (offline) sends one update, not one per word
+HISTORY_STORAGE_KEY = "maeumchat-conversation"  # the browser's localStorage entry that keeps the conversation
+SLIDERS = {  # option → (label, minimum, maximum, step, value when the engine has no default for it: the API's
+    #             documented default, the generator's own decoding default in the README); shown only where they act
+    "temperature": ("temperature (높을수록 다양한 답)", 0.1, 1.5, 0.05, 0.7),
+    "top_p": ("top-p (낮을수록 무난한 답)", 0.1, 1.0, 0.05, 0.9),
+    "max_new_tokens": ("max new tokens (답 길이 상한)", 8, 128, 8, 48),
+}
+EXAMPLES = tuple(json.loads((UI_DIR / "examples.json").read_text(encoding="utf-8"))["examples"])
+API_DESCRIPTION = ("이 세션의 대화에 이어 메시지에 답해요. 답, 메시지의 감정 점수, 지금까지 차례별 감정 점수를 돌려줘요. "
+                   "temperature·top_p·max_new_tokens는 샘플링하는 엔진(KoGPT2)에서만 쓰이고, 오프라인 엔진은 무시해요.")
+ENGINE_PENDING = "엔진을 준비하고 있어요… 보낸 메시지는 준비되는 대로 답해요."
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -48,6 +62,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--max_message_chars", type=int, default=500, help="longer messages are cut, with a note")
     parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY,
                         help=f"conversations answered at the same time (default {DEFAULT_CONCURRENCY})")
+    parser.add_argument("--feedback_db", metavar="PATH",
+                        help="show 👍/👎 on replies and store each rating with the message, reply, emotion and engine "
+                             "in this SQLite file (export: python -m chatbot.feedback export --db PATH --out FILE)")
+    parser.add_argument("--no_save_history", action="store_true",
+                        help="do not keep the conversation in the browser across reloads (e.g. on a shared computer)")
     args = parser.parse_args(argv)
     if args.auth is not None and (":" not in args.auth or not args.auth.split(":", 1)[0]):
         parser.error(f"--auth {args.auth!r}: expected USER:PASS")
@@ -55,6 +74,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         parser.error("--offline cannot be combined with --classifier/--generator")
     if not 1 <= args.port <= 65535:
         parser.error(f"--port {args.port}: expected 1–65535")
+    if args.concurrency < 1:
+        parser.error(f"--concurrency {args.concurrency}: expected at least 1")
     return args
 
 
@@ -75,74 +96,220 @@ def build_chatbot(args: argparse.Namespace):
                            quantize=args.quantize, **common)
 
 
-def build_app(chatbot, concurrency_limit: int | None = DEFAULT_CONCURRENCY):
-    """The Gradio Blocks: chat (streaming, API `/chat`) beside emotion bars and the emotion-over-time plot."""
+def engine_banner(chatbot) -> str:
+    return f"**엔진:** {chatbot.description} (`{chatbot.engine}`)"
+
+
+def build_app(engine, concurrency_limit: int | None = DEFAULT_CONCURRENCY, feedback=None, save_history: bool = True):
+    """The Gradio Blocks. `engine` is a `Chatbot` or a `Future` that gives one (the page is usable before it is done).
+
+    One conversation per browser tab (`chatbot.transcript`) is the single source of the chat, the emotion bars, the
+    timeline, the help banner and the download: every event (send, example, retry, undo, clear, reload) derives all
+    of them from it. `/chat` is the API: message and sampling options in; reply, emotion scores and the per-turn
+    timeline out; the gradio_client session keeps its own conversation. `feedback` is a `chatbot.feedback.FeedbackStore`.
+    """
     import gradio as gr
 
-    from chatbot.plots import emotion_timeline
+    from chatbot import transcript
+    from chatbot.plots import emotion_bars_html, emotion_timeline_html
 
-    responder_config = getattr(chatbot.responder, "config", None)  # sliders start at the engine's own defaults
+    if not isinstance(engine, Future):
+        ready, engine = engine, Future()
+        engine.set_result(ready)
+    known = engine.result() if engine.done() and engine.exception() is None else None  # else: filled in on page load
+    help_banner_html = (UI_DIR / "help_banner.html").read_text(encoding="utf-8")
+    chat_events = {"concurrency_limit": concurrency_limit, "concurrency_id": "chat"}  # UI and API share one limit
 
-    def start(option: str, fallback: float) -> float:
-        value = getattr(responder_config, option, None)
-        return fallback if value is None else value
+    def sampling_options(values) -> dict:
+        """Only the options this engine acts on ({} offline: its sliders are hidden and nothing is passed)."""
+        defaults = engine.result().sampling_defaults
+        options = dict(zip(SLIDERS, values))
+        return {name: (int(options[name]) if name == "max_new_tokens" else float(options[name]))
+                for name in defaults if options.get(name) is not None}
 
-    def respond(message, history, temperature, top_p, max_new_tokens, timeline):
-        options = {"temperature": temperature, "top_p": top_p,
-                   "max_new_tokens": None if max_new_tokens is None else int(max_new_tokens)}
-        text = ""
-        for item in chatbot.stream(message, history, **options):
-            if isinstance(item, str):
+    def render(conversation: dict) -> tuple:
+        """Everything on the page that follows the conversation (the order of `rendered`)."""
+        timeline = emotion_timeline_html(transcript.turn_scores(conversation))
+        return (transcript.display(conversation), emotion_bars_html(transcript.latest_scores(conversation)),
+                f'<div data-revision="{conversation["revision"]}">{timeline}</div>',
+                gr.update(visible=conversation["care"]), transcript.transcript_text(conversation), conversation)
+
+    def answer(conversation: dict, message: str, options: dict):
+        """The reply to `message`: the text so far (at most once per STREAM_INTERVAL_S while it grows), then the
+        final `Reply`."""
+        text, shown_at = "", time.monotonic()
+        for item in engine.result().stream(message, transcript.history(conversation), **options):
+            if not isinstance(item, str):
+                yield item
+            elif item:
                 text += item
-                yield text, gr.skip(), gr.skip(), gr.skip()
-                continue
-            shown = f"{item.text}\n\n({item.note})" if item.note else item.text
-            if not item.scores:  # empty message: no classification happened
-                yield shown, gr.skip(), gr.skip(), gr.skip()
-                return
-            timeline = [*(timeline or []), item.scores]
-            # The plot as its JSON payload: the `/chat` API endpoint skips postprocessing, and a DataFrame
-            # neither serialises nor survives Gradio's streaming diff there; the UI path passes dicts through.
-            plot = emotion_plot.postprocess(emotion_timeline(timeline)).model_dump()
-            yield shown, item.scores, plot, timeline
+                if time.monotonic() - shown_at >= STREAM_INTERVAL_S:
+                    shown_at = time.monotonic()
+                    yield text
 
-    with gr.Blocks(title="MaeumChat 마음챗", analytics_enabled=False) as app:  # no telemetry from a counselling chat
-        gr.Markdown(f"## 마음챗 MaeumChat — 감정을 읽는 한국어 챗봇\n**엔진:** {chatbot.description} (`{chatbot.engine}`)",
-                    elem_id="engine-banner")
-        emotion_bars = gr.Label(label="감정 (분류기 점수)", num_top_classes=6, render=False, elem_id="emotion-label")
-        emotion_plot = gr.LinePlot(value=None, x="turn", y="score", color="emotion",
-                                   y_lim=[0, 1], title="대화 속 감정 변화", x_title="turn", y_title="score",
-                                   height=260, render=False, elem_id="emotion-plot")  # starts empty (None):
-        # a plot whose first value is an empty table never draws its lines in Gradio 6.31's browser code
-        timeline_state = gr.State([])  # per browser session: the scores of each user turn so far
-        with gr.Row():
-            with gr.Column(scale=3):
-                with gr.Accordion("생성 설정 (temperature, top-p, max new tokens)", open=False):
-                    with gr.Row():
-                        sliders = [
-                            gr.Slider(0.1, 1.5, value=start("temperature", 0.7), step=0.05, label="temperature"),
-                            gr.Slider(0.1, 1.0, value=start("top_p", 0.9), step=0.05, label="top-p"),
-                            gr.Slider(8, 128, value=start("max_new_tokens", 48), step=8, label="max new tokens"),
-                        ]
-                gr.ChatInterface(
-                    respond,
-                    chatbot=gr.Chatbot(label="대화", height=460, elem_id="chat"),
-                    textbox=gr.Textbox(placeholder="마음을 편하게 이야기해 주세요 (Enter로 보내기)",
-                                       elem_id="message", submit_btn=True),
-                    additional_inputs=[*sliders, timeline_state],
-                    additional_outputs=[emotion_bars, emotion_plot, timeline_state],
-                    examples=[[text, None, None, None, None] for text in EXAMPLES],
-                    run_examples_on_click=True,
-                    api_name="chat",
-                    concurrency_limit=concurrency_limit,
-                    fill_height=False,
-                    analytics_enabled=False,
-                )
-            with gr.Column(scale=2):
-                emotion_bars.render()
-                emotion_plot.render()
-        gr.Markdown("힘든 마음이 계속된다면 자살예방상담전화 109 (24시간), 정신건강위기상담 1577-0199, "
-                    "위급할 때는 112·119에 연락하세요.")
+    def send(message, conversation, *slider_values):
+        conversation = transcript.normalise(conversation)
+        if not isinstance(message, str) or not message.strip():  # nothing typed: nothing is sent, nothing changes
+            yield (gr.skip(),) * len(ui_outputs)
+            return
+        yield from turn_events(conversation, message, slider_values, clear_textbox=True)
+
+    def send_example(example, conversation, *slider_values):
+        yield from turn_events(transcript.normalise(conversation), example, slider_values, clear_textbox=False)
+
+    def turn_events(conversation, message, slider_values, clear_textbox):
+        """The page during one turn: the message shows at once (even while the engine is still being built), the
+        reply grows, then everything follows it."""
+        textbox = gr.update(value="") if clear_textbox else gr.skip()
+        unchanged = (gr.skip(),) * (len(rendered) - 1)
+        yield transcript.display(conversation, pending=message), *unchanged, textbox
+        for item in answer(conversation, message, sampling_options(slider_values)):
+            if isinstance(item, str):
+                yield transcript.display(conversation, pending=message, partial=item), *unchanged, gr.skip()
+            else:
+                yield *render(transcript.add_turn(conversation, transcript.make_turn(message, item))), gr.skip()
+
+    def retry(retry_data: gr.RetryData, conversation, *slider_values):
+        conversation = transcript.normalise(conversation)
+        turn = retry_data.index // 2  # one user and one bot message per turn
+        if turn >= len(conversation["turns"]):
+            yield *render(conversation), gr.skip()
+            return
+        message = conversation["turns"][turn]["message"]
+        yield from turn_events(transcript.truncate(conversation, turn), message, slider_values, clear_textbox=False)
+
+    def undo(conversation, undo_data: gr.UndoData):
+        conversation = transcript.normalise(conversation)
+        turn = undo_data.index // 2
+        if turn >= len(conversation["turns"]):
+            return *render(conversation), gr.skip()
+        message = conversation["turns"][turn]["message"]
+        return *render(transcript.truncate(conversation, turn)), message  # the message goes back into the box
+
+    def clear():
+        return *render(transcript.new_conversation()), ""
+
+    def restore(conversation):
+        return render(transcript.normalise(conversation))
+
+    def rate(conversation, like_data: gr.LikeData):
+        conversation = transcript.normalise(conversation)
+        index = like_data.index[0] if isinstance(like_data.index, (list, tuple)) else like_data.index
+        turn = index // 2
+        if index % 2 != 1 or turn >= len(conversation["turns"]):
+            return  # not one of this conversation's replies (the page was out of date)
+        rating = {True: "like", False: "dislike"}.get(like_data.liked)  # "" = the vote was taken back
+        entry = conversation["turns"][turn]
+        feedback.rate(conversation["id"], turn, entry["message"], entry["reply"], entry["emotion"], entry["scores"],
+                      entry["engine"], rating)
+
+    def api_result(conversation: dict, message: str, reply) -> tuple:
+        shown = transcript.shown_reply(reply.text, reply.note)
+        if not reply.scores:  # an empty message: answered, but not a turn of the conversation
+            return shown, {}, transcript.turn_scores(conversation), conversation
+        final = transcript.add_turn(conversation, transcript.make_turn(message, reply))
+        return shown, final["turns"][-1]["scores"], transcript.turn_scores(final), final
+
+    def chat(message: str, temperature: float, top_p: float, max_new_tokens: int, conversation):
+        """Reply to `message` in this session's conversation. Returns the reply, the emotion scores of the message,
+        and the emotion scores of every turn so far (the timeline, turn 1 first). The sampling options act only
+        on an engine that samples (the KoGPT2 generator); the offline engine ignores them."""
+        conversation = transcript.normalise(conversation)
+        options = sampling_options((temperature, top_p, max_new_tokens))
+        reply = engine.result().reply(message or "", transcript.history(conversation), **options)
+        return api_result(conversation, message or "", reply)
+
+    def chat_stream(message: str, temperature: float, top_p: float, max_new_tokens: int, conversation):
+        """As /chat, with the reply streamed: the text so far, then the final result."""
+        conversation = transcript.normalise(conversation)
+        options = sampling_options((temperature, top_p, max_new_tokens))
+        for item in answer(conversation, message or "", options):
+            if isinstance(item, str):
+                yield item, gr.skip(), gr.skip(), gr.skip()
+            else:
+                yield api_result(conversation, message or "", item)
+
+    def engine_ready():
+        """Once the engine is built (page load): its banner, and the sliders where they act, at its defaults."""
+        chatbot = engine.result()
+        defaults = chatbot.sampling_defaults
+        return (engine_banner(chatbot), gr.update(visible=bool(defaults)),
+                *(gr.update(visible=name in defaults, value=defaults.get(name)) if name in defaults
+                  else gr.update(visible=False) for name in SLIDERS))
+
+    with gr.Blocks(title="마음챗 MaeumChat", analytics_enabled=False) as app:  # no telemetry from a counselling chat
+        gr.HTML('<h1 class="mc-title">마음챗 <span>MaeumChat</span></h1>'
+                '<p class="mc-subtitle">감정을 읽고 공감하며 답하는 한국어 챗봇</p>', js_on_load=None, elem_id="title")
+        banner = gr.Markdown(engine_banner(known) if known else ENGINE_PENDING, elem_id="engine-banner")
+        help_banner = gr.HTML(help_banner_html, visible=False, elem_id="help-banner", js_on_load=None)
+        if save_history:
+            conversation_state = gr.BrowserState(None, storage_key=HISTORY_STORAGE_KEY)
+        else:
+            conversation_state = gr.State(None)
+        with gr.Row(equal_height=False, elem_id="main-row"):
+            with gr.Column(scale=3, min_width=320, elem_id="chat-column"):
+                chat_view = gr.Chatbot(
+                    value=[], elem_id="chat", show_label=False, height=480, layout="bubble",
+                    render_markdown=False, latex_delimiters=[], allow_tags=False, sanitize_html=True,  # shown as typed
+                    group_consecutive_messages=False, buttons=["copy"],
+                    feedback_options=("Like", "Dislike") if feedback else None,
+                    placeholder="마음을 편하게 이야기해 주세요. 아래 예시를 눌러 시작할 수도 있어요.")
+                textbox = gr.Textbox(placeholder="마음을 편하게 이야기해 주세요", show_label=False,
+                                     label="메시지", elem_id="message", submit_btn="보내기", lines=1, max_lines=6,
+                                     autofocus=True, container=False)
+                with gr.Row(elem_id="examples"):
+                    example_buttons = [gr.Button(text, size="sm", variant="secondary", elem_classes="mc-example")
+                                       for text in EXAMPLES]
+            with gr.Column(scale=2, min_width=300, elem_id="emotion-column"):
+                emotion_bars = gr.HTML(emotion_bars_html({}), elem_id="emotion-label", js_on_load=None)
+                emotion_plot = gr.HTML(emotion_timeline_html([]), elem_id="emotion-plot", js_on_load=None)
+        notes = ["휴지통 아이콘은 대화와 감정 기록을 모두 지워요."]
+        if save_history:
+            notes.append("대화는 이 브라우저에만 저장돼 새로고침해도 이어져요.")
+        if feedback:
+            notes.append("답 아래 👍/👎 평가는 메시지·답·감정과 함께 이 서버의 평가 파일에 저장돼요.")
+        with gr.Row(elem_id="chat-notes"):
+            gr.Markdown(" ".join(notes), elem_classes="mc-notes")
+            download = gr.Button("대화 내려받기 (.txt)", size="sm", variant="secondary", elem_id="download",
+                                 scale=0, min_width=160)
+        defaults = known.sampling_defaults if known else {}
+        with gr.Accordion("생성 설정", open=False, visible=bool(defaults), elem_id="settings") as settings:
+            sliders = [gr.Slider(low, high, value=defaults.get(name, usual), step=step, label=label,
+                                 visible=name in defaults, elem_id=f"slider-{name}")
+                       for name, (label, low, high, step, usual) in SLIDERS.items()]
+        transcript_box = gr.Textbox(visible=False, elem_id="transcript")  # the download's text, kept in the page
+        gr.HTML((UI_DIR / "help_footer.html").read_text(encoding="utf-8"), js_on_load=None, elem_id="footer-help")
+        # the API: hidden components give /chat named, labelled parameters and outputs
+        api_message = gr.Textbox(visible=False, label="메시지")
+        api_reply = gr.Textbox(visible=False, label="답")
+        api_emotion = gr.JSON(visible=False, label="감정 점수")
+        api_timeline = gr.JSON(visible=False, label="차례별 감정 점수 (1번째 차례부터)")
+        api_conversation = gr.State(None)
+        api_trigger, api_stream_trigger = gr.Button(visible=False), gr.Button(visible=False)
+
+        rendered = [chat_view, emotion_bars, emotion_plot, help_banner, transcript_box, conversation_state]
+        ui_outputs = [*rendered, textbox]
+        private = {"api_visibility": "private", "show_progress": "hidden"}
+        turns = [textbox.submit(send, [textbox, conversation_state, *sliders], ui_outputs, **chat_events, **private)]
+        for button in example_buttons:
+            turns.append(button.click(send_example, [button, conversation_state, *sliders], ui_outputs,
+                                      **chat_events, **private))
+        turns.append(chat_view.retry(retry, [conversation_state, *sliders], ui_outputs, **chat_events, **private))
+        chat_view.undo(undo, [conversation_state], ui_outputs, queue=False, **private)
+        chat_view.clear(clear, None, ui_outputs, cancels=turns, queue=False, **private)  # a reply on its way
+        # would otherwise bring the cleared conversation back when it arrives
+        if feedback:
+            chat_view.like(rate, [conversation_state], None, queue=False, **private)
+        download.click(None, [transcript_box], None, js=(UI_DIR / "download.js").read_text(encoding="utf-8"),
+                       **private)
+        app.load(restore, [conversation_state], rendered, queue=False, **private)
+        if known is None:
+            app.load(engine_ready, None, [banner, settings, *sliders], **private)
+        api_io = ([api_message, *sliders, api_conversation], [api_reply, api_emotion, api_timeline, api_conversation])
+        api_trigger.click(chat, *api_io, api_name="chat", api_description=API_DESCRIPTION, **chat_events)  # one
+        # answer: the lightest round trip; /chat_stream for the text as it grows
+        api_stream_trigger.click(chat_stream, *api_io, api_name="chat_stream",
+                                 api_description=API_DESCRIPTION + " 답은 만들어지는 대로 나눠서 보내요.", **chat_events)
     return app
 
 
@@ -151,7 +318,8 @@ def offline_theme():
     offline machine cannot reach (and a browser would try on every page load)."""
     import gradio as gr
 
-    return gr.themes.Soft(font=["Noto Sans CJK KR", "Apple SD Gothic Neo", "Malgun Gothic", "sans-serif"],
+    return gr.themes.Soft(font=["Noto Sans CJK KR", "Apple SD Gothic Neo", "Malgun Gothic", "sans-serif",
+                                "Noto Color Emoji", "Apple Color Emoji", "Segoe UI Emoji"],
                           font_mono=["Noto Sans Mono CJK KR", "monospace"])
 
 
@@ -186,17 +354,44 @@ def start_share_link(host: str, port: int, timeout_s: float = SHARE_TIMEOUT_S, t
 
 
 def launch(args: argparse.Namespace, chatbot=None, tunnel=None, share_timeout_s: float = SHARE_TIMEOUT_S):
-    """Build and start serving without blocking; returns (app, local_url, share_url or None)."""
-    if chatbot is None:
-        chatbot = build_chatbot(args)
-    print(f"MaeumChat engine: {chatbot.engine} — {chatbot.description}", flush=True)
-    app = build_app(chatbot, concurrency_limit=args.concurrency)
+    """Start serving without blocking; returns (app, local_url, share_url or None) once the engine is ready.
+
+    Without `chatbot`, the page is served first and the engine is built from the flags while the browser loads it
+    (Gradio's import and the engine's build each take seconds, and cannot overlap in one Python process).
+    """
+    engine: Future = Future()
+    if chatbot is not None:
+        engine.set_result(chatbot)
+    feedback = None
+    if args.feedback_db:
+        from chatbot.feedback import FeedbackStore
+
+        feedback = FeedbackStore(args.feedback_db)  # before serving: a bad path stops here, not at the first 👍
+    app = build_app(engine, concurrency_limit=args.concurrency, feedback=feedback,
+                    save_history=not args.no_save_history)
     auth = tuple(args.auth.split(":", 1)) if args.auth else None
     app.queue(default_concurrency_limit=args.concurrency)
     app.launch(server_name=args.host, server_port=args.port, auth=auth, share=False, prevent_thread_lock=True,
-               quiet=True, show_error=True, theme=offline_theme())
+               quiet=True, show_error=True, theme=offline_theme(), css_paths=[UI_DIR / "app.css"],
+               auth_message="마음챗에 로그인하세요.", footer_links=["api", "settings"],
+               run_history=False)  # no second copy of counselling conversations in the browser's run history
     local_url = f"http://{args.host}:{app.server_port}/"
     print(f"Serving locally at {local_url}", flush=True)
+    if not engine.done():
+        started = time.monotonic()
+        try:
+            engine.set_result(build_chatbot(args))
+        except BaseException as error:
+            engine.set_exception(error)  # requests waiting for it get the error too
+            app.close()
+            raise
+        took = f" (ready {time.monotonic() - started:.1f} s after the page)"
+    else:
+        took = ""
+    ready = engine.result()
+    print(f"MaeumChat engine: {ready.engine} — {ready.description}{took}", flush=True)
+    if feedback:
+        print(f"Ratings (👍/👎) are stored in {feedback.path}", flush=True)
     share_url = None
     if args.share:
         if not auth:
@@ -211,9 +406,18 @@ def launch(args: argparse.Namespace, chatbot=None, tunnel=None, share_timeout_s:
     return app, local_url, share_url
 
 
+class _EngineLinePrinted(logging.Filter):
+    """app.py prints the engine line itself (once, with its description): drop the engine's own copy of it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.name == "chatbot.engine" and str(record.msg).startswith("MaeumChat engine:"))
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_EngineLinePrinted())
     logging.getLogger("httpx").setLevel(logging.WARNING)  # otherwise one line per internal HTTP request
     app, _, _ = launch(args)
     try:

@@ -21,7 +21,8 @@ def test_help_lists_the_flags(capsys):
         app.main(["--help"])
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
-    for flag in ("--share", "--auth", "--host", "--port", "--classifier", "--generator", "--data", "--device", "--quantize"):
+    for flag in ("--share", "--auth", "--host", "--port", "--classifier", "--generator", "--data", "--device", "--quantize",
+                 "--feedback_db", "--no_save_history"):
         assert flag in out
 
 
@@ -30,6 +31,7 @@ def test_help_lists_the_flags(capsys):
     (["--port", "70000"], "expected 1–65535"),
     (["--device", "tpu"], "invalid choice"),
     (["--offline", "--classifier", "x"], "cannot be combined"),
+    (["--concurrency", "0"], "expected at least 1"),
 ])
 def test_bad_flags_are_clear_errors(argv, message, capsys):
     with pytest.raises(SystemExit) as exit_info:
@@ -95,7 +97,8 @@ def test_working_share_prints_the_public_link(offline_chatbot, app_args, capsys)
 
 
 def test_python_app_py_serves_until_stopped(app_args, tmp_path):
-    """`python app.py` end to end, as `make run` starts it: prints the engine and URL, answers, stops on SIGTERM."""
+    """`python app.py` end to end, as `make run` starts it: the page is served first, then the engine is built and
+    named once (not as a warning); it answers through the API and stops on SIGTERM."""
     import os
     import signal
     import subprocess
@@ -110,23 +113,26 @@ def test_python_app_py_serves_until_stopped(app_args, tmp_path):
         [sys.executable, str(repo / "app.py"), "--port", port, "--checkpoints_dir", str(tmp_path / "none")],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONPATH": str(repo)})
+    lines = []
     try:
-        lines = []
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             line = process.stdout.readline()
             assert line or process.poll() is None, "app.py exited early:\n" + "".join(lines)
             lines.append(line)
-            if "Serving locally at" in line:
+            if "MaeumChat engine:" in line:
                 break
-        output = "".join(lines)
-        assert "MaeumChat engine: offline" in output and f"http://127.0.0.1:{port}/" in output
         reply = Client(f"http://127.0.0.1:{port}/", verbose=False).predict("안녕, 오늘 기분 좋아", 0.8, 0.9, 32, api_name="/chat")
         assert reply[0].strip() and set(reply[1]) == {"일상", "기쁨", "분노", "불안", "슬픔", "우울"}
     finally:
         process.send_signal(signal.SIGTERM)
         try:
-            process.wait(timeout=30)
+            lines.append(process.communicate(timeout=30)[0])
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+    output = "".join(lines)
+    serving = output.index(f"Serving locally at http://127.0.0.1:{port}/")
+    assert serving < output.index("MaeumChat engine: offline")  # the page is up before the engine is built
+    assert output.count("MaeumChat engine") == 1, output  # once
+    assert not any(line.startswith("WARNING") for line in output.splitlines()), output

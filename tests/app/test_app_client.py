@@ -1,7 +1,10 @@
-"""The running app through gradio_client (loopback only): `/chat` returns the reply and its emotion, streams."""
+"""The running app through gradio_client (loopback only): `/chat` answers with the reply, the emotion and the
+timeline; `/chat_stream` streams; each client session is one conversation."""
+import time
+
 import pytest
 
-from chatbot import CRISIS_REPLY
+from chatbot import CRISIS_REPLY, Chatbot
 from chatbot.text import EMPTY_MESSAGE_REPLY
 
 EMOTIONS = {"일상", "기쁨", "분노", "불안", "슬픔", "우울"}
@@ -12,46 +15,84 @@ SLIDERS = (0.8, 0.9, 32)  # temperature, top-p, max new tokens
 def client(served_app):
     from gradio_client import Client
 
-    return Client(served_app, verbose=False)  # a fresh session (own history) per test
+    return Client(served_app, verbose=False)  # a fresh session (own conversation) per test
 
 
-def test_the_api_is_named_chat(client):
-    endpoints = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
-    assert "/chat" in endpoints
-    assert [p["parameter_name"] for p in endpoints["/chat"]["parameters"]] == ["message", "temperature", "top_p", "max_new_tokens"]
+def test_only_the_chat_endpoints_are_public_with_named_labelled_parameters(client):
+    api = client.view_api(return_format="dict", print_info=False)
+    assert set(api["named_endpoints"]) == {"/chat", "/chat_stream"} and not api["unnamed_endpoints"]
+    for endpoint in api["named_endpoints"].values():
+        parameters = endpoint["parameters"]
+        assert [p["parameter_name"] for p in parameters] == ["message", "temperature", "top_p", "max_new_tokens"]
+        assert all(p["label"] and not p["label"].startswith("parameter_") for p in parameters)
+        assert [r["label"] for r in endpoint["returns"]] == ["답", "감정 점수", "차례별 감정 점수 (1번째 차례부터)"]
+        assert "오프라인 엔진은 무시해요" in endpoint["description"]
+        assert [p["parameter_default"] for p in parameters[1:]] == [0.7, 0.9, 48]
 
 
 def test_a_reply_and_its_emotion_come_back(client, offline_chatbot):
-    text, emotion, plot = client.predict("시험에 합격해서 너무 기뻐!", *SLIDERS, api_name="/chat")
-    assert text.strip() and text != EMPTY_MESSAGE_REPLY
+    text, emotion, timeline = client.predict("시험에 합격해서 너무 기뻐!", *SLIDERS, api_name="/chat")
+    direct = offline_chatbot.reply("시험에 합격해서 너무 기뻐!")
+    assert text in {entry.reply for entry in offline_chatbot.responder.entries}
     assert set(emotion) == EMOTIONS and max(emotion, key=emotion.get) == "기쁨"
-    assert emotion == pytest.approx(offline_chatbot.reply("시험에 합격해서 너무 기뻐!").scores)
-    assert plot["columns"] == ["turn", "emotion", "score"] and len(plot["data"]) == 6
+    assert emotion == pytest.approx(direct.scores) and timeline == [emotion]
 
 
-def test_a_streamed_job_yields_growing_increments(client):
-    job = client.submit("요즘 너무 우울하고 무기력해", *SLIDERS, api_name="/chat")
-    job.result(timeout=60)
-    texts = [output[0] for output in job.outputs()]
-    assert len(texts) >= 3, texts
-    assert all(later.startswith(earlier) and len(later) >= len(earlier) for earlier, later in zip(texts, texts[1:]))
-    assert len(set(texts)) >= 2  # it really grew in steps
-    final_emotion = job.outputs()[-1][1]
-    assert max(final_emotion, key=final_emotion.get) in {"우울", "슬픔"}
+def test_the_session_keeps_its_conversation_and_the_timeline_grows(client, served_app):
+    from gradio_client import Client
 
-
-def test_the_session_keeps_its_history_and_the_timeline_grows(client):
     first = client.predict("친구랑 싸워서 화가 나", *SLIDERS, api_name="/chat")
-    second = client.predict("친구랑 싸워서 화가 나", *SLIDERS, api_name="/chat")
+    second = client.predict("친구랑 싸워서 화가 나", api_name="/chat")  # the sampling options may be left out
     assert first[0] != second[0]  # the previous reply is in the history and not repeated
-    assert {row[0] for row in second[2]["data"]} == {1, 2}  # two user turns on the plot
+    assert len(second[2]) == 2 and second[2][0] == first[1]
+    other = Client(served_app, verbose=False).predict("친구랑 싸워서 화가 나", *SLIDERS, api_name="/chat")
+    assert len(other[2]) == 1  # another session is another conversation
 
 
 def test_crisis_and_empty_messages_through_the_api(client):
-    assert client.predict("죽고 싶어", *SLIDERS, api_name="/chat")[0] == CRISIS_REPLY
-    assert client.predict("   ", *SLIDERS, api_name="/chat")[0] == EMPTY_MESSAGE_REPLY
+    text, emotion, timeline = client.predict("죽고 싶어", *SLIDERS, api_name="/chat")
+    assert text == CRISIS_REPLY and set(emotion) == EMOTIONS and len(timeline) == 1
+    text, emotion, timeline = client.predict("   ", *SLIDERS, api_name="/chat")
+    assert text == EMPTY_MESSAGE_REPLY and emotion == {} and len(timeline) == 1  # not a turn of the conversation
 
 
 def test_a_long_message_is_answered_with_a_visible_note(client):
     text = client.predict("오늘 정말 길고 긴 하루였어. " * 60, *SLIDERS, api_name="/chat")[0]
     assert "앞의 500자만 읽었어요" in text
+
+
+class SlowResponder:
+    """The offline responder, streaming its reply word by word with a pause (as a generator on a CPU does)."""
+
+    def __init__(self, responder, pause_s: float):
+        self.responder, self.pause_s = responder, pause_s
+
+    def generate(self, context, emotion=None, **options):
+        return self.responder.generate(context, emotion=emotion, **options)
+
+    def stream(self, context, emotion=None, **options):
+        for index, word in enumerate(self.generate(context, emotion).split(" ")):
+            time.sleep(self.pause_s)
+            yield word if index == 0 else " " + word
+
+
+@pytest.fixture(scope="module")
+def served_slow_app(offline_chatbot, app_args):
+    import app
+
+    slow = Chatbot(offline_chatbot.classifier, SlowResponder(offline_chatbot.responder, 0.15), "custom")
+    blocks, local_url, _ = app.launch(app_args(), chatbot=slow)
+    yield local_url
+    blocks.close()
+
+
+def test_chat_stream_yields_growing_text_then_the_result(served_slow_app, offline_chatbot):
+    from gradio_client import Client
+
+    job = Client(served_slow_app, verbose=False).submit("요즘 너무 우울하고 무기력해", *SLIDERS, api_name="/chat_stream")
+    final = job.result(timeout=60)
+    texts = [output[0] for output in job.outputs()]
+    assert len(set(texts)) >= 3, texts  # it really grew in steps
+    assert all(later.startswith(earlier) for earlier, later in zip(texts, texts[1:]))
+    assert final[0] == texts[-1] in {entry.reply for entry in offline_chatbot.responder.entries}
+    assert max(final[1], key=final[1].get) in {"우울", "슬픔"} and len(final[2]) == 1
