@@ -3,6 +3,7 @@
 Nothing heavy (torch, transformers, scikit-learn) is imported until a name is used.
 """
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 _EXPORTS = {
     "Prediction": "classifier.prediction",
@@ -13,8 +14,19 @@ _EXPORTS = {
 }
 __all__ = sorted(_EXPORTS)
 
+if TYPE_CHECKING:  # type checkers and IDEs see the names; at run time they load on first use
+    from classifier.light import LightEmotionClassifier
+    from classifier.loading import load_classifier
+    from classifier.model import ClassifierConfig, EmotionClassifier
+    from classifier.prediction import Prediction
+    from classifier.tokenization import KoBertTokenizer, load_kobert_tokenizer
+
 
 def __getattr__(name):
     if name in _EXPORTS:
         return getattr(import_module(_EXPORTS[name]), name)
     raise AttributeError(f"module 'classifier' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))

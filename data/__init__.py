@@ -3,6 +3,7 @@
 Nothing is read at import time; every name below is imported on first use.
 """
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 _EXPORTS = {
     "Utterance": "data.records", "DialogueExample": "data.records", "Corpus": "data.records",
@@ -17,8 +18,20 @@ _EXPORTS = {
 }
 __all__ = sorted(_EXPORTS)
 
+if TYPE_CHECKING:  # type checkers and IDEs see the names; at run time they load on first use
+    from data.demo import load_demo
+    from data.loaders import (load_any, load_chatbot_data, load_emotional_dialogue, load_keti_multi_turn,
+                              load_keti_single_turn, load_kote, load_nsmc, load_table, load_wellness)
+    from data.records import Corpus, DataError, DialogueExample, LoadReport, Utterance
+    from data.splits import Splits, split_dataset
+    from data.taxonomy import EMOTIONS, Taxonomy
+
 
 def __getattr__(name):
     if name in _EXPORTS:
         return getattr(import_module(_EXPORTS[name]), name)
     raise AttributeError(f"module 'data' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -3,6 +3,7 @@
 Nothing heavy is imported until a name is used.
 """
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 _EXPORTS = {
     "ResponseGenerator": "generator.model", "GeneratorConfig": "generator.model",
@@ -12,8 +13,18 @@ _EXPORTS = {
 }
 __all__ = sorted(_EXPORTS)
 
+if TYPE_CHECKING:  # type checkers and IDEs see the names; at run time they load on first use
+    from generator.loading import load_generator
+    from generator.model import GeneratorConfig, ResponseGenerator
+    from generator.retrieval import RetrievalResponder
+    from generator.tokenization import load_kogpt2_tokenizer
+
 
 def __getattr__(name):
     if name in _EXPORTS:
         return getattr(import_module(_EXPORTS[name]), name)
     raise AttributeError(f"module 'generator' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))

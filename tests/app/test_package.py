@@ -1,0 +1,60 @@
+"""The installed package: the README's Python API section runs as is from outside the repo with the venv's Python,
+and the package `__init__`s show their names (dir(), type checkers) while importing nothing until a name is used."""
+import ast
+import importlib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+PACKAGES = ("chatbot", "classifier", "generator", "data")
+
+
+def readme_python_api() -> str:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Python API", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    assert blocks, "the README's Python API section has no python block"
+    return "\n".join(blocks)
+
+
+def test_readme_python_api_runs_verbatim_outside_the_repo(tmp_path):
+    script = tmp_path / "readme_api.py"
+    script.write_text(readme_python_api(), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # only what is installed in the venv
+    result = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True,
+                            timeout=300)
+    if "No module named 'chatbot'" in result.stderr:
+        pytest.fail("the project is not installed in this Python: run `make install` (make run/test do it)")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Prediction(label=" in result.stdout and "offline" in result.stdout
+    assert (tmp_path / "my_light_classifier" / "light_config.json").is_file()  # the directory it tells you to make
+    assert not (REPO / "my_light_classifier").exists()
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_init_shows_its_names_and_stays_lazy(name):
+    result = subprocess.run(
+        [sys.executable, "-c", f"import sys, {name}; print(sorted(m for m in sys.modules if m.startswith('{name}.')));"
+                               f"print(sorted(set({name}._EXPORTS) - set(dir({name}))))"],
+        cwd=REPO, capture_output=True, text=True, check=True)
+    assert result.stdout.split("\n")[:2] == ["[]", "[]"]  # nothing imported, every export listed by dir()
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_type_checking_imports_match_the_lazy_exports(name):
+    package = importlib.import_module(name)
+    tree = ast.parse(Path(package.__file__).read_text(encoding="utf-8"))
+    checked = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            for statement in node.body:
+                for alias in statement.names:
+                    checked[alias.asname or alias.name] = statement.module
+    assert checked == package._EXPORTS
+    for exported in package._EXPORTS:
+        assert getattr(package, exported) is getattr(importlib.import_module(package._EXPORTS[exported]), exported)
