@@ -127,11 +127,14 @@ def build_app(engine, concurrency_limit: int | None = DEFAULT_CONCURRENCY, feedb
         return {name: (int(options[name]) if name == "max_new_tokens" else float(options[name]))
                 for name in defaults if options.get(name) is not None}
 
+    def timeline_html(conversation: dict) -> str:  # the revision tells a page (and a test) that an answer arrived
+        timeline = emotion_timeline_html(transcript.turn_scores(conversation))
+        return f'<div data-revision="{conversation["revision"]}">{timeline}</div>'
+
     def render(conversation: dict) -> tuple:
         """Everything on the page that follows the conversation (the order of `rendered`)."""
-        timeline = emotion_timeline_html(transcript.turn_scores(conversation))
         return (transcript.display(conversation), emotion_bars_html(transcript.latest_scores(conversation)),
-                f'<div data-revision="{conversation["revision"]}">{timeline}</div>',
+                timeline_html(conversation),
                 gr.update(visible=conversation["care"]), transcript.transcript_text(conversation), conversation)
 
     def answer(conversation: dict, message: str, options: dict):
@@ -190,7 +193,10 @@ def build_app(engine, concurrency_limit: int | None = DEFAULT_CONCURRENCY, feedb
         return *render(transcript.new_conversation()), ""
 
     def restore(conversation):
-        return render(transcript.normalise(conversation))
+        """On page load: the conversation this browser kept, if any (a fresh page is left as it is, so a message
+        sent in the first moment is not wiped)."""
+        conversation = transcript.normalise(conversation)
+        return render(conversation) if conversation["turns"] else (gr.skip(),) * len(rendered)
 
     def rate(conversation, like_data: gr.LikeData):
         conversation = transcript.normalise(conversation)
@@ -262,7 +268,8 @@ def build_app(engine, concurrency_limit: int | None = DEFAULT_CONCURRENCY, feedb
                                        for text in EXAMPLES]
             with gr.Column(scale=2, min_width=300, elem_id="emotion-column"):
                 emotion_bars = gr.HTML(emotion_bars_html({}), elem_id="emotion-label", js_on_load=None)
-                emotion_plot = gr.HTML(emotion_timeline_html([]), elem_id="emotion-plot", js_on_load=None)
+                emotion_plot = gr.HTML(timeline_html(transcript.new_conversation()), elem_id="emotion-plot",
+                                       js_on_load=None)
         notes = ["휴지통 아이콘은 대화와 감정 기록을 모두 지워요."]
         if save_history:
             notes.append("대화는 이 브라우저에만 저장돼 새로고침해도 이어져요.")
@@ -374,7 +381,8 @@ def launch(args: argparse.Namespace, chatbot=None, tunnel=None, share_timeout_s:
     app.launch(server_name=args.host, server_port=args.port, auth=auth, share=False, prevent_thread_lock=True,
                quiet=True, show_error=True, theme=offline_theme(), css_paths=[UI_DIR / "app.css"],
                auth_message="마음챗에 로그인하세요.", footer_links=["api", "settings"],
-               run_history=False)  # no second copy of counselling conversations in the browser's run history
+               run_history=False,  # no second copy of counselling conversations in the browser's run history
+               enable_monitoring=False)  # no /monitoring page of who sent what when
     local_url = f"http://{args.host}:{app.server_port}/"
     print(f"Serving locally at {local_url}", flush=True)
     if not engine.done():

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 
 TURN_FIELDS = ("message", "reply", "emotion", "scores", "safety", "care", "note", "engine")
 SPEAKERS = {"user": "나", "assistant": "마음챗"}
+WAITING = "…"  # the bot's bubble while its reply is on its way (a model that is still loading can take seconds)
 
 
 def new_conversation() -> dict:
@@ -95,15 +96,15 @@ def _plain(text: str) -> list[dict]:
 
 def display(conversation: dict, pending: str | None = None, partial: str | None = None) -> list[dict]:
     """The messages for `gr.Chatbot`: every turn, then (while a reply is on its way) the pending message and the
-    reply so far. One user message and one bot message per turn, so message index // 2 is the turn."""
+    reply so far (`WAITING` before its first words). One user message and one bot message per turn, so message
+    index // 2 is the turn."""
     messages = []
     for turn in conversation["turns"]:
         messages.append({"role": "user", "content": _plain(turn["message"])})
         messages.append({"role": "assistant", "content": _plain(shown_reply(turn["reply"], turn["note"]))})
     if pending is not None:
         messages.append({"role": "user", "content": _plain(pending)})
-        if partial:
-            messages.append({"role": "assistant", "content": _plain(partial)})
+        messages.append({"role": "assistant", "content": _plain(partial or WAITING)})
     return messages
 
 

@@ -58,7 +58,7 @@ class Page:
         from playwright.sync_api import expect
 
         expect(self.page.locator("#engine-banner")).to_contain_text("엔진:", timeout=WAIT_MS)
-        expect(self.bars.locator(".mc-bars")).to_have_count(1, timeout=WAIT_MS)
+        expect(self.plot.locator("[data-revision]")).to_have_count(1, timeout=WAIT_MS)  # the conversation is restored
 
     def _record(self, request):
         url = urlparse(request.url)
@@ -411,15 +411,17 @@ def test_the_page_is_served_before_the_engine_is_ready(open_page, browser, offli
         page = context.new_page()
         page.goto(blocks.local_url)
         expect(page.locator("#engine-banner")).to_contain_text("엔진을 준비하고 있어요", timeout=WAIT_MS)
+        expect(page.locator("#emotion-plot [data-revision]")).to_have_count(1, timeout=WAIT_MS)
         page.locator("#message textarea").fill(HAPPY)
         page.locator("#message textarea").press("Enter")
         expect(page.locator("#chat [data-testid='user']")).to_have_text(HAPPY, timeout=WAIT_MS)  # shown at once
+        expect(page.locator("#chat [data-testid='bot']")).to_have_text("…")  # the reply is on its way
         page.wait_for_timeout(300)
-        assert page.locator("#chat [data-testid='bot']").count() == 0
+        assert page.locator("#chat [data-testid='bot']").inner_text() == "…"
         engine.set_result(offline_chatbot)
         expect(page.locator("#engine-banner")).to_contain_text("오프라인 기본 엔진", timeout=WAIT_MS)
-        expect(page.locator("#chat [data-testid='bot']")).to_have_count(1, timeout=WAIT_MS)
-        expect(page.locator("#emotion-plot .mc-timeline")).to_have_attribute("data-turns", "1")
+        expect(page.locator("#emotion-plot .mc-timeline")).to_have_attribute("data-turns", "1", timeout=WAIT_MS)
+        expect(page.locator("#chat [data-testid='bot']")).not_to_have_text("…")
         context.close()
     finally:
         blocks.close()

@@ -45,7 +45,8 @@ def test_pending_message_and_partial_reply():
     conversation = conversation_of(("합격했어", HAPPY))
     shown = transcript.display(conversation, pending="또 왔어", partial="반가")
     assert [m["content"][0]["text"] for m in shown[2:]] == ["또 왔어", "반가"]
-    assert len(transcript.display(conversation, pending="또 왔어")) == 3  # no empty bot bubble before the reply
+    waiting = transcript.display(conversation, pending="또 왔어")
+    assert waiting[-1] == {"role": "assistant", "content": [{"type": "text", "text": transcript.WAITING}]}
 
 
 def test_undo_and_retry_truncate_and_care_lasts_until_clear():
