@@ -1,6 +1,7 @@
 """Chatbot benchmark, one run: reply latency of `Chatbot.reply()` for the offline default and the full engine
-(full-size random-initialised KoBERT + KoGPT2 on this machine, 32-token replies), then throughput of the running
-app through `gradio_client` with 1, 8 and 32 concurrent conversations.
+(full-size random-initialised KoBERT + KoGPT2 on this machine, 32-token replies), then round trip and throughput of
+`python app.py` (its own process, offline default) with 1, 8 and 32 concurrent conversations, through Gradio's
+documented HTTP API (the event stream a browser reads) and through `gradio_client`.
 
     python -m bench.bench_chatbot            # measurement
     python -m bench.bench_chatbot --quick    # smoke run: tiny models, few turns (numbers mean nothing)
@@ -12,12 +13,16 @@ The full engine needs the real tokenizers in ../shared/tokenizers (or --tokenize
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -74,39 +79,114 @@ def full_engine(tokenizers_dir: Path, quick: bool, workdir: Path):
     return Chatbot.from_pretrained(workdir / "classifier", workdir / "generator", device="cpu")
 
 
-def app_throughput(bot, levels: list[int], turns: int, concurrency_limit: int) -> dict[int, tuple[float, list[float]]]:
-    """{conversations: (replies per second, per-request seconds)} through the launched app and gradio_client."""
-    import app as app_module
-    from gradio_client import Client
+def serve_noop(port: int, concurrency_limit: int) -> None:
+    """The baseline server: Gradio serving a `/chat` with the app's inputs and outputs that does nothing, queued
+    and limited the same way. What it costs per request is Gradio's floor, whatever the chatbot does."""
+    import gradio as gr
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    args = app_module.parse_args(["--host", "127.0.0.1", "--port", str(port), "--concurrency", str(concurrency_limit)])
-    blocks, local_url, _ = app_module.launch(args, chatbot=bot)
+    def chat(message, temperature, top_p, max_new_tokens, conversation):
+        return "", {}, [], conversation
+
+    with gr.Blocks(analytics_enabled=False) as noop:
+        inputs = [gr.Textbox(label="메시지"), gr.Slider(0.1, 1.5), gr.Slider(0.1, 1.0), gr.Slider(8, 128), gr.State()]
+        outputs = [gr.Textbox(), gr.JSON(), gr.JSON(), inputs[-1]]
+        gr.Button().click(chat, inputs, outputs, api_name="chat", concurrency_limit=concurrency_limit)
+    noop.queue(default_concurrency_limit=concurrency_limit)
+    noop.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    print("MaeumChat engine: none (Gradio floor)", flush=True)
+    noop.block_thread()
+
+
+def start_app(port: int, concurrency_limit: int, workdir: Path, noop: bool = False) -> subprocess.Popen:
+    """`python app.py` on the offline default in its own process, as `make run` starts it (its own interpreter and
+    GIL, like a real deployment), returned once its engine is ready; `noop`: the `serve_noop` baseline instead."""
+    if noop:
+        command = [sys.executable, "-c", f"from bench.bench_chatbot import serve_noop; serve_noop({port}, {concurrency_limit})"]
+    else:
+        command = [sys.executable, str(REPO / "app.py"), "--host", "127.0.0.1", "--port", str(port), "--concurrency",
+                   str(concurrency_limit), "--checkpoints_dir", str(workdir / "none"), "--no_save_history"]
+    process = subprocess.Popen(command, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONPATH": str(REPO)})
+    lines = []
+    deadline = time.monotonic() + 180
+    for line in process.stdout:
+        lines.append(line)
+        if "MaeumChat engine:" in line:
+            threading.Thread(target=process.stdout.read, daemon=True).start()  # keep draining its log
+            return process
+        if time.monotonic() > deadline:
+            break
+    process.kill()
+    raise RuntimeError("app.py did not start:\n" + "".join(lines[-20:]))
+
+
+class HttpConversation:
+    """One conversation over Gradio's documented HTTP API (the `curl` route on the app's API page): POST
+    /gradio_api/call/chat, then read the server-sent events of the result — the same queue and event stream the
+    browser uses. Its session keeps the conversation on the server, as a browser tab does."""
+
+    def __init__(self, base_url: str):
+        import httpx
+
+        self.http = httpx.Client(base_url=base_url.rstrip("/") + "/gradio_api", timeout=120)
+        self.session = uuid.uuid4().hex
+
+    def send(self, message: str) -> list:
+        event_id = self.http.post("/call/chat", json={"data": [message, 0.8, 0.9, 32],
+                                                      "session_hash": self.session}).json()["event_id"]
+        event = None
+        with self.http.stream("GET", f"/call/chat/{event_id}") as stream:
+            for line in stream.iter_lines():
+                if line.startswith("event:"):
+                    event = line[len("event:"):].strip()
+                elif line.startswith("data:") and event in ("complete", "error"):
+                    if event == "error":
+                        raise RuntimeError(f"/chat failed: {line}")
+                    return json.loads(line[len("data:"):])
+        raise RuntimeError("/chat: the event stream ended without a result")
+
+    def close(self):
+        self.http.close()
+
+
+class ClientConversation:
+    """One conversation through `gradio_client` (one Client = one session). Its result loop polls every 50 ms
+    (gradio_client/utils.py), which sets a floor under each round trip that is the client's, not the app's."""
+
+    def __init__(self, base_url: str):
+        from gradio_client import Client
+
+        self.client = Client(base_url, verbose=False)
+
+    def send(self, message: str):
+        return self.client.predict(message, 0.8, 0.9, 32, api_name="/chat")
+
+    def close(self):
+        self.client.close()
+
+
+def app_throughput(local_url: str, client_type, levels: list[int], turns: int) -> dict[int, tuple[float, list[float]]]:
+    """{conversations: (replies per second, per-request seconds)} with `client_type` conversations at once."""
     results = {}
-    try:
-        for level in levels:
-            clients = [Client(local_url, verbose=False) for _ in range(level)]  # one session = one conversation
-            clients[0].predict("안녕", 0.8, 0.9, 32, api_name="/chat")  # warm-up
+    for level in levels:
+        conversations = [client_type(local_url) for _ in range(level)]
+        conversations[0].send("안녕")  # warm-up
 
-            def conversation(index):
-                seconds = []
-                for turn in range(turns):
-                    start = time.perf_counter()
-                    clients[index].predict(MESSAGES[(index + turn) % len(MESSAGES)], 0.8, 0.9, 32, api_name="/chat")
-                    seconds.append(time.perf_counter() - start)
-                return seconds
+        def conversation(index):
+            seconds = []
+            for turn in range(turns):
+                start = time.perf_counter()
+                conversations[index].send(MESSAGES[(index + turn) % len(MESSAGES)])
+                seconds.append(time.perf_counter() - start)
+            return seconds
 
-            start = time.perf_counter()
-            with ThreadPoolExecutor(level) as pool:
-                per_request = [s for seconds in pool.map(conversation, range(level)) for s in seconds]
-            wall = time.perf_counter() - start
-            results[level] = (len(per_request) / wall, per_request)
-            for client in clients:
-                client.close()
-    finally:
-        blocks.close()
+        start = time.perf_counter()
+        with ThreadPoolExecutor(level) as pool:
+            per_request = [s for seconds in pool.map(conversation, range(level)) for s in seconds]
+        wall = time.perf_counter() - start
+        results[level] = (len(per_request) / wall, per_request)
+        for item in conversations:
+            item.close()
     return results
 
 
@@ -118,16 +198,17 @@ def main(argv=None) -> int:
     parser.add_argument("--full_turns", type=int, default=None, help="replies timed for the full engine (default 12; quick 2)")
     parser.add_argument("--max_new_tokens", type=int, default=32, help="reply length of the full engine")
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 8, 32], help="concurrent conversations in the app")
-    parser.add_argument("--app_turns", type=int, default=None, help="messages per conversation in the app (default 4; quick 1)")
+    parser.add_argument("--app_turns", type=int, default=None, help="messages per conversation in the app (default 8; quick 1)")
     parser.add_argument("--concurrency", type=int, default=None, help="app concurrency limit (default: app.py's)")
     parser.add_argument("--tokenizers_dir", type=Path, default=REPO.parent / "shared" / "tokenizers")
+    parser.add_argument("--no_gradio_client", action="store_true", help="measure the app over the HTTP API only")
     args = parser.parse_args(argv)
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # the benchmark talks to loopback only
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))  # app.py lives at the repo root, outside the packages
     turns = args.turns or (4 if args.quick else 40)
     full_turns = args.full_turns or (2 if args.quick else 12)
-    app_turns = args.app_turns or (1 if args.quick else 4)
+    app_turns = args.app_turns or (1 if args.quick else 8)
     levels = [1, 2] if args.quick and args.levels == [1, 8, 32] else args.levels
 
     import torch
@@ -157,16 +238,46 @@ def main(argv=None) -> int:
     import app as app_module
 
     limit = args.concurrency or app_module.DEFAULT_CONCURRENCY
-    results = app_throughput(offline, levels, app_turns, limit)
-    base_rate = results[levels[0]][0]
-    print(f"app (offline default) through gradio_client, concurrency limit {limit}, {app_turns} messages per conversation:")
-    for level, (rate, seconds) in results.items():
-        print(f"  {level:>3} conversations: {rate:6.1f} replies/s  ({rate / base_rate:4.1f}× {levels[0]} conversation)  "
-              f"request p50 {statistics.median(seconds) * 1e3:.0f} ms  p95 {percentile(seconds, 95) * 1e3:.0f} ms",
-              flush=True)
-    single = statistics.median(results[levels[0]][1])
-    print(f"  app round trip at 1 conversation = {single / offline_p50:.0f}× a direct reply() ({single * 1e3:.0f} ms vs "
-          f"{offline_p50 * 1e3:.1f} ms): the app's HTTP + queue overhead dominates the offline engine")
+    results = {"reply_p50_s": offline_p50}
+    clients = [("HTTP API", HttpConversation)] + ([] if args.no_gradio_client else [("gradio_client", ClientConversation)])
+    servers = [("Gradio serving a no-op /chat (baseline)", True), ("app.py, offline default", False)]
+    with tempfile.TemporaryDirectory() as tmp:
+        for server_name, noop in servers:
+            for client_name, client_type in clients:
+                if noop and client_type is ClientConversation:
+                    continue
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", 0))
+                    port = sock.getsockname()[1]
+                server = start_app(port, limit, Path(tmp), noop=noop)
+                try:
+                    measured = app_throughput(f"http://127.0.0.1:{port}/", client_type, levels, app_turns)
+                finally:
+                    server.terminate()
+                    try:
+                        server.wait(timeout=30)
+                    except subprocess.TimeoutExpired:
+                        server.kill()
+                key = f"{'noop' if noop else 'app'}_{client_type.__name__}"
+                results[key] = {level: {"replies_per_s": rate, "p50_s": statistics.median(seconds)}
+                                for level, (rate, seconds) in measured.items()}
+                base_rate = measured[levels[0]][0]
+                print(f"{server_name}, own process, through {client_name}, concurrency limit {limit}, "
+                      f"{app_turns} messages per conversation:")
+                for level, (rate, seconds) in measured.items():
+                    print(f"  {level:>3} conversations: {rate:6.1f} replies/s  ({rate / base_rate:4.1f}× {levels[0]} "
+                          f"conversation)  request p50 {statistics.median(seconds) * 1e3:.1f} ms  "
+                          f"p95 {percentile(seconds, 95) * 1e3:.1f} ms", flush=True)
+                single = statistics.median(measured[levels[0]][1])
+                print(f"  round trip at {levels[0]} conversation = {single / offline_p50:.1f}× a direct reply() "
+                      f"({single * 1e3:.1f} ms vs {offline_p50 * 1e3:.1f} ms)", flush=True)
+    app_http, noop_http = results["app_HttpConversation"], results["noop_HttpConversation"]
+    print(f"app over Gradio's floor (HTTP API): round trip {app_http[levels[0]]['p50_s'] / noop_http[levels[0]]['p50_s']:.2f}×"
+          + "".join(f", {level} conversations {app_http[level]['replies_per_s'] / noop_http[level]['replies_per_s']:.2f}× "
+                    f"its rate" for level in levels))
+    print("(targets, issue 11: round trip ≤ 5× reply(); 8 conversations ≥ 3× the rate of 1. gradio_client's 50 ms "
+          "result polling and per-request set-up are client-side costs; over the HTTP API one conversation already keeps "
+          "the server's one Python process busy, for the no-op baseline too)")
     return 0
 
 
