@@ -76,6 +76,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         parser.error(f"--port {args.port}: expected 1–65535")
     if args.concurrency < 1:
         parser.error(f"--concurrency {args.concurrency}: expected at least 1")
+    if args.feedback_db and not Path(args.feedback_db).parent.is_dir():
+        parser.error(f"--feedback_db {args.feedback_db}: folder {Path(args.feedback_db).parent} does not exist "
+                     f"(create it first)")
     return args
 
 

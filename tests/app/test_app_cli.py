@@ -32,6 +32,7 @@ def test_help_lists_the_flags(capsys):
     (["--device", "tpu"], "invalid choice"),
     (["--offline", "--classifier", "x"], "cannot be combined"),
     (["--concurrency", "0"], "expected at least 1"),
+    (["--feedback_db", "/nonexistent-folder/ratings.db"], "folder /nonexistent-folder does not exist"),
 ])
 def test_bad_flags_are_clear_errors(argv, message, capsys):
     with pytest.raises(SystemExit) as exit_info:
