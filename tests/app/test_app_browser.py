@@ -214,6 +214,10 @@ def test_typed_html_markdown_and_special_tokens_show_as_typed_and_fetch_nothing(
         assert bubble.locator("img, b, i, script, strong, em, code, a, .katex").count() == 0
     assert page.page.evaluate("() => [window.__typed_script_ran, window.__typed_img_ran]") == [None, None]
     assert page.chat.locator("img").count() == 0
+    # the chat now scrolls: its clear icon sits in its own strip above the messages, never over them
+    assert page.chat.locator(".bubble-wrap").evaluate("e => e.scrollHeight > e.clientHeight")
+    icons, messages = page.chat.locator(".top-panel").bounding_box(), page.chat.locator(".bubble-wrap").bounding_box()
+    assert icons["y"] + icons["height"] <= messages["y"] + 0.5, (icons, messages)
     page.screenshot(tmp_path, "typed-literally")
     page.page.wait_for_timeout(300)  # a late image fetch would be recorded by close()
 
