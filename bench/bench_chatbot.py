@@ -165,16 +165,21 @@ class ClientConversation:
         self.client.close()
 
 
+ROUND_TRIPS = 40  # requests timed at least per level, so a single conversation's p50 is not a handful of samples
+
+
 def app_throughput(local_url: str, client_type, levels: list[int], turns: int) -> dict[int, tuple[float, list[float]]]:
-    """{conversations: (replies per second, per-request seconds)} with `client_type` conversations at once."""
+    """{conversations: (replies per second, per-request seconds)} with `client_type` conversations at once, each
+    sending `turns` messages (more at low levels, so that every level times at least ROUND_TRIPS requests)."""
     results = {}
     for level in levels:
+        level_turns = max(turns, -(-ROUND_TRIPS // level))
         conversations = [client_type(local_url) for _ in range(level)]
         conversations[0].send("안녕")  # warm-up
 
         def conversation(index):
             seconds = []
-            for turn in range(turns):
+            for turn in range(level_turns):
                 start = time.perf_counter()
                 conversations[index].send(MESSAGES[(index + turn) % len(MESSAGES)])
                 seconds.append(time.perf_counter() - start)
@@ -263,7 +268,7 @@ def main(argv=None) -> int:
                                 for level, (rate, seconds) in measured.items()}
                 base_rate = measured[levels[0]][0]
                 print(f"{server_name}, own process, through {client_name}, concurrency limit {limit}, "
-                      f"{app_turns} messages per conversation:")
+                      f"{app_turns} messages per conversation (at least {ROUND_TRIPS} requests per level):")
                 for level, (rate, seconds) in measured.items():
                     print(f"  {level:>3} conversations: {rate:6.1f} replies/s  ({rate / base_rate:4.1f}× {levels[0]} "
                           f"conversation)  request p50 {statistics.median(seconds) * 1e3:.1f} ms  "
