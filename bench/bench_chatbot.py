@@ -80,8 +80,8 @@ def full_engine(tokenizers_dir: Path, quick: bool, workdir: Path):
 
 
 def serve_noop(port: int, concurrency_limit: int) -> None:
-    """The baseline server: Gradio serving a `/chat` with the app's inputs and outputs that does nothing, queued
-    and limited the same way. What it costs per request is Gradio's floor, whatever the chatbot does."""
+    """The baseline server: Gradio serving a `/chat` with the app's inputs and outputs that does nothing, served
+    the same way (outside the queue). What it costs per request is Gradio's floor, whatever the chatbot does."""
     import gradio as gr
 
     def chat(message, temperature, top_p, max_new_tokens, conversation):
@@ -90,7 +90,7 @@ def serve_noop(port: int, concurrency_limit: int) -> None:
     with gr.Blocks(analytics_enabled=False) as noop:
         inputs = [gr.Textbox(label="메시지"), gr.Slider(0.1, 1.5), gr.Slider(0.1, 1.0), gr.Slider(8, 128), gr.State()]
         outputs = [gr.Textbox(), gr.JSON(), gr.JSON(), inputs[-1]]
-        gr.Button().click(chat, inputs, outputs, api_name="chat", concurrency_limit=concurrency_limit)
+        gr.Button().click(chat, inputs, outputs, api_name="chat", queue=False)
     noop.queue(default_concurrency_limit=concurrency_limit)
     noop.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
     print("MaeumChat engine: none (Gradio floor)", flush=True)
@@ -121,9 +121,9 @@ def start_app(port: int, concurrency_limit: int, workdir: Path, noop: bool = Fal
 
 
 class HttpConversation:
-    """One conversation over Gradio's documented HTTP API (the `curl` route on the app's API page): POST
-    /gradio_api/call/chat, then read the server-sent events of the result — the same queue and event stream the
-    browser uses. Its session keeps the conversation on the server, as a browser tab does."""
+    """One conversation over HTTP the way Gradio's own clients call an endpoint served outside the queue (as
+    `/chat` is): one POST to /gradio_api/run/chat with this conversation's session, whose state keeps the
+    conversation on the server as a browser tab's does. No client library: what is timed is the app."""
 
     def __init__(self, base_url: str):
         import httpx
@@ -132,18 +132,11 @@ class HttpConversation:
         self.session = uuid.uuid4().hex
 
     def send(self, message: str) -> list:
-        event_id = self.http.post("/call/chat", json={"data": [message, 0.8, 0.9, 32],
-                                                      "session_hash": self.session}).json()["event_id"]
-        event = None
-        with self.http.stream("GET", f"/call/chat/{event_id}") as stream:
-            for line in stream.iter_lines():
-                if line.startswith("event:"):
-                    event = line[len("event:"):].strip()
-                elif line.startswith("data:") and event in ("complete", "error"):
-                    if event == "error":
-                        raise RuntimeError(f"/chat failed: {line}")
-                    return json.loads(line[len("data:"):])
-        raise RuntimeError("/chat: the event stream ended without a result")
+        response = self.http.post("/run/chat", json={"data": [message, 0.8, 0.9, 32, None],  # None: session state
+                                                     "session_hash": self.session})
+        if response.status_code != 200 or "data" not in response.json():
+            raise RuntimeError(f"/chat failed: {response.status_code} {response.text[:300]}")
+        return response.json()["data"]
 
     def close(self):
         self.http.close()
@@ -152,6 +145,7 @@ class HttpConversation:
 class ClientConversation:
     """One conversation through `gradio_client` (one Client = one session). Its result loop polls every 50 ms
     (gradio_client/utils.py), which sets a floor under each round trip that is the client's, not the app's."""
+
 
     def __init__(self, base_url: str):
         from gradio_client import Client
@@ -244,7 +238,7 @@ def main(argv=None) -> int:
 
     limit = args.concurrency or app_module.DEFAULT_CONCURRENCY
     results = {"reply_p50_s": offline_p50}
-    clients = [("HTTP API", HttpConversation)] + ([] if args.no_gradio_client else [("gradio_client", ClientConversation)])
+    clients = [("HTTP", HttpConversation)] + ([] if args.no_gradio_client else [("gradio_client", ClientConversation)])
     servers = [("Gradio serving a no-op /chat (baseline)", True), ("app.py, offline default", False)]
     with tempfile.TemporaryDirectory() as tmp:
         for server_name, noop in servers:
@@ -277,12 +271,12 @@ def main(argv=None) -> int:
                 print(f"  round trip at {levels[0]} conversation = {single / offline_p50:.1f}× a direct reply() "
                       f"({single * 1e3:.1f} ms vs {offline_p50 * 1e3:.1f} ms)", flush=True)
     app_http, noop_http = results["app_HttpConversation"], results["noop_HttpConversation"]
-    print(f"app over Gradio's floor (HTTP API): round trip {app_http[levels[0]]['p50_s'] / noop_http[levels[0]]['p50_s']:.2f}×"
+    print(f"app over Gradio's floor (HTTP): round trip {app_http[levels[0]]['p50_s'] / noop_http[levels[0]]['p50_s']:.2f}×"
           + "".join(f", {level} conversations {app_http[level]['replies_per_s'] / noop_http[level]['replies_per_s']:.2f}× "
                     f"its rate" for level in levels))
     print("(targets, issue 11: round trip ≤ 5× reply(); 8 conversations ≥ 3× the rate of 1. gradio_client's 50 ms "
-          "result polling and per-request set-up are client-side costs; over the HTTP API one conversation already keeps "
-          "the server's one Python process busy, for the no-op baseline too)")
+          "result polling is client-side waiting; over plain HTTP one conversation already keeps the server's one Python "
+          "process busy, for the no-op baseline too)")
     return 0
 
 

@@ -96,3 +96,42 @@ def test_chat_stream_yields_growing_text_then_the_result(served_slow_app, offlin
     assert all(later.startswith(earlier) for earlier, later in zip(texts, texts[1:]))
     assert final[0] == texts[-1] in {entry.reply for entry in offline_chatbot.responder.entries}
     assert max(final[1], key=final[1].get) in {"우울", "슬픔"} and len(final[2]) == 1
+
+
+class CountingResponder:
+    """The offline responder, slowed down, recording how many replies are being made at the same moment."""
+
+    def __init__(self, responder):
+        import threading
+
+        self.responder, self.lock, self.now, self.most = responder, threading.Lock(), 0, 0
+
+    def generate(self, context, emotion=None, **options):
+        with self.lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+        time.sleep(0.3)
+        with self.lock:
+            self.now -= 1
+        return self.responder.generate(context, emotion=emotion, **options)
+
+    def stream(self, context, emotion=None, **options):
+        yield self.generate(context, emotion, **options)
+
+
+def test_chat_answers_at_most_concurrency_replies_at_once(offline_chatbot, app_args):
+    from concurrent.futures import ThreadPoolExecutor
+
+    import app
+    from gradio_client import Client
+
+    counting = CountingResponder(offline_chatbot.responder)
+    blocks, url, _ = app.launch(app_args("--concurrency", "2"),
+                                chatbot=Chatbot(offline_chatbot.classifier, counting, "custom"))
+    try:
+        clients = [Client(url, verbose=False) for _ in range(6)]
+        with ThreadPoolExecutor(6) as pool:
+            replies = list(pool.map(lambda c: c.predict("친구랑 싸워서 화가 나", api_name="/chat")[0], clients))
+        assert all(replies) and counting.most == 2  # six asked at once: two at a time, none refused
+    finally:
+        blocks.close()
