@@ -1,5 +1,9 @@
 """LightEmotionClassifier: TF-IDF char + Kiwi morpheme n-grams → NB-SVM (one-vs-rest) with a fitted softmax temperature.
 
+Meaning beyond the characters: morphemes the model has no weight for are followed by the known morphemes nearest
+to them in Kiwi's CoNg embedding space (`classifier.semantic.NeighbourExpansion`), so "햄스터가 떠났어" reads like
+the "강아지가 죽었어" it was trained on even though the two share no word.
+
 NB-SVM (Wang & Manning 2012): for each label, features are scaled by the naive-Bayes log-count ratio of that
 label against the rest, a class-balanced binary LinearSVC is fitted on them, and its weights are interpolated
 towards their mean magnitude. The result is still one linear model (coef = ratio × interpolated weights), so
@@ -50,25 +54,16 @@ class LightConfig:
     max_iter: int = 2000  # solver iterations; both converge well below this on KETI
     temperature: float = 1.0  # softmax(temperature × decision) — fitted on cross-validated scores for svm/nbsvm
     calibration_folds: int = 3  # folds for the temperature fit (3 extra fits of a few seconds)
+    semantic: bool = True  # unknown morphemes → nearest known ones by meaning (Kiwi CoNg); needs morphemes=True
+    semantic_min_count: int = 2  # a morpheme needs this many training occurrences to be a "known" expansion target
+    semantic_max_vocabulary: int = 4000  # most frequent targets kept: each unknown morpheme is compared with all of them
+    semantic_neighbours: int = 3  # nearest known morphemes added per unknown one
+    semantic_min_similarity: float = 0.5  # CoNg cosine below this is another field of meaning
 
     @classmethod
     def from_dict(cls, values: dict) -> "LightConfig":
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in known})
-
-
-class _Morphemes:
-    """Kiwi morpheme analysis as space-joined `form/TAG` strings (kiwipiepy ships its model; works offline)."""
-
-    _kiwi = None
-
-    @classmethod
-    def transform(cls, texts: list[str]) -> list[str]:
-        if cls._kiwi is None:
-            from kiwipiepy import Kiwi
-
-            cls._kiwi = Kiwi()
-        return [" ".join(f"{token.form}/{token.tag}" for token in tokens) for tokens in cls._kiwi.tokenize(texts)]
 
 
 class LightEmotionClassifier:
@@ -80,6 +75,7 @@ class LightEmotionClassifier:
         self.morph_vectorizer = None
         self.coef = None  # (num_labels, num_features) float32
         self.intercept = None  # (num_labels,) float32
+        self.expansion = None  # classifier.semantic.NeighbourExpansion when config.semantic
         self._labels: list[str] = []
 
     @property
@@ -103,26 +99,39 @@ class LightEmotionClassifier:
     def _features(self, texts: list[str], fit: bool = False):
         from scipy.sparse import hstack
 
+        from classifier import semantic
+        from classifier.features import tfidf_rows
+
         texts = [t.strip() for t in texts]
-        char = self.char_vectorizer.fit_transform(texts) if fit else self.char_vectorizer.transform(texts)
+        transform = (lambda vectorizer, rows: vectorizer.transform(rows)) if len(texts) > 64 else tfidf_rows
+        char = self.char_vectorizer.fit_transform(texts) if fit else transform(self.char_vectorizer, texts)
         if self.morph_vectorizer is None:
             return char.tocsr()
-        morph_texts = _Morphemes.transform(texts)
-        morph = (self.morph_vectorizer.fit_transform(morph_texts) if fit
-                 else self.morph_vectorizer.transform(morph_texts))
+        tokenised = semantic.tokens(texts)
+        if fit and self.config.semantic:
+            self.expansion = _fit_expansion(tokenised, self.config)
+        morph_texts = [semantic.morpheme_string(found, self.expansion) for found in tokenised]
+        morph = self.morph_vectorizer.fit_transform(morph_texts) if fit else transform(self.morph_vectorizer, morph_texts)
         return hstack([char, morph], format="csr")  # (texts, char_features + morph_features)
 
     # ---------------------------------------------------------------- training
-    def fit(self, texts: list[str], labels: list[str]) -> "LightEmotionClassifier":
-        """Fit vectorizers and the linear model; `labels` become the sorted distinct label names."""
+    def fit(self, texts: list[str], labels: list[str], progress: bool = False) -> "LightEmotionClassifier":
+        """Fit vectorizers and the linear model; `labels` become the sorted distinct label names.
+        `progress` shows a bar over the steps (morpheme analysis, one fit per label, calibration folds)."""
+        from tqdm.auto import tqdm
+
         texts, _ = check_texts(list(texts))
         if len(texts) != len(labels):
             raise ValueError(f"fit(): {len(texts)} texts but {len(labels)} labels")
         classes = sorted(set(labels))
         if len(classes) < 2:
             raise ValueError(f"fit(): need at least two distinct labels, got {classes}")
+        folds = self.config.calibration_folds if self.config.model in ("svm", "nbsvm") else 0
+        steps = 1 + len(classes) * (1 + folds) if self.config.model == "nbsvm" else 2 + folds
+        self._progress = tqdm(total=steps, desc="light classifier", unit="step", disable=not progress, leave=False)
         self._new_vectorizers()
         features = self._features(texts, fit=True)  # (texts, features) sparse
+        self._progress.update()
         labels = np.asarray([str(label) for label in labels])
         self._labels = sorted(set(labels.tolist()))  # str names, in the order sklearn's classes_ would have
         if self.config.model == "nbsvm":
@@ -135,9 +144,12 @@ class LightEmotionClassifier:
             if len(self._labels) == 2:  # binary models store one row; expand to one row per class for softmax
                 self.coef = np.vstack([-self.coef / 2, self.coef / 2])
                 self.intercept = np.array([-self.intercept[0] / 2, self.intercept[0] / 2], dtype=np.float32)
+            self._progress.update()
         self.config.temperature = 1.0
         if self.config.model in ("svm", "nbsvm"):
             self.config.temperature = self._fit_temperature(features, labels)
+        self._progress.close()
+        del self._progress
         return self
 
     def _fit_nbsvm(self, features, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -159,6 +171,8 @@ class LightEmotionClassifier:
             w = (1 - c.nb_interpolation) * np.abs(w).mean() + c.nb_interpolation * w
             coef[row] = ratio * w  # (x ∘ ratio) · w == x · (ratio ∘ w)
             intercept[row] = svm.intercept_[0]
+            if getattr(self, "_progress", None) is not None:
+                self._progress.update()
         return coef, intercept
 
     def _new_model(self):
@@ -248,6 +262,8 @@ class LightEmotionClassifier:
             if self.morph_vectorizer is not None:
                 tensors["morph_idf"] = self.morph_vectorizer.idf_.astype(np.float32)
                 meta["morph_vocabulary"] = vocabulary_list(self.morph_vectorizer)
+            if self.expansion is not None:
+                meta["semantic_expansion"] = self.expansion.to_dict()
             save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(tmp / LIGHT_WEIGHTS))
             (tmp / LIGHT_CONFIG).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
             if training_args is not None:
@@ -277,8 +293,25 @@ class LightEmotionClassifier:
             model.morph_vectorizer.idf_ = tensors["morph_idf"]
         model.coef, model.intercept = tensors["coef"], tensors["intercept"]
         model._labels = list(meta["labels"])
+        if meta.get("semantic_expansion"):
+            from classifier.semantic import NeighbourExpansion
+
+            model.expansion = NeighbourExpansion.from_dict(meta["semantic_expansion"])
         return model
 
     def __repr__(self) -> str:
         size = 0 if self.coef is None else self.coef.shape[1]
         return f"LightEmotionClassifier(labels={self._labels}, features={size:,}, {self.config})"
+
+
+def _fit_expansion(tokenised: list[list], config: LightConfig):
+    """The expansion's known morphemes: those seen `semantic_min_count` times, the most frequent first."""
+    from collections import Counter
+
+    from classifier.semantic import CONTENT_TAGS, NeighbourExpansion
+
+    counts = Counter((t.form, t.tag, t.id) for found in tokenised for t in found if t.tag in CONTENT_TAGS)
+    frequent = [key for key, count in counts.most_common(config.semantic_max_vocabulary)
+                if count >= config.semantic_min_count]
+    return NeighbourExpansion(sorted(frequent), neighbours=config.semantic_neighbours,
+                              min_similarity=config.semantic_min_similarity)

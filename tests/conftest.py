@@ -30,3 +30,17 @@ def kobert_tokenizer_dir() -> Path:
 @pytest.fixture(scope="session")
 def kogpt2_tokenizer_dir() -> Path:
     return shared_path("tokenizers/kogpt2")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def offline_engine_cache(tmp_path_factory):
+    """The offline engine caches what it builds (classifier, crisis detector) under $MAEUMCHAT_CACHE: tests build
+    into a fresh directory of their own, never the user's ~/.cache."""
+    path = tmp_path_factory.mktemp("maeumchat-cache")
+    previous = os.environ.get("MAEUMCHAT_CACHE")
+    os.environ["MAEUMCHAT_CACHE"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("MAEUMCHAT_CACHE", None)
+    else:
+        os.environ["MAEUMCHAT_CACHE"] = previous
