@@ -217,10 +217,13 @@ def make_plan(args) -> Plan:
     by_format, skipped = find_corpora(Path(args.data_dir))
     work_dir = output_dir / WORK_DIR
     if args.sample:
-        sampled = {}
-        for kind, paths in by_format.items():
-            sampled[kind] = [sample_file(path, work_dir / "data" / f"{kind}__{path.stem}.csv", args.sample, args.seed)
-                             for path in paths]
+        from tqdm.auto import tqdm
+
+        jobs = [(kind, path) for kind, paths in by_format.items() for path in paths]
+        sampled: dict[str, list[Path]] = {}
+        for kind, path in tqdm(jobs, desc=f"sampling {args.sample} rows per file", unit="file"):
+            target = work_dir / "data" / f"{kind}__{path.stem}.csv"
+            sampled.setdefault(kind, []).append(sample_file(path, target, args.sample, args.seed))
         by_format = sampled
     classifier_files = [p for kind in CLASSIFIER_FORMATS for p in by_format.get(kind, [])]
     generator_files = [p for kind in GENERATOR_FORMATS for p in by_format.get(kind, [])]
@@ -252,11 +255,13 @@ def _timed_steps(model, batches, steps: int, device) -> tuple[float, float]:
         optimizer.step()
         optimizer.zero_grad()
 
+    from tqdm.auto import tqdm
+
     batches = [{k: v.to(device) for k, v in b.items()} for b in batches]
     step(batches[0])  # warm-up: allocations, optimizer state, kernel choice
     sync()
     started = time.perf_counter()
-    for i in range(steps):
+    for i in tqdm(range(steps), desc=f"timing {type(model).__name__} steps", unit="step", leave=False):
         step(batches[i % len(batches)])
     sync()
     per_step = (time.perf_counter() - started) / steps
