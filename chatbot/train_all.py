@@ -128,6 +128,9 @@ def find_corpora(data_dir: Path) -> tuple[dict[str, list[Path]], dict[str, str]]
         except DataError as error:
             skipped[str(path)] = str(error).split(";")[0]
             continue
+        except Exception as error:  # noqa: BLE001 — any other file in the folder (a huge or odd JSON …): not a corpus
+            skipped[str(path)] = f"unreadable as a table ({type(error).__name__})"
+            continue
         if kind in CLASSIFIER_FORMATS or kind in GENERATOR_FORMATS:
             by_format.setdefault(kind, []).append(path)
         else:
@@ -484,6 +487,12 @@ def main(argv=None) -> dict:
         changed = sorted(k for k in settings if state.get("settings", {}).get(k) != settings[k])
         raise ValueError(f"{output_dir / STATE_FILE}: this run was started with other settings ({', '.join(changed)}); "
                          f"repeat the first command to continue it, or give a new --output_dir")
+    if not state:  # a fresh run never resumes or replaces checkpoints it did not start
+        taken = [d for d in ("classifier", "classifier-resume", "generator", "generator_state", "report")
+                 if (output_dir / d).exists()]
+        if taken:
+            raise FileExistsError(f"{output_dir}: {', '.join(taken)} already there and not started by train_all (no "
+                                  f"{STATE_FILE}); give a new --output_dir, or move them away first")
     state = state or {"settings": settings, "done": {}}
     # ---- data (and tiny base models)
     plan = make_plan(args)
@@ -529,3 +538,8 @@ if __name__ == "__main__":
     except KeyboardInterrupt:
         print("\ninterrupted: run the same command again to continue (finished stages are kept)", file=sys.stderr)
         sys.exit(130)
+    except (OSError, ValueError) as error:  # bad data, paths or settings: one line (MAEUMCHAT_DEBUG=1: traceback)
+        if os.environ.get("MAEUMCHAT_DEBUG"):
+            raise
+        print(f"error: {str(error).splitlines()[0]}", file=sys.stderr)
+        sys.exit(2)

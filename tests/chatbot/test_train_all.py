@@ -127,3 +127,7 @@ def test_help_and_clear_errors(tmp_path, capsys):
     (tmp_path / "empty" / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(FileNotFoundError, match="no corpus for the classifier"):
         train_all.main(["--data_dir", str(tmp_path / "empty"), "--output_dir", str(tmp_path / "out")])
+    (tmp_path / "mine" / "generator").mkdir(parents=True)  # someone's earlier checkpoint: never resumed nor replaced
+    with pytest.raises(FileExistsError, match="generator already there and not started by train_all"):
+        train_all.main(["--data_dir", str(tmp_path / "empty"), "--output_dir", str(tmp_path / "mine")])
+    assert [p.name for p in (tmp_path / "mine").iterdir()] == ["generator"]
