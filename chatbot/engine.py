@@ -105,8 +105,9 @@ class Chatbot:
                         generator=f"{DEFAULT_CHECKPOINTS_DIR}/generator", device: str = "auto",
                         quantize: bool = False, allow_label_mismatch: bool = False, **kwargs) -> "Chatbot":
         """Full engine from two checkpoint directories or hub ids (`classifier.load_classifier`,
-        `generator.load_generator`). Either may also be an already-loaded object. A classifier whose labels are
-        not among the generator's emotion tags is refused unless `allow_label_mismatch`."""
+        `generator.load_generator`). Either may also be an already-loaded object. A classifier that lacks emotions
+        the generator was trained on is refused unless `allow_label_mismatch`; labels the generator was not trained
+        on are answered with its 'none' tag (a warning says so)."""
         from classifier import load_classifier
 
         if isinstance(classifier, (str, Path)):
@@ -123,11 +124,16 @@ class Chatbot:
 
                 generator = load_generator(generator, device=device, quantize=quantize)
         trained_tags = getattr(getattr(generator, "config", None), "emotions", None)
-        untrained = sorted(set(getattr(classifier, "labels", None) or ()) - set(trained_tags or ()))
+        labels = set(getattr(classifier, "labels", None) or ())
+        untrained = sorted(labels - set(trained_tags or ()))
         if trained_tags and untrained:  # e.g. a KETI-label classifier with a six-emotion generator
-            message = (f"classifier labels {untrained} are not among the generator's emotion tags {list(trained_tags)}: "
-                       f"train both with --label_set six (or pass allow_label_mismatch=True / --allow_label_mismatch "
-                       f"to answer those messages with the 'none' tag)")
+            logger.warning("classifier labels %s are not among the generator's training tags %s: those messages "
+                           "are answered with the 'none' tag (train both with --label_set six)", untrained,
+                           list(trained_tags))
+        unread = sorted(set(trained_tags or ()) - labels - {"none"})
+        if trained_tags and labels and unread:
+            message = (f"the classifier has no {', '.join(unread)}, which the generator was trained to answer: "
+                       f"train both with --label_set six (or pass allow_label_mismatch=True / --allow_label_mismatch)")
             if not allow_label_mismatch:
                 raise ValueError(message)
             logger.warning(message)

@@ -260,14 +260,21 @@ def test_offline_answers_from_the_real_wellness_file(shared_data_dir, tmp_path):
     assert replies_to_it & set(found)
 
 
-def test_from_pretrained_refuses_classifier_labels_the_generator_was_not_trained_on(caplog):
+def test_from_pretrained_warns_about_labels_the_generator_was_not_trained_on(caplog):
     classifier, responder = RecordingClassifier(), RecordingResponder()
     responder.config = type("Config", (), {"emotions": ["일상", "기쁨", "분노", "불안", "우울", "none"]})()  # no 슬픔
-    with pytest.raises(ValueError, match=r"\['슬픔'\].*--label_set six"):
-        Chatbot.from_pretrained(classifier=classifier, generator=responder)
     with caplog.at_level(logging.WARNING, logger="chatbot.engine"):
-        Chatbot.from_pretrained(classifier=classifier, generator=responder, allow_label_mismatch=True)
+        Chatbot.from_pretrained(classifier=classifier, generator=responder)
     assert "['슬픔']" in caplog.text and "none" in caplog.text
+
+
+def test_from_pretrained_refuses_a_classifier_without_the_generators_emotions(caplog):
+    classifier, responder = RecordingClassifier(), RecordingResponder()
+    classifier.labels = ["일상", "기쁨", "분노", "불안", "슬픔"]  # a light model trained without 우울
+    responder.config = type("Config", (), {"emotions": SIX + ["none"]})()
+    with pytest.raises(ValueError, match="the classifier has no 우울.*--label_set six"):
+        Chatbot.from_pretrained(classifier=classifier, generator=responder)
+    assert Chatbot.from_pretrained(classifier=classifier, generator=responder, allow_label_mismatch=True)
 
 
 def test_from_pretrained_names_the_engine_by_what_was_loaded(parts):
