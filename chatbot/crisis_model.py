@@ -36,7 +36,7 @@ LEVELS = ("none", "warning", "crisis")  # level 0, 1, 2 of chatbot/safety_cases
 TRAINING_SPLITS = ("train", "original", "dev", "heldout_v1", "blind_v1")  # never "blind": it measures this model
 CONFIG_NAME = "crisis_config.json"
 WELLNESS_CRISIS_CATEGORIES = ("감정/자살충동", "증상/자해", "증상/자살시도")
-BUILD_VERSION = 3  # bump when the training data recipe changes, so cached detectors are rebuilt
+BUILD_VERSION = 6  # bump when the training data recipe changes, so cached detectors are rebuilt
 MODEL = "svm"  # multi-class SVM: the best recall at a fixed false-alarm rate in 5-fold CV (beside nbsvm, logreg, kNN)
 MODEL_C = 0.3  # its regularisation, as for the emotion classifier; flat around it in CV
 CHAR_MIN_DF = 1  # crisis wording is rare: keep every character n-gram
@@ -104,7 +104,7 @@ class CrisisDetector:
         from classifier.light import LightConfig, LightEmotionClassifier
 
         labels = [LEVELS[level] for level in levels]
-        config = LightConfig(char_min_df=CHAR_MIN_DF, model=MODEL, C=MODEL_C)
+        config = LightConfig(char_min_df=CHAR_MIN_DF, model=MODEL, C=MODEL_C, coverage_scaling=False)
         model = LightEmotionClassifier(config).fit(texts, labels, progress=progress)
         return cls(model, thresholds)
 

@@ -59,6 +59,8 @@ class LightConfig:
     semantic_max_vocabulary: int = 4000  # most frequent targets kept: each unknown morpheme is compared with all of them
     semantic_neighbours: int = 3  # nearest known morphemes added per unknown one
     semantic_min_similarity: float = 0.5  # CoNg cosine below this is another field of meaning
+    coverage_scaling: bool = True  # less confident on text the model barely knows (emotion display); the crisis
+    # detector turns it off, since near-equal scores there would read as risk
 
     @classmethod
     def from_dict(cls, values: dict) -> "LightConfig":
@@ -97,6 +99,12 @@ class LightEmotionClassifier:
                 sublinear_tf=c.sublinear_tf, lowercase=True, vocabulary=morph_vocabulary, dtype=np.float32)
 
     def _features(self, texts: list[str], fit: bool = False):
+        """(texts, char_features + morph_features) sparse TF-IDF."""
+        return self._features_and_coverage(texts, fit)[0]
+
+    def _features_and_coverage(self, texts: list[str], fit: bool = False):
+        """The features, and (texts,) how much of each text the model knows: the share of its morphemes that are
+        in the vocabulary or have known neighbours in meaning (of its character n-grams without morphemes)."""
         from scipy.sparse import hstack
 
         from classifier import semantic
@@ -106,13 +114,19 @@ class LightEmotionClassifier:
         transform = (lambda vectorizer, rows: vectorizer.transform(rows)) if len(texts) > 64 else tfidf_rows
         char = self.char_vectorizer.fit_transform(texts) if fit else transform(self.char_vectorizer, texts)
         if self.morph_vectorizer is None:
-            return char.tocsr()
+            analyse, vocabulary = self.char_vectorizer.build_analyzer(), self.char_vectorizer.vocabulary_
+            known = [[gram in vocabulary for gram in analyse(text)] for text in texts]
+            return char.tocsr(), _shares(known)
         tokenised = semantic.tokens(texts)
         if fit and self.config.semantic:
             self.expansion = _fit_expansion(tokenised, self.config)
         morph_texts = [semantic.morpheme_string(found, self.expansion) for found in tokenised]
         morph = self.morph_vectorizer.fit_transform(morph_texts) if fit else transform(self.morph_vectorizer, morph_texts)
-        return hstack([char, morph], format="csr")  # (texts, char_features + morph_features)
+        vocabulary = self.morph_vectorizer.vocabulary_
+        known = [[f"{t.form}/{t.tag}".lower() in vocabulary
+                  or bool(self.expansion is not None and self.expansion.neighbours(t)) for t in found]
+                 for found in tokenised]
+        return hstack([char, morph], format="csr"), _shares(known)  # (texts, char + morph features), (texts,)
 
     # ---------------------------------------------------------------- training
     def fit(self, texts: list[str], labels: list[str], progress: bool = False) -> "LightEmotionClassifier":
@@ -130,7 +144,7 @@ class LightEmotionClassifier:
         steps = 1 + len(classes) * (1 + folds) if self.config.model == "nbsvm" else 2 + folds
         self._progress = tqdm(total=steps, desc="light classifier", unit="step", disable=not progress, leave=False)
         self._new_vectorizers()
-        features = self._features(texts, fit=True)  # (texts, features) sparse
+        features, coverage = self._features_and_coverage(texts, fit=True)  # (texts, features) sparse, (texts,)
         self._progress.update()
         labels = np.asarray([str(label) for label in labels])
         self._labels = sorted(set(labels.tolist()))  # str names, in the order sklearn's classes_ would have
@@ -147,7 +161,7 @@ class LightEmotionClassifier:
             self._progress.update()
         self.config.temperature = 1.0
         if self.config.model in ("svm", "nbsvm"):
-            self.config.temperature = self._fit_temperature(features, labels)
+            self.config.temperature = self._fit_temperature(features, labels, coverage)
         self._progress.close()
         del self._progress
         return self
@@ -185,7 +199,7 @@ class LightEmotionClassifier:
             return LogisticRegression(C=self.config.C, max_iter=self.config.max_iter, random_state=0)
         raise ValueError(f"LightConfig.model={self.config.model!r}: expected 'nbsvm', 'svm' or 'logreg'")
 
-    def _fit_temperature(self, features, labels: np.ndarray) -> float:
+    def _fit_temperature(self, features, labels: np.ndarray, coverage: np.ndarray) -> float:
         """Scale of SVM margins that minimises log-loss on cross-validated scores (so probabilities mean something)."""
         from scipy.optimize import minimize_scalar
         from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -203,6 +217,8 @@ class LightEmotionClassifier:
             scores = cross_val_predict(self._new_model(), features, labels, cv=splitter, method="decision_function")
         if scores.ndim == 1:  # binary: one margin → two symmetric columns
             scores = np.stack([-scores / 2, scores / 2], axis=1)
+        if self.config.coverage_scaling:
+            scores = scores * coverage[:, None]  # as predict_proba scales them
         gold = np.searchsorted(np.asarray(self._labels), labels)
 
         def log_loss(log_t: float) -> float:
@@ -224,8 +240,15 @@ class LightEmotionClassifier:
         return np.asarray(features @ self.coef.T) + self.intercept
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
-        """(texts, num_labels) softmax probabilities (multinomial logistic regression)."""
-        scores = self.config.temperature * self.decision_function(texts)
+        """(texts, num_labels) softmax probabilities. The fitted temperature is scaled by how much of the text the
+        model knows (`_features_and_coverage`): a script or words it never saw ("ㅁㄴㅇㄹ", "心配です") come out
+        near equal instead of confidently wrong."""
+        self._check_fitted()
+        features, coverage = self._features_and_coverage(texts)
+        scores = np.asarray(features @ self.coef.T) + self.intercept  # (texts, labels)
+        if not self.config.coverage_scaling:
+            coverage = np.ones_like(coverage)
+        scores = (self.config.temperature * coverage)[:, None] * scores
         scores = scores - scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
@@ -315,3 +338,8 @@ def _fit_expansion(tokenised: list[list], config: LightConfig):
                 if count >= config.semantic_min_count]
     return NeighbourExpansion(sorted(frequent), neighbours=config.semantic_neighbours,
                               min_similarity=config.semantic_min_similarity)
+
+
+def _shares(known: list[list[bool]]) -> np.ndarray:
+    """(texts,) the share of True per text (1.0 for an empty one)."""
+    return np.asarray([sum(flags) / len(flags) if flags else 1.0 for flags in known], dtype=np.float32)
