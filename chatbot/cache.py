@@ -56,3 +56,37 @@ def cached_directory(kind: str, key: dict, build: Callable[[Path], None], what: 
     atomic_directory(directory, write)
     logger.info("built %s in %.1f s", what or kind, time.perf_counter() - started)
     return directory / "content"
+
+
+def main(argv=None) -> int:
+    """`python -m chatbot.cache build|where|clear`."""
+    import argparse
+    import shutil
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m chatbot.cache",
+                                     description="The offline engine's build cache: build it ahead of the first "
+                                                 "chat (make install does), show where it is, or clear it.")
+    parser.add_argument("action", choices=("build", "where", "clear"),
+                        help="build: train/analyse what the offline default engine needs (once, about a minute); "
+                             "where: print the cache folder; clear: delete it (it is rebuilt when needed)")
+    args = parser.parse_args(argv)
+    root = cache_root()
+    if args.action == "where":
+        print(root)
+    elif args.action == "clear":
+        if root.exists():
+            shutil.rmtree(root)
+        print(f"cleared {root}")
+    else:
+        logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+        started = time.perf_counter()
+        from chatbot import Chatbot
+
+        Chatbot.offline()
+        print(f"offline engine ready in {root} ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

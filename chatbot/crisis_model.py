@@ -30,10 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
-from chatbot.safety import BLIND_SPLIT, CrisisMatch, load_cases, match_rules
+from chatbot.safety import BLIND_SPLIT, TRAINED_SPLITS, CrisisMatch, load_cases, match_rules
 
 LEVELS = ("none", "warning", "crisis")  # level 0, 1, 2 of chatbot/safety_cases
-TRAINING_SPLITS = ("train", "original", "dev", "heldout_v1", "blind_v1")  # never "blind": it measures this model
 CONFIG_NAME = "crisis_config.json"
 WELLNESS_CRISIS_CATEGORIES = ("감정/자살충동", "증상/자해", "증상/자살시도")
 BUILD_VERSION = 6  # bump when the training data recipe changes, so cached detectors are rebuilt
@@ -160,7 +159,7 @@ class CrisisDetector:
 _DEFAULTS: dict[tuple, CrisisDetector] = {}
 
 
-def training_cases(data_files=(), splits=TRAINING_SPLITS, everyday: bool = True) -> tuple[list[str], list[int]]:
+def training_cases(data_files=(), splits=TRAINED_SPLITS, everyday: bool = True) -> tuple[list[str], list[int]]:
     """(texts, levels) from the project's lists of `splits`, the reply bank's messages as `none` (`everyday`), and
     the wellness crisis categories in `data_files`."""
     messages, conversations = load_cases()

@@ -35,6 +35,7 @@ REPLIES_FILE = PACKAGE_DIR / "safety_replies.json"
 CASES_DIR = PACKAGE_DIR / "safety_cases"
 CARE_MARKER = "자살예방상담전화 109"  # in the crisis reply and every care reply: how care mode is found in a history
 BLIND_SPLIT = "blind"  # evaluated once, at the end of the work it measures: --eval leaves it out unless named
+TRAINED_SPLITS = ("train", "original", "dev", "heldout_v1", "blind_v1")  # what the learned detector trains on
 
 # Characters kept by normalisation: Hangul (syllables and jamo), letters and digits. Everything else goes.
 _DROP = re.compile(r"[^\w가-힣ㄱ-ㅎㅏ-ㅣ]|_", re.UNICODE)
@@ -297,8 +298,9 @@ def _print_evaluation(detector, splits: list[str] | None) -> None:
     for name in names:
         rows = [row for row in messages if row["split"] == name]
         scored = [row for row in rows if row["crisis"] is not None]
+        trained = " — the detector is trained on this split: optimistic" if name in TRAINED_SPLITS else ""
         print(f"== split {name}: {len(scored)} scored messages, "
-              f"{sum(1 for c in conversations if c['split'] == name)} conversations")
+              f"{sum(1 for c in conversations if c['split'] == name)} conversations{trained}")
         if scored:
             positive = [row["text"] for row in scored if row["crisis"]]
             negative = [row["text"] for row in scored if not row["crisis"]]
@@ -310,10 +312,11 @@ def _print_evaluation(detector, splits: list[str] | None) -> None:
                 print(f"    missed: {text}")
             for text in result["false_alarms"]:
                 print(f"    false alarm: {text}")
-        unscored = [row["text"] for row in rows if row["crisis"] is None]
-        if unscored:
-            fired = sum(1 for text in unscored if detector.assess(text, []))
-            print(f"  not scored ({rows[0]['kind'] if rows else ''}): {fired}/{len(unscored)} get the crisis reply")
+        for level, what in ((1, "warning signs (not scored alone)"), (None, "third-party talk (not scored)")):
+            unscored = [row["text"] for row in rows if row["crisis"] is None and row["level"] == level]
+            if unscored:
+                fired = sum(1 for text in unscored if detector.assess(text, []))
+                print(f"  {what}: {fired}/{len(unscored)} get the crisis reply")
         split_conversations = [c for c in conversations if c["split"] == name]
         if split_conversations:
             result = evaluate_conversations(split_conversations, detector)
