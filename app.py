@@ -114,6 +114,7 @@ def build_app(engine, concurrency_limit: int | None = DEFAULT_CONCURRENCY, feedb
     import gradio as gr
 
     from chatbot import transcript
+    from chatbot.licences import licence_notice
     from chatbot.plots import emotion_bars_html, emotion_timeline_html
 
     if not isinstance(engine, Future):
@@ -253,7 +254,7 @@ def build_app(engine, concurrency_limit: int | None = DEFAULT_CONCURRENCY, feedb
         """Once the engine is built (page load): its banner, and the sliders where they act, at its defaults."""
         chatbot = engine.result()
         defaults = chatbot.sampling_defaults
-        return (engine_banner(chatbot), gr.update(visible=bool(defaults)),
+        return (engine_banner(chatbot), licence_notice(chatbot) or "", gr.update(visible=bool(defaults)),
                 *(gr.update(visible=name in defaults, value=defaults.get(name)) if name in defaults
                   else gr.update(visible=False) for name in SLIDERS))
 
@@ -300,6 +301,8 @@ def build_app(engine, concurrency_limit: int | None = DEFAULT_CONCURRENCY, feedb
                        for name, (label, low, high, step, usual) in SLIDERS.items()]
         transcript_box = gr.Textbox(visible=False, elem_id="transcript")  # the download's text, kept in the page
         gr.HTML((UI_DIR / "help_footer.html").read_text(encoding="utf-8"), js_on_load=None, elem_id="footer-help")
+        licence = gr.Markdown((licence_notice(known) or "") if known else "", elem_id="licence-notice")  # the
+        # licences of the models the engine runs (full engine)
         # the API: hidden components give /chat named, labelled parameters and outputs
         api_message = gr.Textbox(visible=False, label="메시지")
         api_reply = gr.Textbox(visible=False, label="답")
@@ -325,7 +328,7 @@ def build_app(engine, concurrency_limit: int | None = DEFAULT_CONCURRENCY, feedb
                        **private)
         app.load(restore, [conversation_state], rendered, queue=False, **private)
         if known is None:
-            app.load(engine_ready, None, [banner, settings, *sliders], **private)
+            app.load(engine_ready, None, [banner, licence, settings, *sliders], **private)
         api_io = ([api_message, *sliders, api_conversation], [api_reply, api_emotion, api_timeline, api_conversation])
         # /chat answers outside Gradio's queue (one HTTP request, a third of the queue's cost per call, limited by
         # its own limiter above); /chat_stream goes through the queue, which streaming needs

@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-BENCHMARKS = ("bench.bench_classifier", "bench.bench_generator", "bench.bench_chatbot")
+BENCHMARKS = ("bench.bench_classifier", "bench.bench_generator", "bench.bench_chatbot", "bench.bench_conversation")
 
 
 def main(argv=None) -> int:

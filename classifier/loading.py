@@ -26,7 +26,7 @@ def load_classifier(name_or_dir: str | os.PathLike, device: str = "auto", **over
             raise FileNotFoundError(
                 f"{path}: neither {CLASSIFIER_CONFIG} (KoBERT) nor {LIGHT_CONFIG} (light) — train one with "
                 f"`python -m classifier.train --output_dir {path}`")
-    elif os.sep in str(name_or_dir) or str(name_or_dir).startswith("."):
+    elif str(name_or_dir).startswith((".", os.sep)) or str(name_or_dir).count("/") != 1:  # hub ids are owner/name
         raise FileNotFoundError(f"{name_or_dir}: no such directory")
     from classifier.model import EmotionClassifier
 

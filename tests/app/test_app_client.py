@@ -61,27 +61,29 @@ def test_a_long_message_is_answered_with_a_visible_note(client):
     assert "앞의 500자만 읽었어요" in text
 
 
-class SlowResponder:
-    """The offline responder, streaming its reply word by word with a pause (as a generator on a CPU does)."""
+class SlowStreamingChatbot:
+    """The offline chatbot, its reply streamed word by word with a pause (as a generator on a CPU streams)."""
 
-    def __init__(self, responder, pause_s: float):
-        self.responder, self.pause_s = responder, pause_s
+    def __init__(self, chatbot, pause_s: float):
+        self.chatbot, self.pause_s = chatbot, pause_s
+        self.engine, self.description, self.sampling_defaults = "custom", chatbot.description, {}
+        self.classifier, self.responder = chatbot.classifier, chatbot.responder
 
-    def generate(self, context, emotion=None, **options):
-        return self.responder.generate(context, emotion=emotion, **options)
+    def reply(self, message, history=None, **options):
+        return self.chatbot.reply(message, history, **options)
 
-    def stream(self, context, emotion=None, **options):
-        for index, word in enumerate(self.generate(context, emotion).split(" ")):
-            time.sleep(self.pause_s)
-            yield word if index == 0 else " " + word
+    def stream(self, message, history=None, **options):
+        for item in self.chatbot.stream(message, history, **options):
+            if isinstance(item, str):
+                time.sleep(self.pause_s)
+            yield item
 
 
 @pytest.fixture(scope="module")
 def served_slow_app(offline_chatbot, app_args):
     import app
 
-    slow = Chatbot(offline_chatbot.classifier, SlowResponder(offline_chatbot.responder, 0.15), "custom")
-    blocks, local_url, _ = app.launch(app_args(), chatbot=slow)
+    blocks, local_url, _ = app.launch(app_args(), chatbot=SlowStreamingChatbot(offline_chatbot, 0.15))
     yield local_url
     blocks.close()
 
