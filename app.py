@@ -311,6 +311,22 @@ def build_app(engine, concurrency_limit: int | None = DEFAULT_CONCURRENCY, feedb
         api_conversation = gr.State(None)
         api_trigger, api_stream_trigger = gr.Button(visible=False), gr.Button(visible=False)
 
+        def show_engine(done: Future) -> None:
+            """Once the engine is built, pages opened from then on show it at once (`engine_ready` fills in the
+            pages opened before): its banner, licences and sliders become the page's initial values."""
+            if done.exception() is not None:
+                return
+            chatbot, defaults = done.result(), done.result().sampling_defaults
+            banner.value, licence.value, settings.visible = engine_banner(chatbot), licence_notice(chatbot) or "", \
+                bool(defaults)
+            for name, slider in zip(SLIDERS, sliders):
+                slider.visible = name in defaults
+                slider.value = defaults.get(name, slider.value)
+            app.config = app.get_config_file()  # what the page's /config serves from now on
+
+        if known is None:
+            engine.add_done_callback(show_engine)
+
         rendered = [chat_view, emotion_bars, emotion_plot, help_banner, transcript_box, conversation_state]
         ui_outputs = [*rendered, textbox]
         private = {"api_visibility": "private", "show_progress": "hidden"}

@@ -54,6 +54,9 @@ def test_failing_share_says_so_warns_without_auth_and_keeps_serving(app_args, tm
         assert "Could not create a public share link (RuntimeError: Could not get share link" in out
         assert "still serving locally" in out and "MaeumChat engine: offline" in out
         assert _serves(local_url)
+        # served before the engine was built; pages opened now get the engine in their initial values
+        values = {c["props"].get("elem_id"): c["props"].get("value") for c in blocks.config["components"]}
+        assert "오프라인 기본 엔진" in values["engine-banner"]
     finally:
         blocks.close()
 
