@@ -39,6 +39,7 @@ SLIDERS = {  # option → (label, minimum, maximum, step, value when the engine 
 EXAMPLES = tuple(json.loads((UI_DIR / "examples.json").read_text(encoding="utf-8"))["examples"])
 API_DESCRIPTION = ("이 세션의 대화에 이어 메시지에 답해요. 답, 메시지의 감정 점수, 지금까지 차례별 감정 점수를 돌려줘요. "
                    "temperature·top_p·max_new_tokens는 샘플링하는 엔진(KoGPT2)에서만 쓰이고, 오프라인 엔진은 무시해요.")
+WARM_UP_MESSAGE = "안녕하세요"  # answered once at start-up, before the engine is announced
 ENGINE_PENDING = "엔진을 준비하고 있어요… 보낸 메시지는 준비되는 대로 답해요."
 
 
@@ -422,7 +423,9 @@ def launch(args: argparse.Namespace, chatbot=None, tunnel=None, share_timeout_s:
     if not engine.done():
         started = time.monotonic()
         try:
-            engine.set_result(build_chatbot(args))
+            built = build_chatbot(args)
+            built.reply(WARM_UP_MESSAGE)  # what an engine loads on first use (Kiwi: seconds) loads now, not for a person
+            engine.set_result(built)
         except BaseException as error:
             engine.set_exception(error)  # requests waiting for it get the error too
             app.close()
