@@ -116,13 +116,14 @@ def build_app(engine, concurrency_limit: int | None = DEFAULT_CONCURRENCY, feedb
 
     from chatbot import transcript
     from chatbot.licences import licence_notice
+    from chatbot.safety import help_lines_html
     from chatbot.plots import emotion_bars_html, emotion_timeline_html
 
     if not isinstance(engine, Future):
         ready, engine = engine, Future()
         engine.set_result(ready)
     known = engine.result() if engine.done() and engine.exception() is None else None  # else: filled in on page load
-    help_banner_html = (UI_DIR / "help_banner.html").read_text(encoding="utf-8")
+    help_banner_html = (UI_DIR / "help_banner.html").read_text(encoding="utf-8").replace("{lines}", help_lines_html())
     chat_events = {"concurrency_limit": concurrency_limit, "concurrency_id": "chat"}  # UI and API share one limit
 
     def sampling_options(values) -> dict:

@@ -129,6 +129,19 @@ HELP_LINES: tuple[dict, ...] = tuple(SAFETY_REPLIES["lines"])
 assert CARE_MARKER in CRISIS_REPLY and CARE_MARKER in CARE_FOOTER, "care mode is found by CARE_MARKER"
 
 
+def help_lines_html() -> str:
+    """The help lines as HTML list items with tap-to-call links (the UI's help banner); numbers from
+    `safety_replies.json`, so the banner and the crisis reply never disagree."""
+    from html import escape
+
+    items = []
+    for line in HELP_LINES:
+        numbers = " · ".join(f'<a href="tel:{escape(n)}">{escape(n)}</a>' for n in line["number"].split(" / "))
+        hours = f" ({escape(line['hours'])})" if line["hours"] else ""
+        items.append(f"    <li>{escape(line['label'])} {numbers}{hours}</li>")
+    return "\n".join(items)
+
+
 def care_reply(valence: str, said: list[str] | tuple[str, ...] = ()) -> str:
     """A gentle care-mode reply for a message of `valence` ("negative", "neutral" or "positive"), one not said
     yet in this conversation when possible, with the help lines under it."""
