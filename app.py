@@ -14,10 +14,16 @@ import sys
 import threading
 from urllib.parse import urlparse, urlunparse
 
+from chatbot.server_limits import SESSION_TTL_S, check_port, start_session_expiry, throttled_login
+from data.cli import add_debug_flag, run_cli
+
 DEFAULT_HOST = "127.0.0.1"      # loopback: nothing is exposed unless asked (--host 0.0.0.0 or --share)
 DEFAULT_PORT = 7860             # Gradio's usual port
 SHARE_TIMEOUT_S = 45.0          # Gradio's own tunnel steps time out at 30 s each; never wait longer than this
 DEFAULT_CONCURRENCY = 8         # conversations answered at once; Chatbot is thread-safe, the CPU is the limit
+MAX_UPLOAD = "1mb"              # the UI takes no files; Gradio's upload route is open all the same, so cap it
+MAX_SESSIONS = 1000             # sessions kept in memory at most (oldest dropped first): each holds a page config
+CACHE_SWEEP = (600, 3600)       # delete_cache: every 10 min, drop temporary files older than an hour
 EXAMPLES = (                    # one per emotion, shown under the chat
     "오늘 친구들이랑 맛있는 거 먹어서 너무 행복했어",
     "시험이 다음 주인데 불안해서 잠이 안 와",
@@ -48,6 +54,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--max_message_chars", type=int, default=500, help="longer messages are cut, with a note")
     parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY,
                         help=f"conversations answered at the same time (default {DEFAULT_CONCURRENCY})")
+    add_debug_flag(parser)
     args = parser.parse_args(argv)
     if args.auth is not None and (":" not in args.auth or not args.auth.split(":", 1)[0]):
         parser.error(f"--auth {args.auth!r}: expected USER:PASS")
@@ -106,7 +113,8 @@ def build_app(chatbot, concurrency_limit: int | None = DEFAULT_CONCURRENCY):
             plot = emotion_plot.postprocess(emotion_timeline(timeline)).model_dump()
             yield shown, item.scores, plot, timeline
 
-    with gr.Blocks(title="MaeumChat 마음챗", analytics_enabled=False) as app:  # no telemetry from a counselling chat
+    # no telemetry from a counselling chat; temporary files swept (CACHE_SWEEP)
+    with gr.Blocks(title="MaeumChat 마음챗", analytics_enabled=False, delete_cache=CACHE_SWEEP) as app:
         gr.Markdown(f"## 마음챗 MaeumChat — 감정을 읽는 한국어 챗봇\n**엔진:** {chatbot.description} (`{chatbot.engine}`)",
                     elem_id="engine-banner")
         emotion_bars = gr.Label(label="감정 (분류기 점수)", num_top_classes=6, render=False, elem_id="emotion-label")
@@ -143,6 +151,9 @@ def build_app(chatbot, concurrency_limit: int | None = DEFAULT_CONCURRENCY):
                 emotion_plot.render()
         gr.Markdown("힘든 마음이 계속된다면 자살예방상담전화 109 (24시간), 정신건강위기상담 1577-0199, "
                     "위급할 때는 112·119에 연락하세요.")
+    for fn in app.fns.values():  # the ChatInterface's internal steps are for the page only: /chat is the API
+        if fn.api_name != "chat":
+            fn.api_visibility = "private"
     return app
 
 
@@ -185,16 +196,19 @@ def start_share_link(host: str, port: int, timeout_s: float = SHARE_TIMEOUT_S, t
     return urlunparse(("https",) + tuple(url[1:])), ""
 
 
-def launch(args: argparse.Namespace, chatbot=None, tunnel=None, share_timeout_s: float = SHARE_TIMEOUT_S):
+def launch(args: argparse.Namespace, chatbot=None, tunnel=None, share_timeout_s: float = SHARE_TIMEOUT_S,
+           session_ttl_s: float = SESSION_TTL_S):
     """Build and start serving without blocking; returns (app, local_url, share_url or None)."""
     if chatbot is None:
         chatbot = build_chatbot(args)
     print(f"MaeumChat engine: {chatbot.engine} — {chatbot.description}", flush=True)
     app = build_app(chatbot, concurrency_limit=args.concurrency)
-    auth = tuple(args.auth.split(":", 1)) if args.auth else None
+    auth = throttled_login(*args.auth.split(":", 1)) if args.auth else None
     app.queue(default_concurrency_limit=args.concurrency)
     app.launch(server_name=args.host, server_port=args.port, auth=auth, share=False, prevent_thread_lock=True,
-               quiet=True, show_error=True, theme=offline_theme())
+               quiet=True, show_error=True, theme=offline_theme(), max_file_size=MAX_UPLOAD,
+               state_session_capacity=MAX_SESSIONS)
+    start_session_expiry(app, session_ttl_s)
     local_url = f"http://{args.host}:{app.server_port}/"
     print(f"Serving locally at {local_url}", flush=True)
     share_url = None
@@ -215,6 +229,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # otherwise one line per internal HTTP request
+    check_port(args.host, args.port)
     app, _, _ = launch(args)
     try:
         app.block_thread()
@@ -226,4 +241,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_cli(main))
