@@ -39,5 +39,11 @@ test: install browser
 bench: install
 	$(PY) -m bench.run_all
 
+# One command from data to a full engine: `make train DATA=DIR [ARGS="--tiny"]` (see python -m chatbot.train_all --help)
+.PHONY: train
+DATA ?= ../shared/data
+train: install
+	$(PY) -m chatbot.train_all --data_dir $(DATA) $(ARGS)
+
 clean-venv:
 	rm -rf $(VENV)

@@ -86,6 +86,7 @@ def build_app(chatbot, concurrency_limit: int | None = DEFAULT_CONCURRENCY):
     """The Gradio Blocks: chat (streaming, API `/chat`) beside emotion bars and the emotion-over-time plot."""
     import gradio as gr
 
+    from chatbot.licences import licence_notice
     from chatbot.plots import emotion_timeline
 
     responder_config = getattr(chatbot.responder, "config", None)  # sliders start at the engine's own defaults
@@ -151,6 +152,7 @@ def build_app(chatbot, concurrency_limit: int | None = DEFAULT_CONCURRENCY):
                 emotion_plot.render()
         gr.Markdown("힘든 마음이 계속된다면 자살예방상담전화 109 (24시간), 정신건강위기상담 1577-0199, "
                     "위급할 때는 112·119에 연락하세요.")
+        gr.Markdown(licence_notice(chatbot) or "", elem_id="licence-notice")  # model/data licences (full engine)
     for fn in app.fns.values():  # the ChatInterface's internal steps are for the page only: /chat is the API
         if fn.api_name != "chat":
             fn.api_visibility = "private"

@@ -13,7 +13,7 @@ import traceback
 
 from data.cli import EXIT_ERROR, add_debug_flag, make_parser, run_cli
 
-BENCHMARKS = ("bench.bench_classifier", "bench.bench_generator", "bench.bench_chatbot")
+BENCHMARKS = ("bench.bench_classifier", "bench.bench_generator", "bench.bench_chatbot", "bench.bench_conversation")
 
 
 def main(argv=None) -> int:

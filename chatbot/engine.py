@@ -1,44 +1,62 @@
-"""`Chatbot`: safety → classify → respond, behind `reply(message, history)` and `stream(message, history)`.
+"""`Chatbot`: safety → read the emotion → respond → screen, behind `reply(message, history)` and `stream(...)`.
 
 Two engines share the API:
 - full: KoBERT `EmotionClassifier` + KoGPT2 `ResponseGenerator` checkpoints (`Chatbot.from_pretrained`);
-- offline default: `LightEmotionClassifier` + `RetrievalResponder` over the built-in demo set and any
-  `--data` files (`Chatbot.offline`). No download, ready in seconds.
+- offline default: `LightEmotionClassifier` + `RetrievalResponder` over the reply bank written for this project
+  and any `--data` corpora (`Chatbot.offline`). No download; built once, then loaded from a cache in well under
+  a second (`chatbot.cache`).
 `Chatbot.default()` picks full when `checkpoints/classifier` and `checkpoints/generator` hold trained
 checkpoints, otherwise the offline default, and logs which.
 
+One reply, in order:
+1. **Safety** (`chatbot.safety`, `chatbot.crisis_model`): rules and the learned detector on the message and the
+   last user turns. A crisis gets the fixed crisis reply; after one, the conversation stays in care mode: every
+   reply consoles or asks (never cheers) and carries the help lines; good news gets a fixed gentle reply.
+2. **Emotion** (`chatbot.reading`): calibrated scores, leaning on earlier turns when the message says little.
+   When unsure, the responder is asked for an open question instead of a reply to a guessed emotion.
+3. **Candidates** from the responder (`generate_candidates`), the first one kept that passes every check: safety
+   screening of the bot's own words, no inversion (no cheer to a loss, no consolation to good news), not said
+   before in this conversation, not empty, not the message handed back.
+
 One object serves many conversations: it keeps no per-conversation state (the history comes with each call),
-models are loaded once in the constructor, and the reply path is classification + generation only.
+models are loaded once in the constructor, and the reply path is classification + retrieval/generation only.
 """
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chatbot.safety import CRISIS_REPLY, detect_crisis
+from chatbot import quality
+from chatbot.reading import ReadingPolicy, forbidden_tones, read_emotion
+from chatbot.safety import CARE_FOOTER, CRISIS_REPLY, care_reply, in_care_mode, screen_reply, screened_reply
 from chatbot.text import DEFAULT_MAX_MESSAGE_CHARS, EMPTY_MESSAGE_REPLY, build_context, clean_message
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_CHECKPOINTS_DIR = "checkpoints"  # where training scripts write and Chatbot.default() looks
-DEFAULT_MAX_CONTEXT_MESSAGES = 9          # 4 earlier exchanges + the message; the generator cuts to its token budget, retrieval avoids these replies
-EMPTY_GENERATION_REPLY = "음, 조금 더 이야기해 줄래요?"  # when a generator returns nothing (e.g. an undertrained model)
+DEFAULT_MAX_CONTEXT_MESSAGES = 9          # 4 earlier exchanges + the message: enough for care mode and follow-ups
+DEFAULT_CANDIDATES = 4                    # replies drawn per turn; the first that passes every check is shown
 ENGINE_DESCRIPTIONS = {
     "full": "전체 엔진: KoBERT 감정 분류 + KoGPT2 응답 생성",
-    "offline": "오프라인 기본 엔진: 가벼운 감정 분류기(TF-IDF) + 예시 응답 검색 (다운로드 없음)",
+    "offline": "오프라인 기본 엔진: 가벼운 감정 분류기 + 직접 쓴 답변 검색 (다운로드 없음)",
 }
 CLASSIFIER_FILES = ("classifier_config.json", "light_config.json")  # what a trained classifier dir holds
 GENERATOR_FILES = ("generator_config.json",)
 RESPONDER_FILE = "responder_config.json"  # a saved RetrievalResponder may stand in for the generator
+OFFLINE_BUILD_VERSION = 5  # bump when the offline classifier's training recipe changes: the cache rebuilds
+BANK_CLASSIFIER_MODEL = "svm"  # multi-class SVM: best of nbsvm/svm/logreg on the development conversations
+BANK_CLASSIFIER_C = 0.3        # best of 0.05–1 there (flat from 0.3 up)
 
 
 @dataclass(frozen=True)
 class Reply:
     """One bot turn. `scores` = every emotion's probability; `safety` = the crisis reply was sent (not generated);
     `engine` = which engine answered; `note` = something the user should see (message cut, empty message…);
-    `care` = the conversation is in care mode (a crisis reply was given in it): the UI keeps the help lines in view."""
+    `care` = the conversation is in care mode (a crisis reply was given in it): the UI keeps the help lines in view;
+    `uncertain` = the emotion was not clear enough to answer it, so the reply asks an open question."""
 
     text: str
     emotion: str | None
@@ -47,36 +65,49 @@ class Reply:
     engine: str = ""
     note: str | None = None
     care: bool = False
+    uncertain: bool = False
 
 
 class Chatbot:
-    """`Chatbot(classifier, responder, engine_name)`: classifier has `predict(str) -> Prediction`; responder has
-    `generate(context, emotion, **options) -> str` and `stream(...) -> Iterator[str]`."""
+    """`Chatbot(classifier, responder, engine_name)`: classifier has `predict(str | list) -> Prediction | list`;
+    responder has `generate(context, emotion, **options) -> str` and `stream(...)`, and ideally
+    `generate_candidates(context, emotion, n, **options) -> list[str]`. `safety` is a
+    `chatbot.crisis_model.CrisisDetector` (default: the one built from this project's lists)."""
 
     def __init__(self, classifier, responder, engine_name: str = "custom", *, description: str | None = None,
                  max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
-                 max_context_messages: int = DEFAULT_MAX_CONTEXT_MESSAGES, generation_options: dict | None = None):
+                 max_context_messages: int = DEFAULT_MAX_CONTEXT_MESSAGES, generation_options: dict | None = None,
+                 safety=None, candidates: int = DEFAULT_CANDIDATES, reading_policy: ReadingPolicy | None = None):
         for name, obj, method in (("classifier", classifier, "predict"), ("responder", responder, "generate"),
                                   ("responder", responder, "stream")):
             if not callable(getattr(obj, method, None)):
                 raise TypeError(f"{name} must have a {method}() method, got {type(obj).__name__}")
-        if max_message_chars < 1 or max_context_messages < 1:
-            raise ValueError("max_message_chars and max_context_messages must be at least 1")
+        if max_message_chars < 1 or max_context_messages < 1 or candidates < 1:
+            raise ValueError("max_message_chars, max_context_messages and candidates must be at least 1")
+        if safety is None:
+            from chatbot.crisis_model import CrisisDetector
+
+            safety = CrisisDetector.default()
         self.classifier = classifier
         self.responder = responder
+        self.safety = safety
         self.engine = engine_name
         self.description = description or ENGINE_DESCRIPTIONS.get(engine_name, engine_name)
         self.max_message_chars = max_message_chars
         self.max_context_messages = max_context_messages
         self.generation_options = dict(generation_options or {})
+        self.candidates = candidates
+        self.reading_policy = reading_policy or ReadingPolicy()
 
     # ------------------------------------------------------------------------------------------ constructors
     @classmethod
     def from_pretrained(cls, classifier=f"{DEFAULT_CHECKPOINTS_DIR}/classifier",
                         generator=f"{DEFAULT_CHECKPOINTS_DIR}/generator", device: str = "auto",
-                        quantize: bool = False, **kwargs) -> "Chatbot":
+                        quantize: bool = False, allow_label_mismatch: bool = False, **kwargs) -> "Chatbot":
         """Full engine from two checkpoint directories or hub ids (`classifier.load_classifier`,
-        `generator.load_generator`). Either may also be an already-loaded object."""
+        `generator.load_generator`). Either may also be an already-loaded object. A classifier that lacks emotions
+        the generator was trained on is refused unless `allow_label_mismatch`; labels the generator was not trained
+        on are answered with its 'none' tag (a warning says so)."""
         from classifier import load_classifier
 
         if isinstance(classifier, (str, Path)):
@@ -93,10 +124,19 @@ class Chatbot:
 
                 generator = load_generator(generator, device=device, quantize=quantize)
         trained_tags = getattr(getattr(generator, "config", None), "emotions", None)
-        untrained = sorted(set(getattr(classifier, "labels", None) or ()) - set(trained_tags or ()))
+        labels = set(getattr(classifier, "labels", None) or ())
+        untrained = sorted(labels - set(trained_tags or ()))
         if trained_tags and untrained:  # e.g. a KETI-label classifier with a six-emotion generator
             logger.warning("classifier labels %s are not among the generator's training tags %s: those messages "
-                           "are answered with the 'none' tag (train both with the same label set)", untrained, trained_tags)
+                           "are answered with the 'none' tag (train both with --label_set six)", untrained,
+                           list(trained_tags))
+        unread = sorted(set(trained_tags or ()) - labels - {"none"})
+        if trained_tags and labels and unread:
+            message = (f"the classifier has no {', '.join(unread)}, which the generator was trained to answer: "
+                       f"train both with --label_set six (or pass allow_label_mismatch=True / --allow_label_mismatch)")
+            if not allow_label_mismatch:
+                raise ValueError(message)
+            logger.warning(message)
         if "engine_name" not in kwargs:  # "full" only when it really is KoBERT + KoGPT2
             names = type(classifier).__name__, type(generator).__name__
             if names == ("EmotionClassifier", "ResponseGenerator"):
@@ -108,38 +148,35 @@ class Chatbot:
 
     @classmethod
     def offline(cls, data_files: Sequence = (), checkpoints_dir=DEFAULT_CHECKPOINTS_DIR, taxonomy=None,
-                **kwargs) -> "Chatbot":
-        """Offline default: light classifier + retrieval responder, built from the demo set and `data_files`.
+                allow_label_mismatch: bool = False, **kwargs) -> "Chatbot":
+        """Offline default: light classifier + retrieval over the reply bank and `data_files`' dialogues.
 
-        The classifier is loaded from `<checkpoints_dir>/light` when present, else trained now on the demo
-        utterances plus the mapped labelled utterances of `data_files` (seconds). The responder answers from
-        the demo replies plus every dialogue (wellness, 감성대화, ChatbotData, …) in `data_files`.
+        The classifier is `<checkpoints_dir>/light` when present (its labels must be the six emotions unless
+        `allow_label_mismatch`), else the one trained on the reply bank's messages, built once and cached. Corpus
+        labels are noisy and skewed, so the corpora feed retrieval only (their replies, filtered by emotion and
+        re-ranked by meaning): the emotion classifier and the crisis detector read the same with or without them.
         """
         import data
-        from classifier import LightEmotionClassifier
+        from chatbot.crisis_model import CrisisDetector
+        from data.replybank import load_reply_bank
         from generator import RetrievalResponder
 
         taxonomy = taxonomy or data.Taxonomy.default()
-        corpora = [data.load_demo()]
+        corpora = []
         for path in data_files:
             corpus = data.load_any(path)
             logger.info("read %s: %d utterances, %d dialogues", path, len(corpus.utterances), len(corpus.dialogues))
             corpora.append(corpus)
-        light_dir = Path(checkpoints_dir) / "light"
-        if (light_dir / "light_config.json").is_file():
-            logger.info("loading the light classifier from %s", light_dir)
-            classifier = LightEmotionClassifier.from_pretrained(light_dir)
-        else:
-            texts, labels = [], []
-            for corpus in corpora:
-                for utterance in taxonomy.map_corpus(corpus).utterances:
-                    texts.append(utterance.text)
-                    labels.append(utterance.label)
-            logger.info("training the light classifier on %d utterances", len(texts))
-            classifier = LightEmotionClassifier().fit(texts, labels)
-        responder = RetrievalResponder.from_corpora(corpora, taxonomy=taxonomy)
-        logger.info("retrieval responder: %d known replies", len(responder))
+        bank = load_reply_bank()
+        classifier = _offline_classifier(Path(checkpoints_dir) / "light", allow_label_mismatch)
+        responder = _offline_responder(bank, corpora, data_files, taxonomy)
+        logger.info("replies: %d written for this project over %d topics, %d from your corpora",
+                    sum(len(group.replies) for group in bank), len({group.topic for group in bank}),
+                    len({e.reply for e in responder.entries if e.topic is None}))
         kwargs.setdefault("engine_name", "offline")
+        kwargs.setdefault("safety", CrisisDetector.default())  # the corpora's crisis categories are not added:
+        # measured on the development conversations, they doubled the false alarms (python -m chatbot.crisis_model
+        # --data trains a detector with them)
         return cls(classifier, responder, **kwargs)
 
     @classmethod
@@ -148,12 +185,13 @@ class Chatbot:
         """Full engine when `<checkpoints_dir>/classifier` and `/generator` hold trained checkpoints, else offline."""
         found, reason = find_full_checkpoints(checkpoints_dir)
         if found:
-            logger.warning("MaeumChat engine: full (KoBERT + KoGPT2 from %s)", checkpoints_dir)
+            logger.info("MaeumChat engine: full (KoBERT + KoGPT2 from %s)", checkpoints_dir)
             return cls.from_pretrained(Path(checkpoints_dir) / "classifier", Path(checkpoints_dir) / "generator",
                                        device=device, quantize=quantize, **kwargs)
-        logger.warning("MaeumChat engine: offline default (%s)", reason)
+        logger.info("MaeumChat engine: offline default (%s)", reason)
         return cls.offline(data_files=data_files, checkpoints_dir=checkpoints_dir, **kwargs)
 
+    # ------------------------------------------------------------------------------------------ replying
     @property
     def sampling_defaults(self) -> dict:
         """The sampling options this engine's responder acts on, at their defaults (`temperature`, `top_p`,
@@ -164,60 +202,159 @@ class Chatbot:
         return {name: getattr(config, name) for name in ("temperature", "top_p", "max_new_tokens")
                 if getattr(config, name, None) is not None}
 
-    # ------------------------------------------------------------------------------------------ replying
     def reply(self, message, history=None, **options) -> Reply:
         """Answer `message` given the earlier `history` ({"role", "content"} messages; content str or parts)."""
         final = None
-        for item in self._run(message, history, options, streaming=False):
+        for item in self._run(message, history, options):
             final = item
         return final
 
     def stream(self, message, history=None, **options) -> Iterator[str | Reply]:
-        """Yield the reply as text increments, then the final `Reply` (whose text is the increments joined)."""
-        yield from self._run(message, history, options, streaming=True)
+        """Yield the reply as text increments, then the final `Reply` (whose text is the increments joined).
+        The reply is chosen and screened whole before the first increment: nothing unscreened is ever shown."""
+        yield from self._run(message, history, options)
 
-    def _run(self, message, history, options: dict, streaming: bool) -> Iterator[str | Reply]:
+    def _run(self, message, history, options: dict) -> Iterator[str | Reply]:
         cleaned = clean_message(message, self.max_message_chars)
         if not cleaned.text:
             yield EMPTY_MESSAGE_REPLY
             yield Reply(EMPTY_MESSAGE_REPLY, None, {}, False, self.engine)
             return
-        if detect_crisis(cleaned.text):  # first: the fixed reply must not depend on any model working
-            yield CRISIS_REPLY
-            try:
-                prediction = self.classifier.predict(cleaned.text)  # only for the emotion display
-                emotion, scores = prediction.label, {k: float(v) for k, v in prediction.scores.items()}
-            except Exception:  # noqa: BLE001 — a failing classifier must not block the crisis reply
-                logger.exception("classifier failed on a crisis message; sending the crisis reply without emotion")
-                emotion, scores = None, {}
-            yield Reply(CRISIS_REPLY, emotion, scores, True, self.engine, cleaned.note, care=True)
-            return
-        prediction = self.classifier.predict(cleaned.text)
-        scores = {label: float(score) for label, score in prediction.scores.items()}
         context = build_context(history, cleaned.text, self.max_context_messages, self.max_message_chars)
-        options = {**self.generation_options, **{k: v for k, v in options.items() if v is not None}}
-        note = cleaned.note
-        if streaming:
-            pieces = []
-            for piece in self.responder.stream(context, emotion=prediction.label, **options):
-                if piece:
-                    pieces.append(piece)
-                    yield piece
-            text = "".join(pieces)
+        earlier_user, bot_turns = context[-3::-2][::-1], context[-2::-2]
+        care = in_care_mode(bot_turns)  # after a crisis reply, only a new crisis message brings it back
+        crisis = self.safety.assess(cleaned.text, [] if care else earlier_user)  # first: before any model below
+        try:
+            reading = read_emotion(self.classifier, cleaned.text, earlier_user, self.reading_policy,
+                                   getattr(self.responder, "emotion_votes", None))
+        except Exception:  # noqa: BLE001 — a failing classifier must not block the crisis reply
+            if not crisis:
+                raise
+            logger.exception("classifier failed on a crisis message; sending the crisis reply without emotion")
+            reading = None
+        emotion, scores = (reading.label, reading.scores) if reading else (None, {})
+        if crisis:
+            text, flags = CRISIS_REPLY, {"safety": True, "care": True}
+        elif care:
+            text, flags = self._care(context, cleaned.text, reading, bot_turns, options), {"care": True}
         else:
-            text = self.responder.generate(context, emotion=prediction.label, **options)
-        if not text.strip():
-            note = "; ".join(filter(None, (note, "생성된 답이 비어 있어 기본 답을 보냈어요.")))
-            text = EMPTY_GENERATION_REPLY
-            if streaming:
-                yield text
-        if not streaming:
-            yield text
-        yield Reply(text, prediction.label, scores, False, self.engine, note)
+            text = self._choose(context, cleaned.text, reading, bot_turns, options)
+            flags = {"uncertain": not reading.sure}
+        for piece in re.findall(r"\s*\S+\s*", text):
+            yield piece
+        yield Reply(text, emotion, scores, engine=self.engine, note=cleaned.note, **flags)
+
+    def _choose(self, context: list[str], message: str, reading, bot_turns: list[str], options: dict) -> str:
+        """The first candidate that passes every check: answering the emotion when sure, else an open question."""
+        options = {**self.generation_options, **{k: v for k, v in options.items() if v is not None}}
+        forbidden = forbidden_tones(reading, self.reading_policy)
+        for tag in ((reading.label, None) if reading.sure else (None,)):
+            for text in self._candidates(context, tag, options):
+                why = self._refusal(text, message, forbidden, bot_turns, self._tone(text))
+                if why is None:
+                    return text
+                logger.debug("candidate refused (%s): %s", why, text)
+        return screened_reply(bot_turns)
+
+    def _care(self, context: list[str], message: str, reading, bot_turns: list[str], options: dict) -> str:
+        """Care mode: a reply that consoles or asks (never one that cheers), with the help lines under it; good
+        news or a failing check gets one of the fixed care replies."""
+        if reading is None or reading.valence == "positive":
+            return care_reply("positive" if reading is not None else "neutral", bot_turns)
+        options = {**self.generation_options, **{k: v for k, v in options.items() if v is not None}}
+        forbidden = forbidden_tones(reading, self.reading_policy) | {"positive", "mixed"}
+        for tag in ((reading.label, None) if reading.sure else (None,)):
+            for text in self._candidates(context, tag, options):
+                if self._refusal(text, message, forbidden, bot_turns, self._tone(text)) is None:
+                    return f"{text}\n\n{CARE_FOOTER}"
+        return care_reply(reading.valence or "neutral", bot_turns)
+
+    def _candidates(self, context: list[str], emotion: str | None, options: dict) -> list[str]:
+        if callable(getattr(self.responder, "generate_candidates", None)):
+            return self.responder.generate_candidates(context, emotion=emotion, n=self.candidates, **options)
+        return [self.responder.generate(context, emotion=emotion, **options)]
+
+    def _tone(self, text: str) -> str:
+        """The reply's valence: from the emotion it was written for when the responder knows it (the reply bank),
+        else read from its words."""
+        known = getattr(self.responder, "reply_emotions", {}).get(text)
+        return quality.valence(known) or quality.reply_valence(text)
+
+    @staticmethod
+    def _refusal(text: str, message: str, forbidden: set[str], bot_turns: list[str], tone: str) -> str | None:
+        """Why a candidate may not be shown, or None."""
+        if not text or not text.strip():
+            return "empty"
+        unsafe = screen_reply(text)
+        if unsafe:
+            return f"unsafe: {unsafe}"
+        if tone in forbidden:
+            return "inverted"
+        if quality.is_repeat(text, bot_turns):
+            return "said before"
+        if quality.is_echo(text, message):
+            return "echo"
+        return None
 
     def __repr__(self) -> str:
         return f"Chatbot(engine={self.engine!r}, classifier={type(self.classifier).__name__}, " \
                f"responder={type(self.responder).__name__})"
+
+
+def _offline_classifier(light_dir: Path, allow_label_mismatch: bool):
+    """`light_dir`'s classifier when there is one (checked), else the reply-bank classifier from the cache."""
+    from classifier import LightEmotionClassifier
+    from data import EMOTIONS
+
+    if (light_dir / "light_config.json").is_file():
+        classifier = LightEmotionClassifier.from_pretrained(light_dir)
+        missing = sorted(set(EMOTIONS) - set(classifier.labels))
+        logger.info("using the light classifier in %s (labels: %s)", light_dir, ", ".join(classifier.labels))
+        if missing and not allow_label_mismatch:
+            raise ValueError(f"{light_dir}: this light classifier has no {', '.join(missing)} — the chatbot needs all "
+                             f"six emotions. Move it away, retrain with --label_set six, or pass --allow_label_mismatch")
+        return classifier
+    return LightEmotionClassifier.from_pretrained(reply_bank_classifier_dir())
+
+
+def _offline_responder(bank, corpora, data_files, taxonomy):
+    """The retrieval responder over the bank and the corpora' dialogues, from the cache (built when missing)."""
+    from chatbot.cache import cached_directory, file_fingerprint
+    from data.replybank import REPLYBANK_DIR
+    from generator import RetrievalResponder
+
+    key = {"kind": "responder", "version": OFFLINE_BUILD_VERSION,
+           "taxonomy": [taxonomy.labels, taxonomy.sources, taxonomy.aliases],
+           "bank": [file_fingerprint(path) for path in sorted(REPLYBANK_DIR.glob("*.jsonl"))],
+           "data": [file_fingerprint(path) for path in data_files]}
+
+    def build(directory: Path) -> None:
+        RetrievalResponder.from_reply_bank(bank, (d for c in corpora for d in c.dialogues), taxonomy) \
+            .save_pretrained(directory)
+
+    return RetrievalResponder.from_pretrained(cached_directory("responder", key, build, what="the reply index"))
+
+
+def reply_bank_classifier_dir() -> Path:
+    """The cache directory of the light classifier trained on the reply bank's messages (built when missing)."""
+    from chatbot.cache import cached_directory, file_fingerprint
+    from classifier.light import LightConfig
+    from data.replybank import REPLYBANK_DIR
+
+    BANK_CLASSIFIER_CONFIG = LightConfig(model=BANK_CLASSIFIER_MODEL, C=BANK_CLASSIFIER_C)
+    config = BANK_CLASSIFIER_CONFIG
+    key = {"kind": "reply_bank_classifier", "version": OFFLINE_BUILD_VERSION, "config": repr(config),
+           "bank": [file_fingerprint(path) for path in sorted(REPLYBANK_DIR.glob("*.jsonl"))]}
+
+    def build(directory: Path) -> None:
+        from classifier import LightEmotionClassifier
+        from data import load_demo
+
+        utterances = load_demo().utterances
+        LightEmotionClassifier(config).fit([u.text for u in utterances], [u.label for u in utterances],
+                                           progress=True).save_pretrained(directory)
+
+    return cached_directory("classifier", key, build, what="the offline emotion classifier")
 
 
 def find_full_checkpoints(checkpoints_dir=DEFAULT_CHECKPOINTS_DIR) -> tuple[bool, str]:

@@ -1,5 +1,9 @@
 """LightEmotionClassifier: TF-IDF char + Kiwi morpheme n-grams → NB-SVM (one-vs-rest) with a fitted softmax temperature.
 
+Meaning beyond the characters: morphemes the model has no weight for are followed by the known morphemes nearest
+to them in Kiwi's CoNg embedding space (`classifier.semantic.NeighbourExpansion`), so "햄스터가 떠났어" reads like
+the "강아지가 죽었어" it was trained on even though the two share no word.
+
 NB-SVM (Wang & Manning 2012): for each label, features are scaled by the naive-Bayes log-count ratio of that
 label against the rest, a class-balanced binary LinearSVC is fitted on them, and its weights are interpolated
 towards their mean magnitude. The result is still one linear model (coef = ratio × interpolated weights), so
@@ -50,25 +54,18 @@ class LightConfig:
     max_iter: int = 2000  # solver iterations; both converge well below this on KETI
     temperature: float = 1.0  # softmax(temperature × decision) — fitted on cross-validated scores for svm/nbsvm
     calibration_folds: int = 3  # folds for the temperature fit (3 extra fits of a few seconds)
+    semantic: bool = True  # unknown morphemes → nearest known ones by meaning (Kiwi CoNg); needs morphemes=True
+    semantic_min_count: int = 2  # a morpheme needs this many training occurrences to be a "known" expansion target
+    semantic_max_vocabulary: int = 4000  # most frequent targets kept: each unknown morpheme is compared with all of them
+    semantic_neighbours: int = 3  # nearest known morphemes added per unknown one
+    semantic_min_similarity: float = 0.5  # CoNg cosine below this is another field of meaning
+    coverage_scaling: bool = True  # less confident on text the model barely knows (emotion display); the crisis
+    # detector turns it off, since near-equal scores there would read as risk
 
     @classmethod
     def from_dict(cls, values: dict) -> "LightConfig":
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in known})
-
-
-class _Morphemes:
-    """Kiwi morpheme analysis as space-joined `form/TAG` strings (kiwipiepy ships its model; works offline)."""
-
-    _kiwi = None
-
-    @classmethod
-    def transform(cls, texts: list[str]) -> list[str]:
-        if cls._kiwi is None:
-            from kiwipiepy import Kiwi
-
-            cls._kiwi = Kiwi()
-        return [" ".join(f"{token.form}/{token.tag}" for token in tokens) for tokens in cls._kiwi.tokenize(texts)]
 
 
 class LightEmotionClassifier:
@@ -80,6 +77,7 @@ class LightEmotionClassifier:
         self.morph_vectorizer = None
         self.coef = None  # (num_labels, num_features) float32
         self.intercept = None  # (num_labels,) float32
+        self.expansion = None  # classifier.semantic.NeighbourExpansion when config.semantic
         self._labels: list[str] = []
 
     @property
@@ -101,28 +99,53 @@ class LightEmotionClassifier:
                 sublinear_tf=c.sublinear_tf, lowercase=True, vocabulary=morph_vocabulary, dtype=np.float32)
 
     def _features(self, texts: list[str], fit: bool = False):
+        """(texts, char_features + morph_features) sparse TF-IDF."""
+        return self._features_and_coverage(texts, fit)[0]
+
+    def _features_and_coverage(self, texts: list[str], fit: bool = False):
+        """The features, and (texts,) how much of each text the model knows: the share of its morphemes that are
+        in the vocabulary or have known neighbours in meaning (of its character n-grams without morphemes)."""
         from scipy.sparse import hstack
 
+        from classifier import semantic
+        from classifier.features import tfidf_rows
+
         texts = [t.strip() for t in texts]
-        char = self.char_vectorizer.fit_transform(texts) if fit else self.char_vectorizer.transform(texts)
+        transform = (lambda vectorizer, rows: vectorizer.transform(rows)) if len(texts) > 64 else tfidf_rows
+        char = self.char_vectorizer.fit_transform(texts) if fit else transform(self.char_vectorizer, texts)
         if self.morph_vectorizer is None:
-            return char.tocsr()
-        morph_texts = _Morphemes.transform(texts)
-        morph = (self.morph_vectorizer.fit_transform(morph_texts) if fit
-                 else self.morph_vectorizer.transform(morph_texts))
-        return hstack([char, morph], format="csr")  # (texts, char_features + morph_features)
+            analyse, vocabulary = self.char_vectorizer.build_analyzer(), self.char_vectorizer.vocabulary_
+            known = [[gram in vocabulary for gram in analyse(text)] for text in texts]
+            return char.tocsr(), _shares(known)
+        tokenised = semantic.tokens(texts)
+        if fit and self.config.semantic:
+            self.expansion = _fit_expansion(tokenised, self.config)
+        morph_texts = [semantic.morpheme_string(found, self.expansion) for found in tokenised]
+        morph = self.morph_vectorizer.fit_transform(morph_texts) if fit else transform(self.morph_vectorizer, morph_texts)
+        vocabulary = self.morph_vectorizer.vocabulary_
+        known = [[f"{t.form}/{t.tag}".lower() in vocabulary
+                  or bool(self.expansion is not None and self.expansion.neighbours(t)) for t in found]
+                 for found in tokenised]
+        return hstack([char, morph], format="csr"), _shares(known)  # (texts, char + morph features), (texts,)
 
     # ---------------------------------------------------------------- training
-    def fit(self, texts: list[str], labels: list[str]) -> "LightEmotionClassifier":
-        """Fit vectorizers and the linear model; `labels` become the sorted distinct label names."""
+    def fit(self, texts: list[str], labels: list[str], progress: bool = False) -> "LightEmotionClassifier":
+        """Fit vectorizers and the linear model; `labels` become the sorted distinct label names.
+        `progress` shows a bar over the steps (morpheme analysis, one fit per label, calibration folds)."""
+        from tqdm.auto import tqdm
+
         texts, _ = check_texts(list(texts))
         if len(texts) != len(labels):
             raise ValueError(f"fit(): {len(texts)} texts but {len(labels)} labels")
         classes = sorted(set(labels))
         if len(classes) < 2:
             raise ValueError(f"fit(): need at least two distinct labels, got {classes}")
+        folds = self.config.calibration_folds if self.config.model in ("svm", "nbsvm") else 0
+        steps = 1 + len(classes) * (1 + folds) if self.config.model == "nbsvm" else 2 + folds
+        self._progress = tqdm(total=steps, desc="light classifier", unit="step", disable=not progress, leave=False)
         self._new_vectorizers()
-        features = self._features(texts, fit=True)  # (texts, features) sparse
+        features, coverage = self._features_and_coverage(texts, fit=True)  # (texts, features) sparse, (texts,)
+        self._progress.update()
         labels = np.asarray([str(label) for label in labels])
         self._labels = sorted(set(labels.tolist()))  # str names, in the order sklearn's classes_ would have
         if self.config.model == "nbsvm":
@@ -135,9 +158,12 @@ class LightEmotionClassifier:
             if len(self._labels) == 2:  # binary models store one row; expand to one row per class for softmax
                 self.coef = np.vstack([-self.coef / 2, self.coef / 2])
                 self.intercept = np.array([-self.intercept[0] / 2, self.intercept[0] / 2], dtype=np.float32)
+            self._progress.update()
         self.config.temperature = 1.0
         if self.config.model in ("svm", "nbsvm"):
-            self.config.temperature = self._fit_temperature(features, labels)
+            self.config.temperature = self._fit_temperature(features, labels, coverage)
+        self._progress.close()
+        del self._progress
         return self
 
     def _fit_nbsvm(self, features, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -159,6 +185,8 @@ class LightEmotionClassifier:
             w = (1 - c.nb_interpolation) * np.abs(w).mean() + c.nb_interpolation * w
             coef[row] = ratio * w  # (x ∘ ratio) · w == x · (ratio ∘ w)
             intercept[row] = svm.intercept_[0]
+            if getattr(self, "_progress", None) is not None:
+                self._progress.update()
         return coef, intercept
 
     def _new_model(self):
@@ -171,7 +199,7 @@ class LightEmotionClassifier:
             return LogisticRegression(C=self.config.C, max_iter=self.config.max_iter, random_state=0)
         raise ValueError(f"LightConfig.model={self.config.model!r}: expected 'nbsvm', 'svm' or 'logreg'")
 
-    def _fit_temperature(self, features, labels: np.ndarray) -> float:
+    def _fit_temperature(self, features, labels: np.ndarray, coverage: np.ndarray) -> float:
         """Scale of SVM margins that minimises log-loss on cross-validated scores (so probabilities mean something)."""
         from scipy.optimize import minimize_scalar
         from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -189,6 +217,8 @@ class LightEmotionClassifier:
             scores = cross_val_predict(self._new_model(), features, labels, cv=splitter, method="decision_function")
         if scores.ndim == 1:  # binary: one margin → two symmetric columns
             scores = np.stack([-scores / 2, scores / 2], axis=1)
+        if self.config.coverage_scaling:
+            scores = scores * coverage[:, None]  # as predict_proba scales them
         gold = np.searchsorted(np.asarray(self._labels), labels)
 
         def log_loss(log_t: float) -> float:
@@ -210,8 +240,15 @@ class LightEmotionClassifier:
         return np.asarray(features @ self.coef.T) + self.intercept
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
-        """(texts, num_labels) softmax probabilities (multinomial logistic regression)."""
-        scores = self.config.temperature * self.decision_function(texts)
+        """(texts, num_labels) softmax probabilities. The fitted temperature is scaled by how much of the text the
+        model knows (`_features_and_coverage`): a script or words it never saw ("ㅁㄴㅇㄹ", "心配です") come out
+        near equal instead of confidently wrong."""
+        self._check_fitted()
+        features, coverage = self._features_and_coverage(texts)
+        scores = np.asarray(features @ self.coef.T) + self.intercept  # (texts, labels)
+        if not self.config.coverage_scaling:
+            coverage = np.ones_like(coverage)
+        scores = (self.config.temperature * coverage)[:, None] * scores
         scores = scores - scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
@@ -248,6 +285,8 @@ class LightEmotionClassifier:
             if self.morph_vectorizer is not None:
                 tensors["morph_idf"] = self.morph_vectorizer.idf_.astype(np.float32)
                 meta["morph_vocabulary"] = vocabulary_list(self.morph_vectorizer)
+            if self.expansion is not None:
+                meta["semantic_expansion"] = self.expansion.to_dict()
             save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(tmp / LIGHT_WEIGHTS))
             (tmp / LIGHT_CONFIG).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
             if training_args is not None:
@@ -277,8 +316,30 @@ class LightEmotionClassifier:
             model.morph_vectorizer.idf_ = tensors["morph_idf"]
         model.coef, model.intercept = tensors["coef"], tensors["intercept"]
         model._labels = list(meta["labels"])
+        if meta.get("semantic_expansion"):
+            from classifier.semantic import NeighbourExpansion
+
+            model.expansion = NeighbourExpansion.from_dict(meta["semantic_expansion"])
         return model
 
     def __repr__(self) -> str:
         size = 0 if self.coef is None else self.coef.shape[1]
         return f"LightEmotionClassifier(labels={self._labels}, features={size:,}, {self.config})"
+
+
+def _fit_expansion(tokenised: list[list], config: LightConfig):
+    """The expansion's known morphemes: those seen `semantic_min_count` times, the most frequent first."""
+    from collections import Counter
+
+    from classifier.semantic import CONTENT_TAGS, NeighbourExpansion
+
+    counts = Counter((t.form, t.tag, t.id) for found in tokenised for t in found if t.tag in CONTENT_TAGS)
+    frequent = [key for key, count in counts.most_common(config.semantic_max_vocabulary)
+                if count >= config.semantic_min_count]
+    return NeighbourExpansion(sorted(frequent), neighbours=config.semantic_neighbours,
+                              min_similarity=config.semantic_min_similarity)
+
+
+def _shares(known: list[list[bool]]) -> np.ndarray:
+    """(texts,) the share of True per text (1.0 for an empty one)."""
+    return np.asarray([sum(flags) / len(flags) if flags else 1.0 for flags in known], dtype=np.float32)

@@ -1,41 +1,35 @@
-"""The built-in demo set: Korean utterances for the six emotions and empathetic replies, written for this project.
+"""The built-in demo set: the reply bank (`data/replybank/`) as a `Corpus`, for code that reads corpora.
 
-Enough for the offline default engine (TF-IDF classifier + retrieval replies) to run on a fresh machine with no
-downloads. Contents and size: data/README.md.
+Utterances are the bank's messages with their emotion; each message is paired with one reply of its group, taken
+in turn (message i → reply i mod n), so every reply is used and the examples stay one per message. Open groups
+(replies without an emotion) and groups without replies give no dialogue examples. Contents: data/README.md.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from data.records import Corpus, DataError, DialogueExample, LoadReport, Utterance
+from data.records import Corpus, DialogueExample, LoadReport, Utterance
+from data.replybank import REPLYBANK_DIR, load_reply_bank
 
-DEMO_FILE = Path(__file__).with_name("demo.json")
 SOURCE = "demo"
 
 
-def load_demo(path=DEMO_FILE) -> Corpus:
-    """Utterances (text, emotion) and DialogueExamples (message → empathetic reply of the same emotion).
-
-    Each utterance is paired with one reply of its emotion, taken in turn (utterance i → reply i mod n), so
-    every reply is used and the examples stay one per utterance.
-    """
-    path = Path(path)
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-        utterances_of, replies_of = document["utterances"], document["replies"]
-    except FileNotFoundError:
-        raise DataError(f"{path}: file not found; the demo set ships with the package") from None
-    except (json.JSONDecodeError, KeyError, TypeError) as error:
-        raise DataError(f"{path}: expected a JSON object with 'utterances' and 'replies' ({error})") from None
-    utterances, dialogues = [], []
-    for emotion, texts in utterances_of.items():
-        replies = replies_of.get(emotion) or []
-        if not replies:
-            raise DataError(f"{path}: emotion {emotion!r} has utterances but no replies")
-        for i, text in enumerate(texts):
-            utterances.append(Utterance(text, emotion, SOURCE))
-            dialogues.append(DialogueExample((), text, replies[i % len(replies)], emotion, SOURCE))
+def load_demo(directory=REPLYBANK_DIR) -> Corpus:
+    """Utterances (message, emotion) and DialogueExamples (message → a reply of its group) of the reply bank."""
+    groups = load_reply_bank(directory)
+    utterances, dialogues, seen = [], [], set()
+    for group in groups:
+        if group.emotion is None:
+            continue
+        for i, text in enumerate(group.messages):
+            if (text, group.emotion) in seen:
+                continue
+            seen.add((text, group.emotion))
+            utterances.append(Utterance(text, group.emotion, SOURCE))
+            if group.replies:
+                dialogues.append(DialogueExample((), text, group.replies[i % len(group.replies)], group.emotion,
+                                                 SOURCE))
     report = LoadReport(rows_read=len(utterances), kept=len(utterances), dialogues=len(dialogues), encoding="utf-8",
-                        extra={"replies": sum(len(r) for r in replies_of.values())})
-    return Corpus(SOURCE, path, utterances, dialogues, report)
+                        extra={"groups": len(groups), "replies": sum(len(g.replies) for g in groups),
+                               "topics": len({g.topic for g in groups})})
+    return Corpus(SOURCE, Path(directory), utterances, dialogues, report)

@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 FAULT_ENV = "MAEUMCHAT_FAULT"  # fault-injection tests only: "POINT" or "POINT@N" kills the process there (SIGKILL)
 MARKERS = ("classifier_config.json", "light_config.json", "generator_config.json",  # every checkpoint we save has one
-           "responder_config.json", "trainer_state.json")
+           "responder_config.json", "trainer_state.json", "crisis_config.json", "cache_entry.json")
 _DEBRIS = re.compile(  # .NAME.{tmp,new,old}-PID-HEX; also the older .NAME.old-PID and mkdtemp's .NAME.tmp-XXXXXXXX
     r"^\.(?P<name>.+)\.(?P<kind>tmp|new|old)-(?:(?P<pid>\d+)-[0-9a-f]+|(?P<bare_pid>\d+)|[A-Za-z0-9_]+)$")
 _fault_counts: Counter = Counter()

@@ -9,6 +9,7 @@ training_args.json unless given). Writes a JSON report (--output_file, default <
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import json
 import math
@@ -39,7 +40,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, help="split seed (default: as trained)")
     parser.add_argument("--max_seq_len", type=int, help="tokens per example (default: as trained)")
     parser.add_argument("--max_examples", type=int, default=200, help="test examples replied to (perplexity uses all)")
-    parser.add_argument("--control_messages", type=int, default=30, help="messages replied to under every tag")
+    parser.add_argument("--control_messages", type=int, default=30, help="test messages replied to under every tag")
+    parser.add_argument("--control_readers", nargs="*", choices=("classifier", "light"), default=["classifier", "light"],
+                        help="who reads the emotion of the emotion-control replies: the --classifier (when given) and/or "
+                             "the light classifier fitted on the built-in demo set (independent of training); none: skip")
     parser.add_argument("--max_new_tokens", type=int, help="default: the checkpoint's generation default")
     parser.add_argument("--eval_batch_size", type=int, default=16, help="conversations generated at once")
     parser.add_argument("--grid", action="store_true", help="also measure repetition over a small decoding grid")
@@ -127,22 +131,96 @@ def perplexity(generator, examples, batch_size: int = 16) -> dict:
     return {"loss": loss, "perplexity": math.exp(min(loss, 50)), "tokens": int(total_tokens), "examples": len(features)}
 
 
-def emotion_control(generator, classifier, messages: list[str], options: dict, batch_size: int) -> dict:
-    """For each message, a reply under every tag; how often the classifier reads the tag back from the reply."""
-    tags = [t for t in classifier.labels if t in set(generator.config.emotions)] or list(classifier.labels)
-    contexts = [m for m in messages for _ in tags]
-    emotions = [t for _ in messages for t in tags]
-    replies = generator.generate_batch(contexts, emotions, batch_size=batch_size, **options)
-    readings = [p.label for p in classifier.predict([r or "." for r in replies])]
+@functools.lru_cache(maxsize=1)
+def light_reader():
+    """An independent reader of replies: the light TF-IDF classifier fitted on the built-in demo utterances (seconds).
+
+    It never saw the generator's training data nor the classifier that tagged it, so what it reads in a reply comes
+    from the reply's words alone.
+    """
+    from classifier.light import LightEmotionClassifier
+    from data import Taxonomy, load_demo
+
+    utterances = Taxonomy.default().map_corpus(load_demo()).utterances
+    return LightEmotionClassifier().fit([u.text for u in utterances], [u.label for u in utterances])
+
+
+def read_back(tags: list[str], emotions: list[str], readings: list[str]) -> dict:
+    """How a reader's labels of the replies follow the tags they were generated under.
+
+    accuracy = share read as their own tag; lift = mean over tags t of P(read t | tag t) - P(read t | other tags):
+    0 when the tag changes nothing the reader sees (whatever its biases), up to 1 for full control.
+    """
     confusion = {t: Counter() for t in tags}
     for tag, reading in zip(emotions, readings):
         confusion[tag][reading] += 1
-    hits = sum(tag == reading for tag, reading in zip(emotions, readings))
-    return {"tags": tags, "messages": len(messages), "accuracy": hits / max(len(replies), 1),
-            "chance": 1 / len(tags), "per_tag": {t: confusion[t][t] / max(sum(confusion[t].values()), 1) for t in tags},
-            "confusion": {t: dict(c) for t, c in confusion.items()},
-            "examples": [{"message": c, "tag": e, "reply": r, "classifier": p}
-                         for c, e, r, p in list(zip(contexts, emotions, replies, readings))[:2 * len(tags)]]}
+    total = {t: max(sum(confusion[t].values()), 1) for t in tags}
+    per_tag = {t: confusion[t][t] / total[t] for t in tags}
+    lifts = []
+    for t in tags:
+        others = [u for u in tags if u != t]
+        if others:
+            elsewhere = sum(confusion[u][t] for u in others) / max(sum(total[u] for u in others), 1)
+            lifts.append(per_tag[t] - elsewhere)
+    hits = sum(confusion[t][t] for t in tags)
+    return {"accuracy": hits / max(sum(total.values()), 1), "chance": 1 / len(tags), "per_tag": per_tag,
+            "lift": sum(lifts) / len(lifts) if lifts else 0.0, "confusion": {t: dict(c) for t, c in confusion.items()}}
+
+
+def emotion_control(generator, readers: dict, messages: list[str], batch_size: int, max_new_tokens: int | None = None) -> dict:
+    """The same messages answered under every emotion tag the generator was trained on: how the replies change.
+
+    Decoding is greedy, so the tag is the only thing that differs between the replies to one message.
+    - changed_share: over every pair of tags, the share of messages whose two replies differ (0 = the tag is ignored);
+    - per reader (a classifier with `predict`): how often it reads the tag back from the reply, its chance level and
+      the lift over the same messages under the other tags (`read_back`).
+    The first reader's figures are also given at the top level (`accuracy`, `chance`, `per_tag`, `confusion`).
+    """
+    from generator.formatting import NONE_EMOTION
+
+    tags = [t for t in generator.config.emotions if t != NONE_EMOTION]
+    if len(tags) < 2:
+        return {"tags": tags, "messages": len(messages), "note": "fewer than two trained tags: nothing to swap"}
+    contexts = [m for m in messages for _ in tags]
+    emotions = [t for _ in messages for t in tags]
+    options = {"do_sample": False}
+    if max_new_tokens:
+        options["max_new_tokens"] = max_new_tokens
+    replies = generator.generate_batch(contexts, emotions, batch_size=batch_size, **options)
+    by_message = [replies[i * len(tags):(i + 1) * len(tags)] for i in range(len(messages))]
+    pairs = [(a, b) for a in range(len(tags)) for b in range(a + 1, len(tags))]
+    differ = sum(row[a] != row[b] for row in by_message for a, b in pairs)
+    result: dict = {"tags": tags, "messages": len(messages), "decoding": "greedy",
+                    "changed_share": differ / max(len(pairs) * len(messages), 1),
+                    "distinct_replies_per_message": sum(len(set(row)) for row in by_message) / max(len(messages), 1),
+                    "readers": {}}
+    readings_of = {}
+    for name, reader in readers.items():
+        known = [t for t in tags if t in set(reader.labels)]
+        if len(known) < 2:
+            result["readers"][name] = {"note": f"reader knows fewer than two of the tags {tags}"}
+            continue
+        rows = [i for i, e in enumerate(emotions) if e in known]
+        readings = [p.label for p in reader.predict([replies[i] or "." for i in rows])]
+        readings_of[name] = dict(zip(rows, readings))
+        result["readers"][name] = {"tags": known, **read_back(known, [emotions[i] for i in rows], readings)}
+    first = next((r for r in result["readers"].values() if "accuracy" in r), None)
+    if first is not None:
+        result.update({k: first[k] for k in ("accuracy", "chance", "per_tag", "lift", "confusion")})
+    result["examples"] = [{"message": c, "tag": e, "reply": r,
+                           **{f"read_by_{name}": readings.get(i) for name, readings in readings_of.items()}}
+                          for i, (c, e, r) in enumerate(zip(contexts, emotions, replies)) if i < 2 * len(tags)]
+    return result
+
+
+def per_emotion_examples(examples, replies: list[str], per_emotion: int = 2) -> dict[str, list[dict]]:
+    """Up to `per_emotion` (message, reference, reply) rows for each tag, in test-split order (for the report)."""
+    rows: dict[str, list[dict]] = {}
+    for example, reply in zip(examples, replies):
+        tag = example.emotion or "none"
+        if len(rows.setdefault(tag, [])) < per_emotion:
+            rows[tag].append({"message": example.message, "reference": example.reply, "reply": reply})
+    return rows
 
 
 def main(argv=None) -> dict:
@@ -197,6 +275,7 @@ def main(argv=None) -> dict:
     report["generation"] = reply_statistics(generator, replies)
     report["generation"]["examples"] = [{"message": e.message, "emotion": e.emotion, "reference": e.reply, "reply": r}
                                         for e, r in list(zip(sample, replies))[:10]]
+    report["generation"]["per_emotion"] = per_emotion_examples(sample, replies)
     if args.grid:
         grid = []
         settings = [{"do_sample": True, **dict(zip(GRID, values))} for values in itertools.product(*GRID.values())] + GREEDY_GRID
@@ -205,16 +284,27 @@ def main(argv=None) -> dict:
                                                  args.eval_batch_size, args.generation_seed)
             grid.append({**setting, **reply_statistics(generator, grid_replies)})
         report["grid"] = sorted(grid, key=lambda row: (row["repeated_3gram_rate"], -row["distinct_2"]))
-    if classifier is not None:
+    readers = {}
+    if "classifier" in args.control_readers and classifier is not None:
+        readers["classifier"] = classifier
+    if "light" in args.control_readers:
+        readers["light"] = light_reader()
+    if readers and args.control_messages > 0:
         messages = list(dict.fromkeys(e.message for e in test_examples))[:args.control_messages]
-        report["emotion_control"] = emotion_control(generator, classifier, messages, options, args.eval_batch_size)
+        report["emotion_control"] = emotion_control(generator, readers, messages, args.eval_batch_size,
+                                                    args.max_new_tokens)
     output_file = Path(args.output_file) if args.output_file else model_dir / "eval_report.json"
     output_file.parent.mkdir(parents=True, exist_ok=True)
     output_file.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     summary = {"perplexity": report["test"]["perplexity"], **{k: report["generation"][k] for k in
                ("distinct_1", "distinct_2", "mean_reply_tokens", "repeated_3gram_rate")}}
-    if "emotion_control" in report:
-        summary["emotion_control_accuracy"] = report["emotion_control"]["accuracy"]
+    control = report.get("emotion_control", {})
+    if "changed_share" in control:
+        summary["tag_swap_changed_share"] = control["changed_share"]
+    for name, reading in control.get("readers", {}).items():
+        if "accuracy" in reading:
+            summary[f"control_{name}_accuracy"] = reading["accuracy"]
+            summary[f"control_{name}_lift"] = reading["lift"]
     print(json.dumps(summary, ensure_ascii=False))
     print(f"report: {output_file}")
     return report

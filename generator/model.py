@@ -319,6 +319,18 @@ class ResponseGenerator:
         """One reply to `context` (oldest first, ending with the user message; a `str` is one message)."""
         return self.generate_batch([context], [emotion], **options)[0]
 
+    def generate_candidates(self, context: str | list[str], emotion: str | None = None, n: int = 4,
+                            **options) -> list[str]:
+        """`n` sampled replies to one `context` from one batched `generate` call (same options as `generate`).
+
+        The caller screens them and keeps the best. With `seed` the list is reproducible; each candidate is a
+        different draw (one generator for the batch). `do_sample=False` gives `n` copies of the greedy reply.
+        `n=1` with a seed gives exactly `generate(..., seed=seed)`.
+        """
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            raise ValueError(f"n={n!r}: expected a whole number of candidates, at least 1")
+        return self.generate_batch([context] * n, [emotion] * n, batch_size=n, **options)
+
     def generate_batch(self, contexts: Sequence[str | list[str]], emotions: str | None | Sequence[str | None] = None,
                        batch_size: int = 32, **options) -> list[str]:
         """Replies for many conversations at once (left padding, `batch_size` per forward pass)."""

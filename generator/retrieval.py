@@ -1,17 +1,29 @@
-"""Retrieval responder: answer with the reply of the most similar known utterance — no neural model, no download.
+"""Retrieval responder: answer with a reply written for the most similar known message — no neural model, no download.
 
-The offline default engine's "generator". It keeps (message, reply, emotion) entries from the built-in demo set
-and, when the user points it at them, the wellness / 감성대화 / ChatbotData dialogues. A new message is compared
-with every known message by TF-IDF over character n-grams (robust to Korean spacing and endings without a
-morpheme analyser); entries labelled with the detected emotion get a bonus; one reply is drawn at random from
-the best few, skipping replies the bot already gave in this conversation, so the bot does not repeat itself.
+The offline default engine's "generator". It keeps (message, reply, emotion, topic) entries: the built-in reply
+bank (`data/replybank/`, replies written for this project and keyed by topic and emotion) and, when the user
+points it at them, the wellness / 감성대화 / ChatbotData dialogues.
 
-Same API as `ResponseGenerator`: `generate(context, emotion=None, **options) -> str` and
-`stream(...) -> Iterator[str]`. Options: `top_k` (replies drawn from; 0 = no cap, up to `max_candidates`),
-`temperature` (flatter draw when higher; 0 = always the best match), `do_sample=False` (always the best match),
-`seed`; options given as None take the config's value; `top_p`, `max_new_tokens`, `repetition_penalty` and
-`no_repeat_ngram_size` are accepted and ignored so the two backends are interchangeable; any other name is an error. Saved as a Hugging Face-style directory: `responder_config.json` + the entries as
-`entries.jsonl` (the TF-IDF index is rebuilt at load: it is deterministic and takes well under a second).
+How a reply is found for the last user message of a conversation:
+1. **Match by meaning.** Known messages are compared with it by TF-IDF over character n-grams (robust to spacing
+   and endings) and over Kiwi morphemes, where a word never seen before also brings its nearest known words in
+   meaning (`classifier.semantic`). The previous user turn counts too (`context_weight`), so "응 진짜 열심히
+   했는데" after "시험에 떨어졌어" is still about the exam.
+2. **Filter by emotion.** With a detected emotion, only entries of the same group (positive 기쁨, neutral 일상,
+   negative 분노·불안·슬픔·우울) are candidates, and entries of the very same emotion get a bonus; corpus entries
+   whose label maps to no emotion stay in (the engine reads their tone before it shows one). With no emotion
+   (the engine is unsure), the reply is one of the bank's open questions for the best-matching topic.
+3. **Prefer care.** Bank replies get a bonus over corpus replies of the same match; curt, imperative one-liners
+   ("신고하세요.") get a penalty. A bank message brings every reply of its group, so equal matches take turns.
+4. **No repeats.** Replies the bot already gave in this conversation are skipped while others remain; one reply
+   is drawn from the best few (`top_k`, `temperature`; `seed` makes it reproducible).
+
+Same API as `ResponseGenerator`: `generate(context, emotion=None, **options) -> str`,
+`generate_candidates(context, emotion=None, n=4, **options) -> list[str]` and `stream(...) -> Iterator[str]`.
+Options: `top_k` (0 = no cap), `temperature` (0 = always the best match), `do_sample=False`, `seed`; `top_p`,
+`max_new_tokens`, `repetition_penalty`, `no_repeat_ngram_size` are accepted and ignored so the backends are
+interchangeable; any other name is an error. Saved as `responder_config.json` + `entries.jsonl` (+
+`morphemes.json`, the messages' Kiwi analysis); the TF-IDF index is rebuilt at load.
 """
 from __future__ import annotations
 
@@ -25,45 +37,74 @@ from pathlib import Path
 
 CONFIG_NAME = "responder_config.json"
 ENTRIES_NAME = "entries.jsonl"
+MORPHEMES_NAME = "morphemes.json"  # optional: the messages' Kiwi analysis, so loading does not analyse again
 KNOWN_OPTIONS = frozenset({"temperature", "top_p", "top_k", "max_new_tokens", "repetition_penalty",
                            "no_repeat_ngram_size", "do_sample", "seed"})
+BANK_SOURCE = "demo"  # entries of the built-in reply bank (data.load_demo's source name)
+GENERAL_TOPIC = "general"  # the bank's replies for messages of no particular topic
+FAR_CORPUS_PENALTY = 1.0  # a corpus reply to a message unlike this one is about something else
 MIN_CONTAINED_REPLY = 10  # replies this long count as said when found inside an earlier bot turn; shorter ones
                           # ("네") only when equal, or every turn containing "네" would ban them
 FALLBACK_REPLY = "그렇군요. 조금 더 자세히 이야기해 줄래요?"  # only when there is no entry at all to answer with
+VALENCE = {"기쁨": "positive", "일상": "neutral", "분노": "negative", "불안": "negative", "슬픔": "negative",
+           "우울": "negative"}  # = chatbot.quality.VALENCE (generator must not import chatbot)
+CURT_ENDINGS = ("하세요.", "세요.", "마세요.", "보세요.", "하십시오.", "해라.", "하라.")
+CARING_WORDS = ("마음", "힘들", "힘드", "속상", "괜찮", "이해", "걱정", "고마")  # an order that acknowledges first is advice
 
 
 @dataclass(frozen=True)
 class ResponseEntry:
-    """One known exchange: a user `message`, the `reply` given to it, the message's emotion (or None), its source."""
+    """One known exchange: a user `message`, the `reply` given to it, the message's emotion (or None), its source,
+    and for the reply bank its topic and intent (entries of one bank group share a reply list)."""
 
     message: str
     reply: str
     emotion: str | None = None
     source: str = ""
+    topic: str | None = None
+    intent: str | None = None
+
+    @property
+    def group(self) -> tuple:
+        """Bank entries: their (topic, emotion, intent) group; corpus entries: their own message."""
+        if self.topic is not None:
+            return ("bank", self.topic, self.emotion, self.intent)
+        return ("message", self.source, self.message)
 
 
 @dataclass
 class RetrievalConfig:
     """How candidates are scored and drawn. Saved beside the entries."""
 
-    emotion_bonus: float = 0.15      # added to the cosine similarity of entries of the detected emotion: prefer them
+    emotion_bonus: float = 0.3       # the very same emotion, on top of the same valence group: 불안 gets 불안 replies
+    bank_bonus: float = 0.1          # replies written for this project beat a corpus reply of the same match
+    curt_penalty: float = 0.3        # short imperative replies ("신고하세요.") lose to caring ones
+    context_weight: float = 0.5      # share of the previous user turn in the query: follow-ups keep their topic
+    topic_weight: float = 1.0        # how much the topic vote adds to an entry's own similarity (best of 0.3–1 on dev)
+    topic_votes: int = 15            # most similar bank messages that vote for the topic (similarity² each)
+    general_floor: float = 0.5       # "general" bank replies score at least this: they beat a weak specific match
+    addressed_topics: tuple[str, ...] = ("bot", "greeting", "goodbye", "gratitude")  # replies that answer the
+    # person about the bot or the chat itself: odd anywhere else ("답답하게 해서 미안해요" to a complaint about a boss)
+    addressed_min_share: float = 0.5  # …so they need half of the topic votes
+    corpus_min_similarity: float = 0.45  # a corpus reply is about its own message: only close matches may use it
+    semantic: bool = True            # morphemes + nearest known words in meaning beside characters
     top_k: int = 5                   # replies drawn from: enough variety between turns, still on topic
-    temperature: float = 1.0         # sampling weight ∝ exp(similarity / (temperature · score_scale)); higher = flatter
+    temperature: float = 1.0         # sampling weight ∝ exp(score / (temperature · score_scale)); higher = flatter
     score_scale: float = 0.1         # typical similarity gap between a good and a fair match
     ngram_range: tuple[int, int] = (1, 3)  # character n-grams: syllables, pairs and triples of Hangul
-    max_candidates: int = 64         # entries looked at after scoring (before removing repeats and duplicates)
+    max_candidates: int = 64         # known messages looked at after scoring
     extra: dict = field(default_factory=dict)  # free-form provenance (sources, counts)
 
 
 class RetrievalResponder:
-    """TF-IDF nearest-utterance responder. Thread-safe: the index is read-only after construction."""
+    """Nearest-message responder over the reply bank and corpora. Thread-safe: read-only after construction."""
 
     uses_sampling_options = False  # it picks known replies: top_p and max_new_tokens mean nothing to it
 
-    def __init__(self, entries: Iterable[ResponseEntry | tuple | dict], config: RetrievalConfig | None = None):
-        import numpy as np
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
+    def __init__(self, entries: Iterable[ResponseEntry | tuple | dict], config: RetrievalConfig | None = None,
+                 analysed: dict | None = None):
+        """`analysed`: the morpheme index a `save_pretrained` directory holds (`morphemes.json`), so loading skips
+        Kiwi; ignored unless it lists exactly this responder's messages."""
         self.config = config or RetrievalConfig()
         self.entries: list[ResponseEntry] = []
         seen = set()
@@ -71,24 +112,85 @@ class RetrievalResponder:
             entry = _as_entry(item, index)
             if not entry.message.strip() or not entry.reply.strip():
                 continue
-            key = (entry.message, entry.reply, entry.emotion)
+            key = (entry.message, entry.reply, entry.emotion, entry.topic, entry.intent)
             if key not in seen:
                 seen.add(key)
                 self.entries.append(entry)
         if not self.entries:
             raise ValueError("RetrievalResponder needs at least one entry with a non-empty message and reply")
-        self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.config.ngram_range),
-                                          sublinear_tf=True, lowercase=True)
-        self.matrix = self.vectorizer.fit_transform([entry.message for entry in self.entries])  # (entries, ngrams), rows L2-normalised
-        # emotion → (entries,) bool mask of the entries with it: built once, read by every reply
-        self._emotion_masks = {emotion: np.array([entry.emotion == emotion for entry in self.entries], dtype=bool)
-                               for emotion in {entry.emotion for entry in self.entries} if emotion is not None}
+        self._build_index(analysed)
+
+    def _build_index(self, analysed: dict | None = None) -> None:
+        import numpy as np
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.messages: list[str] = []  # each distinct message once
+        position: dict[str, int] = {}
+        for entry in self.entries:
+            position.setdefault(entry.message, len(self.messages))
+            if len(position) > len(self.messages):
+                self.messages.append(entry.message)
+        self._entry_message = np.array([position[e.message] for e in self.entries])  # (entries,) message row
+        self._prior = np.array([(self.config.bank_bonus if e.source == BANK_SOURCE else 0.0)
+                                - (self.config.curt_penalty if _is_curt(e.reply) else 0.0)
+                                for e in self.entries], dtype=np.float32)  # (entries,)
+        self.char_vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.config.ngram_range),
+                                               sublinear_tf=True, lowercase=True)
+        self.char_matrix = self.char_vectorizer.fit_transform(self.messages)  # (messages, ngrams), rows L2-normalised
+        self._char_columns = self.char_matrix.tocsc()  # column slices for queries
+        self.expansion = self.morph_vectorizer = self.morph_matrix = None
+        if self.config.semantic:
+            from classifier import semantic
+
+            if analysed and analysed.get("messages") == self.messages:
+                self.expansion = semantic.NeighbourExpansion.from_dict(analysed["expansion"])
+                self.message_morphemes = list(analysed["morphemes"])
+            else:
+                tokenised = semantic.tokens(self.messages)
+                self.expansion = semantic.NeighbourExpansion.from_tokens(tokenised)
+                self.message_morphemes = [semantic.morpheme_string(found, self.expansion) for found in tokenised]
+            self.morph_vectorizer = TfidfVectorizer(analyzer="word", token_pattern=r"\S+", sublinear_tf=True,
+                                                    lowercase=False)
+            self.morph_matrix = self.morph_vectorizer.fit_transform(self.message_morphemes)  # (messages, morphemes)
+            self._morph_columns = self.morph_matrix.tocsc()
+        # topics of the reply bank, and per-entry / per-message arrays read by every reply (built once)
+        self.topics = sorted({e.topic for e in self.entries if e.topic is not None})
+        topic_id = {topic: i for i, topic in enumerate(self.topics)}
+        self._entry_topic = np.array([topic_id.get(e.topic, -1) for e in self.entries])  # (entries,) −1 = corpus
+        self._is_bank = self._entry_topic >= 0
+        self._is_open = np.array([e.topic is not None and e.emotion is None for e in self.entries])
+        self._is_general = np.array([e.topic == GENERAL_TOPIC for e in self.entries])
+        self._unlabelled_corpus = np.array([e.topic is None and e.emotion is None for e in self.entries])
+        self._is_addressed = np.array([e.topic in self.config.addressed_topics for e in self.entries])
+        self._open = {e.topic for e in self.entries if e.topic is not None and e.emotion is None}
+        self._message_topic_id = np.full(len(self.messages), -1)  # (messages,) the bank topic a message was written for
+        self._message_emotion: dict[int, str] = {}  # bank message row → the emotion it was written for
+        for index, entry in enumerate(self.entries):
+            if entry.topic is not None and entry.emotion is not None:
+                self._message_topic_id[self._entry_message[index]] = topic_id[entry.topic]
+                self._message_emotion[int(self._entry_message[index])] = entry.emotion
+        self._bank_message_rows = np.flatnonzero(self._message_topic_id >= 0)
+        self.reply_emotions: dict[str, str | None] = {}  # reply → the emotion it was written or given for
+        for entry in self.entries:  # None when a reply serves several emotions or open questions
+            known = self.reply_emotions.setdefault(entry.reply, entry.emotion)
+            if known != entry.emotion:
+                self.reply_emotions[entry.reply] = None
+        emotions = {e.emotion for e in self.entries if e.emotion is not None}
+        self._emotion_masks = {emotion: np.array([e.emotion == emotion for e in self.entries]) for emotion in emotions}
+        self._valence_masks = {}
+        for emotion, mask in self._emotion_masks.items():
+            valence = VALENCE.get(emotion, emotion)
+            self._valence_masks[valence] = self._valence_masks.get(valence, np.zeros(len(mask), dtype=bool)) | mask
+        self.vote_index = self  # emotion_votes reads the bank only: a bank-only index when corpora are mixed in
+        if self._is_bank.any() and not self._is_bank.all():
+            bank = [e for e in self.entries if e.topic is not None]
+            self.vote_index = RetrievalResponder(bank, self.config, (analysed or {}).get("bank"))
 
     # ------------------------------------------------------------------------------------------------ building
     @classmethod
     def from_dialogues(cls, dialogues: Iterable, taxonomy=None, config: RetrievalConfig | None = None):
         """From `data.DialogueExample`s. With a `data.Taxonomy`, corpus labels are mapped to its emotions
-        (unmapped ones keep the entry with emotion None: the reply is still useful, just not preferred)."""
+        (unmapped ones keep the entry with emotion None: used only when no emotion filter applies)."""
         entries = []
         for dialogue in dialogues:
             emotion = taxonomy.map_record(dialogue) if taxonomy is not None else dialogue.label
@@ -96,24 +198,75 @@ class RetrievalResponder:
         return cls(entries, config)
 
     @classmethod
+    def from_reply_bank(cls, groups: Iterable, dialogues: Iterable = (), taxonomy=None,
+                        config: RetrievalConfig | None = None):
+        """From the reply bank's groups (`data.replybank.load_reply_bank()`), plus corpus dialogues if given.
+        Every message of a group is paired with every reply of it; an open group's replies are kept under its
+        topic for unsure turns."""
+        entries = []
+        groups = list(groups)
+        for group in groups:
+            if group.emotion is None:
+                entries += [ResponseEntry(f"({group.topic})", reply, None, BANK_SOURCE, group.topic, group.intent)
+                            for reply in group.replies]
+                continue
+            entries += [ResponseEntry(message, reply, group.emotion, BANK_SOURCE, group.topic, group.intent)
+                        for message in group.messages for reply in group.replies]
+        for dialogue in dialogues:
+            emotion = taxonomy.map_record(dialogue) if taxonomy is not None else dialogue.label
+            entries.append(ResponseEntry(dialogue.message, dialogue.reply, emotion, dialogue.source))
+        responder = cls(entries, config)
+        responder.config.extra = {**responder.config.extra, "bank_groups": len(groups)}
+        return responder
+
+    @classmethod
     def from_corpora(cls, corpora: Iterable, taxonomy=None, config: RetrievalConfig | None = None):
-        """From `data.Corpus` objects (their `dialogues`), e.g. `[data.load_demo(), data.load_any(path)]`."""
+        """From `data.Corpus` objects (their `dialogues`), e.g. `[data.load_any(path)]`."""
         corpora = list(corpora)
         responder = cls.from_dialogues((d for corpus in corpora for d in corpus.dialogues), taxonomy, config)
         responder.config.extra = {**responder.config.extra,
                                   "sources": {corpus.name: len(corpus.dialogues) for corpus in corpora}}
         return responder
 
-    # ------------------------------------------------------------------------------------------------ answering
-    def candidates(self, message: str, emotion: str | None = None, k: int | None = None,
-                   exclude: Sequence[str] = (), rng: random.Random | None = None) -> list[tuple[float, ResponseEntry]]:
-        """The best `k` entries with distinct replies for `message`, as (score, entry), best first.
+    # ------------------------------------------------------------------------------------------------ matching
+    def _message_scores(self, turns: Sequence[str]):
+        """(messages,) similarity of every known message to the last turn, with earlier user turns blended in."""
+        import numpy as np
 
-        score = cosine similarity + `emotion_bonus` when the entry has `emotion`. Replies in `exclude` are
-        skipped while others remain (a reply counts as said when equal after whitespace normalisation, or, from
-        10 characters on, contained in a turn — a note may have been added around it). `k` None = the config's
-        `top_k`, 0 = no cap (up to `max_candidates`). Exact ties are broken at random (by `rng`) so equal matches
-        take turns.
+        from classifier.features import tfidf_rows
+
+        weights = np.array([self.config.context_weight ** age for age in range(len(turns))][::-1])  # newest = 1
+
+        def similarity(columns_of, vectorizer, texts):
+            rows = tfidf_rows(vectorizer, texts)  # (turns, features) sparse
+            query = np.asarray(rows.T @ weights).ravel() if len(texts) > 1 else rows.toarray().ravel()
+            used = np.flatnonzero(query)  # the query's features: few, so only their columns are read
+            if not len(used):
+                return np.zeros(len(self.messages))
+            values = query[used] / np.linalg.norm(query[used])
+            return np.asarray(columns_of[:, used] @ values).ravel()  # (messages,) cosine
+
+        scores = similarity(self._char_columns, self.char_vectorizer, list(turns))
+        if self.morph_matrix is not None:
+            from classifier import semantic
+
+            morphs = semantic.analyse(list(turns), self.expansion)
+            scores = (scores + similarity(self._morph_columns, self.morph_vectorizer, morphs)) / 2
+        return scores
+
+    def candidates(self, message: str | Sequence[str], emotion: str | None = None, k: int | None = None,
+                   exclude: Sequence[str] = (), rng: random.Random | None = None) -> list[tuple[float, ResponseEntry]]:
+        """The best `k` entries with distinct replies, as (score, entry), best first.
+
+        `message` is the user's message, or their recent turns oldest first (the last one is answered).
+        score = similarity of the entry's message + `topic_weight` × its topic's share of the votes of the
+        `topic_votes` most similar bank messages (a close corpus match counts as on the winning topic) + bonuses
+        (same emotion, reply bank) − penalties (curt); the
+        bank's "general" replies never score below `general_floor`, so a weak match to a specific topic loses to
+        them, and corpus replies below `corpus_min_similarity` come last. With `emotion`, only entries of its valence group;
+        with None, the open questions of the best-voted bank topic when there are any. Replies in `exclude` are
+        skipped while others remain. `k` None = the config's `top_k`, 0 = no cap (up to `max_candidates`).
+        Exact ties are broken at random (by `rng`) so equal matches take turns.
         """
         import numpy as np
 
@@ -121,48 +274,103 @@ class RetrievalResponder:
         if k < 0:
             raise ValueError(f"top_k={k}: expected 0 (no cap) or more")
         k = k or self.config.max_candidates
-        query = self.vectorizer.transform([message])  # (1, ngrams)
-        scores = (self.matrix @ query.T).toarray().ravel()  # (entries,) cosine similarity
-        mask = self._emotion_masks.get(emotion) if emotion is not None else None
-        if mask is not None:
-            scores = scores + self.config.emotion_bonus * mask
+        c = self.config
+        turns = [message] if isinstance(message, str) else list(message)
+        similarity = self._message_scores(turns)  # (messages,)
+        entry_similarity = similarity[self._entry_message]  # (entries,)
+        share = self._topic_shares(similarity)  # (topics,) share of the votes
+        topic_score = np.where(self._entry_topic >= 0, share[np.maximum(self._entry_topic, 0)], 0.0) \
+            if len(share) else np.zeros(len(self.entries))  # (entries,)
+        close_corpus = ~self._is_bank & (entry_similarity >= c.corpus_min_similarity)  # about what the message is
+        topic_score = np.where(close_corpus, share.max() if len(share) else 0.0, topic_score)  # about: its topic
+        scores = entry_similarity + c.topic_weight * topic_score + self._prior
+        scores = np.where(self._is_general, np.maximum(scores, c.general_floor + self._prior), scores)
+        weakly_addressed = self._is_addressed & (topic_score < c.addressed_min_share)  # (entries,)
+        if emotion is None and self._open:
+            best = int(np.argmax(share)) if share.any() else -1
+            allowed = self._is_open & (self._entry_topic == best)
+            if not allowed.any():
+                allowed = self._is_open & self._is_general
+        else:
+            same_valence = ~self._is_open
+            if emotion is not None:  # corpus entries of unmapped labels may answer any emotion; the engine reads
+                # their tone before showing them
+                same_valence = same_valence & (self._valence_masks.get(VALENCE.get(emotion, emotion), False)
+                                               | self._unlabelled_corpus)
+                scores = scores + c.emotion_bonus * self._emotion_masks.get(emotion, 0)
+            allowed = same_valence & ~weakly_addressed
+            far = ~self._is_bank & (entry_similarity < c.corpus_min_similarity)
+            scores = scores - FAR_CORPUS_PENALTY * far  # behind every bank reply; still better than nothing
+        if not allowed.any():  # nothing of that emotion known at all: any answer is better than none
+            allowed = ~self._is_open if (~self._is_open).any() else np.ones(len(scores), dtype=bool)
         if rng is not None:
-            scores = scores + np.random.default_rng(rng.getrandbits(64)).random(len(scores)) * 1e-9  # tie-break only
-        limit = min(len(scores), max(self.config.max_candidates, 4 * k))
+            scores = scores + np.random.default_rng(rng.getrandbits(64)).random(len(scores)) * 1e-6  # tie-break only
+        scores = np.where(allowed, scores, -np.inf)
+        limit = min(int(allowed.sum()), max(c.max_candidates, 4 * k) * 8)
         top = np.argpartition(-scores, limit - 1)[:limit]
         top = top[np.argsort(-scores[top], kind="stable")]
-        excluded = {_norm(text) for text in exclude}
-        chosen, skipped, seen_replies = [], [], set()
-        for index in top:
-            entry = self.entries[index]
-            reply_key = _norm(entry.reply)
-            if reply_key in seen_replies:
-                continue
-            seen_replies.add(reply_key)
-            said_before = reply_key in excluded or (
-                len(reply_key) >= MIN_CONTAINED_REPLY and any(reply_key in text for text in excluded))
-            (skipped if said_before else chosen).append((float(scores[index]), entry))
-            if len(chosen) >= k:
-                break
-        return chosen or skipped[:k]
+        return _distinct(self.entries, top, scores, k, exclude)
+
+    def emotion_votes(self, message: str, k: int = 10) -> dict[str, float]:
+        """Each emotion's share of Σ similarity² over the `k` bank messages most similar to `message` (a second,
+        nearest-neighbour reading of the emotion, by the same meaning-aware similarity as the replies)."""
+        import numpy as np
+
+        if self.vote_index is not self:  # the bank alone: the user's corpora must not change how emotions are read
+            return self.vote_index.emotion_votes(message, k)
+        rows = self._bank_message_rows
+        if not len(rows):
+            return {}
+        similarity = self._message_scores([message])
+        best = rows[np.argsort(-similarity[rows])[:k]]
+        votes: dict[str, float] = {}
+        for row in best:
+            emotion = self._message_emotion[row]
+            votes[emotion] = votes.get(emotion, 0.0) + float(similarity[row]) ** 2
+        total = sum(votes.values())
+        return {emotion: vote / total for emotion, vote in votes.items()} if total > 0 else {}
+
+    def _topic_shares(self, similarity):
+        """(topics,) each bank topic's share of Σ similarity² over the `topic_votes` most similar bank messages."""
+        import numpy as np
+
+        votes = np.zeros(len(self.topics))
+        if not len(self._bank_message_rows):
+            return votes
+        rows = self._bank_message_rows
+        best = rows[np.argsort(-similarity[rows])[:self.config.topic_votes]]
+        np.add.at(votes, self._message_topic_id[best], similarity[best] ** 2)
+        total = votes.sum()
+        return votes / total if total > 0 else votes
+
+    # ------------------------------------------------------------------------------------------------ answering
+    def generate_candidates(self, context: str | list[str], emotion: str | None = None, n: int = 4,
+                            **options) -> list[str]:
+        """Up to `n` distinct replies for the last user message of `context`, in the order they were drawn (the
+        first is what `generate` would say with the same options)."""
+        user_turns, previous_replies = _split_context(context)
+        _check_options(options)
+        rng = random.Random(options.get("seed"))  # per call: thread-safe, seedable
+        found = self.candidates(user_turns, emotion, _given(options, "top_k", self.config.top_k),
+                                exclude=previous_replies, rng=rng)
+        if not found:
+            return [FALLBACK_REPLY]
+        temperature = float(_given(options, "temperature", self.config.temperature))
+        if options.get("do_sample", True) is False or temperature <= 0 or len(found) == 1:
+            return [entry.reply for _, entry in found[:n]]
+        best = found[0][0]
+        weights = [math.exp((score - best) / (temperature * self.config.score_scale)) for score, _ in found]
+        order = []
+        pool = list(range(len(found)))
+        while pool and len(order) < n:  # draw without replacement, weighted
+            pick = rng.choices(pool, weights=[weights[i] for i in pool], k=1)[0]
+            order.append(pick)
+            pool.remove(pick)
+        return [found[i][1].reply for i in order]
 
     def generate(self, context: str | list[str], emotion: str | None = None, **options) -> str:
         """One reply to the last user message of `context` (see module docstring)."""
-        message, previous_replies = _split_context(context)
-        _check_options(options)
-        rng = random.Random(options.get("seed"))  # per call: thread-safe, seedable
-        found = self.candidates(message, emotion, _given(options, "top_k", self.config.top_k),
-                                exclude=previous_replies, rng=rng)
-        if not found:
-            return FALLBACK_REPLY
-        if options.get("do_sample", True) is False or len(found) == 1:
-            return found[0][1].reply
-        temperature = float(_given(options, "temperature", self.config.temperature))
-        if temperature <= 0:
-            return found[0][1].reply
-        best = found[0][0]
-        weights = [math.exp((score - best) / (temperature * self.config.score_scale)) for score, _ in found]
-        return rng.choices([entry.reply for _, entry in found], weights=weights, k=1)[0]
+        return self.generate_candidates(context, emotion, n=1, **options)[0]
 
     def stream(self, context: str | list[str], emotion: str | None = None, **options) -> Iterator[str]:
         """The reply of `generate` in word-sized increments that join to it exactly."""
@@ -180,8 +388,19 @@ class RetrievalResponder:
             with open(staging / ENTRIES_NAME, "w", encoding="utf-8") as handle:
                 for entry in self.entries:
                     handle.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
+            if self.expansion is not None:  # the Kiwi analysis, so that loading is quick
+                (staging / MORPHEMES_NAME).write_text(json.dumps(self._analysis(), ensure_ascii=False),
+                                                      encoding="utf-8")
 
         atomic_directory(directory, write)
+
+    def _analysis(self) -> dict:
+        """The messages' Kiwi analysis (and the bank-only vote index's), as `morphemes.json` holds it."""
+        document = {"messages": self.messages, "morphemes": self.message_morphemes,
+                    "expansion": self.expansion.to_dict()}
+        if self.vote_index is not self and self.vote_index.expansion is not None:
+            document["bank"] = self.vote_index._analysis()
+        return document
 
     @classmethod
     def from_pretrained(cls, directory, **_ignored) -> "RetrievalResponder":
@@ -204,13 +423,49 @@ class RetrievalResponder:
                     except (json.JSONDecodeError, TypeError) as error:
                         raise ValueError(f"{directory / ENTRIES_NAME}, line {line_number}: {error}; "
                                          f"expected a JSON object with message, reply, emotion, source") from None
-        return cls(entries, config)
+        analysed = None
+        if (directory / MORPHEMES_NAME).is_file():
+            analysed = json.loads((directory / MORPHEMES_NAME).read_text(encoding="utf-8"))
+        return cls(entries, config, analysed)
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def __repr__(self) -> str:
-        return f"RetrievalResponder(entries={len(self.entries)}, top_k={self.config.top_k})"
+        return f"RetrievalResponder(entries={len(self.entries)}, messages={len(self.messages)}, top_k={self.config.top_k})"
+
+
+def _distinct(entries, order, scores, k: int, exclude: Sequence[str]) -> list[tuple[float, ResponseEntry]]:
+    """The first `k` entries of `order` with distinct replies, skipping replies already said while others remain."""
+    import numpy as np
+
+    excluded = {_norm(text) for text in exclude}
+    chosen, skipped, seen_replies = [], [], set()
+    for index in order:
+        if not np.isfinite(scores[index]):
+            break
+        entry = entries[index]
+        reply_key = _norm(entry.reply)
+        if reply_key in seen_replies:
+            continue
+        seen_replies.add(reply_key)
+        said_before = reply_key in excluded or (
+            len(reply_key) >= MIN_CONTAINED_REPLY and any(reply_key in text for text in excluded))
+        (skipped if said_before else chosen).append((float(scores[index]), entry))
+        if len(chosen) >= k:
+            break
+    return chosen or skipped[:k]
+
+
+def _is_curt(reply: str) -> bool:
+    """A curt or bossy reply: a short one-liner, or one that only tells the person what to do ("어깨를 펴보세요.")
+    without asking or acknowledging anything."""
+    compact = re.sub(r"\s+", "", reply)
+    if "?" in reply:
+        return False
+    if len(compact) <= 14 and (reply.strip().endswith(CURT_ENDINGS) or len(compact) <= 6):
+        return True
+    return reply.strip().endswith(CURT_ENDINGS) and not any(word in compact for word in CARING_WORDS)
 
 
 def _as_entry(item, index: int) -> ResponseEntry:
@@ -226,14 +481,15 @@ def _as_entry(item, index: int) -> ResponseEntry:
     raise ValueError(f"entry {index}: {item!r:.80} — expected ResponseEntry, dict or (message, reply[, emotion[, source]])")
 
 
-def _split_context(context) -> tuple[str, list[str]]:
-    """(the last user message, the bot turns before it). Context alternates user/bot and ends with the user."""
+def _split_context(context) -> tuple[list[str], list[str]]:
+    """(the user turns, oldest first, ending with the message answered; the bot turns). Context alternates
+    user/bot and ends with the user."""
     if isinstance(context, str):
-        return context, []
+        return [context], []
     if not isinstance(context, (list, tuple)) or not context or not all(isinstance(t, str) for t in context):
         raise TypeError("context must be a str or a non-empty list of str (oldest first, ending with the user message)")
     turns = list(context)
-    return turns[-1], turns[-2::-2]
+    return turns[::-2][::-1][-3:], turns[-2::-2]
 
 
 def _given(options: dict, name: str, default):

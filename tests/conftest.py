@@ -30,3 +30,59 @@ def kobert_tokenizer_dir() -> Path:
 @pytest.fixture(scope="session")
 def kogpt2_tokenizer_dir() -> Path:
     return shared_path("tokenizers/kogpt2")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def offline_engine_cache(tmp_path_factory):
+    """The offline engine caches what it builds (classifier, crisis detector) under $MAEUMCHAT_CACHE: tests build
+    into a fresh directory of their own, never the user's ~/.cache."""
+    path = tmp_path_factory.mktemp("maeumchat-cache")
+    previous = os.environ.get("MAEUMCHAT_CACHE")
+    os.environ["MAEUMCHAT_CACHE"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("MAEUMCHAT_CACHE", None)
+    else:
+        os.environ["MAEUMCHAT_CACHE"] = previous
+
+
+@pytest.fixture(scope="session")
+def hub_home(tmp_path_factory, kobert_tokenizer_dir, kogpt2_tokenizer_dir) -> Path:
+    """An HF_HOME whose cache holds skt/kobert-base-v1 and skt/kogpt2-base-v2 as the hub publishes them (the hub's
+    layout and configs, pytorch_model.bin with the real key names, the real tokenizer files), at tiny widths."""
+    from bench.hub_replica import build_hub_replica
+
+    home = tmp_path_factory.mktemp("hf_home")
+    build_hub_replica(home, kobert_tokenizer_dir.parent, size="tiny")
+    return home
+
+
+@pytest.fixture(scope="module")
+def offline_hub(hub_home) -> Path:
+    """`HF_HOME=<hub_home> HF_HUB_OFFLINE=1` for the tests of one module, as a user exports them. huggingface_hub
+    reads both when it is first imported, so its module constants are set too; subprocesses get the variables."""
+    import huggingface_hub.constants as constants
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "TRANSFORMERS_CACHE"):
+            patch.delenv(name, raising=False)
+        patch.setenv("HF_HOME", str(hub_home))
+        patch.setenv("HF_HUB_OFFLINE", "1")
+        patch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
+        patch.setattr(constants, "HF_HOME", str(hub_home))
+        patch.setattr(constants, "HF_HUB_CACHE", str(hub_home / "hub"))
+        patch.setattr(constants, "HF_HUB_OFFLINE", True)
+        yield hub_home
+
+
+@pytest.fixture(scope="session")
+def sampled_corpora(tmp_path_factory, shared_data_dir) -> Path:
+    """A few rows of each real corpus (wellness keeps whole categories), laid out like ../shared/data."""
+    from chatbot.train_all import sample_file
+
+    root = tmp_path_factory.mktemp("sampled_corpora")
+    for relative, rows in (("wellness/wellness_dialog_dataset.csv", 40), ("chatbot_data/ChatbotData.csv", 40),
+                           ("emotional_dialogue/emotional_dialogue_validation.csv", 40),
+                           ("keti_single_turn/keti_single_turn.csv", 160)):
+        sample_file(shared_data_dir / relative, root / relative, rows, seed=0)
+    return root

@@ -4,6 +4,7 @@ import json
 import numpy as np
 import pytest
 
+from classifier import semantic
 from classifier.light import LightConfig, LightEmotionClassifier
 from classifier.prediction import Prediction
 
@@ -91,3 +92,30 @@ def test_real_keti_subset_beats_chance_by_far(shared_data_dir):
 
     predicted = [p.label for p in model.predict([u.text for u in splits.test])]
     assert f1_score([u.label for u in splits.test], predicted, average="macro") > 0.3
+
+
+SAD = ["강아지가 아파서 울었어", "고양이가 무지개다리를 건넜어", "우리 강아지가 죽었어", "고양이가 하늘나라에 갔어",
+       "강아지랑 이별했어", "고양이를 잃어버렸어", "강아지 병원비가 걱정이야 아파", "고양이가 밥을 안 먹고 아파",
+       "키우던 강아지가 죽어서 슬퍼", "고양이 생각에 눈물이 나"]
+HAPPY = ["시험에 합격했어", "회사에서 승진했어", "시험 점수가 올랐어", "월급이 올라서 신나", "대회에서 우승했어",
+         "면접에 합격했어", "승진 소식을 들었어", "시험을 잘 봤어", "우승 상금을 받았어", "월급날이라 신나"]
+
+
+def test_a_message_sharing_no_character_with_training_is_read_by_meaning():
+    """"토끼 떠남" shares no character with any training sentence; Kiwi's CoNg space puts 토끼 beside 강아지 and
+    고양이, so it is read as the pet-loss sentences are. Without the semantic step the model can only guess."""
+    texts, labels = SAD + HAPPY, ["슬픔"] * len(SAD) + ["기쁨"] * len(HAPPY)
+    message = "토끼 떠남"
+    assert not set(message.replace(" ", "")) & set("".join(texts))
+    by_meaning = LightEmotionClassifier(LightConfig(char_min_df=1, calibration_folds=2)).fit(texts, labels)
+    by_characters = LightEmotionClassifier(LightConfig(char_min_df=1, calibration_folds=2, semantic=False)).fit(
+        texts, labels)
+    assert by_meaning.predict(message).label == "슬픔" and by_meaning.predict(message).score > 0.8
+    assert by_characters.predict(message).label != "슬픔"
+    rabbit = next(token for token in semantic.tokens([message])[0] if token.form == "토끼")
+    assert "고양이/NNG" in by_meaning.expansion.neighbours(rabbit)
+
+
+def test_scores_are_calibrated_not_certain_on_what_the_model_cannot_know(toy_light):
+    for text in ("ㅁㄴㅇㄹ", "asdf qwer", "12345"):
+        assert max(toy_light.predict(text).scores.values()) < 0.9, text

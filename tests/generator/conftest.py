@@ -169,3 +169,9 @@ def write_fixture_corpora(root: Path) -> Path:
 @pytest.fixture(scope="session")
 def fixture_data_dir(tmp_path_factory) -> Path:
     return write_fixture_corpora(tmp_path_factory.mktemp("corpora"))
+
+
+@pytest.fixture(scope="session")
+def memoriser():
+    """`memorise(model, tokenizer, triples, steps, lr)`: teach a tiny model exact replies."""
+    return memorise

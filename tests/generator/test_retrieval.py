@@ -26,11 +26,12 @@ def test_answers_with_the_reply_of_the_most_similar_message(responder):
     assert responder.generate("친구가 약속을 어겨서 화나", do_sample=False) == "약속을 어기면 정말 화가 나죠."
 
 
-def test_detected_emotion_is_preferred_over_a_slightly_closer_match(responder):
-    # "시험" is a bit closer to a sad exam entry than to the happy one; the detected emotion decides
-    assert responder.generate("시험", do_sample=False) != "합격 축하해요! 정말 기쁘겠어요."
+def test_the_detected_emotion_decides_between_matches_of_the_other_valence(responder):
+    # "시험" matches the sad and the happy exam entries alike; the detected emotion's valence group decides
     assert responder.generate("시험", emotion="기쁨", do_sample=False) == "합격 축하해요! 정말 기쁘겠어요."
     assert responder.generate("시험", emotion="슬픔", do_sample=False) in (ENTRIES[0][1], ENTRIES[1][1])
+    for seed in range(20):  # never a reply of the other valence, however the draw goes
+        assert responder.generate("시험에 합격했어 너무 기뻐", emotion="슬픔", seed=seed, temperature=5.0) != ENTRIES[2][1]
 
 
 def test_candidates_are_distinct_and_best_first(responder):
@@ -122,7 +123,8 @@ def test_top_k_zero_is_no_cap_and_none_is_the_default(responder):
 
 
 def test_a_short_reply_is_not_dropped_because_an_earlier_turn_contains_it():
-    short = RetrievalResponder([("정말이야?", "네", "일상"), ("정말이야", "그럼요, 정말이에요. 믿어 주세요.", "일상")])
+    short = RetrievalResponder([("정말이야?", "네", "일상"), ("정말이야", "그럼요, 정말이에요. 믿어 주세요.", "일상")],
+                               RetrievalConfig(curt_penalty=0.0))
     # the earlier bot turn contains "네" as a syllable, but never said the reply "네"
     context = ["안녕", "반갑네요, 오늘 하루는 어땠네요?", "정말이야?"]
     assert short.generate(context, do_sample=False) == "네"

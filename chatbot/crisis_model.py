@@ -1,0 +1,254 @@
+"""The learned crisis detector beside the rules: risk read by meaning, per message and over the conversation.
+
+People say it in endless ways, so a rule list alone misses indirect phrasings. `CrisisDetector` adds a light
+text classifier (`classifier.LightEmotionClassifier`: character and morpheme n-grams, unknown words read through
+Kiwi's CoNg meaning space) trained on three levels written for this project (`chatbot/safety_cases/`):
+`crisis` (must get the crisis reply on its own), `warning` (a sign that counts when several build up: hopelessness,
+exhaustion with giving up, worthlessness) and `none` (hard everyday messages that look like crisis talk). The reply
+bank's messages (`data/replybank/`: greetings, sadness, anger, plans — everything people say that is not a
+crisis) are added as `none` too, so ordinary talk is not read as risk. With the user's AI Hub wellness file, its
+감정/자살충동, 증상/자해 and 증상/자살시도 utterances are added as `crisis`.
+
+A message gets the crisis reply when (`assess`):
+1. a rule matches it (`chatbot.safety.match_rules`), or
+2. P(crisis | message) ≥ `thresholds.message`, or
+3. P(crisis | the last few user turns read as one text) ≥ `thresholds.context`, or
+4. the warning and crisis probabilities of those turns add up to `thresholds.accumulated` — lower-grade signals
+   that build up ("회사 일이 버거워" → "아무것도 의미가 없어" → "이대로 사라져도 아무도 모르겠지").
+Thresholds are set for recall: a false alarm costs a kind message with phone numbers; a miss can cost a life.
+
+Built once and cached on disk (`chatbot.cache`); `python -m chatbot.crisis_model --tune` prints how the thresholds
+behave on the development splits.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import numpy as np
+
+from chatbot.safety import BLIND_SPLIT, TRAINED_SPLITS, CrisisMatch, load_cases, match_rules
+
+LEVELS = ("none", "warning", "crisis")  # level 0, 1, 2 of chatbot/safety_cases
+CONFIG_NAME = "crisis_config.json"
+WELLNESS_CRISIS_CATEGORIES = ("감정/자살충동", "증상/자해", "증상/자살시도")
+BUILD_VERSION = 6  # bump when the training data recipe changes, so cached detectors are rebuilt
+MODEL = "svm"  # multi-class SVM: the best recall at a fixed false-alarm rate in 5-fold CV (beside nbsvm, logreg, kNN)
+MODEL_C = 0.3  # its regularisation, as for the emotion classifier; flat around it in CV
+CHAR_MIN_DF = 1  # crisis wording is rare: keep every character n-gram
+
+
+@dataclass
+class CrisisThresholds:
+    """When the learned scores mean "send the crisis reply". Set for recall: in 5-fold cross-validation over the
+    training lists, and on their escalating and safe conversations (`python -m chatbot.crisis_model --tune`)."""
+
+    message: float = 0.5       # P(crisis) of the message alone
+    context: float = 0.5       # P(crisis) of the last `context_turns` user turns read as one text
+    accumulated: float = 1.5   # Σ P(warning) + P(crisis) over those turns: warning signs building up
+    context_turns: int = 3     # the message and the two user turns before it: an escalation fits in three
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "CrisisThresholds":
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+
+class CrisisDetector:
+    """Rules + a learned three-level risk model + conversation-level scoring. Thread-safe (read-only)."""
+
+    def __init__(self, model=None, thresholds: CrisisThresholds | None = None):
+        self.model = model  # LightEmotionClassifier with labels LEVELS, or None for rules only
+        self.thresholds = thresholds or CrisisThresholds()
+        if model is not None and sorted(model.labels) != sorted(LEVELS):
+            raise ValueError(f"crisis model labels {model.labels}: expected {list(LEVELS)}")
+
+    # ------------------------------------------------------------------------------------------ scoring
+    def scores(self, texts: list[str]) -> np.ndarray:
+        """(texts, 3) probabilities in `LEVELS` order."""
+        probabilities = self.model.predict_proba(texts)  # (texts, labels) in the model's label order
+        order = [self.model.labels.index(level) for level in LEVELS]
+        return probabilities[:, order]
+
+    def assess(self, message: str, earlier_user_turns=()) -> CrisisMatch | None:
+        """Crisis or not for `message`, said after `earlier_user_turns` (the user's earlier messages, oldest first)."""
+        rule = match_rules(message)
+        if rule or self.model is None:
+            return rule
+        t = self.thresholds
+        recent = [turn for turn in list(earlier_user_turns)[-(t.context_turns - 1):] if turn.strip()]
+        texts = [message] + recent + ([" ".join([*recent, message])] if recent else [])
+        p = self.scores(texts)  # (texts, 3): message, earlier turns…, then the turns read together
+        crisis, warning = LEVELS.index("crisis"), LEVELS.index("warning")
+        if p[0, crisis] >= t.message:
+            return CrisisMatch("detector", "the message reads as crisis talk", f"P(crisis)={p[0, crisis]:.2f}")
+        if recent:
+            together = p[-1, crisis]
+            if together >= t.context:
+                return CrisisMatch("conversation", "the last turns read together are crisis talk",
+                                   f"P(crisis)={together:.2f}")
+            signs = float((p[:-1, warning] + p[:-1, crisis]).sum())
+            if signs >= t.accumulated:
+                return CrisisMatch("accumulated", "warning signs built up over the last turns",
+                                   f"Σ P(warning or crisis)={signs:.2f}")
+        return None
+
+    # ------------------------------------------------------------------------------------------ building
+    @classmethod
+    def fit(cls, texts: list[str], levels: list[int], thresholds: CrisisThresholds | None = None,
+            progress: bool = False) -> "CrisisDetector":
+        from classifier.light import LightConfig, LightEmotionClassifier
+
+        labels = [LEVELS[level] for level in levels]
+        config = LightConfig(char_min_df=CHAR_MIN_DF, model=MODEL, C=MODEL_C, coverage_scaling=False)
+        model = LightEmotionClassifier(config).fit(texts, labels, progress=progress)
+        return cls(model, thresholds)
+
+    @classmethod
+    def default(cls, data_files=()) -> "CrisisDetector":
+        """The detector trained on this project's lists (and the wellness crisis categories of `data_files`),
+        built on first use and cached on disk; later calls in the process reuse it."""
+        key = tuple(str(path) for path in data_files)
+        if key not in _DEFAULTS:
+            _DEFAULTS[key] = cls._build_cached(data_files)
+        return _DEFAULTS[key]
+
+    @classmethod
+    def _build_cached(cls, data_files) -> "CrisisDetector":
+        from chatbot.cache import cached_directory, file_fingerprint
+        from chatbot.safety import CASES_DIR
+
+        from data.replybank import REPLYBANK_DIR
+
+        files = sorted(CASES_DIR.glob("*.jsonl")) + sorted(REPLYBANK_DIR.glob("*.jsonl")) + [Path(p) for p in data_files]
+        key = {"kind": "crisis_detector", "version": BUILD_VERSION,
+               "inputs": [file_fingerprint(path) for path in files]}
+
+        def build(directory: Path) -> None:
+            texts, levels = training_cases(data_files)
+            cls.fit(texts, levels).save_pretrained(directory)
+
+        return cls.from_pretrained(cached_directory("crisis", key, build, what="the crisis detector"))
+
+    # ------------------------------------------------------------------------------------------ saving
+    def save_pretrained(self, directory) -> Path:
+        from data.files import atomic_directory, write_json
+
+        def write(staging: Path) -> None:
+            self.model.save_pretrained(staging / "model")
+            write_json(staging / CONFIG_NAME, {"levels": list(LEVELS), "thresholds": asdict(self.thresholds)})
+
+        return atomic_directory(directory, write)
+
+    @classmethod
+    def from_pretrained(cls, directory) -> "CrisisDetector":
+        from classifier.light import LightEmotionClassifier
+
+        directory = Path(directory)
+        config = json.loads((directory / CONFIG_NAME).read_text(encoding="utf-8"))
+        return cls(LightEmotionClassifier.from_pretrained(directory / "model"),
+                   CrisisThresholds.from_dict(config["thresholds"]))
+
+    def __repr__(self) -> str:
+        return f"CrisisDetector(model={'light' if self.model is not None else None}, {self.thresholds})"
+
+
+_DEFAULTS: dict[tuple, CrisisDetector] = {}
+
+
+def training_cases(data_files=(), splits=TRAINED_SPLITS, everyday: bool = True) -> tuple[list[str], list[int]]:
+    """(texts, levels) from the project's lists of `splits`, the reply bank's messages as `none` (`everyday`), and
+    the wellness crisis categories in `data_files`."""
+    messages, conversations = load_cases()
+    blind = {row["text"] for row in messages if row["split"] == BLIND_SPLIT}  # measured on, so never trained on,
+    blind |= {turn for c in conversations if c["split"] == BLIND_SPLIT for turn in c["turns"]}  # even if written twice
+    texts, levels, seen = [], [], set(blind)
+    for row in messages:
+        if row["split"] in splits and row["level"] is not None and row["text"] not in seen:
+            seen.add(row["text"])
+            texts.append(row["text"])
+            levels.append(row["level"])
+    if everyday:
+        from data.replybank import load_reply_bank
+
+        for group in load_reply_bank():
+            for text in group.messages:
+                if text not in seen:
+                    seen.add(text)
+                    texts.append(text)
+                    levels.append(LEVELS.index("none"))
+    for path in data_files:
+        import data
+
+        corpus = data.load_any(path)
+        if corpus.name != "wellness":
+            continue
+        for utterance in corpus.utterances:
+            if utterance.label in WELLNESS_CRISIS_CATEGORIES and utterance.text not in seen:
+                seen.add(utterance.text)
+                texts.append(utterance.text)
+                levels.append(LEVELS.index("crisis"))
+    return texts, levels
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m chatbot.crisis_model",
+                                     description="Train the learned crisis detector and see how its thresholds "
+                                                 "behave (the blind split is never used here).")
+    parser.add_argument("--tune", action="store_true",
+                        help="print recall and false alarms for a grid of thresholds: messages by 5-fold "
+                             "cross-validation, conversations on the training conversations")
+    parser.add_argument("--output_dir", help="save a detector trained on every non-blind split here")
+    parser.add_argument("--data", nargs="*", default=[], metavar="FILE", help="wellness file(s) for more crisis examples")
+    args = parser.parse_args(argv)
+    if not (args.tune or args.output_dir):
+        parser.error("give --tune or --output_dir")
+    if args.output_dir:
+        texts, levels = training_cases(args.data)
+        CrisisDetector.fit(texts, levels, progress=True).save_pretrained(args.output_dir)
+        print(f"saved to {args.output_dir} ({len(texts)} messages)")
+    if args.tune:
+        _tune(args.data)
+    return 0
+
+
+def _tune(data_files) -> None:
+    """Message thresholds by 5-fold cross-validation over the training lists (recall on crisis messages, false
+    alarms on the hard everyday lists and on the reply bank's ordinary messages), then the conversation thresholds
+    on the training conversations with a detector fitted on every training message."""
+    from sklearn.model_selection import StratifiedKFold
+
+    from chatbot.safety import evaluate_conversations
+
+    texts, levels = training_cases(data_files)
+    messages, conversations = load_cases()
+    hard = {row["text"] for row in messages if row["split"] != BLIND_SPLIT and row["level"] == 0}
+    levels_array = np.array(levels)
+    probability = np.zeros(len(texts))
+    for train_rows, held_rows in StratifiedKFold(5, shuffle=True, random_state=0).split(texts, levels_array):
+        fold = CrisisDetector.fit([texts[i] for i in train_rows], [levels[i] for i in train_rows])
+        probability[held_rows] = fold.scores([texts[i] for i in held_rows])[:, LEVELS.index("crisis")]
+    rules = np.array([bool(match_rules(text)) for text in texts])
+    crisis = levels_array == 2
+    hard_rows = np.array([level == 0 and text in hard for text, level in zip(texts, levels)])
+    everyday_rows = (levels_array == 0) & ~hard_rows
+    print(f"5-fold CV over {len(texts)} messages ({crisis.sum()} crisis, {hard_rows.sum()} hard everyday, "
+          f"{everyday_rows.sum()} ordinary); rules alone: recall {rules[crisis].mean():.3f}")
+    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+        fired = rules | (probability >= threshold)
+        print(f"  message ≥ {threshold:.1f}: recall {fired[crisis].mean():.3f}, false alarms "
+              f"{fired[hard_rows].mean():.3f} hard / {fired[everyday_rows].mean():.4f} ordinary")
+    detector = CrisisDetector.fit(texts, levels)
+    talks = [c for c in conversations if c["split"] == "train"]
+    for message, context, accumulated in ((0.5, 0.5, 1.5), (0.5, 0.4, 1.2), (0.6, 0.5, 1.5)):
+        detector.thresholds = CrisisThresholds(message=message, context=context, accumulated=accumulated)
+        result = evaluate_conversations(talks, detector)
+        print(f"  conversations (message {message}, context {context}, accumulated {accumulated}): recall "
+              f"{result['recall']:.3f}, false alarms {result['false_positive_rate']:.3f} of {result['negatives']}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""Checks a candidate reply must pass before it is shown (besides safety's `screen_reply`):
+
+- **not inverted**: no cheer or congratulation to a loss, failure or hurt; no consolation to good news
+  (`reply_valence` reads the reply's stems from `reply_cues.json`; `valence` groups the six emotions);
+- **not repeated**: not a reply the bot already gave in this conversation;
+- **not an echo**: not (nearly) the person's own message handed back;
+- **not curt**: retrieved one-liners that order the person about ("신고하세요.", "벌면 돼요.") lose to caring ones.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+CUES_FILE = Path(__file__).with_name("reply_cues.json")
+VALENCE = {"기쁨": "positive", "일상": "neutral", "분노": "negative", "불안": "negative", "슬픔": "negative",
+           "우울": "negative"}  # the six emotions in three groups: what a reply must not contradict
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict:
+    return json.loads(CUES_FILE.read_text(encoding="utf-8"))
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def valence(emotion: str | None) -> str | None:
+    """"positive", "neutral" or "negative" for one of the six emotions; None for None or an unknown label."""
+    return VALENCE.get(emotion) if emotion else None
+
+
+def reply_valence(text: str) -> str:
+    """"positive" (cheers or congratulates), "negative" (consoles or names a painful feeling), "mixed" or "neutral"."""
+    compact = _compact(text)
+    positive = any(stem in compact for stem in _cues()["positive"])
+    negative = any(stem in compact for stem in _cues()["negative"])
+    if positive and negative:
+        return "mixed"
+    return "positive" if positive else "negative" if negative else "neutral"
+
+
+def is_inverted(reply_tone: str, message_valence: str | None) -> bool:
+    """A cheering reply to a negative message, or a consoling one to a positive message."""
+    return (message_valence == "negative" and reply_tone == "positive") or (
+        message_valence == "positive" and reply_tone == "negative")
+
+
+def is_repeat(text: str, said: list[str] | tuple[str, ...]) -> bool:
+    """Already said in this conversation (equal after spacing, or contained in an earlier turn when long enough
+    that containment cannot be chance — a note may have been added around it)."""
+    key = _compact(text)
+    return any(key == _compact(earlier) or (len(key) >= 10 and key in _compact(earlier)) for earlier in said)
+
+
+def is_echo(text: str, message: str) -> bool:
+    """The reply is the message handed back (the same after spacing, or one containing the other when long)."""
+    reply, sent = _compact(text), _compact(message)
+    if not reply or not sent:
+        return False
+    return reply == sent or (min(len(reply), len(sent)) >= 8 and (reply in sent or sent in reply))
+
+
+def is_curt(text: str) -> bool:
+    """A short imperative one-liner with no question and nothing caring in it."""
+    stripped = text.strip()
+    cues = _cues()
+    if "?" in stripped or len(_compact(stripped)) > cues["curt_max_chars"]:
+        return False
+    return any(stripped.endswith(ending) for ending in cues["imperative_endings"]) or len(_compact(stripped)) <= 6

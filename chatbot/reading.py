@@ -1,0 +1,88 @@
+"""How the engine reads the emotion of a turn: the classifier's calibrated scores, leaning on the person's earlier
+turns when the message alone says little ("응", "그니까ㅠ", "몰라 그냥"), and whether it is sure enough to answer
+that emotion — or should ask an open, caring question instead of guessing.
+
+Being wrong costs differently in each direction: congratulating a loss is the worst thing the bot can say, so
+answering joy needs more certainty than answering sadness, and a reply that cheers is refused whenever a negative
+reading is still likely (`forbidden_tones`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from chatbot.quality import VALENCE
+
+
+@dataclass(frozen=True)
+class ReadingPolicy:
+    """When a reading counts as sure, and how much earlier turns weigh. Chosen on the development evaluation set."""
+
+    sure_at: float = 0.45            # top probability to answer that emotion itself
+    group_sure_at: float = 0.6       # or the probability of its valence group (슬픔 vs 우울 matters less than sad vs glad)
+    positive_sure_at: float = 0.55   # answering joy needs more: congratulating a loss is the worst reply
+    context_weight: float = 0.6      # the previous user turn's share when the message alone is unsure or short
+    follow_weight: float = 0.4       # … and when it is not: people usually go on feeling what they just said
+    short_message: int = 8           # characters (without spaces): shorter messages lean on earlier turns
+    risky_share: float = 0.2         # a reply may not cheer when P(negative) reaches this, nor console when P(기쁨) does
+    neighbour_weight: float = 0.2    # share of the nearest written examples' vote (responder.emotion_votes) in the scores
+
+
+@dataclass(frozen=True)
+class EmotionReading:
+    """The emotion read for a turn (after context), every emotion's probability, and whether to answer it."""
+
+    label: str
+    scores: dict[str, float] = field(default_factory=dict)
+    sure: bool = True
+
+    @property
+    def valence(self) -> str | None:
+        return VALENCE.get(self.label)
+
+    def group_score(self, valence: str) -> float:
+        return sum(p for label, p in self.scores.items() if VALENCE.get(label) == valence)
+
+
+def read_emotion(classifier, message: str, earlier_user_turns=(), policy: ReadingPolicy | None = None,
+                 neighbours=None) -> EmotionReading:
+    """Classify `message`, blending in the nearest written examples' vote (`neighbours(message)` → emotion
+    shares, e.g. `RetrievalResponder.emotion_votes`) and the last two earlier user turns."""
+    policy = policy or ReadingPolicy()
+    earlier = [turn for turn in list(earlier_user_turns)[-2:] if turn.strip()]
+    predictions = classifier.predict([message, *reversed(earlier)])  # the message, then newest earlier turn first
+    scores = {label: float(p) for label, p in predictions[0].scores.items()}
+    votes = neighbours(message) if neighbours is not None and policy.neighbour_weight > 0 else {}
+    if votes and set(votes) <= set(scores):
+        scores = {label: (1 - policy.neighbour_weight) * p + policy.neighbour_weight * votes.get(label, 0.0)
+                  for label, p in scores.items()}
+    short = len(re.sub(r"\s+", "", message)) < policy.short_message
+    leaning = short or max(scores.values()) < policy.sure_at
+    if earlier and (leaning or policy.follow_weight > 0):
+        weight = policy.context_weight * (1.5 if short else 1.0) if leaning else policy.follow_weight
+        for age, prediction in enumerate(predictions[1:]):
+            for label, p in prediction.scores.items():
+                scores[label] = scores.get(label, 0.0) + weight ** (age + 1) * float(p)
+        total = sum(scores.values()) or 1.0
+        scores = {label: p / total for label, p in scores.items()}
+    label = max(scores, key=scores.get)
+    reading = EmotionReading(label, scores)
+    if VALENCE.get(label) == "positive":
+        sure = scores[label] >= policy.positive_sure_at
+    else:
+        sure = scores[label] >= policy.sure_at or (
+            VALENCE.get(label) == "negative" and reading.group_score("negative") >= policy.group_sure_at)
+    return EmotionReading(label, scores, sure)
+
+
+def forbidden_tones(reading: EmotionReading, policy: ReadingPolicy | None = None) -> set[str]:
+    """Reply tones (`chatbot.quality.reply_valence`) that would risk an inversion for this reading: cheering when
+    the message may well be negative, consoling when it is positive or may well be (and is not read as negative)."""
+    policy = policy or ReadingPolicy()
+    forbidden = set()
+    if reading.valence == "negative" or reading.group_score("negative") >= policy.risky_share:
+        forbidden.add("positive")
+    if reading.valence == "positive" or (
+            reading.valence != "negative" and reading.group_score("positive") >= policy.risky_share):
+        forbidden.add("negative")
+    return forbidden
