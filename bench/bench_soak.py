@@ -4,7 +4,8 @@
   python -m bench.bench_soak --minutes 1 --sessions 20 # a short run
 
 Two servers (`app.launch` on the offline engine, each its own process) get the same sessions: ours, whose idle
-sessions expire after --session_ttl seconds, and a baseline that never expires them (Gradio's default). Each
+sessions expire after --session_ttl seconds, and a baseline that never expires them (Gradio's default). Before
+each RSS reading a server collects garbage and returns freed heap to the OS, so readings track live memory. Each
 session is a new conversation of 1–12 turns: everyday messages, long ones, a 20,000-character one, a crisis
 message, an empty one. Reported: server RSS at the start and end (and per session), p50/p95 latency per turn,
 and — in this process — the reply time of `Chatbot.reply` with a 10,000-turn history of 500-character messages
@@ -12,8 +13,11 @@ against an empty history.
 """
 from __future__ import annotations
 
+import ctypes
+import gc
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -60,10 +64,35 @@ def serve(port: int, session_ttl: float) -> None:
     from chatbot import Chatbot
 
     chatbot = Chatbot.offline()
-    app.launch(app.parse_args(["--host", "127.0.0.1", "--port", str(port)]), chatbot=chatbot, session_ttl_s=session_ttl)
+    blocks, _, _ = app.launch(app.parse_args(["--host", "127.0.0.1", "--port", str(port)]), chatbot=chatbot,
+                              session_ttl_s=session_ttl)
+
+    def report(*_):  # the parent asks before each RSS reading
+        release_free_memory()
+        print(f"SESSIONS {len(blocks.state_holder.session_data)}", flush=True)
+
+    signal.signal(signal.SIGUSR1, report)
     print("READY", flush=True)
     while True:
         time.sleep(3600)
+
+
+def release_free_memory() -> None:
+    """Collect garbage and hand freed heap back to the OS, so RSS shows live memory rather than what the
+    allocator still holds from the last burst of replies."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: RSS readings are just noisier
+        pass
+
+
+def reading(process: subprocess.Popen) -> tuple[float, int]:
+    """(RSS in MB, sessions the server holds), after it released free memory (SIGUSR1 → report)."""
+    os.kill(process.pid, signal.SIGUSR1)
+    line = process.stdout.readline()
+    time.sleep(1)
+    return rss_mb(process.pid), int(line.split()[1]) if line.startswith("SESSIONS") else -1
 
 
 def start_server(session_ttl: float) -> tuple[subprocess.Popen, str]:
@@ -191,17 +220,17 @@ def main(argv=None) -> dict:
         servers["baseline"] = start_server(float("inf"))
     try:
         urls = {name: url for name, (_, url) in servers.items()}
-        pids = {name: process.pid for name, (process, _) in servers.items()}
+        processes = {name: process for name, (process, _) in servers.items()}
         run_sessions(list(urls.values()), min(args.workers, 4), 5.0, min(args.workers, 4), args.seed + 1)  # warm-up
         time.sleep(2)
-        rss_start = {name: rss_mb(pid) for name, pid in pids.items()}
-        samples = {name: [] for name in pids}
+        start = {name: reading(process) for name, process in processes.items()}
+        samples = {name: [] for name in processes}
         stop = threading.Event()
 
         def sample():
             while not stop.wait(SAMPLE_EVERY_S):
-                for name, pid in pids.items():
-                    samples[name].append(rss_mb(pid))
+                for name, process in processes.items():
+                    samples[name].append(reading(process))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -210,7 +239,7 @@ def main(argv=None) -> dict:
                                                args.seed)
         time.sleep(min(args.session_ttl, 30) + 5)  # let idle sessions expire before the last reading
         stop.set()
-        rss_end = {name: rss_mb(pid) for name, pid in pids.items()}
+        end = {name: reading(process) for name, process in processes.items()}
         elapsed = time.monotonic() - began
     finally:
         for process, _ in servers.values():
@@ -222,21 +251,24 @@ def main(argv=None) -> dict:
           f"{len(errors)} errors{(': ' + errors[0]) if errors else ''}")
     for name, url in urls.items():
         values = latencies[url]
-        growth = rss_end[name] - rss_start[name]
-        peak = max(samples[name] + [rss_end[name]])
+        (rss_start, held_start), (rss_end, held_end) = start[name], end[name]
+        growth = rss_end - rss_start
+        peak = max([rss for rss, _ in samples[name]] + [rss_end])
         ttl = args.session_ttl if name == "ours" else float("inf")
-        print(f"{name:8} (session ttl {ttl:g} s): RSS start {rss_start[name]:.1f} MB, end {rss_end[name]:.1f} MB, "
-              f"peak {peak:.1f} MB, growth {growth:+.1f} MB = {growth * 1024 / max(done, 1):+.1f} KB/session; "
-              f"latency p50 {percentile(values, 50) * 1000:.0f} ms, p95 {percentile(values, 95) * 1000:.0f} ms "
+        print(f"{name:8} (session ttl {ttl:g} s): RSS start {rss_start:.1f} MB, end {rss_end:.1f} MB, peak {peak:.1f} MB, "
+              f"growth {growth:+.1f} MB = {growth * 1024 / max(done, 1):+.1f} KB/session; sessions held {held_start} → "
+              f"{held_end}; latency p50 {percentile(values, 50) * 1000:.0f} ms, p95 {percentile(values, 95) * 1000:.0f} ms "
               f"over {len(values)} turns")
-        print(f"{'':8} RSS every {SAMPLE_EVERY_S} s (MB): " + " ".join(f"{v:.1f}" for v in samples[name]))
-        result[name] = {"rss_start_mb": round(rss_start[name], 1), "rss_end_mb": round(rss_end[name], 1),
-                        "rss_peak_mb": round(peak, 1), "kb_per_session": round(growth * 1024 / max(done, 1), 1),
+        print(f"{'':8} every {SAMPLE_EVERY_S} s, RSS MB (sessions held): "
+              + " ".join(f"{rss:.1f} ({held})" for rss, held in samples[name]))
+        result[name] = {"rss_start_mb": round(rss_start, 1), "rss_end_mb": round(rss_end, 1), "rss_peak_mb": round(peak, 1),
+                        "kb_per_session": round(growth * 1024 / max(done, 1), 1), "sessions_held_end": held_end,
                         "p50_ms": round(percentile(values, 50) * 1000, 1), "p95_ms": round(percentile(values, 95) * 1000, 1),
-                        "turns": len(values), "rss_samples_mb": [round(v, 1) for v in samples[name]]}
+                        "turns": len(values), "samples": samples[name]}
     if "baseline" in result:
-        ours, base = result["ours"]["kb_per_session"], result["baseline"]["kb_per_session"]
-        print(f"RSS growth per session: ours {ours:+.1f} KB vs baseline {base:+.1f} KB")
+        ours, base = result["ours"], result["baseline"]
+        print(f"RSS growth per session: ours {ours['kb_per_session']:+.1f} KB vs baseline {base['kb_per_session']:+.1f} KB; "
+              f"sessions held at the end: ours {ours['sessions_held_end']} vs baseline {base['sessions_held_end']}")
     return result
 
 
