@@ -22,11 +22,17 @@ from concurrent.futures import Future
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
+from chatbot.server_limits import SESSION_TTL_S, check_port, start_session_expiry, throttled_login
+from data.cli import add_debug_flag, run_cli
+
 UI_DIR = Path(__file__).resolve().with_name("ui")  # the page's style, examples and help text
 DEFAULT_HOST = "127.0.0.1"      # loopback: nothing is exposed unless asked (--host 0.0.0.0 or --share)
 DEFAULT_PORT = 7860             # Gradio's usual port
 SHARE_TIMEOUT_S = 45.0          # Gradio's own tunnel steps time out at 30 s each; never wait longer than this
 DEFAULT_CONCURRENCY = 8         # conversations answered at once; Chatbot is thread-safe, the CPU is the limit
+MAX_UPLOAD = "1mb"              # the UI takes no files; Gradio's upload route is open all the same, so cap it
+MAX_SESSIONS = 1000             # sessions kept in memory at most (oldest dropped first): each holds a page config
+CACHE_SWEEP = (600, 3600)       # delete_cache: every 10 min, drop temporary files older than an hour
 STREAM_INTERVAL_S = 0.08        # a streamed reply is shown at most this often: a few tokens per update reads as smoothly
 #                                 as one, and an engine that answers at once (offline) sends one update, not one per word
 HISTORY_STORAGE_KEY = "maeumchat-conversation"  # the browser's localStorage entry that keeps the conversation
@@ -68,6 +74,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                              "in this SQLite file (export: python -m chatbot.feedback export --db PATH --out FILE)")
     parser.add_argument("--no_save_history", action="store_true",
                         help="do not keep the conversation in the browser across reloads (e.g. on a shared computer)")
+    add_debug_flag(parser)
     args = parser.parse_args(argv)
     if args.auth is not None and (":" not in args.auth or not args.auth.split(":", 1)[0]):
         parser.error(f"--auth {args.auth!r}: expected USER:PASS")
@@ -260,7 +267,8 @@ def build_app(engine, concurrency_limit: int | None = DEFAULT_CONCURRENCY, feedb
                 *(gr.update(visible=name in defaults, value=defaults.get(name)) if name in defaults
                   else gr.update(visible=False) for name in SLIDERS))
 
-    with gr.Blocks(title="마음챗 MaeumChat", analytics_enabled=False) as app:  # no telemetry from a counselling chat
+    # no telemetry from a counselling chat; temporary files swept (CACHE_SWEEP)
+    with gr.Blocks(title="마음챗 MaeumChat", analytics_enabled=False, delete_cache=CACHE_SWEEP) as app:
         gr.HTML('<h1 class="mc-title">마음챗 <span>MaeumChat</span></h1>'
                 '<p class="mc-subtitle">감정을 읽고 공감하며 답하는 한국어 챗봇</p>', js_on_load=None, elem_id="title")
         banner = gr.Markdown(engine_banner(known) if known else ENGINE_PENDING, elem_id="engine-banner")
@@ -396,7 +404,8 @@ def start_share_link(host: str, port: int, timeout_s: float = SHARE_TIMEOUT_S, t
     return urlunparse(("https",) + tuple(url[1:])), ""
 
 
-def launch(args: argparse.Namespace, chatbot=None, tunnel=None, share_timeout_s: float = SHARE_TIMEOUT_S):
+def launch(args: argparse.Namespace, chatbot=None, tunnel=None, share_timeout_s: float = SHARE_TIMEOUT_S,
+           session_ttl_s: float = SESSION_TTL_S):
     """Start serving without blocking; returns (app, local_url, share_url or None) once the engine is ready.
 
     Without `chatbot`, the page is served first and the engine is built from the flags while the browser loads it
@@ -412,13 +421,15 @@ def launch(args: argparse.Namespace, chatbot=None, tunnel=None, share_timeout_s:
         feedback = FeedbackStore(args.feedback_db)  # before serving: a bad path stops here, not at the first 👍
     app = build_app(engine, concurrency_limit=args.concurrency, feedback=feedback,
                     save_history=not args.no_save_history)
-    auth = tuple(args.auth.split(":", 1)) if args.auth else None
+    auth = throttled_login(*args.auth.split(":", 1)) if args.auth else None
     app.queue(default_concurrency_limit=args.concurrency)
     app.launch(server_name=args.host, server_port=args.port, auth=auth, share=False, prevent_thread_lock=True,
                quiet=True, show_error=True, theme=offline_theme(), css_paths=[UI_DIR / "app.css"],
                auth_message="마음챗에 로그인하세요.", footer_links=["api", "settings"],
                run_history=False,  # no second copy of counselling conversations in the browser's run history
-               enable_monitoring=False)  # no /monitoring page of who sent what when
+               enable_monitoring=False,  # no /monitoring page of who sent what when
+               max_file_size=MAX_UPLOAD, state_session_capacity=MAX_SESSIONS)
+    start_session_expiry(app, session_ttl_s)
     local_url = f"http://{args.host}:{app.server_port}/"
     print(f"Serving locally at {local_url}", flush=True)
     if not engine.done():
@@ -465,6 +476,7 @@ def main(argv=None) -> int:
     for handler in logging.getLogger().handlers:
         handler.addFilter(_EngineLinePrinted())
     logging.getLogger("httpx").setLevel(logging.WARNING)  # otherwise one line per internal HTTP request
+    check_port(args.host, args.port)
     app, _, _ = launch(args)
     try:
         app.block_thread()
@@ -476,4 +488,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_cli(main))

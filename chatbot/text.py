@@ -3,14 +3,25 @@
 History is the role/content message list Gradio and chat APIs use. `content` is a `str` (gradio_client,
 OpenAI-style APIs) or, from the browser, a list of parts (`{"type": "text", "text": …}`, files as
 `{"type": "file", …}` or `{"path": …}`); only text parts are read.
+
+Work per request is bounded whatever a client sends: the history is read from its end and only as far as the
+context needs (at most MAX_HISTORY_ITEMS items), each message is cut before it is cleaned, and content parts
+are read to a fixed depth and count.
 """
 from __future__ import annotations
 
 import re
+import reprlib
 import unicodedata
 from dataclasses import dataclass
 
-DEFAULT_MAX_MESSAGE_CHARS = 500  # longer messages are cut: KoBERT sees ≤512 tokens and a chat turn is rarely longer
+from data.records import MAX_TEXT_CHARS
+
+DEFAULT_MAX_MESSAGE_CHARS = MAX_TEXT_CHARS  # longer messages are cut; training cuts its texts at the same length
+MAX_HISTORY_ITEMS = 200  # history items read per request, newest first; a context is a handful of turns
+RAW_CHARS_PER_CHAR = 4  # a message is cut at 4× max_chars before cleaning: room for spaces and control characters
+MAX_CONTENT_DEPTH = 4  # message → list of parts → part → its content: real clients nest 2–3 levels
+MAX_CONTENT_PARTS = 256  # parts read per message (the browser sends one text part, plus one per file)
 EMPTY_MESSAGE_REPLY = "하고 싶은 이야기를 편하게 적어 주세요. 오늘 기분은 어떠세요?"
 
 
@@ -40,33 +51,64 @@ def clean_message(message, max_chars: int = DEFAULT_MAX_MESSAGE_CHARS) -> CleanM
     """NFC, control characters stripped, whitespace collapsed, cut at `max_chars` characters with a visible note.
 
     An empty result (empty, whitespace-only or control-only input) has `text == ""`: the caller answers
-    `EMPTY_MESSAGE_REPLY` without calling a model.
+    `EMPTY_MESSAGE_REPLY` without calling a model. Only the first `RAW_CHARS_PER_CHAR × max_chars` characters
+    are cleaned, so a huge message costs no more than a long one.
     """
     if max_chars < 1:
         raise ValueError(f"max_chars must be at least 1, got {max_chars}")
-    message = content_text(message)
-    text = re.sub(r"\s+", " ", _strip_control(unicodedata.normalize("NFC", message))).strip()
-    if len(text) <= max_chars:
+    raw_limit = max_chars * RAW_CHARS_PER_CHAR
+    message, typed = _bounded_text(message, raw_limit)
+    text = re.sub(r"\s+", " ", _strip_control(unicodedata.normalize("NFC", message[:raw_limit]))).strip()
+    if len(text) <= max_chars and typed <= raw_limit:
         return CleanMessage(text)
     return CleanMessage(text[:max_chars].rstrip(),
-                        note=f"메시지가 너무 길어 앞의 {max_chars}자만 읽었어요 (입력 {len(text)}자).")
+                        note=f"메시지가 너무 길어 앞의 {max_chars}자만 읽었어요 (입력 {max(typed, len(text))}자).")
 
 
 def content_text(content) -> str:
     """Text of one message's `content`: a str, a single part, or a list of parts (non-text parts are skipped)."""
+    return _bounded_text(content, None)[0]
+
+
+def _bounded_text(content, limit: int | None) -> tuple[str, int]:
+    """(text of `content`, its length before any cut). With `limit`, reading stops after `limit` characters.
+
+    Walks the parts without recursion: content nested deeper than MAX_CONTENT_DEPTH is a TypeError, and at most
+    MAX_CONTENT_PARTS parts are read.
+    """
     if content is None:
-        return ""
+        return "", 0
     if isinstance(content, str):
-        return content
-    if isinstance(content, dict):
-        if content.get("type", "text") == "text" and isinstance(content.get("text"), str):
-            return content["text"]
-        if isinstance(content.get("content"), (str, list)):  # a whole message passed as content
-            return content_text(content["content"])
-        return ""  # a file/image part
-    if isinstance(content, (list, tuple)):
-        return " ".join(text for text in (content_text(part) for part in content) if text)
-    raise TypeError(f"message content must be str or a list of parts, got {type(content).__name__}")
+        return content, len(content)
+    texts: list[str] = []
+    length = parts = 0
+    stack = [(content, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_CONTENT_DEPTH:
+            raise TypeError(f"message content is nested more than {MAX_CONTENT_DEPTH} levels deep; expected a str "
+                            f"or a list of parts such as {{'type': 'text', 'text': '…'}}")
+        if isinstance(item, str):
+            if item:
+                texts.append(item)
+                length += len(item) + 1
+            if limit is not None and length > limit:
+                break
+            continue
+        parts += 1
+        if parts > MAX_CONTENT_PARTS:
+            break
+        if isinstance(item, dict):
+            if item.get("type", "text") == "text" and isinstance(item.get("text"), str):
+                stack.append((item["text"], depth + 1))
+            elif isinstance(item.get("content"), (str, list)):  # a whole message passed as content
+                stack.append((item["content"], depth + 1))
+            continue  # otherwise a file/image part
+        if isinstance(item, (list, tuple)):
+            stack.extend((part, depth + 1) for part in reversed(item[:MAX_CONTENT_PARTS]))
+            continue
+        raise TypeError(f"message content must be str or a list of parts, got {type(item).__name__}")
+    return " ".join(texts), max(length - 1, 0)
 
 
 def build_context(history, message: str, max_messages: int | None = None,
@@ -77,35 +119,46 @@ def build_context(history, message: str, max_messages: int | None = None,
     Consecutive messages of one role are joined (an unanswered user turn joins the new message); empty
     messages, other roles (system, tool) and assistant turns before the first user turn are dropped.
     `max_messages` keeps only the most recent ones (an odd number, so the context still starts with a user turn).
+    The history is read backwards from its end, only as far as those turns need (never more than
+    MAX_HISTORY_ITEMS items); a joined turn takes earlier messages only while it is under `max_chars`.
     """
     if history is None:
         history = []
     if not isinstance(history, (list, tuple)):
         raise TypeError(f"history must be a list of {{'role', 'content'}} messages, got {type(history).__name__}")
-    turns: list[list] = []  # [role, text]
-    for index, item in enumerate(history):
+    wanted = None if max_messages is None else max(1, max_messages - (1 - max_messages % 2))  # odd
+    turns: list[list] = []  # newest first: [role, its messages newest first, their length]
+
+    def add(role: str, content) -> bool:
+        """Add one message going backwards, cleaned only when it can change the context; False once the turns
+        wanted are complete (stop reading)."""
+        if turns and turns[-1][0] == role:  # joins the turn after it, while that turn has room
+            if turns[-1][2] < max_chars:
+                text = clean_message(content, max_chars).text
+                if text:
+                    turns[-1][1].append(text)
+                    turns[-1][2] += len(text) + 1
+            return True
+        text = clean_message(content, max_chars).text
+        if not text:
+            return True
+        if wanted is not None and len(turns) >= wanted:
+            return False
+        turns.append([role, [text], len(text)])
+        return True
+
+    if message:
+        turns.append(["user", [message], len(message)])
+    for index in range(len(history) - 1, max(-1, len(history) - 1 - MAX_HISTORY_ITEMS), -1):
+        item = history[index]
         if isinstance(item, (list, tuple)) and len(item) == 2:  # legacy [user, bot] pairs
-            for role, content in (("user", item[0]), ("assistant", item[1])):
-                _append(turns, role, clean_message(content, max_chars).text)
+            if not (add("assistant", item[1]) and add("user", item[0])):
+                break
             continue
         if not isinstance(item, dict) or "role" not in item:
-            raise TypeError(f"history[{index}] must be a dict with 'role' and 'content', got {item!r:.80}")
-        if item["role"] in ("user", "assistant"):
-            _append(turns, item["role"], clean_message(item.get("content"), max_chars).text)
-    _append(turns, "user", message)
-    while turns and turns[0][0] != "user":
-        turns.pop(0)
-    texts = [text for _, text in turns]
-    if max_messages is not None and len(texts) > max_messages:
-        keep = max(1, max_messages - (1 - max_messages % 2))  # odd: starts with a user turn
-        texts = texts[-keep:]
-    return texts
-
-
-def _append(turns: list[list], role: str, text: str) -> None:
-    if not text:
-        return
-    if turns and turns[-1][0] == role:
-        turns[-1][1] = f"{turns[-1][1]} {text}"
-    else:
-        turns.append([role, text])
+            raise TypeError(f"history[{index}] must be a dict with 'role' and 'content', got {reprlib.repr(item)}")
+        if item["role"] in ("user", "assistant") and not add(item["role"], item.get("content")):
+            break
+    while turns and turns[-1][0] != "user":  # the oldest turn read is a bot turn: drop it
+        turns.pop()
+    return [" ".join(reversed(texts)) for _, texts, _ in reversed(turns)]

@@ -1,12 +1,17 @@
 """Labelled sentences for the classifier CLIs, read only through the `data` package (no corpus parsers here).
 
 files/dir → data.load_any → (optional) data.Taxonomy six-emotion mapping → de-duplication → data.split_dataset.
+Texts are cut at data.records.MAX_TEXT_CHARS, as chat cuts messages: the models never see more at inference,
+and one huge cell must not make a fit take minutes.
 """
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from data.records import MAX_TEXT_CHARS
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".json", ".xlsx", ".xls")
 LABEL_SETS = ("six", "original")
@@ -28,6 +33,21 @@ class LabelledData:
         return dict(sorted(Counter(self.labels).items()))
 
 
+def check_data_paths(files_by_option: dict[str, list], data_dir=None) -> None:
+    """Fail at once, naming the option, when an input path is missing (before any slow loading starts).
+
+    `files_by_option` maps an option name (`--train_file`) to the paths given with it (None entries are skipped).
+    """
+    for option, paths in files_by_option.items():
+        for path in (Path(p) for p in paths if p):
+            if not path.exists():
+                raise FileNotFoundError(f"{option} {path}: file not found")
+            if not path.is_file():
+                raise FileNotFoundError(f"{option} {path}: not a regular file; give a data file")
+    if data_dir is not None and not Path(data_dir).is_dir():
+        raise FileNotFoundError(f"--data_dir {data_dir}: not a directory")
+
+
 def files_in(data_dir: str | Path) -> list[Path]:
     """Every table file under `data_dir`, preferring the .csv when an .xlsx of the same name sits beside it."""
     data_dir = Path(data_dir)
@@ -42,11 +62,13 @@ def files_in(data_dir: str | Path) -> list[Path]:
 
 
 def load_labelled(files: list[str | Path] = (), data_dir: str | Path | None = None, label_set: str = "six",
-                  taxonomy_file: str | Path | None = None) -> LabelledData:
+                  taxonomy_file: str | Path | None = None, progress: bool = False,
+                  max_chars: int = MAX_TEXT_CHARS) -> LabelledData:
     """Read every file with `data.load_any`, map labels (six) or keep them (original), de-duplicate.
 
     De-duplication works on `data.splits.normalize_text`: repeated sentences are kept once, and a sentence
-    that carries two different labels is dropped entirely (it would teach the model both answers).
+    that carries two different labels is dropped entirely (it would teach the model both answers). Texts
+    longer than `max_chars` are cut (with one warning). `progress` shows a bar over the files.
     """
     from data import Taxonomy, load_any
     from data.splits import normalize_text
@@ -62,7 +84,14 @@ def load_labelled(files: list[str | Path] = (), data_dir: str | Path | None = No
     by_key: dict[str, tuple[str, set[str]]] = {}
     order: list[str] = []
     sources, dropped = {}, Counter()
-    for path in paths:
+    shortened = 0
+    if progress and len(paths) > 1:
+        from tqdm.auto import tqdm
+
+        paths_read = tqdm(paths, desc="reading data", unit="file")
+    else:
+        paths_read = paths
+    for path in paths_read:
         corpus = load_any(path)
         if taxonomy is not None:
             mapped = taxonomy.map_corpus(corpus)
@@ -71,6 +100,9 @@ def load_labelled(files: list[str | Path] = (), data_dir: str | Path | None = No
         kept = 0
         for utterance in corpus.utterances:
             text = utterance.text.strip()
+            if len(text) > max_chars:
+                text = text[:max_chars].rstrip()
+                shortened += 1
             if not text:
                 dropped["empty"] += 1
                 continue
@@ -86,6 +118,9 @@ def load_labelled(files: list[str | Path] = (), data_dir: str | Path | None = No
             by_key[key][1].add(str(utterance.label))
             kept += 1
         sources[str(path)] = kept
+    if shortened:
+        warnings.warn(f"{', '.join(map(str, paths))}: {shortened} text(s) longer than {max_chars} characters were cut "
+                      f"to {max_chars} (chat reads no more of a message)", stacklevel=2)
     texts, labels = [], []
     for key in order:
         text, label_set_of_text = by_key[key]

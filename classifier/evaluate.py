@@ -1,39 +1,43 @@
 """Evaluate a saved classifier (KoBERT or light): accuracy, macro-F1, per-class P/R/F1, confusion-matrix PNG, JSON.
 
-    python -m classifier.evaluate --model_dir checkpoints/classifier \
-        --test_file ../shared/data/keti_single_turn/keti_single_turn.csv --label_set original --split test
+  python -m classifier.evaluate --model_dir checkpoints/classifier --test_file FILE --label_set six --split test
+  python -m classifier.evaluate --model_dir checkpoints/light --test_file other.csv --label_set six --split all
 
 Metrics are computed over all examples at once (never averaged per batch). `--split test` re-creates the
 training run's held-out test split (same --seed/--validation_split/--test_split); `--split all` uses every row.
 """
 from __future__ import annotations
 
-import argparse
 import time
 from pathlib import Path
 
-from classifier.data_prep import LABEL_SETS, load_labelled, split_labelled
+from classifier.data_prep import LABEL_SETS, check_data_paths, load_labelled, split_labelled
+from data.cli import add_debug_flag, make_parser, run_cli
 
 CJK_FONT_NAMES = ("Noto Sans CJK KR", "Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans CJK TC",
                   "Noto Sans KR", "NanumGothic", "Malgun Gothic", "AppleGothic", "Noto Serif CJK KR")
 
 
-def parse_args(argv=None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m classifier.evaluate", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--model_dir", default="checkpoints/classifier", help="classifier directory (either backend)")
-    p.add_argument("--test_file", nargs="+", default=[], metavar="FILE", help="any format data.load_any reads")
-    p.add_argument("--data_dir", default=None, help="also read every table file under this directory")
-    p.add_argument("--label_set", choices=LABEL_SETS, default="six")
-    p.add_argument("--taxonomy", default=None, help="taxonomy JSON for --label_set six")
-    p.add_argument("--split", choices=("test", "validation", "all"), default="test")
-    p.add_argument("--seed", type=int, default=42, help="split seed (same as training)")
-    p.add_argument("--validation_split", type=float, default=0.1)
-    p.add_argument("--test_split", type=float, default=0.1)
-    p.add_argument("--long_text", choices=("truncate", "window"), default=None, help="KoBERT only; default: saved")
-    p.add_argument("--eval_batch_size", type=int, default=128)
-    p.add_argument("--output_dir", default=None, help="where report.json and confusion_matrix.png go "
-                                                      "(default: <model_dir>/eval)")
+def parse_args(argv=None):
+    p = make_parser("python -m classifier.evaluate", __doc__)
+    p.add_argument("--model_dir", default="checkpoints/classifier", metavar="DIR",
+                   help="classifier directory (either backend) or hub id")
+    p.add_argument("--test_file", nargs="+", default=[], metavar="FILE", help="labelled data, any format data.load_any reads")
+    p.add_argument("--data_dir", default=None, metavar="DIR", help="also read every table file under this directory")
+    p.add_argument("--label_set", choices=LABEL_SETS, default="six", help="the label set the model was trained on")
+    p.add_argument("--taxonomy", default=None, metavar="JSON", help="taxonomy for --label_set six (default: data/taxonomy.json)")
+    p.add_argument("--split", choices=("test", "validation", "all"), default="test",
+                   help="test/validation = the training run's held-out part (same seed and fractions); all = every row")
+    p.add_argument("--seed", type=int, default=42, help="split seed (as in training)")
+    p.add_argument("--validation_split", type=float, default=0.1, help="validation fraction (as in training)")
+    p.add_argument("--test_split", type=float, default=0.1, help="test fraction (as in training)")
+    p.add_argument("--long_text", choices=("truncate", "window"), default=None,
+                   help="KoBERT only: how texts over max_seq_len are read (default: as saved)")
+    p.add_argument("--eval_batch_size", type=int, default=128, help="sentences per batch")
+    p.add_argument("--output_dir", default=None, metavar="DIR",
+                   help="where report.json and confusion_matrix.png go (default: <model_dir>/eval)")
+    p.add_argument("--no_progress", action="store_true", help="no progress bars (logs, CI)")
+    add_debug_flag(p)
     args = p.parse_args(argv)
     if not args.test_file and not args.data_dir:
         p.error("give --test_file FILE... and/or --data_dir DIR")
@@ -83,6 +87,22 @@ def plot_confusion(matrix, labels: list[str], path: Path, title: str) -> str | N
     return font
 
 
+def check_model_dir(model_dir: str, long_text: str | None) -> None:
+    """Fail before the data is read: a missing local model, or --long_text given for a light model."""
+    from classifier.light import LIGHT_CONFIG
+    from data.files import looks_local, surviving_copy
+
+    if not looks_local(model_dir):
+        return  # a hub id: checked when it is loaded
+    path = surviving_copy(Path(model_dir).expanduser())
+    if not path.is_dir():
+        raise FileNotFoundError(f"--model_dir {model_dir}: no trained classifier there — train one with `python -m "
+                                f"classifier.train --train_file FILE --label_set six --output_dir {model_dir}`")
+    if long_text and (path / LIGHT_CONFIG).is_file():
+        raise ValueError(f"--long_text applies to KoBERT classifiers only; {model_dir} is a light classifier "
+                         f"(leave --long_text out)")
+
+
 def main(argv=None) -> dict:
     args = parse_args(argv)
     from sklearn.metrics import confusion_matrix
@@ -91,8 +111,10 @@ def main(argv=None) -> dict:
     from classifier.model import write_json
     from classifier.training_utils import classification_metrics
 
-    # ---- data
-    data = load_labelled(args.test_file, args.data_dir, args.label_set, args.taxonomy)
+    # ---- paths first (fast), then data, then model
+    check_data_paths({"--test_file": args.test_file, "--taxonomy": [args.taxonomy]}, args.data_dir)
+    check_model_dir(args.model_dir, args.long_text)
+    data = load_labelled(args.test_file, args.data_dir, args.label_set, args.taxonomy, progress=not args.no_progress)
     if args.split != "all":
         _, validation, test = split_labelled(data, args.seed, args.validation_split, args.test_split)
         data = test if args.split == "test" else validation
@@ -107,10 +129,16 @@ def main(argv=None) -> dict:
     # ---- predict
     started = time.perf_counter()
     if hasattr(classifier, "logits"):
-        predicted = classifier.logits(data.texts, batch_size=args.eval_batch_size, progress=True).argmax(-1).tolist()
+        predicted = classifier.logits(data.texts, batch_size=args.eval_batch_size,
+                                      progress=not args.no_progress).argmax(-1).tolist()
     else:
+        from tqdm.auto import tqdm
+
         index = {label: i for i, label in enumerate(labels)}
-        predicted = [index[p.label] for p in classifier.predict(data.texts)]
+        predicted = []
+        for start in tqdm(range(0, len(data.texts), args.eval_batch_size), desc="predict", unit="batch",
+                          disable=args.no_progress):
+            predicted += [index[p.label] for p in classifier.predict(data.texts[start:start + args.eval_batch_size])]
     seconds = time.perf_counter() - started
     gold = [labels.index(label) for label in data.labels]
     # ---- report
@@ -135,4 +163,4 @@ def main(argv=None) -> dict:
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(run_cli(main))

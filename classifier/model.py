@@ -127,7 +127,14 @@ class EmotionClassifier:
 
         `overrides` replace saved ClassifierConfig fields, e.g. `long_text="window"`.
         """
-        path = Path(name_or_dir)
+        from data.files import looks_local, surviving_copy
+
+        local = looks_local(name_or_dir)
+        path = surviving_copy(Path(name_or_dir).expanduser()) if local else Path(name_or_dir)
+        name_or_dir = path if local else name_or_dir
+        if local and not path.is_dir():
+            raise FileNotFoundError(f"{path}: no such directory (a local path, so the hub is not asked); give the "
+                                    f"directory classifier.train wrote, or a hub id such as owner/name")
         if path.is_dir():
             if not (path / CLASSIFIER_CONFIG).is_file():
                 raise FileNotFoundError(

@@ -6,21 +6,24 @@
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
+from data.cli import add_debug_flag, make_parser, run_cli
 
-def parse_args(argv=None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m classifier.predict", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+
+def parse_args(argv=None):
+    p = make_parser("python -m classifier.predict", __doc__)
     p.add_argument("sentences", nargs="*", help="sentences to classify")
     p.add_argument("--file", default=None, help="text file, one sentence per line (UTF-8); '-' reads stdin")
-    p.add_argument("--model_dir", default="checkpoints/classifier", help="classifier directory or hub id")
-    p.add_argument("--long_text", choices=("truncate", "window"), default=None, help="KoBERT only; default: saved")
+    p.add_argument("--model_dir", default="checkpoints/classifier", metavar="DIR",
+                   help="classifier directory (either backend) or hub id")
+    p.add_argument("--long_text", choices=("truncate", "window"), default=None,
+                   help="KoBERT only: how texts over max_seq_len are read (default: as saved)")
     p.add_argument("--top_k", type=int, default=3, help="class scores shown per sentence")
     p.add_argument("--json", action="store_true", help="one JSON object per line instead of text")
+    add_debug_flag(p)
     args = p.parse_args(argv)
     if not args.sentences and not args.file:
         p.error("give sentences or --file FILE")
@@ -42,8 +45,10 @@ def read_sentences(path: str) -> list[str]:
 
 def main(argv=None) -> list:
     args = parse_args(argv)
+    from classifier.evaluate import check_model_dir
     from classifier.loading import load_classifier
 
+    check_model_dir(args.model_dir, args.long_text)  # before reading stdin or a file
     sentences = list(args.sentences) + (read_sentences(args.file) if args.file else [])
     options = {"long_text": args.long_text} if args.long_text else {}
     classifier = load_classifier(args.model_dir, **options)
@@ -59,4 +64,4 @@ def main(argv=None) -> list:
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(run_cli(main))

@@ -1,16 +1,16 @@
 """Fine-tune KoBERT (or fit the light TF-IDF backend) for emotion classification.
 
-    python -m classifier.train --train_file ../shared/data/keti_single_turn/keti_single_turn.csv \
-        --label_set original --output_dir checkpoints/classifier
-    accelerate launch -m classifier.train ...          # same script, several GPUs
-    python -m classifier.train --backend light ...      # TF-IDF (chars + morphemes) + NB-SVM, seconds on CPU
+  python -m classifier.train --train_file ../shared/data/keti_single_turn/keti_single_turn.csv --label_set six --output_dir checkpoints/classifier
+  python -m classifier.train --backend light --train_file my_labels.csv --label_set six --output_dir checkpoints/light
+  python -m classifier.train ... --resume                  # continue an interrupted run where it stopped
+  accelerate launch -m classifier.train ...                # the same script on several GPUs
 
-Reads top to bottom: args → data → model → optimizer → loop → save. The best epoch (validation macro-F1) is
-kept in --output_dir; the last epoch's full state sits in `<output_dir>-resume/` for --resume.
+The chatbot needs --label_set six (the generator's emotion tags); --label_set original keeps a corpus's own
+labels, for research. Reads top to bottom: args → data → model → optimizer → loop → save. The best epoch
+(validation macro-F1) is kept in --output_dir; the last epoch's full state sits in <output_dir>-resume/.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import time
@@ -18,50 +18,75 @@ from pathlib import Path
 
 import torch
 
-from classifier.data_prep import LABEL_SETS, label_order, load_labelled, split_labelled
+from classifier.data_prep import LABEL_SETS, check_data_paths, label_order, load_labelled, split_labelled
 from classifier.tokenization import KOBERT_HUB_ID
 from classifier.training_utils import classification_metrics, collate
+from data.cli import add_debug_flag, make_parser, run_cli
+from data.files import check_output_dir, fault_point, looks_local
 from data.training import LengthGroupedBatches, load_training_state, save_training_state
 
 
-def parse_args(argv=None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m classifier.train", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--backend", choices=("kobert", "light"), default="kobert")
-    p.add_argument("--model_dir", default=KOBERT_HUB_ID, help="base KoBERT: hub id or local dir (default %(default)s)")
+def parse_args(argv=None):
+    p = make_parser("python -m classifier.train", __doc__)
+    p.add_argument("--backend", choices=("kobert", "light"), default="kobert",
+                   help="kobert = fine-tune KoBERT (GPU advised); light = TF-IDF + NB-SVM, seconds on a CPU")
+    p.add_argument("--model_dir", default=KOBERT_HUB_ID, help="base KoBERT: hub id or local directory")
     p.add_argument("--from_scratch", action="store_true", help="random-init the encoder from --model_dir's config.json")
-    p.add_argument("--train_file", nargs="+", default=[], metavar="FILE", help="any format data.load_any reads")
-    p.add_argument("--data_dir", default=None, help="also read every table file under this directory")
-    p.add_argument("--validation_file", nargs="+", default=[], metavar="FILE", help="default: split off train")
-    p.add_argument("--label_set", choices=LABEL_SETS, default="six", help="six = map through data.Taxonomy")
-    p.add_argument("--taxonomy", default=None, help="taxonomy JSON for --label_set six (default: data/taxonomy.json)")
+    p.add_argument("--train_file", nargs="+", default=[], metavar="FILE", help="labelled data, any format data.load_any reads")
+    p.add_argument("--data_dir", default=None, metavar="DIR", help="also read every table file under this directory")
+    p.add_argument("--validation_file", nargs="+", default=[], metavar="FILE",
+                   help="validation data (default: split off the training data)")
+    p.add_argument("--label_set", choices=LABEL_SETS, default="six",
+                   help="six = the chatbot's emotions through data/taxonomy.json; original = the corpus's own labels")
+    p.add_argument("--taxonomy", default=None, metavar="JSON", help="taxonomy for --label_set six (default: data/taxonomy.json)")
     p.add_argument("--validation_split", type=float, default=0.1, help="fraction held out for model selection")
     p.add_argument("--test_split", type=float, default=0.1, help="fraction held out for the final test metrics")
-    p.add_argument("--output_dir", default="checkpoints/classifier")
-    p.add_argument("--max_seq_len", type=int, default=64, help="tokens incl. [CLS]/[SEP] (notebook default)")
-    p.add_argument("--long_text", choices=("truncate", "window"), default="truncate", help="saved for inference")
-    p.add_argument("--train_batch_size", type=int, default=64)
-    p.add_argument("--eval_batch_size", type=int, default=128)
+    p.add_argument("--output_dir", default="checkpoints/classifier", metavar="DIR", help="where the best model is saved")
+    p.add_argument("--overwrite_output_dir", action="store_true",
+                   help="write into a non-empty --output_dir that holds other files (only our files are replaced)")
+    p.add_argument("--max_seq_len", type=int, default=64, help="tokens incl. [CLS]/[SEP], the notebook's length")
+    p.add_argument("--long_text", choices=("truncate", "window"), default="truncate",
+                   help="how the saved model reads texts over --max_seq_len (window = average overlapping windows)")
+    p.add_argument("--train_batch_size", type=int, default=64, help="sentences per training step")
+    p.add_argument("--eval_batch_size", type=int, default=128, help="sentences per evaluation batch")
     p.add_argument("--num_train_epochs", type=int, default=5, help="upper bound; early stopping usually ends first")
     p.add_argument("--max_train_steps", type=int, default=None, help="stop after this many optimizer steps")
-    p.add_argument("--learning_rate", type=float, default=5e-5)
-    p.add_argument("--weight_decay", type=float, default=0.01)
-    p.add_argument("--warmup_ratio", type=float, default=0.1)
-    p.add_argument("--lr_scheduler_type", choices=("linear", "cosine"), default="linear")
-    p.add_argument("--max_grad_norm", type=float, default=1.0)
-    p.add_argument("--gradient_accumulation_steps", type=int, default=1)
+    p.add_argument("--learning_rate", type=float, default=5e-5, help="peak AdamW learning rate")
+    p.add_argument("--weight_decay", type=float, default=0.01, help="AdamW decay (not on biases and LayerNorm)")
+    p.add_argument("--warmup_ratio", type=float, default=0.1, help="share of steps with linear warmup")
+    p.add_argument("--lr_scheduler_type", choices=("linear", "cosine"), default="linear", help="decay after warmup")
+    p.add_argument("--max_grad_norm", type=float, default=1.0, help="gradient clipping")
+    p.add_argument("--gradient_accumulation_steps", type=int, default=1, help="batches per optimizer step")
     p.add_argument("--early_stopping_patience", type=int, default=2, help="epochs without a better macro-F1")
-    p.add_argument("--resume", action="store_true", help="continue from <output_dir>-resume/")
+    p.add_argument("--resume", action="store_true", help="continue from <output_dir>-resume/ (same arguments)")
     p.add_argument("--cpu_bf16", action="store_true",
-                   help="bf16 autocast on CPU too (default off; measured 2.6x faster for BERT-base on an idle AVX512-BF16 CPU, "
-                        "slower under load and for small models — see bench/bench_classifier.py)")
-    p.add_argument("--seed", type=int, default=42)
+                   help="bf16 autocast on CPU too (off by default: measured 2.6x faster for BERT-base on an idle "
+                        "AVX512-BF16 CPU, slower under load and for small models; see bench/bench_classifier.py)")
+    p.add_argument("--seed", type=int, default=42, help="split, shuffling and initialisation")
     p.add_argument("--light_C", type=float, default=None, help="light backend: inverse regularisation strength")
-    p.add_argument("--no_progress", action="store_true", help="no tqdm bars (logs, CI)")
+    p.add_argument("--no_progress", action="store_true", help="no progress bars (logs, CI)")
+    add_debug_flag(p)
     args = p.parse_args(argv)
     if not args.train_file and not args.data_dir:
         p.error("give --train_file FILE... and/or --data_dir DIR")
     return args
+
+
+def check_paths(args) -> Path:
+    """Every path the run needs, checked before any data is read; returns the resume directory."""
+    check_data_paths({"--train_file": args.train_file, "--validation_file": args.validation_file,
+                      "--taxonomy": [args.taxonomy]}, args.data_dir)
+    resume_dir = Path(f"{str(args.output_dir).rstrip('/')}-resume")
+    check_output_dir(args.output_dir, args.overwrite_output_dir)
+    if args.backend == "kobert":
+        if looks_local(args.model_dir) and not Path(args.model_dir).expanduser().is_dir():
+            raise FileNotFoundError(f"--model_dir {args.model_dir}: no such directory; give a KoBERT directory or "
+                                    f"a hub id such as {KOBERT_HUB_ID}")
+        check_output_dir(resume_dir, args.overwrite_output_dir, option="resume state")
+        if args.resume and not (resume_dir / "trainer_state.json").is_file():
+            raise FileNotFoundError(f"--resume: {resume_dir}/trainer_state.json not found (nothing to resume); "
+                                    f"run without --resume to start training")
+    return resume_dir
 
 
 # ------------------------------------------------------------------------------------------------------ light
@@ -85,12 +110,13 @@ def train_light(args, train, validation, test) -> dict:
 # ------------------------------------------------------------------------------------------------------- main
 def main(argv=None) -> dict:
     args = parse_args(argv)
+    resume_dir = check_paths(args)
     from accelerate import Accelerator
     from accelerate.utils import set_seed
 
     set_seed(args.seed)
     # ---- data: load_any → taxonomy → de-dup → stratified split (or --validation_file)
-    data = load_labelled(args.train_file, args.data_dir, args.label_set, args.taxonomy)
+    data = load_labelled(args.train_file, args.data_dir, args.label_set, args.taxonomy, progress=not args.no_progress)
     if args.validation_file:
         validation = load_labelled(args.validation_file, None, args.label_set, args.taxonomy)
         train, _, test = split_labelled(data, args.seed, validation=0.0, test=args.test_split)
@@ -121,12 +147,9 @@ def main(argv=None) -> dict:
 
     accelerator = Accelerator(gradient_accumulation_steps=args.gradient_accumulation_steps)
     # ---- model: new head on the base encoder (or the last epoch's weights with --resume)
-    resume_dir = Path(f"{args.output_dir.rstrip('/')}-resume")
     config = ClassifierConfig(max_seq_len=args.max_seq_len, long_text=args.long_text,
                               batch_size=args.eval_batch_size)
     if args.resume:
-        if not (resume_dir / "trainer_state.json").is_file():
-            raise FileNotFoundError(f"--resume: {resume_dir}/trainer_state.json not found (nothing to resume)")
         classifier = EmotionClassifier.from_pretrained(resume_dir, device="cpu")
         if classifier.labels != labels:
             raise ValueError(f"--resume: checkpoint labels {classifier.labels} differ from the data's {labels}")
@@ -190,7 +213,9 @@ def main(argv=None) -> dict:
     started, seen = time.perf_counter(), 0
     model.train()
     for epoch in range(state["epoch"], epochs):
-        train_sampler.set_epoch(epoch)
+        # the prepared loader, not the sampler: accelerate's loader calls set_epoch with its own counter on every
+        # pass, which starts at 0 in each process, so a resumed run would replay epoch 0's order
+        train_loader.set_epoch(epoch)
         running = 0.0
         for batch in train_loader:
             with accelerator.accumulate(model):
@@ -208,6 +233,7 @@ def main(argv=None) -> dict:
                 running = 0.9 * running + 0.1 * loss.item() if running else loss.item()
                 progress.update(1)
                 progress.set_postfix(epoch=epoch + 1, loss=f"{running:.3f}")
+                fault_point("train:step")
                 if state["step"] >= total_steps:
                     break
         scores = evaluate()
@@ -236,6 +262,7 @@ def main(argv=None) -> dict:
                 write_extra=lambda tmp: save_training_state(
                     tmp, optimizer, scheduler.scheduler if hasattr(scheduler, "scheduler") else scheduler, state))
             model.train()  # EmotionClassifier() switched it to eval mode
+        fault_point("train:epoch")
         accelerator.wait_for_everyone()
         if state["bad_epochs"] >= args.early_stopping_patience:
             accelerator.print(f"early stopping: no better validation macro-F1 for {state['bad_epochs']} epochs")
@@ -257,11 +284,11 @@ def main(argv=None) -> dict:
             accelerator.print(f"test: accuracy {metrics['test']['accuracy']:.4f}, "
                               f"macro-F1 {metrics['test']['macro_f1']:.4f} ({len(test)} sentences)")
         saved = json.loads((Path(args.output_dir) / "metrics.json").read_text(encoding="utf-8"))
-        from data.files import write_json
+        from data.files import write_json_atomic
 
-        write_json(Path(args.output_dir) / "metrics.json", {**saved, **metrics})
+        write_json_atomic(Path(args.output_dir) / "metrics.json", {**saved, **metrics})
     return metrics
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(run_cli(main))

@@ -11,7 +11,7 @@ import json
 import sys
 from collections import Counter
 
-from data.records import DataError
+from data.cli import HelpFormatter, add_debug_flag, make_parser, run_cli
 
 MAX_CONFLICT_EXAMPLES = 3  # conflicting sentences quoted per file
 LINE_WIDTH = 100  # characters per line of the packed label list
@@ -19,14 +19,16 @@ DEMO_ARGUMENT = "demo"  # `python -m data summary demo` summarises the built-in 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m data", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    commands = parser.add_subparsers(dest="command", required=True)
-    summary = commands.add_parser("summary", help="summarise corpus files (any supported format)")
+    parser = make_parser("python -m data", __doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    summary = commands.add_parser("summary", help="summarise corpus files (any supported format)",
+                                  description="Summarise corpus files: rows, labels (original → six emotions), "
+                                              "dropped rows and conflicts.", formatter_class=HelpFormatter)
     summary.add_argument("files", nargs="+", metavar="FILE", help="xlsx / csv / tsv / txt / jsonl corpus files, or 'demo' for the built-in demo set")
-    summary.add_argument("--taxonomy", default=None,
+    summary.add_argument("--taxonomy", default=None, metavar="JSON",
                          help="mapping JSON (default: data/taxonomy.json, the six emotions)")
     summary.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    add_debug_flag(summary)
     return parser
 
 
@@ -126,17 +128,16 @@ def _print_text(summaries: list[dict], taxonomy, out) -> None:
 
 
 def main(argv=None) -> int:
+    """The command line: 0, or 2 after one `error:` line on stderr (`--debug` adds the traceback)."""
+    return run_cli(_main, argv)
+
+
+def _main(argv) -> int:
     args = build_parser().parse_args(argv)
     from data.taxonomy import Taxonomy
 
-    try:
-        taxonomy = Taxonomy.from_json(args.taxonomy) if args.taxonomy else Taxonomy.default()
-        summaries = []
-        for path in args.files:
-            summaries.append(_summarise(path, taxonomy))
-    except DataError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    taxonomy = Taxonomy.from_json(args.taxonomy) if args.taxonomy else Taxonomy.default()
+    summaries = [_summarise(path, taxonomy) for path in args.files]
     if args.json:
         print(json.dumps(summaries, ensure_ascii=False, indent=1))
     else:

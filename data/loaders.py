@@ -11,11 +11,14 @@ Every loader takes a path and returns a `Corpus`. Common rules (see data/README.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
+import os
 import re
+import stat
 import warnings
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from data.records import Corpus, DataError, DialogueExample, LoadReport, Utterance
@@ -25,19 +28,42 @@ DELIMITED_SUFFIXES = {".csv": ",", ".tsv": "\t", ".txt": "\t"}  # NSMC ships as 
 JSONL_SUFFIXES = (".jsonl", ".json")
 KNOWN_SUFFIXES = EXCEL_SUFFIXES + tuple(DELIMITED_SUFFIXES) + JSONL_SUFFIXES
 MAX_WARNED_ROWS = 5  # how many malformed rows a warning quotes
+MAX_FILE_BYTES = 1 << 30  # 1 GiB: the largest corpus (감성대화 Training xlsx) is tens of MB; a read stops here
+CSV_FIELD_LIMIT = 2**31 - 1  # csv's default 131,072 characters rejects long cells JSONL accepts; C long max on every OS
+MISSING_LABELS = {"nan", "none", "null", "na", "n/a", "#n/a", "nil"}  # spreadsheet/pandas spellings of "no value"
 
 
 # ----------------------------------------------------------------------------------------------- reading files
 def _check_path(path) -> Path:
+    """The path, if it is a regular file of a known format and bounded size: never block on a FIFO or read a device."""
     path = Path(path)
-    if not path.exists():
-        raise DataError(f"{path}: file not found")
-    if path.is_dir():
+    try:
+        info = os.stat(path)  # follows symlinks: a link to /dev/zero is a device
+    except FileNotFoundError:
+        raise DataError(f"{path}: file not found") from None
+    except OSError as error:
+        raise DataError(f"{path}: cannot read ({error.strerror or error})") from None
+    if stat.S_ISDIR(info.st_mode):
         raise DataError(f"{path}: is a directory; expected a data file ({', '.join(KNOWN_SUFFIXES)})")
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a FIFO (named pipe)" if stat.S_ISFIFO(info.st_mode) else "a device or socket"
+        raise DataError(f"{path}: is {kind}, not a regular file; save the data to a file and give its path")
     if path.suffix.lower() not in KNOWN_SUFFIXES:
         raise DataError(f"{path}: unknown format {path.suffix or '(no suffix)'!r}; "
                         f"expected one of {', '.join(KNOWN_SUFFIXES)}")
+    if info.st_size > MAX_FILE_BYTES:
+        raise DataError(f"{path}: {info.st_size / 2**30:.1f} GiB is more than the {MAX_FILE_BYTES / 2**30:.0f} GiB "
+                        f"a data file may hold; split it into smaller files")
     return path
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, never more than MAX_FILE_BYTES (a file that grows while being read is cut off with an error)."""
+    with open(path, "rb") as handle:
+        raw = handle.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise DataError(f"{path}: more than {MAX_FILE_BYTES / 2**30:.0f} GiB; split it into smaller files")
+    return raw
 
 
 def decode_bytes(raw: bytes, path) -> tuple[str, str]:
@@ -59,11 +85,11 @@ def decode_bytes(raw: bytes, path) -> tuple[str, str]:
 
 
 def _read_text(path: Path) -> str:
-    return decode_bytes(path.read_bytes(), path)[0]
+    return decode_bytes(_read_bytes(path), path)[0]
 
 
 def _read_text_and_encoding(path: Path) -> tuple[str, str]:
-    return decode_bytes(path.read_bytes(), path)
+    return decode_bytes(_read_bytes(path), path)
 
 
 class _Table:
@@ -111,6 +137,8 @@ def read_table(path, header: bool = True, delimiter: str | None = None, quoting:
     if suffix in JSONL_SUFFIXES:
         return _read_jsonl(path)
     text, encoding = _read_text_and_encoding(path)
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:  # only ever raised, so concurrent readers never see it lowered
+        csv.field_size_limit(CSV_FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or DELIMITED_SUFFIXES[suffix],
                         quoting=quoting)
     columns: list[str] = []
@@ -152,23 +180,32 @@ def _open_workbook(path: Path):
 def _read_excel(path: Path, header: bool) -> _Table:
     workbook = _open_workbook(path)
     try:
-        sheet = workbook.worksheets[0]
-        rows_iter = sheet.iter_rows(values_only=True)
-        columns = []
-        if header:
-            first = next(rows_iter, None)
-            if first is None:
-                raise DataError(f"{path}: first sheet is empty; expected a header row")
-            columns = [_cell(value).strip() for value in first]
-            while columns and not columns[-1]:
-                columns.pop()  # trailing empty header cells
-        rows = []
-        for number, values in enumerate(rows_iter, start=2 if header else 1):
-            cells = [_cell(value) for value in values]
-            width = len(columns) if header else len(cells)
-            rows.append((number, (cells + [""] * width)[:width]))
+        return _excel_table(path, workbook, header)
+    except DataError:
+        raise
+    except Exception as error:  # a cut or corrupt sheet: openpyxl parses the XML lazily, while rows are read
+        raise DataError(f"{path}: the workbook is damaged and cannot be read ({type(error).__name__}: "
+                        f"{' '.join(str(error).split())}); re-export it from Excel or save it as CSV") from None
     finally:
         workbook.close()
+
+
+def _excel_table(path: Path, workbook, header: bool) -> _Table:
+    sheet = workbook.worksheets[0]
+    rows_iter = sheet.iter_rows(values_only=True)  # lazy: XML errors surface here, caught by _read_excel
+    columns = []
+    if header:
+        first = next(rows_iter, None)
+        if first is None:
+            raise DataError(f"{path}: first sheet is empty; expected a header row")
+        columns = [_cell(value).strip() for value in first]
+        while columns and not columns[-1]:
+            columns.pop()  # trailing empty header cells
+    rows = []
+    for number, values in enumerate(rows_iter, start=2 if header else 1):
+        cells = [_cell(value) for value in values]
+        width = len(columns) if header else len(cells)
+        rows.append((number, (cells + [""] * width)[:width]))
     if not header:
         columns = list(range(max((len(cells) for _, cells in rows), default=0)))
     while rows and not any(cell.strip() for cell in rows[-1][1]):
@@ -186,6 +223,12 @@ def _read_jsonl(path: Path) -> _Table:
         except json.JSONDecodeError as error:
             raise DataError(f"{path}: line {error.lineno}: invalid JSON ({error.msg}); "
                             f"expected one JSON object per line or an array of objects") from None
+        except RecursionError:
+            raise DataError(f"{path}: JSON nested too deeply to read; expected an array of flat objects "
+                            f"({{\"text\": …, \"label\": …}})") from None
+        if not isinstance(array, list):
+            raise DataError(f"{path}: expected one JSON object per line or an array of objects, "
+                            f"got a JSON {type(array).__name__}")
         lines = [(index + 1, item) for index, item in enumerate(array)]
     else:
         lines = []
@@ -194,10 +237,11 @@ def _read_jsonl(path: Path) -> _Table:
                 continue
             try:
                 lines.append((number, json.loads(line)))
-            except json.JSONDecodeError as error:
+            except (json.JSONDecodeError, RecursionError) as error:
                 malformed += 1
                 if len(notes) < MAX_WARNED_ROWS:
-                    notes.append(f"line {number}: invalid JSON ({error.msg})")
+                    why = error.msg if isinstance(error, json.JSONDecodeError) else "nested too deeply"
+                    notes.append(f"line {number}: invalid JSON ({why})")
     columns: list[str] = []
     for number, item in lines:
         if not isinstance(item, dict):
@@ -207,10 +251,40 @@ def _read_jsonl(path: Path) -> _Table:
             continue
         records.append((number, item))
         columns.extend(key for key in item if key not in columns)
-    rows = [(number, [_cell(item.get(name)) if not isinstance(item.get(name), (list, dict))
-                      else json.dumps(item.get(name), ensure_ascii=False) for name in columns])
-            for number, item in records]
+    rows = [(number, [_json_cell(item.get(name)) for name in columns]) for number, item in records]
     return _Table(path, columns, rows, malformed, notes, encoding)
+
+
+def _json_cell(value) -> str:
+    if not isinstance(value, (list, dict)):
+        return _cell(value)
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (RecursionError, ValueError):  # nested deeper than a cell can be written back: not text anyway
+        return ""
+
+
+def normalize_label(raw: str) -> tuple[str | None, str | None]:
+    """(label, what was changed or is suspicious — None when nothing) for one label cell.
+
+    Control characters (NUL…) are removed; missing-value spellings (NaN, null, N/A…) mean no label; numbers
+    written differently (01, 1.0, +1) become one spelling (1); true/false become True/False; a date is kept but
+    flagged (usually the wrong column).
+    """
+    label = "".join(c for c in raw if c.isprintable() or c == " ").strip()
+    note = "had control characters (removed)" if label != raw.strip() else None
+    if not label:
+        return None, note
+    if label.lower() in MISSING_LABELS:
+        return None, "are missing-value markers such as NaN (read as no label)"
+    if re.fullmatch(r"[+-]?\d+(\.0*)?", label):
+        number = str(int(float(label)))
+        return number, note if number == label else "are numbers written in another form (read as whole numbers: 01, 1.0 → 1)"
+    if label.lower() in ("true", "false"):
+        return label.capitalize(), "are true/false values (is this the label column?)"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", label):
+        return re.sub(r"[ T]00:00(:00(\.0+)?)?$", "", label), "are dates (is this the label column?)"
+    return label, note
 
 
 # ------------------------------------------------------------------------------------------- building a corpus
@@ -227,6 +301,7 @@ class _Builder:
         self._seen_dialogues: set = set()
         self._labels_of: dict[str, set] = defaultdict(set)
         self._notes: list[str] = []
+        self._label_notes: dict[tuple[str, str], list[str]] = defaultdict(list)  # (column, note) → raw values
         if table is not None:
             self.report.rows_read = len(table.rows) + table.malformed
             self.report.malformed = table.malformed
@@ -237,6 +312,13 @@ class _Builder:
         self.report.malformed += 1
         if len(self._notes) < MAX_WARNED_ROWS:
             self._notes.append(f"row {row}: {why}")
+
+    def label(self, raw: str, column: str) -> str | None:
+        """`normalize_label(raw)`; what it changed is reported once per file and column at build()."""
+        label, note = normalize_label(raw)
+        if note is not None:
+            self._label_notes[(column, note)].append(raw)
+        return label
 
     def add_utterance(self, text: str, label: str | None, labels: tuple[str, ...] = ()) -> bool:
         """Add a stripped, non-empty, not-yet-seen utterance. Returns whether it was kept."""
@@ -272,7 +354,12 @@ class _Builder:
             message = (f"{self.path}: skipped {report.malformed} malformed row(s) of {report.rows_read}"
                        + (f" — {'; '.join(self._notes)}" if self._notes else ""))
             report.warnings.append(message)
-            warnings.warn(message, stacklevel=3)
+            warnings.warn(message, stacklevel=4)
+        for (column, note), raws in self._label_notes.items():
+            shown = ", ".join(repr(r) for r, _ in Counter(raws).most_common(3))
+            message = f"{self.path}: column {column!r}: {len(raws)} label(s) {note}, e.g. {shown}"
+            report.warnings.append(message)
+            warnings.warn(message, stacklevel=4)
         if report.conflicting:
             report.warnings.append(f"{self.path}: {len(report.conflicting)} sentence(s) carry conflicting labels "
                                    f"(kept once per label; see report.conflicting)")
@@ -284,6 +371,27 @@ def _get(cells: list[str], position: int) -> str:
 
 
 # --------------------------------------------------------------------------------------------------- loaders
+def _names_the_file(loader):
+    """Whatever goes wrong inside a loader surfaces as a DataError that names the file (the cause is chained)."""
+
+    @functools.wraps(loader)
+    def load(path, *args, **kwargs):
+        try:
+            return loader(path, *args, **kwargs)
+        except DataError:
+            raise
+        except RecursionError:
+            raise DataError(f"{path}: nested too deeply to read; expected flat rows of text and labels") from None
+        except MemoryError:
+            raise DataError(f"{path}: too large to read into memory; split it into smaller files") from None
+        except Exception as error:  # noqa: BLE001 — a file we cannot read is bad input, whatever the reason
+            message = " ".join(str(error).split())
+            raise DataError(f"{path}: cannot read ({type(error).__name__}: {message})") from error
+
+    return load
+
+
+@_names_the_file
 def load_wellness(path) -> Corpus:
     """AI Hub 웰니스 대화 스크립트 (xlsx or csv; columns `구분`, `유저`, `챗봇`).
 
@@ -298,7 +406,7 @@ def load_wellness(path) -> Corpus:
     replies_of: dict[str, list[str]] = defaultdict(list)
     reply_rows = 0
     for row, cells in table.rows:
-        category, user, bot = _get(cells, category_at), _get(cells, user_at), _get(cells, bot_at)
+        category, user, bot = builder.label(_get(cells, category_at), "구분") or "", _get(cells, user_at), _get(cells, bot_at)
         if bot:
             reply_rows += 1
             if category and bot not in replies_of[category]:
@@ -321,6 +429,7 @@ def load_wellness(path) -> Corpus:
 SYSTEM_COLUMN_PREFIXES = ("시스템문장", "시스템응답")  # Validation copies say 문장, the Training xlsx says 응답
 
 
+@_names_the_file
 def load_emotional_dialogue(path) -> Corpus:
     """AI Hub 감성대화말뭉치 (Training or Validation form, xlsx or csv).
 
@@ -347,7 +456,8 @@ def load_emotional_dialogue(path) -> Corpus:
     builder = _Builder("emotional_dialogue", table)
     dialogues = 0
     for row, cells in table.rows:
-        major, minor = _get(cells, major_at), _get(cells, minor_at)
+        major = builder.label(_get(cells, major_at), "감정_대분류") or ""
+        minor = builder.label(_get(cells, minor_at), "감정_소분류") or ""
         humans = [_get(cells, at) for at in human_at]
         systems = [_get(cells, at) if at is not None else "" for at in system_at]
         if not any(humans):
@@ -371,13 +481,14 @@ def load_emotional_dialogue(path) -> Corpus:
     return builder.build()
 
 
+@_names_the_file
 def load_keti_single_turn(path) -> Corpus:
     """AI Hub 한국어 단발성 대화 (KETI; columns `Sentence`, `Emotion`, 7 emotions). Utterances only."""
     table = read_table(path)
     text_at, label_at = table.require("Sentence", "Emotion")
     builder = _Builder("keti_single_turn", table)
     for row, cells in table.rows:
-        text, label = _get(cells, text_at), _get(cells, label_at)
+        text, label = _get(cells, text_at), builder.label(_get(cells, label_at), "Emotion")
         if text and not label:
             builder.malformed(row, "no emotion in column 'Emotion'")
             continue
@@ -385,6 +496,7 @@ def load_keti_single_turn(path) -> Corpus:
     return builder.build()
 
 
+@_names_the_file
 def load_keti_multi_turn(path) -> Corpus:
     """AI Hub 한국어 연속적 대화 (KETI; columns `dialog #`, `발화`, `감정`).
 
@@ -399,7 +511,7 @@ def load_keti_multi_turn(path) -> Corpus:
     dialogues: list[list[tuple[str, str]]] = []
     unlabelled = 0
     for row, cells in table.rows:
-        marker, text, label = _get(cells, start_at), _get(cells, text_at), _get(cells, label_at)
+        marker, text, label = _get(cells, start_at), _get(cells, text_at), builder.label(_get(cells, label_at), "감정")
         if marker.upper() == "S" or not dialogues:
             dialogues.append([])
         if not text:
@@ -418,13 +530,15 @@ def load_keti_multi_turn(path) -> Corpus:
     return builder.build()
 
 
+@_names_the_file
 def load_chatbot_data(path) -> Corpus:
     """songys/Chatbot_data ChatbotData.csv (`Q`, `A`, `label` 0/1/2). Utterance per Q; DialogueExample Q → A."""
     table = read_table(path)
     question_at, answer_at, label_at = table.require("Q", "A", "label")
     builder = _Builder("chatbot_data", table)
     for row, cells in table.rows:
-        question, answer, label = _get(cells, question_at), _get(cells, answer_at), _get(cells, label_at)
+        question, answer = _get(cells, question_at), _get(cells, answer_at)
+        label = builder.label(_get(cells, label_at), "label")
         if question and not label:
             builder.malformed(row, "no label in column 'label'")
             continue
@@ -437,6 +551,7 @@ def load_chatbot_data(path) -> Corpus:
 KOTE_LABELS_FILE = "labels.txt"  # beside the tsv: line i is the name of label index i
 
 
+@_names_the_file
 def load_kote(path, labels_path=None) -> Corpus:
     """KOTE (searle-j/KOTE) tsv: no header, `ID`, `text`, `labels` = comma-separated label indices.
 
@@ -470,6 +585,7 @@ def load_kote(path, labels_path=None) -> Corpus:
     return builder.build()
 
 
+@_names_the_file
 def load_nsmc(path) -> Corpus:
     """NSMC (e9t/nsmc ratings_*.txt): tab-separated `id`, `document`, `label` (0 negative, 1 positive).
 
@@ -479,7 +595,7 @@ def load_nsmc(path) -> Corpus:
     _, text_at, label_at = table.require("id", "document", "label")
     builder = _Builder("nsmc", table)
     for row, cells in table.rows:
-        text, label = _get(cells, text_at), _get(cells, label_at)
+        text, label = _get(cells, text_at), builder.label(_get(cells, label_at), "label")
         if text and label not in ("0", "1"):
             builder.malformed(row, f"label {label!r} in column 'label'; expected 0 or 1")
             continue
@@ -487,6 +603,7 @@ def load_nsmc(path) -> Corpus:
     return builder.build()
 
 
+@_names_the_file
 def load_table(path, text_column: str, label_column: str | None = None, response_column: str | None = None,
                source: str = "table") -> Corpus:
     """The user's own CSV / TSV / JSONL / xlsx with named columns.
@@ -500,7 +617,7 @@ def load_table(path, text_column: str, label_column: str | None = None, response
     builder = _Builder(source, table)
     for row, cells in table.rows:
         text = _get(cells, positions[text_column])
-        label = _get(cells, positions[label_column]) or None if label_column else None
+        label = builder.label(_get(cells, positions[label_column]), label_column) if label_column else None
         builder.add_utterance(text, label)
         if response_column and text:
             response = _get(cells, positions[response_column])
@@ -521,6 +638,9 @@ def _header(path: Path) -> list[str]:
         workbook = _open_workbook(path)
         try:
             first = next(workbook.worksheets[0].iter_rows(max_row=1, values_only=True), ())
+        except Exception as error:  # a damaged sheet: XML parse errors while reading the first row
+            raise DataError(f"{path}: the workbook is damaged and cannot be read ({type(error).__name__}); "
+                            f"re-export it from Excel or save it as CSV") from None
         finally:
             workbook.close()
         return [_cell(value).strip() for value in first if _cell(value).strip()]
@@ -531,6 +651,7 @@ def _header(path: Path) -> list[str]:
     return [name.strip() for name in next(csv.reader([first_line], delimiter=DELIMITED_SUFFIXES[suffix]), [])]
 
 
+@_names_the_file
 def detect_format(path) -> str:
     """Name of the loader that reads `path`, recognised from its columns (or KOTE's header-less layout)."""
     path = _check_path(path)
@@ -558,6 +679,7 @@ def detect_format(path) -> str:
                     f"with a text column named one of {', '.join(TEXT_COLUMNS)}")
 
 
+@_names_the_file
 def load_any(path) -> Corpus:
     """Load any supported file, recognising the format from its columns."""
     path = _check_path(path)

@@ -5,6 +5,8 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+MAX_TEXT_CHARS = 500  # one sentence as the models see it, in chat and in training; KoBERT reads ≤512 tokens anyway
+
 
 class DataError(ValueError):
     """Bad input. The message names the file (and row/column where known) and what was expected."""

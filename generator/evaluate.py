@@ -27,17 +27,18 @@ GREEDY_GRID = [{"do_sample": False, "repetition_penalty": r, "no_repeat_ngram_si
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m generator.evaluate", description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--model_dir", required=True, help="generator checkpoint (from generator.train)")
-    parser.add_argument("--data_dir", help="default: the checkpoint's training_args.json")
-    parser.add_argument("--data_files", nargs="+", help="default: the checkpoint's training_args.json")
-    parser.add_argument("--taxonomy", help="default: the checkpoint's training_args.json")
-    parser.add_argument("--classifier", help="classifier dir: emotion-control score (and tags, as in training)")
-    parser.add_argument("--validation", type=float, help="split fractions/seed; default: as trained")
-    parser.add_argument("--test", type=float)
-    parser.add_argument("--seed", type=int)
-    parser.add_argument("--max_seq_len", type=int)
+    from data.cli import add_debug_flag, make_parser
+
+    parser = make_parser("python -m generator.evaluate", __doc__)
+    parser.add_argument("--model_dir", required=True, metavar="DIR", help="generator checkpoint (from generator.train)")
+    parser.add_argument("--data_dir", metavar="DIR", help="default: as in the checkpoint's training_args.json")
+    parser.add_argument("--data_files", nargs="+", metavar="FILE", help="default: as in the checkpoint's training_args.json")
+    parser.add_argument("--taxonomy", metavar="JSON", help="default: as in the checkpoint's training_args.json")
+    parser.add_argument("--classifier", metavar="DIR", help="classifier dir: emotion-control score (and tags, as in training)")
+    parser.add_argument("--validation", type=float, help="validation fraction (default: as trained)")
+    parser.add_argument("--test", type=float, help="test fraction (default: as trained)")
+    parser.add_argument("--seed", type=int, help="split seed (default: as trained)")
+    parser.add_argument("--max_seq_len", type=int, help="tokens per example (default: as trained)")
     parser.add_argument("--max_examples", type=int, default=200, help="test examples replied to (perplexity uses all)")
     parser.add_argument("--control_messages", type=int, default=30, help="test messages replied to under every tag")
     parser.add_argument("--control_readers", nargs="*", choices=("classifier", "light"), default=["classifier", "light"],
@@ -52,6 +53,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--device", default="auto", help="auto = CUDA if present")
     parser.add_argument("--output_file", help="JSON report path (default <model_dir>/eval_report.json)")
     parser.add_argument("--generation_seed", type=int, default=0, help="sampling seed (fixed: comparable runs)")
+    add_debug_flag(parser)
     return parser.parse_args(argv)
 
 
@@ -229,6 +231,13 @@ def main(argv=None) -> dict:
 
     args = parse_args(argv)
     model_dir = Path(args.model_dir)
+    from data.files import looks_local, surviving_copy
+
+    if looks_local(model_dir):
+        model_dir = surviving_copy(model_dir)
+        if not model_dir.is_dir():
+            raise FileNotFoundError(f"--model_dir {args.model_dir}: no such directory; give the --output_dir of "
+                                    f"`python -m generator.train`")
     trained = json.loads((model_dir / "training_args.json").read_text(encoding="utf-8")) \
         if (model_dir / "training_args.json").is_file() else {}
     data = argparse.Namespace(**{k: getattr(args, k) if getattr(args, k) is not None else trained.get(k) for k in DATA_ARGS})
@@ -237,7 +246,8 @@ def main(argv=None) -> dict:
     data.test = 0.1 if data.test is None else data.test
     data.seed = 42 if data.seed is None else data.seed
     if not data.data_dir and not data.data_files:
-        raise SystemExit(f"{model_dir}: no training_args.json; give --data_dir or --data_files")
+        raise ValueError(f"{model_dir}: no training_args.json to rebuild the test split from; give --data_dir or "
+                         f"--data_files")
 
     generator = load_generator(model_dir, device=args.device, quantize=args.quantize)
     # the split must be rebuilt with the tags training used (they stratify it): the training classifier, if any
@@ -251,7 +261,7 @@ def main(argv=None) -> dict:
     classifier = classifiers.get(control_classifier_dir)
     _, _, test_examples = prepare_splits(data, classifiers.get(split_classifier_dir))
     if not test_examples:
-        raise SystemExit("the test split is empty; expected --test > 0 and enough data")
+        raise ValueError("the test split is empty; give --test above 0 and enough data")
     options = {"seed": args.generation_seed}
     if args.max_new_tokens:
         options["max_new_tokens"] = args.max_new_tokens
@@ -301,4 +311,6 @@ def main(argv=None) -> dict:
 
 
 if __name__ == "__main__":
-    main()
+    from data.cli import run_cli
+
+    raise SystemExit(run_cli(main))

@@ -70,3 +70,96 @@ def test_legacy_pairs_are_accepted_and_bad_history_is_a_clear_error():
 def test_emoji_newer_than_pythons_unicode_tables_are_kept(emoji):
     assert clean_message(emoji).text == emoji
     assert clean_message(f"오늘 {emoji}").text == f"오늘 {emoji}"
+
+
+# ------------------------------------------------------------------------------------------- bounded work
+class CountingHistory(list):
+    """A history that records which items were read."""
+
+    def __init__(self, items):
+        super().__init__(items)
+        self.read: set[int] = set()
+
+    def __getitem__(self, index):
+        self.read.add(index)
+        return super().__getitem__(index)
+
+    def __iter__(self):
+        self.read.update(range(len(self)))
+        return super().__iter__()
+
+
+def long_history(turns: int, chars: int = 500) -> list:
+    history = []
+    for i in range(turns // 2):
+        history += [{"role": "user", "content": f"{i}번째 " + "가" * chars},
+                    {"role": "assistant", "content": f"{i}번째 답 " + "나" * chars}]
+    return history
+
+
+def test_only_the_tail_of_a_long_history_is_read():
+    history = CountingHistory(long_history(10_000))
+    context = build_context(history, "지금", max_messages=9)
+    assert len(context) == 9 and context[-1] == "지금" and context[0].startswith("4996번째 ")
+    assert history.read <= set(range(10_000 - 10, 10_000))  # 8 turns wanted: at most the last 10 items touched
+
+
+def test_cleaning_work_per_request_is_bounded(monkeypatch):
+    import chatbot.text as text
+
+    calls = []
+    real = text._strip_control
+    monkeypatch.setattr(text, "_strip_control", lambda s: calls.append(len(s)) or real(s))
+    build_context(long_history(10_000, chars=5_000), "지금", max_messages=9)
+    assert len(calls) <= 10 and max(calls) <= text.RAW_CHARS_PER_CHAR * text.DEFAULT_MAX_MESSAGE_CHARS
+    calls.clear()
+    build_context([{"role": "user", "content": " "}] * 10_000, "지금", max_messages=9)  # all empty: never ends a turn
+    assert len(calls) == text.MAX_HISTORY_ITEMS  # read no further back than the cap
+    calls.clear()
+    build_context([{"role": "user", "content": "가" * 5_000}] * 10_000, "지금", max_messages=9)  # one long run
+    assert len(calls) == 1  # the joined turn is full after one message: the rest of the run is not cleaned
+
+
+def test_same_role_runs_are_joined_without_growing_past_the_message_length():
+    history = [{"role": "user", "content": f"말{i} " * 50} for i in range(10_000)]  # 10,000 unanswered turns
+    [joined] = build_context(history, "지금", max_messages=9, max_chars=500)
+    assert joined.endswith("지금") and len(joined) < 2 * 500 + 10
+    assert "말9999" in joined and "말0 " not in joined
+
+
+def test_content_nested_5000_deep_is_a_clear_type_error():
+    nested = "안녕"
+    for _ in range(5_000):
+        nested = [nested]
+    with pytest.raises(TypeError, match="nested more than"):
+        content_text(nested)
+    with pytest.raises(TypeError, match="nested more than"):
+        build_context([{"role": "user", "content": nested}], "x")
+    assert content_text([[{"type": "text", "text": "깊지 않아요"}]]) == "깊지 않아요"
+
+
+def test_reply_with_hostile_content_is_a_type_error_and_a_huge_history_still_answers():
+    from chatbot import Chatbot
+
+    bot = Chatbot.offline()
+    nested = []
+    for _ in range(5_000):
+        nested = [nested]
+    with pytest.raises(TypeError, match="nested more than"):
+        bot.reply("안녕", [{"role": "user", "content": nested}])
+    with pytest.raises(TypeError, match="nested more than"):
+        bot.reply(nested)
+    reply = bot.reply("요즘 잠을 못 자요", long_history(10_000))
+    assert reply.text and reply.emotion
+
+
+def test_a_huge_message_is_cut_before_it_is_cleaned(monkeypatch):
+    import chatbot.text as text
+
+    cleaned_lengths = []
+    real = text._strip_control
+    monkeypatch.setattr(text, "_strip_control", lambda s: cleaned_lengths.append(len(s)) or real(s))
+    cleaned = clean_message("가" * 10_000_000, max_chars=500)
+    assert cleaned.text == "가" * 500 and "10000000자" in cleaned.note
+    assert clean_message([{"type": "text", "text": "나" * 100_000}] * 300, max_chars=10).text == "나" * 10
+    assert cleaned_lengths == [500 * text.RAW_CHARS_PER_CHAR, 10 * text.RAW_CHARS_PER_CHAR]

@@ -1,0 +1,75 @@
+"""One way for every command-line tool to fail: a single `error: …` line on stderr, exit code 2.
+
+    if __name__ == "__main__":
+        sys.exit(run_cli(main))
+
+`main(argv)` raises as usual (tests call it directly and catch the exception); `run_cli` turns any exception
+into one line that says what is wrong and, through the exception's message, what to do. `--debug` (add it to
+the parser with `add_debug_flag`) prints the traceback instead. Lives in `data/`, the bottom layer, so the
+model packages, the benchmarks and `app.py` share it without import cycles.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+
+DEBUG_FLAG = "--debug"
+EXIT_ERROR = 2  # argparse's own code for a bad command line: one code for "the command could not do its job"
+EXIT_INTERRUPTED = 130  # the shell's code for Ctrl-C
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """The description keeps its layout (examples stay one per line); each option's help ends with its default,
+    unless the help already says it or there is none to show."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if (not action.option_strings or action.default in (None, False, [], argparse.SUPPRESS)
+                or "default" in text.lower()):
+            return text
+        return f"{text} (default: %(default)s)" if text else "default: %(default)s"
+
+
+def make_parser(prog: str, description: str, **kwargs) -> argparse.ArgumentParser:
+    """An ArgumentParser with the shared help layout; add --debug with `add_debug_flag` after the options."""
+    return argparse.ArgumentParser(prog=prog, description=description, formatter_class=HelpFormatter, **kwargs)
+
+
+def add_debug_flag(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument(DEBUG_FLAG, action="store_true", help="on an error, print the full traceback too")
+    return parser
+
+
+EXPECTED = (OSError, ValueError, TypeError, LookupError)  # bad input, missing files, busy ports: the message is enough
+
+
+def _is_ours(error: BaseException) -> bool:
+    return type(error).__module__.split(".")[0] in ("data", "classifier", "generator", "chatbot", "bench", "app")
+
+
+def error_line(error: BaseException) -> str:
+    """`error: <message>` on one line. Unexpected errors (a bug, a library failing) also name their type and
+    point at --debug."""
+    message = " ".join(str(error).split())  # one line, whatever the message held
+    if isinstance(error, KeyError):
+        message = f"missing key {message}"
+    if isinstance(error, EXPECTED) or _is_ours(error):
+        return f"error: {message or type(error).__name__}"
+    return f"error: {type(error).__name__}: {message}  (add {DEBUG_FLAG} for the traceback)"
+
+
+def run_cli(main, argv: list[str] | None = None) -> int:
+    """Run `main(argv)`; return its exit code (0 unless it returns an int), or 2 after one `error:` line."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    try:
+        result = main(args)
+    except KeyboardInterrupt:
+        print("error: interrupted (Ctrl-C)", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:  # noqa: BLE001 — every failure ends here as one line (SystemExit passes: argparse)
+        if DEBUG_FLAG in args:
+            traceback.print_exc()
+        print(error_line(error), file=sys.stderr, flush=True)
+        return EXIT_ERROR
+    return result if isinstance(result, int) and not isinstance(result, bool) else 0
