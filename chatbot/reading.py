@@ -4,14 +4,44 @@ that emotion — or should ask an open, caring question instead of guessing.
 
 Being wrong costs differently in each direction: congratulating a loss is the worst thing the bot can say, so
 answering joy needs more certainty than answering sadness, and a reply that cheers is refused whenever a negative
-reading is still likely (`forbidden_tones`).
+reading is still likely (`forbidden_tones`). A message whose words name a setback ("면접 완전 망한듯", "시험 망함")
+is never read as joy or small talk, however the classifier scores it (`message_cues.json`, `setback_scores`).
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 from chatbot.quality import VALENCE
+
+
+MESSAGE_CUES_FILE = Path(__file__).with_name("message_cues.json")
+SETBACK_TO = "슬픔"  # where a setback's joy and small-talk share goes: the labelling guide reads a plain setback as sadness
+
+
+@lru_cache(maxsize=1)
+def _message_cues() -> dict[str, tuple[str, ...]]:
+    cues = json.loads(MESSAGE_CUES_FILE.read_text(encoding="utf-8"))
+    return {name: tuple(cues[name]) for name in ("setback", "good_news")}
+
+
+def names_setback(message: str) -> bool:
+    """Whether the message names a setback (a failure, a loss, a break-up) and no good news beside it."""
+    compact = re.sub(r"\s+", "", message)
+    cues = _message_cues()
+    return any(cue in compact for cue in cues["setback"]) and not any(cue in compact for cue in cues["good_news"])
+
+
+def setback_scores(message: str, scores: dict[str, float]) -> dict[str, float]:
+    """`scores` with the joy and small-talk share moved to sadness when the message names a setback."""
+    if not names_setback(message) or SETBACK_TO not in scores:
+        return scores
+    moved = sum(p for label, p in scores.items() if VALENCE.get(label) in ("positive", "neutral"))
+    return {label: (p + moved if label == SETBACK_TO else 0.0 if VALENCE.get(label) in ("positive", "neutral") else p)
+            for label, p in scores.items()}
 
 
 @dataclass(frozen=True)
@@ -56,12 +86,13 @@ def read_emotion(classifier, message: str, earlier_user_turns=(), policy: Readin
     if votes and set(votes) <= set(scores):
         scores = {label: (1 - policy.neighbour_weight) * p + policy.neighbour_weight * votes.get(label, 0.0)
                   for label, p in scores.items()}
+    scores = setback_scores(message, scores)
     short = len(re.sub(r"\s+", "", message)) < policy.short_message
     leaning = short or max(scores.values()) < policy.sure_at
     if earlier and (leaning or policy.follow_weight > 0):
         weight = policy.context_weight * (1.5 if short else 1.0) if leaning else policy.follow_weight
-        for age, prediction in enumerate(predictions[1:]):
-            for label, p in prediction.scores.items():
+        for age, (turn, prediction) in enumerate(zip(reversed(earlier), predictions[1:])):
+            for label, p in setback_scores(turn, prediction.scores).items():
                 scores[label] = scores.get(label, 0.0) + weight ** (age + 1) * float(p)
         total = sum(scores.values()) or 1.0
         scores = {label: p / total for label, p in scores.items()}

@@ -45,11 +45,12 @@ def test_only_chat_is_callable_through_the_client_library(served):
     blocks, url = served
     client = Client(url, auth=("me", "secret"), verbose=False)
     api = client.view_api(return_format="dict", print_info=False)
-    assert list(api["named_endpoints"]) == ["/chat"] and not api["unnamed_endpoints"]
-    internal = [fn._id for fn in blocks.fns.values() if fn.api_name != "chat"]
+    assert sorted(api["named_endpoints"]) == ["/chat", "/chat_stream"] and not api["unnamed_endpoints"]
+    internal = [fn._id for fn in blocks.fns.values() if fn.api_name not in ("chat", "chat_stream")]
     assert internal and all(blocks.fns[i].api_visibility == "private" for i in internal)
-    with pytest.raises(Exception, match="(?i)invalid"):  # e.g. the chat-state sync step (fn_index 4)
-        client.predict([{"role": "user", "content": "가" * 500}] * 10, fn_index=4)
+    for fn_index in internal:  # e.g. the page's restore step, which takes a whole conversation
+        with pytest.raises(Exception, match="(?i)invalid"):
+            client.predict([{"role": "user", "content": "가" * 500}] * 10, fn_index=fn_index)
     text, emotion, _ = client.predict("오늘 기분 좋아", 0.7, 0.9, 48, api_name="/chat")
     assert text and emotion
 

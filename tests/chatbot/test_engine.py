@@ -202,6 +202,26 @@ def test_offline_answers_the_bots_name_and_never_cheers_a_failed_exam(offline_bo
         assert not any(word in text for word in ("축하", "잘됐", "기뻐")), text
 
 
+def test_a_named_setback_is_never_read_as_joy_even_when_the_classifier_says_so(parts):
+    from chatbot.reading import read_emotion
+
+    classifier, _ = parts  # reads 좋 as 기쁨 0.8
+    setback = read_emotion(classifier, "좋은 기회였는데 면접 완전 폭망")
+    assert setback.label == "슬픔" and setback.scores["기쁨"] == 0 and setback.scores["일상"] == 0
+    assert sum(setback.scores.values()) == pytest.approx(1.0)
+    rescued = read_emotion(classifier, "좋아 망한 줄 알았는데 붙었어")  # good news beside the setback word
+    assert rescued.label == "기쁨"
+    follow_up = read_emotion(classifier, "응", ["좋은 기회였는데 면접 폭망"])  # an earlier setback turn leans sad too
+    assert follow_up.label == "슬픔" and follow_up.scores["기쁨"] < 1 / 6
+
+
+@pytest.mark.parametrize("message", ["오늘 면접 봤는데 완전 망한듯", "시험 망함", "완전 망한듯"])
+def test_offline_never_cheers_slang_setbacks_the_classifier_reads_as_joy(offline_bot, message):
+    reply = offline_bot.reply(message)
+    assert reply.emotion in ("슬픔", "우울", "불안", "분노"), (message, reply.scores)
+    assert not any(word in reply.text for word in ("축하", "잘됐", "기뻐", "신나")), reply.text
+
+
 def test_offline_replies_vary_between_turns(offline_bot):
     history, replies = [], []
     for _ in range(4):
