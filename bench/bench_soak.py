@@ -13,6 +13,7 @@ against an empty history.
 """
 from __future__ import annotations
 
+import argparse
 import ctypes
 import gc
 import os
@@ -200,7 +201,7 @@ def main(argv=None) -> dict:
                         help="our server forgets a session idle this many seconds (the app's default is 3600)")
     parser.add_argument("--no_baseline", action="store_true", help="skip the baseline server that never expires sessions")
     parser.add_argument("--seed", type=int, default=0, help="which messages each session sends")
-    parser.add_argument("--serve", type=int, default=None, metavar="PORT", help=argparse_hidden())
+    parser.add_argument("--serve", type=int, default=None, metavar="PORT", help=argparse.SUPPRESS)
     add_debug_flag(parser)
     args = parser.parse_args(argv)
     if args.serve is not None:
@@ -270,12 +271,6 @@ def main(argv=None) -> dict:
         print(f"RSS growth per session: ours {ours['kb_per_session']:+.1f} KB vs baseline {base['kb_per_session']:+.1f} KB; "
               f"sessions held at the end: ours {ours['sessions_held_end']} vs baseline {base['sessions_held_end']}")
     return result
-
-
-def argparse_hidden():
-    import argparse
-
-    return argparse.SUPPRESS
 
 
 if __name__ == "__main__":

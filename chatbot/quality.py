@@ -5,6 +5,9 @@
 - **not repeated**: not a reply the bot already gave in this conversation;
 - **not an echo**: not (nearly) the person's own message handed back;
 - **not curt**: retrieved one-liners that order the person about ("신고하세요.", "벌면 돼요.") lose to caring ones.
+
+The same stem matching reads messages too: `names_setback` (stems in `message_cues.json`) tells `chatbot.reading`
+that a message names a failure or a loss, whatever the classifier says.
 """
 from __future__ import annotations
 
@@ -14,17 +17,22 @@ from functools import lru_cache
 from pathlib import Path
 
 CUES_FILE = Path(__file__).with_name("reply_cues.json")
+MESSAGE_CUES_FILE = Path(__file__).with_name("message_cues.json")
 VALENCE = {"기쁨": "positive", "일상": "neutral", "분노": "negative", "불안": "negative", "슬픔": "negative",
            "우울": "negative"}  # the six emotions in three groups: what a reply must not contradict
 
 
-@lru_cache(maxsize=1)
-def _cues() -> dict:
-    return json.loads(CUES_FILE.read_text(encoding="utf-8"))
+@lru_cache(maxsize=2)
+def _cues(path: Path = CUES_FILE) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+def _mentions(compact: str, stems) -> bool:
+    return any(stem in compact for stem in stems)
 
 
 def valence(emotion: str | None) -> str | None:
@@ -35,8 +43,7 @@ def valence(emotion: str | None) -> str | None:
 def reply_valence(text: str) -> str:
     """"positive" (cheers or congratulates), "negative" (consoles or names a painful feeling), "mixed" or "neutral"."""
     compact = _compact(text)
-    positive = any(stem in compact for stem in _cues()["positive"])
-    negative = any(stem in compact for stem in _cues()["negative"])
+    positive, negative = _mentions(compact, _cues()["positive"]), _mentions(compact, _cues()["negative"])
     if positive and negative:
         return "mixed"
     return "positive" if positive else "negative" if negative else "neutral"
@@ -70,3 +77,9 @@ def is_curt(text: str) -> bool:
     if "?" in stripped or len(_compact(stripped)) > cues["curt_max_chars"]:
         return False
     return any(stripped.endswith(ending) for ending in cues["imperative_endings"]) or len(_compact(stripped)) <= 6
+
+
+def names_setback(message: str) -> bool:
+    """Whether the message names a setback (a failure, a loss, a break-up) and no good news beside it."""
+    compact, cues = _compact(message), _cues(MESSAGE_CUES_FILE)
+    return _mentions(compact, cues["setback"]) and not _mentions(compact, cues["good_news"])

@@ -9,39 +9,22 @@ is never read as joy or small talk, however the classifier scores it (`message_c
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
-from chatbot.quality import VALENCE
+from chatbot.quality import VALENCE, names_setback
 
-
-MESSAGE_CUES_FILE = Path(__file__).with_name("message_cues.json")
 SETBACK_TO = "슬픔"  # where a setback's joy and small-talk share goes: the labelling guide reads a plain setback as sadness
-
-
-@lru_cache(maxsize=1)
-def _message_cues() -> dict[str, tuple[str, ...]]:
-    cues = json.loads(MESSAGE_CUES_FILE.read_text(encoding="utf-8"))
-    return {name: tuple(cues[name]) for name in ("setback", "good_news")}
-
-
-def names_setback(message: str) -> bool:
-    """Whether the message names a setback (a failure, a loss, a break-up) and no good news beside it."""
-    compact = re.sub(r"\s+", "", message)
-    cues = _message_cues()
-    return any(cue in compact for cue in cues["setback"]) and not any(cue in compact for cue in cues["good_news"])
 
 
 def setback_scores(message: str, scores: dict[str, float]) -> dict[str, float]:
     """`scores` with the joy and small-talk share moved to sadness when the message names a setback."""
     if not names_setback(message) or SETBACK_TO not in scores:
         return scores
-    moved = sum(p for label, p in scores.items() if VALENCE.get(label) in ("positive", "neutral"))
-    return {label: (p + moved if label == SETBACK_TO else 0.0 if VALENCE.get(label) in ("positive", "neutral") else p)
-            for label, p in scores.items()}
+    cleared = {label for label in scores if VALENCE.get(label) in ("positive", "neutral")}
+    moved = {label: 0.0 for label in cleared}
+    moved[SETBACK_TO] = scores[SETBACK_TO] + sum(scores[label] for label in cleared)
+    return {**scores, **moved}
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,19 @@ def kogpt2_tokenizer_dir() -> Path:
     return shared_path("tokenizers/kogpt2")
 
 
+@pytest.fixture
+def one_torch_thread():
+    """Torch on one thread for the test: tiny models gain nothing from threads (on a shared 2-core box OpenMP
+    spinning makes them far slower), and bit-for-bit comparisons with child processes need one thread here as there
+    (OMP_NUM_THREADS=1)."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def offline_engine_cache(tmp_path_factory):
     """The offline engine caches what it builds (classifier, crisis detector) under $MAEUMCHAT_CACHE: tests build

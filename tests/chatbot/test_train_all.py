@@ -6,16 +6,7 @@ import json
 import pytest
 
 EMOTIONS = {"일상", "기쁨", "분노", "불안", "슬픔", "우울"}
-
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tiny models, one thread
 
 
 def command(shared_data_dir, output_dir) -> list[str]:

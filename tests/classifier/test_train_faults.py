@@ -29,17 +29,6 @@ def assert_intact(path: Path) -> None:
     assert (path / "sub" / "data.csv").read_text(encoding="utf-8") == "a,b\n"
 
 
-@pytest.fixture
-def single_thread():
-    """Bit-for-bit comparisons across processes: one thread here as in the children (OMP_NUM_THREADS=1)."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def weights(directory: Path) -> dict:
     from safetensors.torch import load_file
 
@@ -106,7 +95,7 @@ def test_kobert_overwrite_keeps_foreign_files(tiny_base_dir, toy_csv, tmp_path):
 @pytest.mark.parametrize("fault", ["train:epoch@1", f"train:step@{STEPS_PER_EPOCH + 4}"],
                          ids=["killed-after-epoch-1", "killed-mid-epoch-2"])
 def test_a_killed_and_resumed_run_ends_at_the_uninterrupted_weights(tiny_base_dir, toy_csv, tmp_path, fault,
-                                                                   single_thread):
+                                                                   one_torch_thread):
     def argv(out):
         return ["--model_dir", str(tiny_base_dir), "--from_scratch", "--train_file", str(toy_csv),
                 "--output_dir", str(out), "--num_train_epochs", "3", "--early_stopping_patience", "5",

@@ -65,14 +65,8 @@ def gpt2_tokenizer(gpt2_tokenizer_dir):
 
 
 @pytest.fixture(autouse=True)
-def _one_thread():
-    """Tiny models gain nothing from threads, and on a shared 2-core box OpenMP spinning makes them 100× slower."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+def _tiny_models_on_one_thread(one_torch_thread):
+    """Every generator test runs on one torch thread (`one_torch_thread`)."""
 
 
 def tiny_gpt2(seed: int = 0, n_positions: int = 128):

@@ -14,17 +14,7 @@ import pytest
 
 KOBERT, KOGPT2 = "skt/kobert-base-v1", "skt/kogpt2-base-v2"
 EMOTIONS = {"일상", "기쁨", "분노", "불안", "슬픔", "우울"}
-
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Tiny models gain nothing from threads; on a shared 2-core box spinning OpenMP threads make them slower."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tiny models, one thread
 
 
 def snapshot_of(home: Path, repo_id: str) -> Path:
