@@ -35,7 +35,7 @@ REPLIES_FILE = PACKAGE_DIR / "safety_replies.json"
 CASES_DIR = PACKAGE_DIR / "safety_cases"
 CARE_MARKER = "자살예방상담전화 109"  # in the crisis reply and every care reply: how care mode is found in a history
 BLIND_SPLIT = "blind"  # evaluated once, at the end of the work it measures: --eval leaves it out unless named
-TRAINED_SPLITS = ("train", "original", "dev", "heldout_v1", "blind_v1")  # what the learned detector trains on
+TRAINED_SPLITS = ("train", "original", "dev", "heldout_v1", "blind_v1", "blind_v2")  # what the learned detector trains on
 
 # Characters kept by normalisation: Hangul (syllables and jamo), letters and digits. Everything else goes.
 _DROP = re.compile(r"[^\w가-힣ㄱ-ㅎㅏ-ㅣ]|_", re.UNICODE)

@@ -85,7 +85,7 @@ def test_ordinary_replies_pass_the_screen(reply):
 # ------------------------------------------------------------------------------------------------ case lists
 def test_case_lists_are_data_files_with_a_split_field():
     messages, conversations = load_cases()
-    assert {row["split"] for row in messages} >= {"train", "original", "dev", "heldout_v1", "blind_v1", BLIND_SPLIT}
+    assert {row["split"] for row in messages} >= {"train", "original", "dev", "heldout_v1", "blind_v1", "blind_v2", BLIND_SPLIT}
     assert all(row["file"].split(":")[0].endswith(".jsonl") for row in messages + conversations)
     blind, _ = load_cases(BLIND_SPLIT)
     assert sum(1 for row in blind if row["crisis"]) >= 100 and sum(1 for row in blind if row["crisis"] is False) >= 100
@@ -98,7 +98,7 @@ def test_the_learned_detector_trains_on_every_split_but_blind():
     texts, levels = training_cases()
     messages, _ = load_cases()
     by_split = {row["text"]: row["split"] for row in messages}
-    assert {by_split[t] for t in texts if t in by_split} == {"train", "original", "dev", "heldout_v1", "blind_v1"}
+    assert {by_split[t] for t in texts if t in by_split} == {"train", "original", "dev", "heldout_v1", "blind_v1", "blind_v2"}
     assert set(levels) == {0, 1, 2} and levels.count(0) > 2000  # everyday bank messages are negatives too
 
 
@@ -147,7 +147,7 @@ def test_evaluate_reports_recall_and_false_alarms():
 def test_cli_eval_prints_every_split_but_blind(capsys):
     assert main(["--eval"]) == 0
     out = capsys.readouterr().out
-    for split in ("train", "original", "dev", "heldout_v1", "blind_v1", "third_party"):
+    for split in ("train", "original", "dev", "heldout_v1", "blind_v1", "blind_v2", "third_party"):
         assert f"== split {split}:" in out
     assert f"== split {BLIND_SPLIT}:" not in out  # the blind list is evaluated once, by name
     assert "message level, rules: recall" in out and "conversation level: caught" in out
