@@ -35,7 +35,7 @@ class ReadingPolicy:
     group_sure_at: float = 0.6       # or the probability of its valence group (슬픔 vs 우울 matters less than sad vs glad)
     positive_sure_at: float = 0.55   # answering joy needs more: congratulating a loss is the worst reply
     context_weight: float = 0.6      # the previous user turn's share when the message alone is unsure or short
-    follow_weight: float = 0.4       # … and when it is not: people usually go on feeling what they just said
+    follow_weight: float = 0.6       # … and when it is not: people usually go on feeling what they just said
     short_message: int = 8           # characters (without spaces): shorter messages lean on earlier turns
     risky_share: float = 0.2         # a reply may not cheer when P(negative) reaches this, nor console when P(기쁨) does
     neighbour_weight: float = 0.2    # share of the nearest written examples' vote (responder.emotion_votes) in the scores

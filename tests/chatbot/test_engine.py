@@ -215,6 +215,16 @@ def test_a_named_setback_is_never_read_as_joy_even_when_the_classifier_says_so(p
     assert follow_up.label == "슬픔" and follow_up.scores["기쁨"] < 1 / 6
 
 
+@pytest.mark.parametrize("message", ["좋다 회사 잘렸는데 오히려 좋아", "좋아 헤어졌는데 솔직히 홀가분함",
+                                     "좋네 퇴사하고 나니 속이 다 시원함"])
+def test_relief_beside_a_setback_word_keeps_the_classifiers_joy(parts, message):
+    from chatbot.reading import read_emotion
+
+    classifier, _ = parts  # reads 좋 as 기쁨 0.8
+    reading = read_emotion(classifier, message)
+    assert reading.label == "기쁨" and reading.scores["기쁨"] == pytest.approx(0.8)
+
+
 @pytest.mark.parametrize("message", ["오늘 면접 봤는데 완전 망한듯", "시험 망함", "완전 망한듯"])
 def test_offline_never_cheers_slang_setbacks_the_classifier_reads_as_joy(offline_bot, message):
     reply = offline_bot.reply(message)
