@@ -46,7 +46,7 @@ ENGINE_DESCRIPTIONS = {
 CLASSIFIER_FILES = ("classifier_config.json", "light_config.json")  # what a trained classifier dir holds
 GENERATOR_FILES = ("generator_config.json",)
 RESPONDER_FILE = "responder_config.json"  # a saved RetrievalResponder may stand in for the generator
-OFFLINE_BUILD_VERSION = 5  # bump when the offline classifier's training recipe changes: the cache rebuilds
+OFFLINE_BUILD_VERSION = 6  # bump when the offline classifier's training recipe or the responder's defaults change: the cache rebuilds
 BANK_CLASSIFIER_MODEL = "svm"  # multi-class SVM: best of nbsvm/svm/logreg on the development conversations
 BANK_CLASSIFIER_C = 0.3        # best of 0.05–1 there (flat from 0.3 up)
 
@@ -238,7 +238,8 @@ class Chatbot:
         elif care:
             text, flags = self._care(context, cleaned.text, reading, bot_turns, options), {"care": True}
         else:
-            text = self._choose(context, cleaned.text, reading, bot_turns, options)
+            about = context[-1:] if quality.opens_new_subject(cleaned.text) else context  # 그건 그렇고 …: on its own
+            text = self._choose(about, cleaned.text, reading, bot_turns, options)
             flags = {"uncertain": not reading.sure}
         for piece in re.findall(r"\s*\S+\s*", text):
             yield piece

@@ -7,7 +7,8 @@
 - **not curt**: retrieved one-liners that order the person about ("신고하세요.", "벌면 돼요.") lose to caring ones.
 
 The same stem matching reads messages too: `names_setback` (stems in `message_cues.json`) tells `chatbot.reading`
-that a message names a failure or a loss, whatever the classifier says.
+that a message names a failure or a loss, whatever the classifier says; `opens_new_subject` that it
+leaves the earlier turns behind.
 """
 from __future__ import annotations
 
@@ -77,6 +78,12 @@ def is_curt(text: str) -> bool:
     if "?" in stripped or len(_compact(stripped)) > cues["curt_max_chars"]:
         return False
     return any(stripped.endswith(ending) for ending in cues["imperative_endings"]) or len(_compact(stripped)) <= 6
+
+
+def opens_new_subject(message: str) -> bool:
+    """Whether the message changes the subject ("그건 그렇고 …", "아무튼 …"): earlier turns no longer say what it is
+    about or how the person feels."""
+    return _mentions(_compact(message), _cues(MESSAGE_CUES_FILE)["new_subject"])
 
 
 def names_setback(message: str) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from chatbot.quality import VALENCE, names_setback
+from chatbot.quality import VALENCE, names_setback, opens_new_subject
 
 SETBACK_TO = "슬픔"  # where a setback's joy and small-talk share goes: the labelling guide reads a plain setback as sadness
 
@@ -36,9 +36,10 @@ class ReadingPolicy:
     positive_sure_at: float = 0.55   # answering joy needs more: congratulating a loss is the worst reply
     context_weight: float = 0.6      # the previous user turn's share when the message alone is unsure or short
     follow_weight: float = 0.6       # … and when it is not: people usually go on feeling what they just said
-    short_message: int = 8           # characters (without spaces): shorter messages lean on earlier turns
+    short_message: int = 11          # characters (without spaces): shorter messages lean on earlier turns
+    short_boost: float = 2.5         # … by this factor on context_weight: "ㅇㅇ" says little of its own
     risky_share: float = 0.2         # a reply may not cheer when P(negative) reaches this, nor console when P(기쁨) does
-    neighbour_weight: float = 0.2    # share of the nearest written examples' vote (responder.emotion_votes) in the scores
+    neighbour_weight: float = 0.4    # share of the nearest written examples' vote (responder.emotion_votes) in the scores
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def read_emotion(classifier, message: str, earlier_user_turns=(), policy: Readin
     """Classify `message`, blending in the nearest written examples' vote (`neighbours(message)` → emotion
     shares, e.g. `RetrievalResponder.emotion_votes`) and the last two earlier user turns."""
     policy = policy or ReadingPolicy()
-    earlier = [turn for turn in list(earlier_user_turns)[-2:] if turn.strip()]
+    earlier = [] if opens_new_subject(message) else [turn for turn in list(earlier_user_turns)[-2:] if turn.strip()]
     predictions = classifier.predict([message, *reversed(earlier)])  # the message, then newest earlier turn first
     scores = {label: float(p) for label, p in predictions[0].scores.items()}
     votes = neighbours(message) if neighbours is not None and policy.neighbour_weight > 0 else {}
@@ -73,7 +74,7 @@ def read_emotion(classifier, message: str, earlier_user_turns=(), policy: Readin
     short = len(re.sub(r"\s+", "", message)) < policy.short_message
     leaning = short or max(scores.values()) < policy.sure_at
     if earlier and (leaning or policy.follow_weight > 0):
-        weight = policy.context_weight * (1.5 if short else 1.0) if leaning else policy.follow_weight
+        weight = policy.context_weight * (policy.short_boost if short else 1.0) if leaning else policy.follow_weight
         for age, (turn, prediction) in enumerate(zip(reversed(earlier), predictions[1:])):
             for label, p in setback_scores(turn, prediction.scores).items():
                 scores[label] = scores.get(label, 0.0) + weight ** (age + 1) * float(p)

@@ -79,7 +79,9 @@ class RetrievalConfig:
     emotion_bonus: float = 0.3       # the very same emotion, on top of the same valence group: 불안 gets 불안 replies
     bank_bonus: float = 0.1          # replies written for this project beat a corpus reply of the same match
     curt_penalty: float = 0.3        # short imperative replies ("신고하세요.") lose to caring ones
-    context_weight: float = 0.5      # share of the previous user turn in the query: follow-ups keep their topic
+    context_weight: float = 1.0      # the previous user turn weighs as much as the message: follow-ups keep their topic
+    own_topic_share: float = 0.6     # …unless the message alone gives one topic this share of the votes (a question
+    # to the bot, a new subject): then it is matched on its own
     topic_weight: float = 1.0        # how much the topic vote adds to an entry's own similarity (best of 0.3–1 on dev)
     topic_votes: int = 15            # most similar bank messages that vote for the topic (similarity² each)
     general_floor: float = 0.5       # "general" bank replies score at least this: they beat a weak specific match
@@ -276,7 +278,9 @@ class RetrievalResponder:
         k = k or self.config.max_candidates
         c = self.config
         turns = [message] if isinstance(message, str) else list(message)
-        similarity = self._message_scores(turns)  # (messages,)
+        similarity = self._message_scores(turns[-1:])  # (messages,)
+        if len(turns) > 1 and self._topic_shares(similarity).max(initial=0.0) < c.own_topic_share:
+            similarity = self._message_scores(turns)  # a follow-up: earlier turns say what it is about
         entry_similarity = similarity[self._entry_message]  # (entries,)
         share = self._topic_shares(similarity)  # (topics,) share of the votes
         topic_score = np.where(self._entry_topic >= 0, share[np.maximum(self._entry_topic, 0)], 0.0) \

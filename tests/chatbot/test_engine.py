@@ -195,6 +195,36 @@ def test_offline_reads_the_messages_the_issue_found_misread(offline_bot, message
     assert not reply.safety
 
 
+def _history(*turns):
+    return [{"role": role, "content": text} for pair in turns for role, text in zip(("user", "assistant"), pair)]
+
+
+def test_offline_one_word_follow_ups_keep_the_subject_and_the_feeling(offline_bot):
+    topic_of = {entry.reply: entry.topic for entry in offline_bot.responder.entries}
+    said = offline_bot.reply("우리 강아지가 어제 무지개다리 건넜어")
+    assert topic_of[said.text] == "pets" and said.emotion == "슬픔"
+    for follow_up in ("ㅇㅇ", "응..", "그러게"):
+        reply = offline_bot.reply(follow_up, _history(("우리 강아지가 어제 무지개다리 건넜어", said.text)))
+        assert reply.emotion == "슬픔" and topic_of.get(reply.text) in ("pets", "grief", "general"), (follow_up, reply)
+
+
+def test_offline_a_clear_new_subject_is_answered_on_its_own(offline_bot):
+    topic_of = {entry.reply: entry.topic for entry in offline_bot.responder.entries}
+    greeted = offline_bot.reply("안녕")
+    assert "마음챗" in offline_bot.reply("너 이름 뭐야", _history(("안녕", greeted.text))).text  # not more greeting
+    failed = offline_bot.reply("시험 떨어졌어")
+    lunch = offline_bot.reply("그건 그렇고 점심 뭐 먹지", _history(("시험 떨어졌어", failed.text)))
+    assert lunch.emotion == "일상" and topic_of.get(lunch.text) != "exam", lunch
+
+
+def test_a_new_subject_leaves_the_earlier_turns_out_of_the_reading_and_the_reply(parts):
+    classifier, responder = parts
+    history = [{"role": "user", "content": "너무 속상해"}, {"role": "assistant", "content": "무슨 일이에요?"}]
+    reply = Chatbot(classifier, responder).reply("아무튼 응", history)
+    assert classifier.calls == [["아무튼 응"]] and responder.calls[0][0] == ["아무튼 응"]
+    assert reply.emotion != "슬픔" and reply.uncertain
+
+
 def test_offline_answers_the_bots_name_and_never_cheers_a_failed_exam(offline_bot):
     assert "마음챗" in offline_bot.reply("너 이름이 뭐야?").text
     for seed in range(10):
