@@ -242,7 +242,7 @@ def _tune(data_files) -> None:
         print(f"  message ≥ {threshold:.1f}: recall {fired[crisis].mean():.3f}, false alarms "
               f"{fired[hard_rows].mean():.3f} hard / {fired[everyday_rows].mean():.4f} ordinary")
     detector = CrisisDetector.fit(texts, levels)
-    talks = [c for c in conversations if c["split"] == "train"]
+    talks = [c for c in conversations if c["split"] in TRAINED_SPLITS]
     for message, context, accumulated in ((0.5, 0.5, 1.5), (0.5, 0.4, 1.2), (0.6, 0.5, 1.5)):
         detector.thresholds = CrisisThresholds(message=message, context=context, accumulated=accumulated)
         result = evaluate_conversations(talks, detector)
