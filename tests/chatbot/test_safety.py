@@ -138,6 +138,17 @@ def test_detector_round_trip_keeps_scores(detector, tmp_path):
     assert loaded.thresholds == detector.thresholds
 
 
+@pytest.mark.parametrize("message", ["나 같은 건 없어도 될 것 같아", "요즘 나 없으면 다들 더 편하겠다 싶어"])
+def test_imagining_ones_own_absence_gets_the_crisis_reply(detector, message):
+    assert detector.assess(message, ["오늘 너무 힘들었어"]), message
+
+
+@pytest.mark.parametrize("turns", [["오늘 저녁 뭐 먹지", "ㅇㅇ 떡볶이 시켜먹어야겠다"],
+                                   ["출근길에 비 엄청 와", "응 장마 좀 빨리 지나갔으면"]])
+def test_everyday_one_word_answers_and_hopes_about_things_are_not_crisis(detector, turns):
+    assert detector.assess(turns[-1], turns[:-1]) is None, turns
+
+
 def test_evaluate_reports_recall_and_false_alarms():
     result = evaluate(["죽고 싶어", "배고파 죽겠다"], ["웃겨 죽겠어", "자해했어"], detect=match_rules)
     assert result["recall"] == 0.5 and result["false_positive_rate"] == 0.5
