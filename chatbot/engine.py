@@ -46,7 +46,7 @@ ENGINE_DESCRIPTIONS = {
 CLASSIFIER_FILES = ("classifier_config.json", "light_config.json")  # what a trained classifier dir holds
 GENERATOR_FILES = ("generator_config.json",)
 RESPONDER_FILE = "responder_config.json"  # a saved RetrievalResponder may stand in for the generator
-OFFLINE_BUILD_VERSION = 6  # bump when the offline classifier's training recipe or the responder's defaults change: the cache rebuilds
+OFFLINE_BUILD_VERSION = 7  # bump when the offline classifier's training recipe or the responder's defaults change: the cache rebuilds
 BANK_CLASSIFIER_MODEL = "svm"  # multi-class SVM: best of nbsvm/svm/logreg on the development conversations
 BANK_CLASSIFIER_C = 0.3        # best of 0.05–1 there (flat from 0.3 up)
 

@@ -80,7 +80,7 @@ class RetrievalConfig:
     bank_bonus: float = 0.1          # replies written for this project beat a corpus reply of the same match
     curt_penalty: float = 0.3        # short imperative replies ("신고하세요.") lose to caring ones
     context_weight: float = 1.0      # the previous user turn weighs as much as the message: follow-ups keep their topic
-    own_topic_share: float = 0.6     # …unless the message alone gives one topic this share of the votes (a question
+    own_topic_share: float = 0.75    # …unless the message alone gives one topic this share of the votes (a question
     # to the bot, a new subject): then it is matched on its own
     topic_weight: float = 1.0        # how much the topic vote adds to an entry's own similarity (best of 0.3–1 on dev)
     topic_votes: int = 15            # most similar bank messages that vote for the topic (similarity² each)
