@@ -24,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", help="summarise corpus files (any supported format)",
                                   description="Summarise corpus files: rows, labels (original → six emotions), "
                                               "dropped rows and conflicts.", formatter_class=HelpFormatter)
-    summary.add_argument("files", nargs="+", metavar="FILE", help="xlsx / csv / tsv / txt / jsonl corpus files, or 'demo' for the built-in demo set")
+    summary.add_argument("files", nargs="+", metavar="FILE",
+                         help="xlsx / csv / tsv / txt / jsonl corpus files, or 'demo' for the built-in demo set")
     summary.add_argument("--taxonomy", default=None, metavar="JSON",
                          help="mapping JSON (default: data/taxonomy.json, the six emotions)")
     summary.add_argument("--json", action="store_true", help="print one JSON object instead of text")
@@ -56,7 +57,8 @@ def _summarise(path, taxonomy) -> dict:
             if emotion != mapped_to.get(utterance.label):
                 pair_overrides[(utterance.labels, emotion)] += 1
     return {
-        "file": str(corpus.path), "format": "demo" if path == DEMO_ARGUMENT else detect_format(path), "source": corpus.name, "report": report.as_dict(),
+        "file": str(corpus.path), "format": "demo" if path == DEMO_ARGUMENT else detect_format(path),
+        "source": corpus.name, "report": report.as_dict(),
         "labels": {str(label): {"rows": count, "maps_to": mapped_to.get(label)}
                    for label, count in original.most_common()},
         "pair_overrides": [{"labels": list(pair), "maps_to": emotion, "rows": count}
@@ -106,7 +108,8 @@ def _print_text(summaries: list[dict], taxonomy, out) -> None:
             print(f"  override: {line}", file=out)
         mapped = item["mapped_utterances"]
         print("mapped utterances: " + " ".join(f"{e} {mapped.get(e, 0):,}" for e in taxonomy.labels)
-              + f" | not mapped {item['unmapped_utterances']:,} | merged after mapping {item['merged_after_mapping']:,}",
+              + f" | not mapped {item['unmapped_utterances']:,}"
+              + f" | merged after mapping {item['merged_after_mapping']:,}",
               file=out)
         dialogues = item["mapped_dialogues"]
         print("mapped dialogue examples: " + " ".join(f"{e} {dialogues.get(e, 0):,}" for e in taxonomy.labels),

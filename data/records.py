@@ -70,7 +70,8 @@ class LoadReport:
         return {
             "rows_read": self.rows_read, "kept": self.kept, "dialogues": self.dialogues,
             "dropped_empty": self.dropped_empty, "dropped_duplicates": self.dropped_duplicates,
-            "dropped_duplicate_dialogues": self.dropped_duplicate_dialogues, "malformed": self.malformed, "encoding": self.encoding,
+            "dropped_duplicate_dialogues": self.dropped_duplicate_dialogues, "malformed": self.malformed,
+            "encoding": self.encoding,
             "conflicting": {text: sorted(labels) for text, labels in self.conflicting.items()},
             "extra": dict(self.extra), "warnings": list(self.warnings),
         }
@@ -95,7 +96,7 @@ class Corpus:
         """Sorted distinct non-empty utterance labels."""
         return sorted({u.label for u in self.utterances if u.label is not None})
 
-    def with_records(self, utterances: list[Utterance], dialogues: list[DialogueExample]) -> "Corpus":
+    def with_records(self, utterances: list[Utterance], dialogues: list[DialogueExample]) -> Corpus:
         """A copy holding other records (same name, path and report values)."""
         return Corpus(self.name, self.path, list(utterances), list(dialogues), replace(self.report))
 

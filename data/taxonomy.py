@@ -24,7 +24,8 @@ class Taxonomy:
     `sources[source]` holds `map` (label → emotion or None), optional `pairs` ((major → minor → emotion)
     overrides for two-level labels such as 감성대화's (대분류, 소분류)) and optional `hierarchical` (a label
     such as `감정/우울감/눈물` falls back to its longest listed prefix). `aliases` name sources that share a
-    mapping (keti_single_turn → keti, built in). A source without an entry keeps labels that are already one of `labels`.
+    mapping (keti_single_turn → keti, built in). A source without an entry keeps labels that are already one of
+    `labels`.
     """
 
     def __init__(self, labels=EMOTIONS, sources: dict | None = None, aliases: dict | None = None,
@@ -37,12 +38,12 @@ class Taxonomy:
 
     # ---------------------------------------------------------------------------------------------- building
     @classmethod
-    def default(cls) -> "Taxonomy":
+    def default(cls) -> Taxonomy:
         """The documented six-emotion mapping shipped in data/taxonomy.json."""
         return cls.from_json(DEFAULT_TAXONOMY_FILE)
 
     @classmethod
-    def from_json(cls, path) -> "Taxonomy":
+    def from_json(cls, path) -> Taxonomy:
         """Read a mapping file. With `"extends": "default"` the file only lists changes to the default."""
         path = Path(path)
         if not path.exists():

@@ -2,8 +2,20 @@
 
 import pytest
 
-from data import (DataError, DialogueExample, Utterance, load_any, load_chatbot_data, load_emotional_dialogue,
-                  load_keti_multi_turn, load_keti_single_turn, load_kote, load_nsmc, load_table, load_wellness)
+from data import (
+    DataError,
+    DialogueExample,
+    Utterance,
+    load_any,
+    load_chatbot_data,
+    load_emotional_dialogue,
+    load_keti_multi_turn,
+    load_keti_single_turn,
+    load_kote,
+    load_nsmc,
+    load_table,
+    load_wellness,
+)
 
 
 # ------------------------------------------------------------------------------------------------- wellness
@@ -229,3 +241,22 @@ def test_load_any_recognises_every_format(tmp_path, write_file, wellness_rows, e
 def test_load_any_unrecognised_columns(write_file):
     with pytest.raises(DataError, match=r"x\.csv: unrecognised columns \['a', 'b'\]"):
         load_any(write_file("x.csv", ["a", "b"], [["1", "2"]]))
+
+
+@pytest.mark.parametrize("name", ["wellness", "emotional_dialogue", "keti_multi_turn", "keti_single_turn",
+                                  "chatbot_data", "nsmc"])
+def test_a_format_is_recognised_and_read_by_the_same_columns(write_file, name):
+    """detect_format and the loader read one declaration: its columns are enough to be recognised, and the
+    loader names each of them when it is missing."""
+    from data.loaders import FORMATS, detect_format
+
+    required = list(FORMATS[name].required_columns)
+    extra = ["시스템문장1"] if name == "emotional_dialogue" else []  # its answers: one of two spellings
+    suffix = ".txt" if name == "nsmc" else ".csv"
+    complete = write_file(f"{name}{suffix}", required + extra, [["1"] * len(required + extra)])
+    assert detect_format(complete) == name
+    assert FORMATS[name].load(complete).name == name
+    for column in required:
+        path = write_file(f"without{suffix}", [c for c in required if c != column] + extra, [["1"] * len(required)])
+        with pytest.raises(DataError, match=rf"without\{suffix}: missing column '{column}'"):
+            FORMATS[name].load(path)

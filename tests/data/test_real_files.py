@@ -4,8 +4,18 @@ The CSV copies are read (xlsx is slow) except in one xlsx check.
 """
 import pytest
 
-from data import (EMOTIONS, Taxonomy, load_any, load_chatbot_data, load_emotional_dialogue, load_keti_multi_turn,
-                  load_keti_single_turn, load_kote, load_wellness, split_dataset)
+from data import (
+    EMOTIONS,
+    Taxonomy,
+    load_any,
+    load_chatbot_data,
+    load_emotional_dialogue,
+    load_keti_multi_turn,
+    load_keti_single_turn,
+    load_kote,
+    load_wellness,
+    split_dataset,
+)
 
 
 @pytest.fixture(scope="module")

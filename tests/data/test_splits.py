@@ -24,7 +24,7 @@ def test_no_normalised_text_in_two_splits():
 
 
 def test_stratified_per_label():
-    train, validation, test = split_dataset(_items(), seed=3, validation=0.1, test=0.2)
+    _, validation, test = split_dataset(_items(), seed=3, validation=0.1, test=0.2)
     for part, fraction in ((validation, 0.1), (test, 0.2)):
         counts = Counter(u.label for u in part if not u.text.replace(" ", "").startswith(("같은", "ＡＢＣ", "abc")))
         assert abs(counts["가"] - 100 * fraction) <= 2
@@ -43,8 +43,7 @@ def test_deterministic_from_seed_and_independent_of_order():
 
 def test_single_item_labels_stay_in_train():
     items = [Utterance("혼자", "희귀", "toy")] + [Utterance(f"s{i}", "흔함", "toy") for i in range(20)]
-    train, validation, test = split_dataset(items)
-    assert Utterance("혼자", "희귀", "toy") in train
+    assert Utterance("혼자", "희귀", "toy") in split_dataset(items).train
 
 
 def test_dialogue_examples_grouped_by_message():
