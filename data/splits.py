@@ -2,22 +2,15 @@
 from __future__ import annotations
 
 import random
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from data.records import DataError
+from data.text import dedupe_key
 
 T = TypeVar("T")
-_SPACES = re.compile(r"\s+")
-
-
-def normalize_text(text: str) -> str:
-    """Key that groups sentences counted as 'the same': NFKC, lower case, whitespace collapsed."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().lower()
 
 
 def _default_text(item) -> str:
@@ -44,7 +37,7 @@ def split_dataset(items: Sequence[T], seed: int = 42, validation: float = 0.1, t
                   text: Callable[[T], str] = _default_text) -> Splits:
     """Split `items` into train / validation / test.
 
-    - grouped: items whose normalised text is equal (`normalize_text`) always land in the same split, so no
+    - grouped: items whose normalised text is equal (`data.text.dedupe_key`) always land in the same split, so no
       sentence is in two splits (a sentence with two labels, or a wellness utterance paired with several
       replies, moves as one group);
     - stratified: groups are split per label (a group's label is its most common one), each label giving
@@ -58,7 +51,7 @@ def split_dataset(items: Sequence[T], seed: int = 42, validation: float = 0.1, t
         raise DataError(f"split_dataset: validation + test = {validation + test}; expected less than 1")
     groups: dict[str, list] = defaultdict(list)
     for item in items:
-        groups[normalize_text(text(item))].append(item)
+        groups[dedupe_key(text(item))].append(item)
     by_label: dict[str, list[str]] = defaultdict(list)
     for key, members in groups.items():
         counts = Counter(repr(label(member)) for member in members)
@@ -79,5 +72,5 @@ def split_dataset(items: Sequence[T], seed: int = 42, validation: float = 0.1, t
     where = {key: name for name, keys in parts.items() for key in keys}
     result = {"train": [], "validation": [], "test": []}
     for item in items:
-        result[where[normalize_text(text(item))]].append(item)
+        result[where[dedupe_key(text(item))]].append(item)
     return Splits(result["train"], result["validation"], result["test"])
