@@ -369,9 +369,10 @@ def offline_theme():
     offline machine cannot reach (and a browser would try on every page load)."""
     import gradio as gr
 
-    return gr.themes.Soft(font=["Noto Sans CJK KR", "Apple SD Gothic Neo", "Malgun Gothic", "sans-serif",
-                                "Noto Color Emoji", "Apple Color Emoji", "Segoe UI Emoji"],
-                          font_mono=["Noto Sans Mono CJK KR", "monospace"])
+    from data.fonts import font_families
+
+    return gr.themes.Soft(font=[*font_families("korean"), "sans-serif", *font_families("emoji")],
+                          font_mono=[*font_families("korean_monospace"), "monospace"])
 
 
 def start_share_link(host: str, port: int, timeout_s: float = SHARE_TIMEOUT_S, tunnel=None) -> tuple[str | None, str]:
