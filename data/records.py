@@ -32,8 +32,8 @@ class DialogueExample:
 
     `context` = earlier turns, oldest first, alternating user/bot and ending with a bot turn (or empty);
     `message` = the user turn being answered; `reply` = the bot's answer; `label` = the emotion of `message`
-    in the corpus's own label set. `labels` (an addition to ARCHITECTURE.md, default empty) keeps the
-    (대분류, 소분류) pair of 감성대화 so the taxonomy can use the minor label.
+    in the corpus's own label set. `labels` (default empty) keeps the (대분류, 소분류) pair of 감성대화 so the
+    taxonomy can use the minor label.
     """
 
     context: tuple[str, ...]
