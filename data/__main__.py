@@ -39,7 +39,7 @@ def _summarise(path, taxonomy) -> dict:
 
     corpus = load_demo() if path == DEMO_ARGUMENT else load_any(path)
     report = corpus.report
-    original = Counter()
+    original: Counter[str | None] = Counter()
     for utterance in corpus.utterances:
         if utterance.label is None and utterance.labels:  # multi-label (KOTE): count each label
             original.update(utterance.labels)
@@ -50,7 +50,7 @@ def _summarise(path, taxonomy) -> dict:
         if utterance.label is not None and utterance.label not in mapped_to:
             mapped_to[utterance.label] = taxonomy.map(utterance.source, utterance.label)
     mapped = taxonomy.map_corpus(corpus)
-    pair_overrides = Counter()  # (대분류, 소분류) rows whose emotion differs from the major label's
+    pair_overrides: Counter[tuple[tuple[str, ...], str | None]] = Counter()  # (대분류, 소분류) rows whose emotion differs from the major label's
     for utterance in corpus.utterances:
         if len(utterance.labels) == 2 and utterance.label == utterance.labels[0]:
             emotion = taxonomy.map(utterance.source, utterance.labels)
@@ -119,7 +119,7 @@ def _print_text(summaries: list[dict], taxonomy, out) -> None:
         print("utterances per emotion per file (after the taxonomy; 'all' sums the files listed)", file=out)
         header = f"{'file':<48}" + "".join(f"{e:>8}" for e in taxonomy.labels) + f"{'total':>9}"
         print(header, file=out)
-        totals = Counter()
+        totals: Counter[str] = Counter()
         for item in summaries:
             mapped = item["mapped_utterances"]
             totals.update(mapped)

@@ -16,6 +16,7 @@ import warnings
 from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
+from types import FrameType
 
 from data.records import Corpus, DialogueExample, LoadReport, Utterance
 from data.tables import MAX_WARNED_ROWS, Table
@@ -137,7 +138,8 @@ def _warn(message: str, report: LoadReport) -> None:
     """Record `message` in the report and warn it, naming the first caller outside data/ (the line that asked to
     load the file)."""
     report.warnings.append(message)
-    frame, level = sys._getframe(1), 2
+    frame: FrameType | None = sys._getframe(1)
+    level = 2
     while frame is not None and frame.f_code.co_filename.startswith(PACKAGE_DIR):
         frame, level = frame.f_back, level + 1
     warnings.warn(message, stacklevel=level)

@@ -25,7 +25,7 @@ from data.tables import Table, check_path, first_line, read_header, read_table, 
 TABLE_COLUMNS_FILE = Path(__file__).with_name("table_columns.json")
 KOTE_LABELS_FILE = "labels.txt"  # beside the tsv: line i is the name of label index i
 KOTE_LABEL_INDICES = re.compile(r"\d+(,\d+)*")  # KOTE's third column: comma-separated label indices
-SYSTEM_COLUMN_PREFIXES = ("시스템문장", "시스템응답")  # 감성대화 Validation copies say 문장, the Training xlsx says 응답
+SYSTEM_COLUMN_PREFIXES = ("시스템문장", "시스템응답")  # 감성대화: Validation copies say 문장, Training xlsx 응답
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,12 @@ def _names_the_file(loader):
 
 # ------------------------------------------------------------------------------------------- corpus parsers
 def _parse_wellness(builder: CorpusBuilder, table: Table, category_at: int, user_at: int, bot_at: int) -> Corpus:
+    """AI Hub 웰니스 대화 스크립트 (xlsx or csv; columns `구분`, `유저`, `챗봇`).
+
+    Utterance per row (label = category such as `감정/우울감`). Replies sit only on the first rows of each
+    category, so every utterance of a category is paired with each of that category's replies
+    (context empty). Categories without replies give utterances but no pairs.
+    """
     utterances_of: dict[str, list[str]] = defaultdict(list)
     replies_of: dict[str, list[str]] = defaultdict(list)
     reply_rows = 0
@@ -104,13 +110,22 @@ def _turn_columns(table: Table) -> tuple[list[int], list[int | None]]:
         names = [f"{prefix}{k}" for prefix in SYSTEM_COLUMN_PREFIXES if f"{prefix}{k}" in table.columns]
         system_at.append(table.columns.index(names[0]) if names else None)
     if system_at[0] is None:
+        found = ", ".join(map(str, table.columns))
         raise DataError(f"{table.path}: missing column '시스템문장1' (or '시스템응답1'); expected columns "
-                        f"감정_대분류, 감정_소분류, 사람문장1.., 시스템문장1..; found {', '.join(map(str, table.columns))}")
+                        f"감정_대분류, 감정_소분류, 사람문장1.., 시스템문장1..; found {found}")
     return human_at, system_at
 
 
 def _parse_emotional_dialogue(builder: CorpusBuilder, table: Table, major_at: int, minor_at: int,
                               _first_human_at: int) -> Corpus:
+    """AI Hub 감성대화말뭉치 (Training or Validation form, xlsx or csv).
+
+    Columns `감정_대분류`, `감정_소분류`, `사람문장1..N` and `시스템문장1..N` (or `시스템응답1..N`, as in the
+    Training xlsx). One label applies to the whole dialogue: label = `감정_대분류`, labels = (대분류, 소분류).
+    Utterance per non-empty human sentence; DialogueExample per complete turn k (human k + system k) with
+    context = the earlier turns. A dialogue ends at its first incomplete turn (empty human or system sentence),
+    so contexts always alternate user/bot; a human sentence without a system answer is still an Utterance.
+    """
     human_at, system_at = _turn_columns(table)
     dialogues = 0
     for row, cells in table.rows:
@@ -130,7 +145,7 @@ def _parse_emotional_dialogue(builder: CorpusBuilder, table: Table, major_at: in
             if human:
                 builder.add_utterance(human, major, labels)
         context: tuple[str, ...] = ()
-        for human, system in zip(humans, systems):
+        for human, system in zip(humans, systems, strict=True):
             if not human or not system:
                 break
             builder.add_dialogue(context, human, system, major, labels)
@@ -140,6 +155,7 @@ def _parse_emotional_dialogue(builder: CorpusBuilder, table: Table, major_at: in
 
 
 def _parse_keti_single_turn(builder: CorpusBuilder, table: Table, text_at: int, label_at: int) -> Corpus:
+    """AI Hub 한국어 단발성 대화 (KETI; columns `Sentence`, `Emotion`, 7 emotions). Utterances only."""
     for row, cells in table.rows:
         text, label = cell(cells, text_at), builder.label(cell(cells, label_at), "Emotion")
         if text and not label:
@@ -151,6 +167,13 @@ def _parse_keti_single_turn(builder: CorpusBuilder, table: Table, text_at: int, 
 
 def _parse_keti_multi_turn(builder: CorpusBuilder, table: Table, start_at: int, text_at: int,
                            label_at: int) -> Corpus:
+    """AI Hub 한국어 연속적 대화 (KETI; columns `dialog #`, `발화`, `감정`).
+
+    A dialogue starts at each row whose `dialog #` is 'S'. Utterance per labelled row (rows without a label
+    stay in the dialogue but give no Utterance; counted as extra['unlabelled']). The speakers are not marked,
+    so consecutive utterances are read as alternating turns: every consecutive pair (u_i → u_i+1) is a
+    DialogueExample with context u_0..u_i-1 and the label of u_i — for context-aware evaluation.
+    """
     dialogues: list[list[tuple[str, str | None]]] = []
     unlabelled = 0
     for _, cells in table.rows:
@@ -175,6 +198,7 @@ def _parse_keti_multi_turn(builder: CorpusBuilder, table: Table, start_at: int, 
 
 def _parse_chatbot_data(builder: CorpusBuilder, table: Table, question_at: int, answer_at: int,
                         label_at: int) -> Corpus:
+    """songys/Chatbot_data ChatbotData.csv (`Q`, `A`, `label` 0/1/2). Utterance per Q; DialogueExample Q → A."""
     for row, cells in table.rows:
         question, answer = cell(cells, question_at), cell(cells, answer_at)
         label = builder.label(cell(cells, label_at), "label")
@@ -188,6 +212,10 @@ def _parse_chatbot_data(builder: CorpusBuilder, table: Table, question_at: int, 
 
 
 def _parse_nsmc(builder: CorpusBuilder, table: Table, _id_at: int, text_at: int, label_at: int) -> Corpus:
+    """NSMC (e9t/nsmc ratings_*.txt): tab-separated `id`, `document`, `label` (0 negative, 1 positive).
+
+    Labels stay the corpus's own strings '0' and '1'.
+    """
     for row, cells in table.rows:
         text, label = cell(cells, text_at), builder.label(cell(cells, label_at), "label")
         if text and label not in ("0", "1"):
@@ -209,61 +237,24 @@ FORMATS = {corpus.name: corpus for corpus in (  # in the order detect_format tri
 
 
 # --------------------------------------------------------------------------------------------------- loaders
-@_names_the_file
-def load_wellness(path) -> Corpus:
-    """AI Hub 웰니스 대화 스크립트 (xlsx or csv; columns `구분`, `유저`, `챗봇`).
+def _loader(name: str) -> Callable[..., Corpus]:
+    """`load_<name>(path) -> Corpus` for one of FORMATS, documented by its parser; every error names the file."""
+    corpus_format = FORMATS[name]
 
-    Utterance per row (label = category such as `감정/우울감`). Replies sit only on the first rows of each
-    category, so every utterance of a category is paired with each of that category's replies
-    (context empty). Categories without replies give utterances but no pairs.
-    """
-    return FORMATS["wellness"].load(path)
+    def load(path) -> Corpus:
+        return corpus_format.load(path)
 
-
-@_names_the_file
-def load_emotional_dialogue(path) -> Corpus:
-    """AI Hub 감성대화말뭉치 (Training or Validation form, xlsx or csv).
-
-    Columns `감정_대분류`, `감정_소분류`, `사람문장1..N` and `시스템문장1..N` (or `시스템응답1..N`, as in the
-    Training xlsx). One label applies to the whole dialogue: label = `감정_대분류`, labels = (대분류, 소분류).
-    Utterance per non-empty human sentence; DialogueExample per complete turn k (human k + system k) with
-    context = the earlier turns. A dialogue ends at its first incomplete turn (empty human or system sentence),
-    so contexts always alternate user/bot; a human sentence without a system answer is still an Utterance.
-    """
-    return FORMATS["emotional_dialogue"].load(path)
+    load.__name__ = load.__qualname__ = f"load_{name}"
+    load.__doc__ = corpus_format.parse.__doc__
+    return _names_the_file(load)
 
 
-@_names_the_file
-def load_keti_single_turn(path) -> Corpus:
-    """AI Hub 한국어 단발성 대화 (KETI; columns `Sentence`, `Emotion`, 7 emotions). Utterances only."""
-    return FORMATS["keti_single_turn"].load(path)
-
-
-@_names_the_file
-def load_keti_multi_turn(path) -> Corpus:
-    """AI Hub 한국어 연속적 대화 (KETI; columns `dialog #`, `발화`, `감정`).
-
-    A dialogue starts at each row whose `dialog #` is 'S'. Utterance per labelled row (rows without a label
-    stay in the dialogue but give no Utterance; counted as extra['unlabelled']). The speakers are not marked,
-    so consecutive utterances are read as alternating turns: every consecutive pair (u_i → u_i+1) is a
-    DialogueExample with context u_0..u_i-1 and the label of u_i — for context-aware evaluation.
-    """
-    return FORMATS["keti_multi_turn"].load(path)
-
-
-@_names_the_file
-def load_chatbot_data(path) -> Corpus:
-    """songys/Chatbot_data ChatbotData.csv (`Q`, `A`, `label` 0/1/2). Utterance per Q; DialogueExample Q → A."""
-    return FORMATS["chatbot_data"].load(path)
-
-
-@_names_the_file
-def load_nsmc(path) -> Corpus:
-    """NSMC (e9t/nsmc ratings_*.txt): tab-separated `id`, `document`, `label` (0 negative, 1 positive).
-
-    Labels stay the corpus's own strings '0' and '1'.
-    """
-    return FORMATS["nsmc"].load(path)
+load_wellness = _loader("wellness")
+load_emotional_dialogue = _loader("emotional_dialogue")
+load_keti_single_turn = _loader("keti_single_turn")
+load_keti_multi_turn = _loader("keti_multi_turn")
+load_chatbot_data = _loader("chatbot_data")
+load_nsmc = _loader("nsmc")
 
 
 @_names_the_file
@@ -310,7 +301,7 @@ def load_table(path, text_column: str, label_column: str | None = None, response
     """
     table = read_table(path)
     columns = [text_column] + [c for c in (label_column, response_column) if c is not None]
-    positions = dict(zip(columns, table.require(*columns)))
+    positions = dict(zip(columns, table.require(*columns), strict=True))
     builder = CorpusBuilder(source, table)
     for _, cells in table.rows:
         text = cell(cells, positions[text_column])

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from data.records import DataError
 from data.text import dedupe_key
@@ -13,19 +13,23 @@ from data.text import dedupe_key
 T = TypeVar("T")
 
 
-def _default_text(item) -> str:
+def _default_text(item: Any) -> str:
     """`item.text` for Utterance, `item.message` for DialogueExample."""
     text = getattr(item, "text", None)
     return text if text is not None else item.message
 
 
+def _default_label(item: Any) -> object:
+    return item.label
+
+
 @dataclass
 class Splits(Generic[T]):
-    train: list
-    validation: list
-    test: list
+    train: list[T]
+    validation: list[T]
+    test: list[T]
 
-    def __iter__(self):  # train, validation, test = split_dataset(...)
+    def __iter__(self) -> Iterator[list[T]]:  # train, validation, test = split_dataset(...)
         return iter((self.train, self.validation, self.test))
 
     def sizes(self) -> dict[str, int]:
@@ -33,8 +37,8 @@ class Splits(Generic[T]):
 
 
 def split_dataset(items: Sequence[T], seed: int = 42, validation: float = 0.1, test: float = 0.1,
-                  label: Callable[[T], object] = lambda x: x.label,
-                  text: Callable[[T], str] = _default_text) -> Splits:
+                  label: Callable[[T], object] = _default_label,
+                  text: Callable[[T], str] = _default_text) -> Splits[T]:
     """Split `items` into train / validation / test.
 
     - grouped: items whose normalised text is equal (`data.text.dedupe_key`) always land in the same split, so no
@@ -58,7 +62,7 @@ def split_dataset(items: Sequence[T], seed: int = 42, validation: float = 0.1, t
         top = max(counts.items(), key=lambda pair: (pair[1], pair[0]))[0]  # ties → deterministic
         by_label[top].append(key)
     rng = random.Random(seed)
-    parts = {"train": [], "validation": [], "test": []}
+    parts: dict[str, list[str]] = {"train": [], "validation": [], "test": []}
     for label_key in sorted(by_label):
         keys = sorted(by_label[label_key])
         rng.shuffle(keys)
@@ -70,7 +74,7 @@ def split_dataset(items: Sequence[T], seed: int = 42, validation: float = 0.1, t
         parts["train"] += keys[n_test + n_validation:]
     # Items keep their input order inside each split.
     where = {key: name for name, keys in parts.items() for key in keys}
-    result = {"train": [], "validation": [], "test": []}
+    result: dict[str, list[T]] = {"train": [], "validation": [], "test": []}
     for item in items:
         result[where[dedupe_key(text(item))]].append(item)
     return Splits(result["train"], result["validation"], result["test"])

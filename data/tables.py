@@ -18,6 +18,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from data.records import DataError
 
@@ -27,6 +28,7 @@ JSONL_SUFFIXES = (".jsonl", ".json")
 KNOWN_SUFFIXES = EXCEL_SUFFIXES + tuple(DELIMITED_SUFFIXES) + JSONL_SUFFIXES
 MAX_WARNED_ROWS = 5  # how many malformed rows a warning quotes
 MAX_FILE_BYTES = 1 << 30  # 1 GiB: far above any corpus we read; a read stops here instead of filling memory
+Quoting = Literal[0, 1, 2, 3]  # csv.QUOTE_MINIMAL, QUOTE_ALL, QUOTE_NONNUMERIC, QUOTE_NONE
 CSV_FIELD_LIMIT = 2**31 - 1  # csv's default limit rejects long cells that JSONL accepts; C long max on every OS
 
 
@@ -86,10 +88,7 @@ def _read_bytes(path: Path) -> bytes:
 
 def decode_bytes(raw: bytes, path) -> tuple[str, str]:
     """Decode a text file's bytes: UTF-8 with BOM, UTF-8, then cp949. Returns (text, encoding)."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        encodings = ("utf-8-sig",)
-    else:
-        encodings = ("utf-8", "cp949")
+    encodings = ("utf-8-sig",) if raw.startswith(b"\xef\xbb\xbf") else ("utf-8", "cp949")
     first_error = None
     for encoding in encodings:
         try:
@@ -112,7 +111,7 @@ def read_text(path: Path) -> str:
     return read_text_and_encoding(path)[0]
 
 
-def read_table(path, header: bool = True, delimiter: str | None = None, quoting: int = csv.QUOTE_MINIMAL,
+def read_table(path, header: bool = True, delimiter: str | None = None, quoting: Quoting = csv.QUOTE_MINIMAL,
                expected_fields: int | None = None) -> Table:
     """Read .xlsx / .csv / .tsv / .txt / .jsonl into a `Table`.
 
@@ -164,7 +163,7 @@ def _cell(value) -> str:
 
 
 # --------------------------------------------------------------------------------------------- delimited text
-def _read_delimited(path: Path, header: bool, delimiter: str, quoting: int, expected_fields: int | None) -> Table:
+def _read_delimited(path: Path, header: bool, delimiter: str, quoting: Quoting, expected_fields: int | None) -> Table:
     text, encoding = read_text_and_encoding(path)
     if csv.field_size_limit() < CSV_FIELD_LIMIT:  # only ever raised, so concurrent readers never see it lowered
         csv.field_size_limit(CSV_FIELD_LIMIT)

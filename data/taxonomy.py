@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
 
-from data.records import Corpus, DataError, Utterance
+from data.records import Corpus, DataError, DialogueExample, Utterance
 
 EMOTIONS = ("일상", "기쁨", "분노", "불안", "슬픔", "우울")  # the six of the original KoBERT emotion notebook
 DEFAULT_TAXONOMY_FILE = Path(__file__).with_name("taxonomy.json")
@@ -156,7 +156,7 @@ class Taxonomy:
             if emotion is None:
                 unmapped += 1
                 continue
-            original = utterance.labels or (utterance.label,)
+            original = _original_labels(utterance)
             if (utterance.text, emotion) in seen:
                 merged += 1
                 continue
@@ -169,7 +169,7 @@ class Taxonomy:
             if emotion is None:
                 unmapped_dialogues += 1
                 continue
-            dialogues.append(replace(dialogue, label=emotion, labels=dialogue.labels or (dialogue.label,)))
+            dialogues.append(replace(dialogue, label=emotion, labels=_original_labels(dialogue)))
         mapped = corpus.with_records(utterances, dialogues)
         report = mapped.report
         report.kept, report.dialogues = len(utterances), len(dialogues)
@@ -184,3 +184,8 @@ class Taxonomy:
 
     def __repr__(self) -> str:
         return f"Taxonomy(labels={self.labels}, sources={sorted(self.sources)}, origin={self.origin!r})"
+
+
+def _original_labels(record: Utterance | DialogueExample) -> tuple[str, ...]:
+    """What a mapped record keeps of its corpus labels: its `labels`, else (its label,)."""
+    return record.labels or ((record.label,) if record.label is not None else ())

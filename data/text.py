@@ -1,11 +1,10 @@
 """The forms of a text the project compares or shows, one function each, so each rule lives in one place.
 
-| function | does | for |
-|---|---|---|
-| `collapse_spaces` | whitespace runs → one space, ends stripped | the shared base of the others |
-| `dedupe_key` | NFKC, lower case, spaces collapsed | "the same sentence": de-duplication, split groups, replies said before |
-| `letters_only` | NFKC, lower case, letters and digits only | matching crisis rules whatever the spacing and punctuation |
-| `tidy_spacing` | spaces collapsed, none before punctuation | showing a generated reply |
+- `collapse_spaces`: whitespace runs → one space, ends stripped (the base of the others);
+- `dedupe_key`: NFKC, lower case, spaces collapsed — "the same sentence": de-duplication, split groups, replies
+  already said;
+- `letters_only`: NFKC, lower case, letters and digits only — crisis rules match whatever the spacing and punctuation;
+- `tidy_spacing`: spaces collapsed, none before punctuation — a generated reply as it is shown.
 
 Cleaning what a person typed (control characters, length) is `chatbot.text.clean_message`: only chat input needs it.
 """
@@ -15,7 +14,7 @@ import re
 import unicodedata
 
 _WHITESPACE = re.compile(r"\s+")
-_NOT_LETTER_OR_DIGIT = re.compile(r"[^\w가-힣ㄱ-ㅎㅏ-ㅣ]|_")  # \w without "_": Hangul syllables and jamo, letters, digits
+_NOT_LETTER_OR_DIGIT = re.compile(r"[^\w가-힣ㄱ-ㅎㅏ-ㅣ]|_")  # \w but "_": Hangul (syllables, jamo), letters, digits
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,!?…~])")
 
 

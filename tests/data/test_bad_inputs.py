@@ -128,7 +128,8 @@ def test_label_spellings(raw, label):
 
 def test_label_surprises_are_normalised_and_warned_naming_file_and_column(tmp_path, write_file):
     rows = [["질문 하나", "답", "1"], ["질문 둘", "답", "1.0"], ["질문 셋", "답", "01"], ["질문 넷", "답", "True"],
-            ["질문 다섯", "답", "NaN"], ["질문 여섯", "답", "2024-01-05"], ["질문 일곱", "답", "2\x00"], ["질문 여덟", "답", "0"]]
+            ["질문 다섯", "답", "NaN"], ["질문 여섯", "답", "2024-01-05"], ["질문 일곱", "답", "2\x00"],
+            ["질문 여덟", "답", "0"]]
     path = write_file("chat.csv", ["Q", "A", "label"], rows)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
