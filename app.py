@@ -164,14 +164,14 @@ def build_app(engine, concurrency_limit: int | None = DEFAULT_CONCURRENCY, feedb
                     yield text
 
     def send(message, conversation, *slider_values):
-        conversation = transcript.normalise(conversation)
+        conversation = transcript.as_conversation(conversation)
         if not isinstance(message, str) or not message.strip():  # nothing typed: nothing is sent, nothing changes
             yield (gr.skip(),) * len(ui_outputs)
             return
         yield from turn_events(conversation, message, slider_values, clear_textbox=True)
 
     def send_example(example, conversation, *slider_values):
-        yield from turn_events(transcript.normalise(conversation), example, slider_values, clear_textbox=False)
+        yield from turn_events(transcript.as_conversation(conversation), example, slider_values, clear_textbox=False)
 
     def turn_events(conversation, message, slider_values, clear_textbox):
         """The page during one turn: the message shows at once (even while the engine is still being built), the
@@ -186,7 +186,7 @@ def build_app(engine, concurrency_limit: int | None = DEFAULT_CONCURRENCY, feedb
                 yield *render(transcript.add_turn(conversation, transcript.make_turn(message, item))), gr.skip()
 
     def retry(retry_data: gr.RetryData, conversation, *slider_values):
-        conversation = transcript.normalise(conversation)
+        conversation = transcript.as_conversation(conversation)
         turn = retry_data.index // 2  # one user and one bot message per turn
         if turn >= len(conversation["turns"]):
             yield *render(conversation), gr.skip()
@@ -195,7 +195,7 @@ def build_app(engine, concurrency_limit: int | None = DEFAULT_CONCURRENCY, feedb
         yield from turn_events(transcript.truncate(conversation, turn), message, slider_values, clear_textbox=False)
 
     def undo(conversation, undo_data: gr.UndoData):
-        conversation = transcript.normalise(conversation)
+        conversation = transcript.as_conversation(conversation)
         turn = undo_data.index // 2
         if turn >= len(conversation["turns"]):
             return *render(conversation), gr.skip()
@@ -208,11 +208,11 @@ def build_app(engine, concurrency_limit: int | None = DEFAULT_CONCURRENCY, feedb
     def restore(conversation):
         """On page load: the conversation this browser kept, if any (a fresh page is left as it is, so a message
         sent in the first moment is not wiped)."""
-        conversation = transcript.normalise(conversation)
+        conversation = transcript.as_conversation(conversation)
         return render(conversation) if conversation["turns"] else (gr.skip(),) * len(rendered)
 
     def rate(conversation, like_data: gr.LikeData):
-        conversation = transcript.normalise(conversation)
+        conversation = transcript.as_conversation(conversation)
         index = like_data.index[0] if isinstance(like_data.index, (list, tuple)) else like_data.index
         turn = index // 2
         if index % 2 != 1 or turn >= len(conversation["turns"]):
@@ -230,7 +230,7 @@ def build_app(engine, concurrency_limit: int | None = DEFAULT_CONCURRENCY, feedb
         return shown, final["turns"][-1]["scores"], transcript.turn_scores(final), final
 
     def chat_now(message, temperature, top_p, max_new_tokens, conversation) -> tuple:
-        conversation = transcript.normalise(conversation)
+        conversation = transcript.as_conversation(conversation)
         options = sampling_options((temperature, top_p, max_new_tokens))
         reply = engine.result().reply(message or "", transcript.history(conversation), **options)
         return api_result(conversation, message or "", reply)
@@ -251,7 +251,7 @@ def build_app(engine, concurrency_limit: int | None = DEFAULT_CONCURRENCY, feedb
 
     def chat_stream(message: str, temperature: float, top_p: float, max_new_tokens: int, conversation):
         """As /chat, with the reply streamed: the text so far, then the final result."""
-        conversation = transcript.normalise(conversation)
+        conversation = transcript.as_conversation(conversation)
         options = sampling_options((temperature, top_p, max_new_tokens))
         for item in answer(conversation, message or "", options):
             if isinstance(item, str):
@@ -369,9 +369,10 @@ def offline_theme():
     offline machine cannot reach (and a browser would try on every page load)."""
     import gradio as gr
 
-    return gr.themes.Soft(font=["Noto Sans CJK KR", "Apple SD Gothic Neo", "Malgun Gothic", "sans-serif",
-                                "Noto Color Emoji", "Apple Color Emoji", "Segoe UI Emoji"],
-                          font_mono=["Noto Sans Mono CJK KR", "monospace"])
+    from data.fonts import font_families
+
+    return gr.themes.Soft(font=[*font_families("korean"), "sans-serif", *font_families("emoji")],
+                          font_mono=[*font_families("korean_monospace"), "monospace"])
 
 
 def start_share_link(host: str, port: int, timeout_s: float = SHARE_TIMEOUT_S, tunnel=None) -> tuple[str | None, str]:

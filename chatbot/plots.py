@@ -17,6 +17,8 @@ import zlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from data.fonts import installed_korean_font
+
 TIMELINE_COLUMNS = ("turn", "emotion", "score")
 EMOTION_COLORS = {  # the six emotions, Okabe–Ito colours (distinguishable with the common colour-vision deficiencies)
     "일상": "#009E73",  # bluish green: calm, everyday
@@ -135,33 +137,15 @@ def emotion_timeline(turn_scores: Sequence[dict[str, float]]):
     return pd.DataFrame(rows, columns=list(TIMELINE_COLUMNS)).astype({"turn": "int64", "emotion": "str", "score": "float64"})
 
 
-KOREAN_FONTS = ("Noto Sans CJK KR", "Noto Sans CJK JP", "NanumGothic", "Malgun Gothic", "AppleGothic")
-
-
-def _korean_font(font_manager) -> str | None:
-    """The first installed Korean-capable font. matplotlib's font list is cached, and a cache written before the
-    CJK fonts were installed does not know them: then they are added from the system's font files."""
-    def known():
-        names = {font.name for font in font_manager.fontManager.ttflist}
-        return next((name for name in KOREAN_FONTS if name in names), None)
-
-    if known() is None:
-        for path in font_manager.findSystemFonts():
-            if any(part in Path(path).name for part in ("CJK", "Nanum", "malgun", "AppleGothic")):
-                font_manager.fontManager.addfont(path)
-    return known()
-
-
 def save_emotion_plot(turn_scores: Sequence[dict[str, float]], path, title: str = TITLE) -> Path:
     """Write the timeline as a PNG (matplotlib, Agg backend) in the UI's colours. Uses a CJK font when one is installed."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
-    from matplotlib import font_manager
     from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-    korean_font = _korean_font(font_manager)
+    korean_font = installed_korean_font()
     if korean_font:
         plt.rcParams["font.family"] = korean_font
     frame = emotion_timeline(turn_scores)

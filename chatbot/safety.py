@@ -25,9 +25,10 @@ import argparse
 import json
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+from data.text import letters_only
 
 PACKAGE_DIR = Path(__file__).parent
 RULES_FILE = PACKAGE_DIR / "crisis_rules.txt"
@@ -36,9 +37,6 @@ CASES_DIR = PACKAGE_DIR / "safety_cases"
 CARE_MARKER = "자살예방상담전화 109"  # in the crisis reply and every care reply: how care mode is found in a history
 BLIND_SPLIT = "blind"  # evaluated once, at the end of the work it measures: --eval leaves it out unless named
 TRAINED_SPLITS = ("train", "original", "dev", "heldout_v1", "blind_v1", "blind_v2")  # what the learned detector trains on
-
-# Characters kept by normalisation: Hangul (syllables and jamo), letters and digits. Everything else goes.
-_DROP = re.compile(r"[^\w가-힣ㄱ-ㅎㅏ-ㅣ]|_", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -163,16 +161,11 @@ def in_care_mode(bot_turns) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------- detection
-def normalise(text: str) -> str:
-    """NFKC, lower case, no spaces or punctuation: the form every rule is written against."""
-    return _DROP.sub("", unicodedata.normalize("NFKC", text).lower())
-
-
 def match_rules(text: str) -> CrisisMatch | None:
     """The first crisis rule the message matches, or None (rules only; see `detect_crisis`)."""
     if not isinstance(text, str):
         raise TypeError(f"expected str, got {type(text).__name__}")
-    compact = NEGATED.sub("", normalise(text))
+    compact = NEGATED.sub("", letters_only(text))
     for rule in RULES:
         found = rule.search(compact)
         if found:
@@ -195,7 +188,7 @@ def detect_crisis(text: str, history=None, detector=None) -> CrisisMatch | None:
 
 def screen_reply(text: str) -> str | None:
     """Why the bot must not say `text` (it mentions dying, suicide, self-harm or a method), or None if it may."""
-    compact = normalise(text)
+    compact = letters_only(text)
     match = match_rules(text)
     if match:
         return f"crisis rule {match.rule} ({match.matched})"

@@ -10,12 +10,12 @@ are read to a fixed depth and count.
 """
 from __future__ import annotations
 
-import re
 import reprlib
 import unicodedata
 from dataclasses import dataclass
 
 from data.records import MAX_TEXT_CHARS
+from data.text import collapse_spaces
 
 DEFAULT_MAX_MESSAGE_CHARS = MAX_TEXT_CHARS  # longer messages are cut; training cuts its texts at the same length
 MAX_HISTORY_ITEMS = 200  # history items read per request, newest first; a context is a handful of turns
@@ -58,7 +58,7 @@ def clean_message(message, max_chars: int = DEFAULT_MAX_MESSAGE_CHARS) -> CleanM
         raise ValueError(f"max_chars must be at least 1, got {max_chars}")
     raw_limit = max_chars * RAW_CHARS_PER_CHAR
     message, typed = _bounded_text(message, raw_limit)
-    text = re.sub(r"\s+", " ", _strip_control(unicodedata.normalize("NFC", message[:raw_limit]))).strip()
+    text = collapse_spaces(_strip_control(unicodedata.normalize("NFC", message[:raw_limit])))
     if len(text) <= max_chars and typed <= raw_limit:
         return CleanMessage(text)
     return CleanMessage(text[:max_chars].rstrip(),

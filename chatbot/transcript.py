@@ -40,7 +40,7 @@ def _valid_turn(turn) -> bool:
             and all(isinstance(k, str) and isinstance(v, (int, float)) for k, v in turn.get("scores", {}).items()))
 
 
-def normalise(conversation) -> dict:
+def as_conversation(conversation) -> dict:
     """A well-formed conversation from whatever the browser sent back (None, an older or damaged value → new)."""
     if not isinstance(conversation, Mapping) or not isinstance(conversation.get("turns"), list) \
             or not all(_valid_turn(turn) for turn in conversation["turns"]):

@@ -66,12 +66,12 @@ def load_labelled(files: list[str | Path] = (), data_dir: str | Path | None = No
                   max_chars: int = MAX_TEXT_CHARS) -> LabelledData:
     """Read every file with `data.load_any`, map labels (six) or keep them (original), de-duplicate.
 
-    De-duplication works on `data.splits.normalize_text`: repeated sentences are kept once, and a sentence
+    De-duplication works on `data.text.dedupe_key`: repeated sentences are kept once, and a sentence
     that carries two different labels is dropped entirely (it would teach the model both answers). Texts
     longer than `max_chars` are cut (with one warning). `progress` shows a bar over the files.
     """
     from data import Taxonomy, load_any
-    from data.splits import normalize_text
+    from data.text import dedupe_key
 
     if label_set not in LABEL_SETS:
         raise ValueError(f"--label_set {label_set!r}: expected one of {LABEL_SETS}")
@@ -109,7 +109,7 @@ def load_labelled(files: list[str | Path] = (), data_dir: str | Path | None = No
             if utterance.label is None:
                 dropped["unlabelled"] += 1
                 continue
-            key = normalize_text(text)
+            key = dedupe_key(text)
             if key not in by_key:
                 by_key[key] = (text, set())
                 order.append(key)

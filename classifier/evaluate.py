@@ -13,9 +13,7 @@ from pathlib import Path
 
 from classifier.data_prep import LABEL_SETS, check_data_paths, load_labelled, split_labelled
 from data.cli import add_debug_flag, make_parser, run_cli
-
-CJK_FONT_NAMES = ("Noto Sans CJK KR", "Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans CJK TC",
-                  "Noto Sans KR", "NanumGothic", "Malgun Gothic", "AppleGothic", "Noto Serif CJK KR")
+from data.fonts import installed_korean_font
 
 
 def parse_args(argv=None):
@@ -44,14 +42,6 @@ def parse_args(argv=None):
     return args
 
 
-def korean_font() -> str | None:
-    """Family name of an installed font with Hangul glyphs (fonts-noto-cjk on Debian), or None."""
-    from matplotlib import font_manager
-
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FONT_NAMES if name in installed), None)
-
-
 def plot_confusion(matrix, labels: list[str], path: Path, title: str) -> str | None:
     """Row-normalised confusion matrix with counts; returns the font used (None = fallback, Hangul may be boxes)."""
     import matplotlib
@@ -60,7 +50,7 @@ def plot_confusion(matrix, labels: list[str], path: Path, title: str) -> str | N
     import matplotlib.pyplot as plt
     import numpy as np
 
-    font = korean_font()
+    font = installed_korean_font()
     rc = {"font.family": [font, "sans-serif"]} if font else {}
     if font is None:
         print("note: no CJK font found (install fonts-noto-cjk); Korean labels may not render")

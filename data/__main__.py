@@ -24,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", help="summarise corpus files (any supported format)",
                                   description="Summarise corpus files: rows, labels (original → six emotions), "
                                               "dropped rows and conflicts.", formatter_class=HelpFormatter)
-    summary.add_argument("files", nargs="+", metavar="FILE", help="xlsx / csv / tsv / txt / jsonl corpus files, or 'demo' for the built-in demo set")
+    summary.add_argument("files", nargs="+", metavar="FILE",
+                         help="xlsx / csv / tsv / txt / jsonl corpus files, or 'demo' for the built-in demo set")
     summary.add_argument("--taxonomy", default=None, metavar="JSON",
                          help="mapping JSON (default: data/taxonomy.json, the six emotions)")
     summary.add_argument("--json", action="store_true", help="print one JSON object instead of text")
@@ -38,7 +39,7 @@ def _summarise(path, taxonomy) -> dict:
 
     corpus = load_demo() if path == DEMO_ARGUMENT else load_any(path)
     report = corpus.report
-    original = Counter()
+    original: Counter[str | None] = Counter()
     for utterance in corpus.utterances:
         if utterance.label is None and utterance.labels:  # multi-label (KOTE): count each label
             original.update(utterance.labels)
@@ -49,14 +50,15 @@ def _summarise(path, taxonomy) -> dict:
         if utterance.label is not None and utterance.label not in mapped_to:
             mapped_to[utterance.label] = taxonomy.map(utterance.source, utterance.label)
     mapped = taxonomy.map_corpus(corpus)
-    pair_overrides = Counter()  # (대분류, 소분류) rows whose emotion differs from the major label's
+    pair_overrides: Counter[tuple[tuple[str, ...], str | None]] = Counter()  # (대분류, 소분류) rows whose emotion differs from the major label's
     for utterance in corpus.utterances:
         if len(utterance.labels) == 2 and utterance.label == utterance.labels[0]:
             emotion = taxonomy.map(utterance.source, utterance.labels)
             if emotion != mapped_to.get(utterance.label):
                 pair_overrides[(utterance.labels, emotion)] += 1
     return {
-        "file": str(corpus.path), "format": "demo" if path == DEMO_ARGUMENT else detect_format(path), "source": corpus.name, "report": report.as_dict(),
+        "file": str(corpus.path), "format": "demo" if path == DEMO_ARGUMENT else detect_format(path),
+        "source": corpus.name, "report": report.as_dict(),
         "labels": {str(label): {"rows": count, "maps_to": mapped_to.get(label)}
                    for label, count in original.most_common()},
         "pair_overrides": [{"labels": list(pair), "maps_to": emotion, "rows": count}
@@ -106,7 +108,8 @@ def _print_text(summaries: list[dict], taxonomy, out) -> None:
             print(f"  override: {line}", file=out)
         mapped = item["mapped_utterances"]
         print("mapped utterances: " + " ".join(f"{e} {mapped.get(e, 0):,}" for e in taxonomy.labels)
-              + f" | not mapped {item['unmapped_utterances']:,} | merged after mapping {item['merged_after_mapping']:,}",
+              + f" | not mapped {item['unmapped_utterances']:,}"
+              + f" | merged after mapping {item['merged_after_mapping']:,}",
               file=out)
         dialogues = item["mapped_dialogues"]
         print("mapped dialogue examples: " + " ".join(f"{e} {dialogues.get(e, 0):,}" for e in taxonomy.labels),
@@ -116,7 +119,7 @@ def _print_text(summaries: list[dict], taxonomy, out) -> None:
         print("utterances per emotion per file (after the taxonomy; 'all' sums the files listed)", file=out)
         header = f"{'file':<48}" + "".join(f"{e:>8}" for e in taxonomy.labels) + f"{'total':>9}"
         print(header, file=out)
-        totals = Counter()
+        totals: Counter[str] = Counter()
         for item in summaries:
             mapped = item["mapped_utterances"]
             totals.update(mapped)

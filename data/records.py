@@ -32,8 +32,8 @@ class DialogueExample:
 
     `context` = earlier turns, oldest first, alternating user/bot and ending with a bot turn (or empty);
     `message` = the user turn being answered; `reply` = the bot's answer; `label` = the emotion of `message`
-    in the corpus's own label set. `labels` (an addition to ARCHITECTURE.md, default empty) keeps the
-    (대분류, 소분류) pair of 감성대화 so the taxonomy can use the minor label.
+    in the corpus's own label set. `labels` (default empty) keeps the (대분류, 소분류) pair of 감성대화 so the
+    taxonomy can use the minor label.
     """
 
     context: tuple[str, ...]
@@ -70,7 +70,8 @@ class LoadReport:
         return {
             "rows_read": self.rows_read, "kept": self.kept, "dialogues": self.dialogues,
             "dropped_empty": self.dropped_empty, "dropped_duplicates": self.dropped_duplicates,
-            "dropped_duplicate_dialogues": self.dropped_duplicate_dialogues, "malformed": self.malformed, "encoding": self.encoding,
+            "dropped_duplicate_dialogues": self.dropped_duplicate_dialogues, "malformed": self.malformed,
+            "encoding": self.encoding,
             "conflicting": {text: sorted(labels) for text, labels in self.conflicting.items()},
             "extra": dict(self.extra), "warnings": list(self.warnings),
         }
@@ -95,7 +96,7 @@ class Corpus:
         """Sorted distinct non-empty utterance labels."""
         return sorted({u.label for u in self.utterances if u.label is not None})
 
-    def with_records(self, utterances: list[Utterance], dialogues: list[DialogueExample]) -> "Corpus":
+    def with_records(self, utterances: list[Utterance], dialogues: list[DialogueExample]) -> Corpus:
         """A copy holding other records (same name, path and report values)."""
         return Corpus(self.name, self.path, list(utterances), list(dialogues), replace(self.report))
 

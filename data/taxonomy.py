@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
 
-from data.records import Corpus, DataError, Utterance
+from data.records import Corpus, DataError, DialogueExample, Utterance
 
 EMOTIONS = ("일상", "기쁨", "분노", "불안", "슬픔", "우울")  # the six of the original KoBERT emotion notebook
 DEFAULT_TAXONOMY_FILE = Path(__file__).with_name("taxonomy.json")
@@ -24,7 +24,8 @@ class Taxonomy:
     `sources[source]` holds `map` (label → emotion or None), optional `pairs` ((major → minor → emotion)
     overrides for two-level labels such as 감성대화's (대분류, 소분류)) and optional `hierarchical` (a label
     such as `감정/우울감/눈물` falls back to its longest listed prefix). `aliases` name sources that share a
-    mapping (keti_single_turn → keti, built in). A source without an entry keeps labels that are already one of `labels`.
+    mapping (keti_single_turn → keti, built in). A source without an entry keeps labels that are already one of
+    `labels`.
     """
 
     def __init__(self, labels=EMOTIONS, sources: dict | None = None, aliases: dict | None = None,
@@ -37,12 +38,12 @@ class Taxonomy:
 
     # ---------------------------------------------------------------------------------------------- building
     @classmethod
-    def default(cls) -> "Taxonomy":
+    def default(cls) -> Taxonomy:
         """The documented six-emotion mapping shipped in data/taxonomy.json."""
         return cls.from_json(DEFAULT_TAXONOMY_FILE)
 
     @classmethod
-    def from_json(cls, path) -> "Taxonomy":
+    def from_json(cls, path) -> Taxonomy:
         """Read a mapping file. With `"extends": "default"` the file only lists changes to the default."""
         path = Path(path)
         if not path.exists():
@@ -155,7 +156,7 @@ class Taxonomy:
             if emotion is None:
                 unmapped += 1
                 continue
-            original = utterance.labels or (utterance.label,)
+            original = _original_labels(utterance)
             if (utterance.text, emotion) in seen:
                 merged += 1
                 continue
@@ -168,7 +169,7 @@ class Taxonomy:
             if emotion is None:
                 unmapped_dialogues += 1
                 continue
-            dialogues.append(replace(dialogue, label=emotion, labels=dialogue.labels or (dialogue.label,)))
+            dialogues.append(replace(dialogue, label=emotion, labels=_original_labels(dialogue)))
         mapped = corpus.with_records(utterances, dialogues)
         report = mapped.report
         report.kept, report.dialogues = len(utterances), len(dialogues)
@@ -183,3 +184,8 @@ class Taxonomy:
 
     def __repr__(self) -> str:
         return f"Taxonomy(labels={self.labels}, sources={sorted(self.sources)}, origin={self.origin!r})"
+
+
+def _original_labels(record: Utterance | DialogueExample) -> tuple[str, ...]:
+    """What a mapped record keeps of its corpus labels: its `labels`, else (its label,)."""
+    return record.labels or ((record.label,) if record.label is not None else ())

@@ -96,7 +96,7 @@ def forced_length_replies(generator, examples, setting: dict, min_tokens: int, b
     """Replies generated exactly as ResponseGenerator does, but with </s> held off for `min_tokens` tokens."""
     import torch
 
-    from generator.formatting import clean_spacing
+    from data.text import tidy_spacing
 
     opts = generator._options({**setting, "max_new_tokens": min_tokens})
     torch.manual_seed(seed)
@@ -107,7 +107,7 @@ def forced_length_replies(generator, examples, setting: dict, min_tokens: int, b
             kwargs = generator._generate_kwargs(prompts, opts)
             kwargs["min_new_tokens"] = min_tokens
             output = generator.model.generate(**kwargs)  # (batch, width + min_tokens)
-            replies.extend(clean_spacing(generator._decode(row)[0]) for row in output[:, kwargs["input_ids"].shape[1]:].tolist())
+            replies.extend(tidy_spacing(generator._decode(row)[0]) for row in output[:, kwargs["input_ids"].shape[1]:].tolist())
     return replies
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from data.text import tidy_spacing
+
 USER_TOKEN = "<usr>"          # KoGPT2 id 2: starts a user turn
 SYSTEM_TOKEN = "<sys>"        # KoGPT2 id 4: starts the bot's reply
 EMOTION_TOKEN = "<unused1>"   # KoGPT2 id 10: marks the emotion tag (an unused slot, free to fine-tune)
@@ -117,15 +119,8 @@ def _pair_turns(history: list[str]) -> list[tuple[str | None, str]]:
     return pairs[::-1]
 
 
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,!?…~])")
 _FINAL_BOUNDARY = re.compile(r"[.!?…~]+[\"'」』)]*(?=\s|$)")
 _STREAM_BOUNDARY = re.compile(r"[.!?…~]+[\"'」』)]*(?=\s)")
-
-
-def clean_spacing(text: str) -> str:
-    """Collapse whitespace runs, drop spaces before punctuation, strip the ends."""
-    text = re.sub(r"\s+", " ", text)
-    return _SPACE_BEFORE_PUNCT.sub(r"\1", text).strip()
 
 
 def stable_prefix(text: str, final: bool = False) -> str:
@@ -134,10 +129,10 @@ def stable_prefix(text: str, final: bool = False) -> str:
     While streaming (`final=False`) a sentence end counts only once a space follows it ("3." may become "3.5");
     on the finished text the very end counts too.
     """
-    cleaned = clean_spacing(text) if final else re.sub(r"\s+", " ", text).lstrip()
+    cleaned = tidy_spacing(text) if final else re.sub(r"\s+", " ", text).lstrip()
     boundary = _FINAL_BOUNDARY if final else _STREAM_BOUNDARY
     ends = [m.end() for m in boundary.finditer(cleaned)]
-    return clean_spacing(cleaned[:ends[-1]]) if ends else ""
+    return tidy_spacing(cleaned[:ends[-1]]) if ends else ""
 
 
 def finish_reply(text: str, finished: bool) -> str:
@@ -145,7 +140,7 @@ def finish_reply(text: str, finished: bool) -> str:
 
     A cut-off reply with no complete sentence is kept whole (better a fragment than nothing).
     """
-    cleaned = clean_spacing(text)
+    cleaned = tidy_spacing(text)
     if finished:
         return cleaned
     return stable_prefix(cleaned, final=True) or cleaned

@@ -35,6 +35,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from data.text import dedupe_key
+
 CONFIG_NAME = "responder_config.json"
 ENTRIES_NAME = "entries.jsonl"
 MORPHEMES_NAME = "morphemes.json"  # optional: the messages' Kiwi analysis, so loading does not analyse again
@@ -443,13 +445,13 @@ def _distinct(entries, order, scores, k: int, exclude: Sequence[str]) -> list[tu
     """The first `k` entries of `order` with distinct replies, skipping replies already said while others remain."""
     import numpy as np
 
-    excluded = {_norm(text) for text in exclude}
+    excluded = {dedupe_key(text) for text in exclude}
     chosen, skipped, seen_replies = [], [], set()
     for index in order:
         if not np.isfinite(scores[index]):
             break
         entry = entries[index]
-        reply_key = _norm(entry.reply)
+        reply_key = dedupe_key(entry.reply)
         if reply_key in seen_replies:
             continue
         seen_replies.add(reply_key)
@@ -506,7 +508,3 @@ def _check_options(options: dict) -> None:
     unknown = set(options) - KNOWN_OPTIONS
     if unknown:
         raise TypeError(f"unknown generation option(s) {sorted(unknown)}; expected some of {sorted(KNOWN_OPTIONS)}")
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()

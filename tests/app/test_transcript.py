@@ -59,14 +59,14 @@ def test_undo_and_retry_truncate_and_care_lasts_until_clear():
     assert not transcript.new_conversation()["care"]  # Clear: a new conversation
 
 
-def test_normalise_accepts_only_well_formed_conversations():
+def test_as_conversation_accepts_only_well_formed_conversations():
     good = conversation_of(("합격했어", HAPPY))
-    assert transcript.normalise(good) == good
+    assert transcript.as_conversation(good) == good
     for damaged in (None, "text", {"turns": "x"}, {"turns": [{"message": 1}]},
                     {"turns": [{"message": "a", "reply": "b", "scores": {"기쁨": "high"}}]}):
-        fresh = transcript.normalise(damaged)
+        fresh = transcript.as_conversation(damaged)
         assert fresh["turns"] == [] and not fresh["care"] and fresh["id"]
-    legacy = transcript.normalise({"turns": [{"message": "죽고 싶어", "reply": "…", "safety": True}]})
+    legacy = transcript.as_conversation({"turns": [{"message": "죽고 싶어", "reply": "…", "safety": True}]})
     assert legacy["care"] and legacy["turns"][0]["scores"] == {} and legacy["revision"] == 1
 
 

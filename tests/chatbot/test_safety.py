@@ -7,7 +7,7 @@ import pytest
 from chatbot.crisis_model import CrisisDetector, training_cases
 from chatbot.safety import (BLIND_SPLIT, CARE_FOOTER, CARE_MARKER, CASES_DIR, CRISIS_REPLY, CRISIS_RULES, HELP_LINES,
                             care_reply, detect_crisis, evaluate, in_care_mode, load_cases, load_rules, main,
-                            match_rules, normalise, screen_reply)
+                            match_rules, screen_reply)
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,6 @@ def test_rules_live_in_a_data_file_one_alternative_per_line(tmp_path):
 def test_an_exclusion_line_switches_its_block_off():
     assert match_rules("번개탄 샀어").rule == "charcoal"
     assert match_rules("캠핑 가려고 번개탄 샀어") is None
-    assert normalise("죽 고  싶 어…!!") == "죽고싶어"
 
 
 # ------------------------------------------------------------------------------------------------ replies

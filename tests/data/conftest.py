@@ -43,7 +43,7 @@ def write_file(tmp_path):
         if suffix == ".xlsx":
             return _write_xlsx(path, header, rows)
         if suffix == ".jsonl":
-            return _write_jsonl(path, [dict(zip(header, row)) for row in rows])
+            return _write_jsonl(path, [dict(zip(header, row, strict=True)) for row in rows])
         return _write_delimited(path, header, rows, encoding, "," if suffix == ".csv" else "\t")
 
     return write

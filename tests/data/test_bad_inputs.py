@@ -42,7 +42,8 @@ def test_a_half_cut_sheet_stops_a_trainer_and_the_offline_engine_with_one_line(t
     from data.cli import run_cli
 
     cut = half_cut_xlsx(tmp_path, write_file)
-    assert run_cli(train.main, ["--backend", "light", "--train_file", str(cut), "--output_dir", str(tmp_path / "m")]) == 2
+    argv = ["--backend", "light", "--train_file", str(cut), "--output_dir", str(tmp_path / "m")]
+    assert run_cli(train.main, argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith(f"error: {cut}: the workbook is damaged")
     with pytest.raises(DataError, match=r"cut\.xlsx"):
@@ -94,11 +95,11 @@ def test_a_symlink_to_dev_zero_is_refused_without_reading(tmp_path):
 
 
 def test_reads_are_bounded(tmp_path, monkeypatch):
-    import data.loaders
+    import data.tables
 
     big = tmp_path / "big.csv"
     big.write_text("text,label\n" + "가,기쁨\n" * 100, encoding="utf-8")
-    monkeypatch.setattr(data.loaders, "MAX_FILE_BYTES", 64)
+    monkeypatch.setattr(data.tables, "MAX_FILE_BYTES", 64)
     with pytest.raises(DataError, match=r"big\.csv: .*GiB"):
         load_any(big)
 
@@ -120,14 +121,15 @@ def test_csv_cells_over_131072_characters_load_like_jsonl(tmp_path):
     ("2024-01-05 00:00:00", "2024-01-05"), ("기\x00쁨", "기쁨"), (" 분노 ", "분노"),
 ])
 def test_label_spellings(raw, label):
-    from data.loaders import normalize_label
+    from data.cleaning import normalize_label
 
     assert normalize_label(raw)[0] == label
 
 
 def test_label_surprises_are_normalised_and_warned_naming_file_and_column(tmp_path, write_file):
     rows = [["질문 하나", "답", "1"], ["질문 둘", "답", "1.0"], ["질문 셋", "답", "01"], ["질문 넷", "답", "True"],
-            ["질문 다섯", "답", "NaN"], ["질문 여섯", "답", "2024-01-05"], ["질문 일곱", "답", "2\x00"], ["질문 여덟", "답", "0"]]
+            ["질문 다섯", "답", "NaN"], ["질문 여섯", "답", "2024-01-05"], ["질문 일곱", "답", "2\x00"],
+            ["질문 여덟", "답", "0"]]
     path = write_file("chat.csv", ["Q", "A", "label"], rows)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -136,7 +138,7 @@ def test_label_surprises_are_normalised_and_warned_naming_file_and_column(tmp_pa
     assert corpus.label_counts()["1"] == 3 and corpus.report.malformed == 1  # NaN: no label
     messages = [str(w.message) for w in caught]
     for expected in ("numbers written in another form", "true/false", "missing-value", "dates", "control characters"):
-        assert any(f"chat.csv: column 'label'" in m and expected in m for m in messages), (expected, messages)
+        assert any("chat.csv: column 'label'" in m and expected in m for m in messages), (expected, messages)
     assert all(expected in " ".join(corpus.report.warnings) for expected in ("true/false", "dates"))
 
 

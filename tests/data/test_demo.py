@@ -60,7 +60,7 @@ def test_a_tfidf_classifier_learns_the_bank():
     model = LogisticRegression(max_iter=2000, C=10).fit(vectorizer.fit_transform([u.text for u in train]),
                                                           [u.label for u in train])
     predicted = model.predict(vectorizer.transform([u.text for u in test]))
-    accuracy = sum(p == u.label for p, u in zip(predicted, test)) / len(test)
+    accuracy = sum(p == u.label for p, u in zip(predicted, test, strict=True)) / len(test)
     assert accuracy > 0.6  # chance is 1/6
 
 

@@ -2,8 +2,20 @@
 
 import pytest
 
-from data import (DataError, DialogueExample, Utterance, load_any, load_chatbot_data, load_emotional_dialogue,
-                  load_keti_multi_turn, load_keti_single_turn, load_kote, load_nsmc, load_table, load_wellness)
+from data import (
+    DataError,
+    DialogueExample,
+    Utterance,
+    load_any,
+    load_chatbot_data,
+    load_emotional_dialogue,
+    load_keti_multi_turn,
+    load_keti_single_turn,
+    load_kote,
+    load_nsmc,
+    load_table,
+    load_wellness,
+)
 
 
 # ------------------------------------------------------------------------------------------------- wellness
@@ -43,17 +55,18 @@ def test_emotional_dialogue_turns_context_and_labels(write_file, emotional_rows)
     assert len(corpus.utterances) == 3 + 2 + 1
     assert {u.label for u in corpus.utterances} == {"불안", "슬픔", "기쁨"}  # ' 기쁨 ' stripped
     first = [d for d in corpus.dialogues if d.labels == ("불안", "두려운")]
-    assert [d.context for d in first] == [(), ("발표가 걱정돼.", "어떤 점이 걱정돼요?"),
-                                          ("발표가 걱정돼.", "어떤 점이 걱정돼요?", "실수할까 봐.", "준비한 만큼 잘할 거예요.")]
+    turn_1 = ("발표가 걱정돼.", "어떤 점이 걱정돼요?")
+    assert [d.context for d in first] == [(), turn_1, (*turn_1, "실수할까 봐.", "준비한 만큼 잘할 거예요.")]
     assert [d.reply for d in first] == ["어떤 점이 걱정돼요?", "준비한 만큼 잘할 거예요.", "응원할게요."]
     sad = [d for d in corpus.dialogues if d.label == "슬픔"]
-    assert sad == [DialogueExample((), "요즘 우울해.", "무슨 일 있으셨어요?", "슬픔", "emotional_dialogue", ("슬픔", "우울한"))]
+    assert sad == [DialogueExample((), "요즘 우울해.", "무슨 일 있으셨어요?", "슬픔", "emotional_dialogue",
+                                   ("슬픔", "우울한"))]
     assert len(corpus.dialogues) == 3 + 1 + 1
 
 
 def test_emotional_dialogue_training_form_with_four_turns_xlsx(write_file):
     header = ["번호", "연령", "성별", "상황키워드", "신체질환", "감정_대분류", "감정_소분류",
-              "사람문장1", "시스템응답1", "사람문장2", "시스템응답2", "사람문장3", "시스템응답3", "사람문장4", "시스템응답4"]
+              *(f"{speaker}{k}" for k in range(1, 5) for speaker in ("사람문장", "시스템응답"))]
     row = ["1", "청년", "여성", "연애", "해당없음", "상처", "배신당한", "h1", "s1", "h2", "s2", "h3", "s3", "h4", "s4"]
     corpus = load_emotional_dialogue(write_file("training.xlsx", header, [row]))
     assert [d.message for d in corpus.dialogues] == ["h1", "h2", "h3", "h4"]
@@ -97,7 +110,8 @@ def test_chatbot_data(write_file):
 
 def test_kote_quote_none_labels_and_malformed_rows(tmp_path):
     (tmp_path / "labels.txt").write_text("불평/불만\n환영/호의\n감동/감탄\n", encoding="utf-8")
-    lines = ['1\t"진짜" 감동이에요\t1,2', "2\t별로네요\t0", "3\t형식이 잘못된 줄", "4\t라벨이 이상함\tx,y", "5\t범위 밖\t7"]
+    lines = ['1\t"진짜" 감동이에요\t1,2', "2\t별로네요\t0", "3\t형식이 잘못된 줄", "4\t라벨이 이상함\tx,y",
+             "5\t범위 밖\t7"]
     path = tmp_path / "val.tsv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.warns(UserWarning, match="skipped 3 malformed"):
@@ -229,3 +243,22 @@ def test_load_any_recognises_every_format(tmp_path, write_file, wellness_rows, e
 def test_load_any_unrecognised_columns(write_file):
     with pytest.raises(DataError, match=r"x\.csv: unrecognised columns \['a', 'b'\]"):
         load_any(write_file("x.csv", ["a", "b"], [["1", "2"]]))
+
+
+@pytest.mark.parametrize("name", ["wellness", "emotional_dialogue", "keti_multi_turn", "keti_single_turn",
+                                  "chatbot_data", "nsmc"])
+def test_a_format_is_recognised_and_read_by_the_same_columns(write_file, name):
+    """detect_format and the loader read one declaration: its columns are enough to be recognised, and the
+    loader names each of them when it is missing."""
+    from data.loaders import FORMATS, detect_format
+
+    required = list(FORMATS[name].required_columns)
+    extra = ["시스템문장1"] if name == "emotional_dialogue" else []  # its answers: one of two spellings
+    suffix = ".txt" if name == "nsmc" else ".csv"
+    complete = write_file(f"{name}{suffix}", required + extra, [["1"] * len(required + extra)])
+    assert detect_format(complete) == name
+    assert FORMATS[name].load(complete).name == name
+    for column in required:
+        path = write_file(f"without{suffix}", [c for c in required if c != column] + extra, [["1"] * len(required)])
+        with pytest.raises(DataError, match=rf"without\{suffix}: missing column '{column}'"):
+            FORMATS[name].load(path)

@@ -4,8 +4,8 @@ The CSV copies are read (xlsx is slow) except in one xlsx check.
 """
 import pytest
 
-from data import (EMOTIONS, Taxonomy, load_any, load_chatbot_data, load_emotional_dialogue, load_keti_multi_turn,
-                  load_keti_single_turn, load_kote, load_wellness, split_dataset)
+import data
+from data import EMOTIONS, Taxonomy, split_dataset
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def shared_file(shared_data_dir):
 
 @pytest.fixture(scope="module")
 def wellness(shared_file):
-    return load_wellness(shared_file("wellness/wellness_dialog_dataset.csv"))
+    return data.load_wellness(shared_file("wellness/wellness_dialog_dataset.csv"))
 
 
 def test_wellness_counts(wellness):
@@ -40,12 +40,12 @@ def test_wellness_counts(wellness):
 
 
 def test_wellness_xlsx_matches_csv(wellness, shared_file):
-    from_xlsx = load_wellness(shared_file("wellness/wellness_dialog_dataset.xlsx"))
+    from_xlsx = data.load_wellness(shared_file("wellness/wellness_dialog_dataset.xlsx"))
     assert from_xlsx.utterances == wellness.utterances and from_xlsx.dialogues == wellness.dialogues
 
 
 def test_keti_single_turn_counts(shared_file):
-    corpus = load_keti_single_turn(shared_file("keti_single_turn/keti_single_turn.csv"))
+    corpus = data.load_keti_single_turn(shared_file("keti_single_turn/keti_single_turn.csv"))
     assert corpus.report.rows_read == 38594
     assert set(corpus.labels) == {"행복", "놀람", "분노", "공포", "혐오", "슬픔", "중립"}
     assert corpus.report.kept + corpus.report.dropped_duplicates == 38594
@@ -53,7 +53,7 @@ def test_keti_single_turn_counts(shared_file):
 
 
 def test_emotional_dialogue_validation_counts(shared_file):
-    corpus = load_emotional_dialogue(shared_file("emotional_dialogue/emotional_dialogue_validation.csv"))
+    corpus = data.load_emotional_dialogue(shared_file("emotional_dialogue/emotional_dialogue_validation.csv"))
     assert corpus.report.rows_read == 6641 and corpus.report.extra["dialogues_read"] == 6641
     assert set(corpus.labels) == {"분노", "기쁨", "불안", "당황", "상처", "슬픔"}
     assert len({u.labels for u in corpus.utterances}) == 60  # (대분류, 소분류) pairs
@@ -62,21 +62,21 @@ def test_emotional_dialogue_validation_counts(shared_file):
 
 
 def test_keti_multi_turn_counts(shared_file):
-    corpus = load_keti_multi_turn(shared_file("keti_multi_turn/keti_multi_turn.csv"))
+    corpus = data.load_keti_multi_turn(shared_file("keti_multi_turn/keti_multi_turn.csv"))
     assert corpus.report.rows_read == 55628
     assert corpus.report.extra["dialogues_read"] == 10000
     assert set(corpus.labels) == {"중립", "놀람", "분노", "슬픔", "행복", "혐오", "공포"}
 
 
 def test_chatbot_data_counts(shared_file):
-    corpus = load_chatbot_data(shared_file("chatbot_data/ChatbotData.csv"))
+    corpus = data.load_chatbot_data(shared_file("chatbot_data/ChatbotData.csv"))
     assert corpus.report.rows_read == 11823 and len(corpus.dialogues) == 11823
     assert set(corpus.labels) == {"0", "1", "2"}
 
 
 @pytest.mark.parametrize("name", ["val.tsv", "test.tsv"])
 def test_kote_counts(name, shared_file):
-    corpus = load_kote(shared_file(f"kote/{name}"))
+    corpus = data.load_kote(shared_file(f"kote/{name}"))
     assert corpus.report.rows_read == 5000 and corpus.report.malformed == 0
     assert len({label for u in corpus.utterances for label in u.labels}) == 44
     assert any('"' in u.text for u in corpus.utterances)  # QUOTE_NONE keeps the quotes
@@ -86,12 +86,12 @@ def test_load_any_recognises_the_real_files(shared_data_dir):
     expected = {"wellness/wellness_dialog_dataset.csv": "wellness", "kote/val.tsv": "kote",
                 "chatbot_data/ChatbotData.csv": "chatbot_data"}
     for relative, name in expected.items():
-        assert load_any(shared_data_dir / relative).name == name
+        assert data.load_any(shared_data_dir / relative).name == name
 
 
 def test_every_emotion_has_examples_after_the_taxonomy(wellness, shared_file):
     taxonomy = Taxonomy.default()
-    emotional = load_emotional_dialogue(shared_file("emotional_dialogue/emotional_dialogue_validation.csv"))
+    emotional = data.load_emotional_dialogue(shared_file("emotional_dialogue/emotional_dialogue_validation.csv"))
     counts = taxonomy.map_corpus(wellness).label_counts() + taxonomy.map_corpus(emotional).label_counts()
     assert set(counts) == set(EMOTIONS)
     assert counts["우울"] > 1000  # the wellness depression categories and 감성대화's depressed sub-labels

@@ -1,7 +1,7 @@
 """Tokenizer ids, turn layout, loss mask, plain-text encoding of special-token look-alikes, reply clean-up."""
 import pytest
 
-from generator.formatting import (IGNORE_INDEX, TurnFormatter, clean_spacing, encode_text, finish_reply,
+from generator.formatting import (IGNORE_INDEX, TurnFormatter, encode_text, finish_reply,
                                   stable_prefix, structural_ids)
 from generator.tokenization import KOGPT2_VOCAB_SIZE, load_kogpt2_tokenizer
 
@@ -94,7 +94,6 @@ def test_emotion_tag_injection_is_plain_text(gpt2_tokenizer):
 
 
 def test_clean_up():
-    assert clean_spacing("  괜찮아요 .  정말   괜찮아요 ! ") == "괜찮아요. 정말 괜찮아요!"
     assert finish_reply("괜찮아요. 내일은 분명히 더", finished=False) == "괜찮아요."
     assert finish_reply("괜찮아요. 내일은 분명히 더", finished=True) == "괜찮아요. 내일은 분명히 더"
     assert finish_reply("문장 끝이 없는 조각", finished=False) == "문장 끝이 없는 조각"

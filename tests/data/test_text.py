@@ -1,0 +1,48 @@
+"""The text normalisers of data/text.py: what each keeps and what each drops."""
+import pytest
+
+from data.text import collapse_spaces, dedupe_key, letters_only, tidy_spacing
+
+FULL_WIDTH_SPACE, NO_BREAK_SPACE = "\u3000", "\u00a0"
+
+
+@pytest.mark.parametrize("raw, collapsed", [
+    ("  오늘   기분이\t\t좋아요\n\n정말  ", "오늘 기분이 좋아요 정말"),
+    (f"{FULL_WIDTH_SPACE}안녕{NO_BREAK_SPACE}{NO_BREAK_SPACE}하세요\r\n", "안녕 하세요"),
+    (" \t\n ", ""),
+    ("", ""),
+])
+def test_collapse_spaces(raw, collapsed):
+    assert collapse_spaces(raw) == collapsed
+
+
+def test_dedupe_key_makes_spelling_variants_one_sentence():
+    variants = ["ＡＢＣ 좋아요", "abc  좋아요", " Abc\t좋아요 ", f"ABC{FULL_WIDTH_SPACE}좋아요"]
+    assert {dedupe_key(text) for text in variants} == {"abc 좋아요"}
+
+
+def test_dedupe_key_keeps_what_makes_sentences_differ():
+    assert dedupe_key("좋아요!") != dedupe_key("좋아요?")  # punctuation counts
+    assert dedupe_key("좋아요 😊") != dedupe_key("좋아요 😢")  # emoji count
+    assert dedupe_key("좋 아요") != dedupe_key("좋아요")  # a space between words is not nothing
+    assert dedupe_key("좋아\x00요") == "좋아\x00요"  # control characters are the loaders' and chat input's business
+
+
+@pytest.mark.parametrize("raw", ["죽 고  싶 어…!!", "죽고싶어", "죽_고_싶_어", "죽\x00고\u200b싶어😢", "죽고 싶어?!"])
+def test_letters_only_ignores_spacing_punctuation_emoji_and_control_characters(raw):
+    assert letters_only(raw) == "죽고싶어"
+
+
+def test_letters_only_keeps_letters_digits_and_jamo_in_one_width_and_case():
+    assert letters_only("ＳＯＳ 119, ㅠㅠ") == "sos119\u1172\u1172"  # NFKC: typed jamo (ㅠ) become conjoining jamo
+    assert letters_only("…!? 😊") == ""
+
+
+@pytest.mark.parametrize("raw, tidy", [
+    ("  괜찮아요 .  정말   괜찮아요 ! ", "괜찮아요. 정말 괜찮아요!"),
+    ("그렇군요 ,\n그래서요 ?", "그렇군요, 그래서요?"),
+    ("음 …  그랬구나 ~", "음… 그랬구나~"),
+    ("ＡＢＣ !  😊", "ＡＢＣ! 😊"),  # shown, not compared: full-width letters and emoji stay
+])
+def test_tidy_spacing(raw, tidy):
+    assert tidy_spacing(raw) == tidy
