@@ -81,7 +81,7 @@ def main(argv=None) -> dict:
     from chatbot.train_all import make_plan, parse_args as train_all_args, _timed_steps
     from classifier.data_prep import load_labelled
     from classifier.model import EmotionClassifier, pad_batch
-    from data.training import resolve_device
+    from training.device import resolve_device
     from generator.dataset import build_examples, collate, encode_examples, load_dialogues
     from generator.formatting import TurnFormatter
     from generator.tokenization import load_kogpt2_tokenizer

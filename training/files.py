@@ -58,6 +58,19 @@ def write_json_atomic(path: Path, obj) -> None:
         raise
 
 
+TRAINING_ARGS_FILE = "training_args.json"  # the arguments a model was trained with (evaluations rebuild its splits)
+METRICS_FILE = "metrics.json"
+
+
+def write_training_record(directory: Path, training_args: dict | None = None, metrics: dict | None = None) -> None:
+    """training_args.json and metrics.json in a checkpoint being written, each when given (`save_pretrained`'s
+    keywords, the same for every model)."""
+    if training_args is not None:
+        write_json(Path(directory) / TRAINING_ARGS_FILE, training_args)
+    if metrics is not None:
+        write_json(Path(directory) / METRICS_FILE, metrics)
+
+
 def fault_point(name: str) -> None:
     """Fault injection for tests: kill this process (SIGKILL, no clean-up runs) when $MAEUMCHAT_FAULT names
     this point ("POINT" = the first time it is reached, "POINT@N" = the N-th time). A no-op otherwise."""
