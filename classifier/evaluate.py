@@ -89,8 +89,8 @@ def plot_confusion(matrix, labels: list[str], path: Path, title: str) -> str | N
 
 def check_model_dir(model_dir: str, long_text: str | None) -> None:
     """Fail before the data is read: a missing local model, or --long_text given for a light model."""
-    from classifier.light import LIGHT_CONFIG
-    from data.files import looks_local, surviving_copy
+    from classifier.loading import saved_backend
+    from training.files import looks_local, surviving_copy
 
     if not looks_local(model_dir):
         return  # a hub id: checked when it is loaded
@@ -98,7 +98,7 @@ def check_model_dir(model_dir: str, long_text: str | None) -> None:
     if not path.is_dir():
         raise FileNotFoundError(f"--model_dir {model_dir}: no trained classifier there — train one with `python -m "
                                 f"classifier.train --train_file FILE --label_set six --output_dir {model_dir}`")
-    if long_text and (path / LIGHT_CONFIG).is_file():
+    if long_text and saved_backend(path) == "light":
         raise ValueError(f"--long_text applies to KoBERT classifiers only; {model_dir} is a light classifier "
                          f"(leave --long_text out)")
 
@@ -108,8 +108,8 @@ def main(argv=None) -> dict:
     from sklearn.metrics import confusion_matrix
 
     from classifier.loading import load_classifier
-    from classifier.model import write_json
     from classifier.training_utils import classification_metrics
+    from training.files import write_json
 
     # ---- paths first (fast), then data, then model
     check_data_paths({"--test_file": args.test_file, "--taxonomy": [args.taxonomy]}, args.data_dir)

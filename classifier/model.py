@@ -6,6 +6,10 @@ A checkpoint is one Hugging Face-style directory:
     spiece.model + tokenizer_config.json KoBertTokenizer
     classifier_config.json              ClassifierConfig (max_seq_len, long-text mode, …)
     training_args.json, metrics.json    written by classifier.train when present
+
+Constructing an `EmotionClassifier` moves and switches nothing: the model stays on its device, in its mode. The
+factories (`from_pretrained`, `from_base`, `from_config`) return one on `device`, in eval mode, ready to predict;
+training switches to train mode itself.
 """
 from __future__ import annotations
 
@@ -14,17 +18,19 @@ import os
 import warnings
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import overload
 
 import torch
 from transformers import BertConfig, BertForSequenceClassification
 
+from classifier.contract import CONFIG_FILES
 from classifier.prediction import Prediction, check_texts
 from classifier.tokenization import KOBERT_HUB_ID, KoBertTokenizer, load_kobert_tokenizer
-from data.files import atomic_directory, write_json
-from data.training import resolve_device
+from training.device import autocast, resolve_device, use_bf16
+from training.files import atomic_directory, looks_local, surviving_copy, write_json, write_training_record
 
-CLASSIFIER_CONFIG = "classifier_config.json"
 BACKEND = "kobert"
+CLASSIFIER_CONFIG = CONFIG_FILES[BACKEND]
 
 
 @dataclass
@@ -33,7 +39,7 @@ class ClassifierConfig:
 
     backend: str = BACKEND  # lets load_classifier pick the class from the directory
     base_model: str = KOBERT_HUB_ID  # where the encoder weights came from, for the record
-    max_seq_len: int = 64  # the original notebook's length; 99% of KETI sentences fit in 64 KoBERT tokens
+    max_seq_len: int = 64  # nearly every KETI sentence fits in 64 KoBERT tokens; longer costs time for nothing
     long_text: str = "truncate"  # "truncate" (keep the first tokens) or "window" (average overlapping windows)
     window_stride: int = 32  # tokens between window starts in "window" mode: half of 64, so windows overlap by half
     batch_size: int = 64  # sentences per forward pass in predict()
@@ -67,7 +73,7 @@ class EmotionClassifier:
     """KoBERT emotion classifier. `predict("문장")` → Prediction; `predict([...])` → list of Prediction."""
 
     def __init__(self, model: BertForSequenceClassification, tokenizer: KoBertTokenizer,
-                 config: ClassifierConfig | None = None, device: str | torch.device = "auto"):
+                 config: ClassifierConfig | None = None):
         self.config = config or ClassifierConfig()
         positions = model.config.max_position_embeddings
         if self.config.max_seq_len > positions:
@@ -76,13 +82,26 @@ class EmotionClassifier:
             raise ValueError("model.config.id2label is empty: the classifier needs label names")
         self.model = model
         self.tokenizer = tokenizer
-        self.device = resolve_device(device)
-        self.model.to(self.device).eval()
 
     # ---------------------------------------------------------------- construction
     @property
     def labels(self) -> list[str]:
         return [self.model.config.id2label[i] for i in range(self.model.config.num_labels)]
+
+    @property
+    def device(self) -> torch.device:
+        """Where the model's weights are (prediction puts its inputs there)."""
+        return next(self.model.parameters()).device
+
+    def to(self, device: str | torch.device = "auto") -> "EmotionClassifier":
+        """Move the model to `device` ("auto": CUDA when present); returns self."""
+        self.model.to(resolve_device(device))
+        return self
+
+    def _ready(self, device: str | torch.device) -> "EmotionClassifier":
+        """On `device`, in eval mode: what every factory returns."""
+        self.model.eval()
+        return self.to(device)
 
     @staticmethod
     def label_config(labels: list[str]) -> dict:
@@ -95,7 +114,7 @@ class EmotionClassifier:
     def from_base(cls, base_model: str | os.PathLike = KOBERT_HUB_ID, labels: list[str] | None = None,
                   tokenizer: KoBertTokenizer | None = None, config: ClassifierConfig | None = None,
                   device: str | torch.device = "auto", random_init: bool = False) -> "EmotionClassifier":
-        """A new classification head on a pretrained KoBERT encoder (hub id or local dir) — the start of training.
+        """A new classification head on a pretrained KoBERT encoder (hub id or local dir): the start of training.
 
         `random_init=True` builds the encoder from the base's config.json only (tests, benchmarks: no weights).
         """
@@ -111,14 +130,14 @@ class EmotionClassifier:
             model = BertForSequenceClassification(bert_config)
         else:
             model = BertForSequenceClassification.from_pretrained(str(base_model), **cls.label_config(labels))
-        return cls(model, tokenizer, config, device)
+        return cls(model, tokenizer, config)._ready(device)
 
     @classmethod
     def from_config(cls, bert_config: BertConfig, tokenizer: KoBertTokenizer, labels: list[str],
                     config: ClassifierConfig | None = None, device: str | torch.device = "auto") -> "EmotionClassifier":
         """A randomly initialised classifier of any size (tests and benchmarks build tiny ones)."""
         bert_config = BertConfig.from_dict({**bert_config.to_dict(), **cls.label_config(labels)})
-        return cls(BertForSequenceClassification(bert_config), tokenizer, config, device)
+        return cls(BertForSequenceClassification(bert_config), tokenizer, config)._ready(device)
 
     @classmethod
     def from_pretrained(cls, name_or_dir: str | os.PathLike, device: str | torch.device = "auto",
@@ -127,8 +146,6 @@ class EmotionClassifier:
 
         `overrides` replace saved ClassifierConfig fields, e.g. `long_text="window"`.
         """
-        from data.files import looks_local, surviving_copy
-
         local = looks_local(name_or_dir)
         path = surviving_copy(Path(name_or_dir).expanduser()) if local else Path(name_or_dir)
         name_or_dir = path if local else name_or_dir
@@ -152,25 +169,17 @@ class EmotionClassifier:
         config = ClassifierConfig.from_dict({**settings, **overrides})
         model = BertForSequenceClassification.from_pretrained(str(name_or_dir))
         tokenizer = load_kobert_tokenizer(name_or_dir)
-        return cls(model, tokenizer, config, device)
+        return cls(model, tokenizer, config)._ready(device)
 
-    def save_pretrained(self, directory: str | os.PathLike, training_args: dict | None = None,
-                        metrics: dict | None = None, write_extra=None) -> Path:
-        """Write weights (safetensors), tokenizer, settings and optional args/metrics atomically to `directory`.
-
-        `write_extra(tmp_dir)` adds files inside the same atomic swap (the training loop's resume state).
-        """
+    def save_pretrained(self, directory: str | os.PathLike, *, training_args: dict | None = None,
+                        metrics: dict | None = None) -> Path:
+        """Write weights (safetensors), tokenizer, settings and optional args/metrics atomically to `directory`."""
 
         def write(tmp: Path) -> None:
-            self.model.save_pretrained(tmp, safe_serialization=True)
+            self.model.save_pretrained(tmp)
             self.tokenizer.save_pretrained(tmp)
             write_json(tmp / CLASSIFIER_CONFIG, asdict(self.config))
-            if training_args is not None:
-                write_json(tmp / "training_args.json", training_args)
-            if metrics is not None:
-                write_json(tmp / "metrics.json", metrics)
-            if write_extra is not None:
-                write_extra(tmp)
+            write_training_record(tmp, training_args, metrics)
 
         return atomic_directory(directory, write)
 
@@ -207,7 +216,8 @@ class EmotionClassifier:
         batch_size = batch_size or self.config.batch_size
         order = sorted(range(len(sequences)), key=lambda i: len(sequences[i]))  # similar lengths → less padding
         window_logits = torch.empty((len(sequences), self.model.config.num_labels))
-        use_bf16 = self.device.type == "cuda" and torch.cuda.is_bf16_supported()
+        device = self.device
+        bf16 = use_bf16(device)
         starts = range(0, len(order), batch_size)
         if progress:
             from tqdm.auto import tqdm
@@ -215,15 +225,22 @@ class EmotionClassifier:
             starts = tqdm(starts, desc="predict", unit="batch")
         for start in starts:
             rows = order[start:start + batch_size]
-            batch = {k: v.to(self.device) for k, v in pad_batch([sequences[i] for i in rows],
-                                                                  self.tokenizer.pad_token_id).items()}
-            with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=use_bf16):
+            batch = {k: v.to(device) for k, v in pad_batch([sequences[i] for i in rows],
+                                                             self.tokenizer.pad_token_id).items()}
+            with autocast(device, bf16):
                 out = self.model(**batch).logits  # (batch, num_labels)
             window_logits[rows] = out.float().cpu()
         owner_index = torch.tensor(owner, dtype=torch.long)
         summed = torch.zeros((len(texts), window_logits.shape[1])).index_add_(0, owner_index, window_logits)
         counts = torch.bincount(owner_index, minlength=len(texts)).clamp(min=1).unsqueeze(1)
         return summed / counts  # (texts, num_labels) mean over each text's windows
+
+    @overload
+    def predict(self, text: str, batch_size: int | None = None, long_text: str | None = None) -> Prediction: ...
+
+    @overload
+    def predict(self, text: list[str], batch_size: int | None = None,
+                long_text: str | None = None) -> list[Prediction]: ...
 
     def predict(self, text: str | list[str], batch_size: int | None = None,
                 long_text: str | None = None) -> Prediction | list[Prediction]:

@@ -1,6 +1,6 @@
 """Pieces of the classifier loop kept out of train.py so it reads top to bottom: padding and metrics.
 
-Length-grouped batches and resume state are shared with the generator: `data.training`."""
+Length-grouped batches and resume state are shared with the generator: `training`."""
 from __future__ import annotations
 
 import torch
