@@ -23,6 +23,8 @@ from pathlib import Path
 
 import torch
 
+from training.device import autocast
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "keti_single_turn" / "keti_single_turn.csv"
 DEFAULT_TOKENIZER = REPO.parent / "shared" / "tokenizers" / "kobert"
@@ -60,25 +62,20 @@ def new_model(vocab_size: int, quick: bool, attn: str, seed: int):
     return BertForSequenceClassification(bert_config(vocab_size, quick, attn))
 
 
-def optimizer_for(model):
-    no_decay = ("bias", "LayerNorm.weight", "LayerNorm.bias")
-    return torch.optim.AdamW([
-        {"params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)], "weight_decay": 0.01},
-        {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0}], lr=5e-5)
-
-
 class Trainer:
     """One training loop (model + AdamW + its batches), advanced one optimizer step at a time and timed per step."""
 
     def __init__(self, model, batches, autocast_bf16: bool = False):
+        from training.optim import decay_groups
+
         self.model, self.batches, self.autocast_bf16 = model.train(), iter(batches), autocast_bf16
-        self.optimizer = optimizer_for(model)
+        self.optimizer = torch.optim.AdamW(decay_groups(model, 0.01), lr=5e-5)  # classifier.train's defaults
         self.seconds, self.samples, self.tokens = 0.0, 0, 0
 
     def step(self, timed: bool) -> None:
         started = time.perf_counter()
         batch = next(self.batches)  # batch building (padding, masks) is part of each loop's cost
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.autocast_bf16):
+        with autocast(torch.device("cpu"), self.autocast_bf16):
             loss = self.model(**batch).loss
         loss.backward()
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
@@ -97,8 +94,8 @@ class Trainer:
 def run_one(make_loop, steps: int) -> Trainer:
     """One loop alone (fresh model, one untimed warm-up step), as training really runs: one loop per process.
 
-    Interleaving the loops step by step was tried and distorted the result: three BERT-base models plus the
-    seed loop's 128-token activations in one process made every loop slower, ours most (allocator churn).
+    Not interleaved step by step: several BERT-base models and the seed loop's 128-token activations in one
+    process slow every loop down (allocator churn), ours most.
     """
     loop = make_loop()
     for step in range(steps + 1):
@@ -129,7 +126,7 @@ def seed_batches(tokenizer, texts, labels, batch_size: int, seed: int):
 def our_batches(tokenizer, texts, labels, batch_size: int, max_seq_len: int, seed: int):
     """classifier.train's pipeline: fast encode, truncate to max_seq_len, length-grouped batches, dynamic padding."""
     from classifier.training_utils import collate
-    from data.training import LengthGroupedBatches
+    from training.batches import LengthGroupedBatches
 
     examples = list(zip(tokenizer.encode_fast(texts, max_length=max_seq_len), labels))
     loader = torch.utils.data.DataLoader(examples, collate_fn=collate(tokenizer.pad_token_id),

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import math
 import os
 import random
 import shlex
@@ -28,6 +27,11 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from chatbot.train_estimate import describe, estimate, print_estimate
+from training.files import write_json_atomic
+from training.resume import STATE_FILE as TRAINER_STATE_FILE
+from training.resume import resume_dir
 
 KOBERT_ID = "skt/kobert-base-v1"
 KOGPT2_ID = "skt/kogpt2-base-v2"
@@ -182,7 +186,7 @@ def build_tiny_bases(work_dir: Path, kobert: str, kogpt2: str, seed: int) -> tup
     from transformers import AutoConfig, BertModel, GPT2LMHeadModel
 
     from classifier.tokenization import load_kobert_tokenizer
-    from data.files import atomic_directory
+    from training.files import atomic_directory
     from generator.tokenization import load_kogpt2_tokenizer
 
     kobert_dir, kogpt2_dir = work_dir / "base" / "kobert", work_dir / "base" / "kogpt2"
@@ -241,173 +245,6 @@ def make_plan(args) -> Plan:
     return Plan(output_dir, classifier_files, generator_files, kobert, kogpt2, skipped)
 
 
-# --------------------------------------------------------------------------------------------------- estimate
-def _timed_steps(model, batches, steps: int, device) -> tuple[float, float]:
-    """(seconds per optimizer step, seconds per forward-only batch) over `steps` steps after one warm-up step."""
-    import torch
-
-    use_bf16 = device.type == "cuda" and torch.cuda.is_bf16_supported()  # as the trainers do
-    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-5)
-    model.to(device).train()
-
-    def step(batch):
-        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
-            loss = model(**batch).loss
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad()
-
-    from tqdm.auto import tqdm
-
-    batches = [{k: v.to(device) for k, v in b.items()} for b in batches]
-    step(batches[0])  # warm-up: allocations, optimizer state, kernel choice
-    sync()
-    started = time.perf_counter()
-    for i in tqdm(range(steps), desc=f"timing {type(model).__name__} steps", unit="step", leave=False):
-        step(batches[i % len(batches)])
-    sync()
-    per_step = (time.perf_counter() - started) / steps
-    model.eval()
-    started = time.perf_counter()
-    with torch.inference_mode():
-        for i in range(steps):
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
-                model(**{k: v for k, v in batches[i % len(batches)].items() if k != "labels"})
-    sync()
-    return per_step, (time.perf_counter() - started) / steps
-
-
-def _timed_reply_tokens(model, tokenizer, features, device, new_tokens: int = 8) -> float:
-    """Seconds per generated token for a batch of replies (KV cache), from one short `generate` call."""
-    import torch
-
-    prompts = [f["input_ids"][:len(f["input_ids"]) - sum(1 for x in f["labels"] if x != -100)] for f in features]
-    width = max(map(len, prompts))
-    pad = tokenizer.pad_token_id
-    input_ids = torch.tensor([[pad] * (width - len(p)) + p for p in prompts], device=device)
-    attention_mask = (torch.arange(width, device=device)[None, :] >= torch.tensor(
-        [width - len(p) for p in prompts], device=device)[:, None]).long()
-    model.to(device).eval()
-    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
-    with torch.inference_mode():
-        started = time.perf_counter()
-        model.generate(input_ids=input_ids, attention_mask=attention_mask, max_new_tokens=new_tokens,
-                       min_new_tokens=new_tokens, do_sample=False, pad_token_id=pad, eos_token_id=tokenizer.eos_token_id)
-        sync()
-    return (time.perf_counter() - started) / new_tokens
-
-
-def estimate(plan: Plan, args) -> dict:
-    """Seconds each stage will take on this device: a few real optimizer steps of both models on real batches, with
-    the trainers' own settings (batch sizes, lengths, epochs), times the steps the run needs. Epochs are upper
-    bounds for the classifier (it stops early); replies are timed at full length (an upper bound too)."""
-    import gc
-
-    import torch
-    from transformers import AutoModelForCausalLM
-
-    from classifier import train as classifier_train
-    from classifier.data_prep import load_labelled
-    from classifier.model import EmotionClassifier, pad_batch
-    from data.training import resolve_device
-    from generator import evaluate as generator_evaluate
-    from generator import train as generator_train
-    from generator.dataset import build_examples, collate, encode_examples, load_dialogues
-    from generator.formatting import TurnFormatter
-    from generator.tokenization import load_kogpt2_tokenizer
-
-    device = resolve_device("auto")
-    rng = random.Random(args.seed)
-    clf = classifier_train.parse_args(trainer_argv("classifier", plan, args))
-    gen = generator_train.parse_args(trainer_argv("generator", plan, args))
-    gen_eval = generator_evaluate.parse_args(trainer_argv("generator_eval", plan, args))
-    # ---- classifier: data size, then timed steps on real sentences (loading is timed too: every stage reloads)
-    started = time.perf_counter()
-    labelled = load_labelled(plan.classifier_files, None, clf.label_set)
-    labels = sorted(set(labelled.labels))
-    classifier = EmotionClassifier.from_base(plan.kobert, labels, device="cpu")
-    clf_loading = time.perf_counter() - started
-    picked = rng.sample(range(len(labelled)), min(clf.train_batch_size * 2, len(labelled)))
-    batches = []
-    for start in range(0, len(picked), clf.train_batch_size):
-        chunk = picked[start:start + clf.train_batch_size]
-        batch = pad_batch(classifier.tokenizer.encode_fast([labelled.texts[i] for i in chunk], max_length=clf.max_seq_len),
-                          classifier.tokenizer.pad_token_id)
-        batch["labels"] = torch.tensor([labels.index(labelled.labels[i]) for i in chunk])
-        batches.append(batch)
-    clf_step, clf_forward = _timed_steps(classifier.model, batches, args.estimate_steps, device)
-    clf_per_sentence = clf_forward / clf.train_batch_size
-    del classifier, batches
-    gc.collect()
-    # ---- generator: data size, then timed steps (and reply tokens) on real examples
-    started = time.perf_counter()
-    dialogues = load_dialogues(plan.generator_files)
-    examples = build_examples(dialogues)
-    tokenizer = load_kogpt2_tokenizer(plan.kogpt2)
-    model = AutoModelForCausalLM.from_pretrained(plan.kogpt2)
-    gen_loading = time.perf_counter() - started
-    picked = rng.sample(examples, min(gen.train_batch_size * 2, len(examples)))
-    features = encode_examples(TurnFormatter(tokenizer), picked, gen.max_seq_len, progress=False)
-    batches = [collate(features[i:i + gen.train_batch_size], tokenizer.pad_token_id)
-               for i in range(0, len(features), gen.train_batch_size)]
-    gen_step, gen_forward = _timed_steps(model, batches, args.estimate_steps, device)
-    gen_per_example = gen_forward / gen.train_batch_size
-    token_seconds = _timed_reply_tokens(model, tokenizer, features[:gen_eval.eval_batch_size], device)
-    del model, batches
-    gc.collect()
-    if device.type == "cuda":
-        torch.cuda.empty_cache()
-    # ---- the steps and passes the run makes
-    n_clf, n_gen, n_messages = len(labelled), len(examples), len(dialogues)
-    clf_train = (1 - clf.validation_split - clf.test_split) * n_clf
-    clf_train_steps = math.ceil(clf_train / clf.train_batch_size) * clf.num_train_epochs
-    if clf.max_train_steps:
-        clf_train_steps = min(clf_train_steps, clf.max_train_steps)
-    clf_validation = clf.validation_split * n_clf * clf_per_sentence
-    clf_test = clf.test_split * n_clf * clf_per_sentence
-    tagging = n_messages * clf_per_sentence  # generator.train and generator.evaluate each tag every message
-    gen_train = (1 - gen.validation - gen.test) * n_gen
-    if gen.max_train_examples:
-        gen_train = min(gen_train, gen.max_train_examples)
-    gen_train_steps = math.ceil(gen_train / gen.train_batch_size / gen.gradient_accumulation_steps) * gen.num_train_epochs
-    gen_validation = gen.validation * n_gen * gen_per_example
-    gen_test = gen.test * n_gen * gen_per_example
-    new_tokens = gen_eval.max_new_tokens or 48  # GeneratorConfig.max_new_tokens
-    replies = gen_eval.max_examples + gen_eval.control_messages * 6  # test replies + each message under six tags
-    reply_batches = math.ceil(replies / gen_eval.eval_batch_size)
-    seconds = {  # loading: each stage reads its data and models again
-        "classifier": clf_loading + clf_train_steps * clf_step + clf.num_train_epochs * clf_validation + clf_test,
-        "classifier_eval": clf_loading + clf_test,
-        "generator": clf_loading + gen_loading + tagging + gen_train_steps * gen_step + gen.num_train_epochs * gen_validation,
-        "generator_eval": clf_loading + gen_loading + tagging + gen_test + reply_batches * new_tokens * token_seconds,
-        "report": 1.0,
-    }
-    return {"device": str(device), "seconds": seconds, "total_seconds": sum(seconds.values()),
-            "classifier": {"sentences": n_clf, "steps": clf_train_steps, "seconds_per_step": clf_step},
-            "generator": {"examples": n_gen, "steps": gen_train_steps, "seconds_per_step": gen_step,
-                          "seconds_per_reply_token": token_seconds}}
-
-
-def describe(seconds: float) -> str:
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
-
-
-def print_estimate(result: dict) -> None:
-    clf, gen = result["classifier"], result["generator"]
-    print(f"estimate on {result['device']}: about {describe(result['total_seconds'])} in all "
-          f"(timed {clf['seconds_per_step']:.3g} s per classifier step, {gen['seconds_per_step']:.3g} s per generator step)")
-    print(f"  classifier: {clf['sentences']:,} sentences, ≤ {clf['steps']:,} steps "
-          f"(fewer if it stops early) ≈ {describe(result['seconds']['classifier'])}")
-    print(f"  generator: {gen['examples']:,} examples, {gen['steps']:,} steps ≈ {describe(result['seconds']['generator'])}")
-    print(f"  evaluations + report ≈ {describe(sum(result['seconds'][s] for s in ('classifier_eval', 'generator_eval', 'report')))}",
-          flush=True)
-
-
 # ----------------------------------------------------------------------------------------------------- stages
 def trainer_argv(stage: str, plan: Plan, args) -> list[str]:
     """The argument list each stage hands to the trainer's or evaluator's `main(argv)`."""
@@ -418,7 +255,7 @@ def trainer_argv(stage: str, plan: Plan, args) -> list[str]:
                 "--seed", str(args.seed), *tiny, *shlex.split(args.classifier_args)]
         if args.no_progress:
             argv.append("--no_progress")
-        if (Path(f"{plan.classifier_dir}-resume") / "trainer_state.json").is_file():
+        if (resume_dir(plan.classifier_dir) / TRAINER_STATE_FILE).is_file():
             argv.append("--resume")
         return argv
     if stage == "classifier_eval":
@@ -429,7 +266,7 @@ def trainer_argv(stage: str, plan: Plan, args) -> list[str]:
                 "--model_dir", plan.kogpt2, "--output_dir", str(plan.generator_dir),
                 "--num_train_epochs", str(args.generator_epochs), "--seed", str(args.seed),
                 *tiny, *shlex.split(args.generator_args)]
-        if (Path(f"{plan.generator_dir}_state") / "trainer_state.json").is_file():
+        if (resume_dir(plan.generator_dir) / TRAINER_STATE_FILE).is_file():
             argv.append("--resume")
         return argv
     if stage == "generator_eval":
@@ -469,13 +306,8 @@ def load_state(output_dir: Path) -> dict:
 
 
 def save_state(output_dir: Path, state: dict) -> None:
-    from data.files import write_json
-
-    path = Path(output_dir) / STATE_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{STATE_FILE}.tmp-{os.getpid()}")
-    write_json(partial, state)
-    os.replace(partial, path)
+    Path(output_dir).mkdir(parents=True, exist_ok=True)
+    write_json_atomic(Path(output_dir) / STATE_FILE, state)
 
 
 def main(argv=None) -> dict:
@@ -488,8 +320,9 @@ def main(argv=None) -> dict:
         raise ValueError(f"{output_dir / STATE_FILE}: this run was started with other settings ({', '.join(changed)}); "
                          f"repeat the first command to continue it, or give a new --output_dir")
     if not state:  # a fresh run never resumes or replaces checkpoints it did not start
-        taken = [d for d in ("classifier", "classifier-resume", "generator", "generator_state", "report")
-                 if (output_dir / d).exists()]
+        parts = [output_dir / "classifier", resume_dir(output_dir / "classifier"), output_dir / "generator",
+                 resume_dir(output_dir / "generator"), output_dir / "report"]
+        taken = [path.name for path in parts if path.exists()]
         if taken:
             raise FileExistsError(f"{output_dir}: {', '.join(taken)} already there and not started by train_all (no "
                                   f"{STATE_FILE}); give a new --output_dir, or move them away first")
@@ -506,7 +339,8 @@ def main(argv=None) -> dict:
         print(f"all stages already done in {output_dir} (report: {plan.report_dir / 'report.md'})")
         return state
     if not args.no_estimate:
-        state["estimate"] = estimate(plan, args)
+        state["estimate"] = estimate(plan, args, {stage: trainer_argv(stage, plan, args)
+                                                   for stage in ("classifier", "generator", "generator_eval")})
         print_estimate(state["estimate"])
         if args.estimate_only:
             return state
