@@ -1,5 +1,6 @@
 """How long `python -m chatbot.train_all` will take on this device: a few real optimizer steps of both models on
 real batches, with the trainers' own settings (batch sizes, lengths, epochs), times the steps the run needs."""
+
 from __future__ import annotations
 
 import argparse
@@ -12,13 +13,15 @@ if TYPE_CHECKING:
     from chatbot.train_all import Plan
 
 
-def _timed_steps(model, batches, steps: int, device, bf16: bool) -> tuple[float, float]:
-    """(seconds per optimizer step, seconds per forward-only batch) over `steps` steps after one warm-up step."""
+def timed_steps(model, batches, steps: int, device, bf16: bool | None = None) -> tuple[float, float]:
+    """(seconds per optimizer step, seconds per forward-only batch) over `steps` steps after one warm-up step;
+    in bf16 as `bf16` says (by default: as the trainers decide for `device`)."""
     import torch
     from tqdm.auto import tqdm
 
-    from training.device import autocast
+    from training.device import autocast, use_bf16
 
+    bf16 = use_bf16(device) if bf16 is None else bf16
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-5)
     model.to(device).train()
@@ -52,18 +55,27 @@ def _timed_reply_tokens(model, tokenizer, features, device, new_tokens: int = 8)
     """Seconds per generated token for a batch of replies (KV cache), from one short `generate` call."""
     import torch
 
-    prompts = [f["input_ids"][:len(f["input_ids"]) - sum(1 for x in f["labels"] if x != -100)] for f in features]
+    prompts = [f["input_ids"][: len(f["input_ids"]) - sum(1 for x in f["labels"] if x != -100)] for f in features]
     width = max(map(len, prompts))
     pad = tokenizer.pad_token_id
     input_ids = torch.tensor([[pad] * (width - len(p)) + p for p in prompts], device=device)
-    attention_mask = (torch.arange(width, device=device)[None, :] >= torch.tensor(
-        [width - len(p) for p in prompts], device=device)[:, None]).long()
+    attention_mask = (
+        torch.arange(width, device=device)[None, :]
+        >= torch.tensor([width - len(p) for p in prompts], device=device)[:, None]
+    ).long()
     model.to(device).eval()
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
     with torch.inference_mode():
         started = time.perf_counter()
-        model.generate(input_ids=input_ids, attention_mask=attention_mask, max_new_tokens=new_tokens,
-                       min_new_tokens=new_tokens, do_sample=False, pad_token_id=pad, eos_token_id=tokenizer.eos_token_id)
+        model.generate(
+            input_ids=input_ids,
+            attention_mask=attention_mask,
+            max_new_tokens=new_tokens,
+            min_new_tokens=new_tokens,
+            do_sample=False,
+            pad_token_id=pad,
+            eos_token_id=tokenizer.eos_token_id,
+        )
         sync()
     return (time.perf_counter() - started) / new_tokens
 
@@ -86,20 +98,27 @@ def time_classifier(plan: Plan, clf: argparse.Namespace, steps: int, rng: random
     picked = rng.sample(range(len(labelled)), min(clf.train_batch_size * 2, len(labelled)))
     batches = []
     for start in range(0, len(picked), clf.train_batch_size):
-        chunk = picked[start:start + clf.train_batch_size]
-        batch = pad_batch(classifier.tokenizer.encode_fast([labelled.texts[i] for i in chunk], max_length=clf.max_seq_len),
-                          classifier.tokenizer.pad_token_id)
+        chunk = picked[start : start + clf.train_batch_size]
+        batch = pad_batch(
+            classifier.tokenizer.encode_fast([labelled.texts[i] for i in chunk], max_length=clf.max_seq_len),
+            classifier.tokenizer.pad_token_id,
+        )
         batch["labels"] = torch.tensor([labels.index(labelled.labels[i]) for i in chunk])
         batches.append(batch)
-    step, forward = _timed_steps(classifier.model, batches, steps, device, use_bf16(device, cpu=clf.cpu_bf16))
+    step, forward = timed_steps(classifier.model, batches, steps, device, use_bf16(device, cpu=clf.cpu_bf16))
     del classifier, batches
     gc.collect()
-    return {"sentences": len(labelled), "loading": loading, "step": step,
-            "per_sentence": forward / clf.train_batch_size}
+    return {
+        "sentences": len(labelled),
+        "loading": loading,
+        "step": step,
+        "per_sentence": forward / clf.train_batch_size,
+    }
 
 
-def time_generator(plan: Plan, gen: argparse.Namespace, gen_eval: argparse.Namespace, steps: int,
-                   rng: random.Random, device) -> dict:
+def time_generator(
+    plan: Plan, gen: argparse.Namespace, gen_eval: argparse.Namespace, steps: int, rng: random.Random, device
+) -> dict:
     """The generator's data size, loading time, timed steps and reply tokens on real examples."""
     import gc
 
@@ -119,16 +138,24 @@ def time_generator(plan: Plan, gen: argparse.Namespace, gen_eval: argparse.Names
     loading = time.perf_counter() - started
     picked = rng.sample(examples, min(gen.train_batch_size * 2, len(examples)))
     features = encode_examples(TurnFormatter(tokenizer), picked, gen.max_seq_len, progress=False)
-    batches = [collate(features[i:i + gen.train_batch_size], tokenizer.pad_token_id)
-               for i in range(0, len(features), gen.train_batch_size)]
-    step, forward = _timed_steps(model, batches, steps, device, use_bf16(device, cpu=gen.cpu_bf16))
-    token_seconds = _timed_reply_tokens(model, tokenizer, features[:gen_eval.eval_batch_size], device)
+    batches = [
+        collate(features[i : i + gen.train_batch_size], tokenizer.pad_token_id)
+        for i in range(0, len(features), gen.train_batch_size)
+    ]
+    step, forward = timed_steps(model, batches, steps, device, use_bf16(device, cpu=gen.cpu_bf16))
+    token_seconds = _timed_reply_tokens(model, tokenizer, features[: gen_eval.eval_batch_size], device)
     del model, batches
     gc.collect()
     if device.type == "cuda":
         torch.cuda.empty_cache()
-    return {"examples": len(examples), "messages": len(dialogues), "loading": loading, "step": step,
-            "per_example": forward / gen.train_batch_size, "token": token_seconds}
+    return {
+        "examples": len(examples),
+        "messages": len(dialogues),
+        "loading": loading,
+        "step": step,
+        "per_example": forward / gen.train_batch_size,
+        "token": token_seconds,
+    }
 
 
 def estimate(plan: Plan, args, argv: dict[str, list[str]]) -> dict:
@@ -136,8 +163,7 @@ def estimate(plan: Plan, args, argv: dict[str, list[str]]) -> dict:
     and generator trainers and the generator's evaluation. Epochs are upper bounds for the classifier (it stops
     early); replies are timed at full length (an upper bound too)."""
     from classifier import train as classifier_train
-    from generator import evaluate as generator_evaluate
-    from generator import train as generator_train
+    from generator import evaluate as generator_evaluate, train as generator_train
     from training.device import resolve_device
 
     device = resolve_device("auto")
@@ -170,10 +196,18 @@ def estimate(plan: Plan, args, argv: dict[str, list[str]]) -> dict:
         "generator_eval": both_loading + tagging + gen_test + reply_seconds,
         "report": 1.0,
     }
-    return {"device": str(device), "seconds": seconds, "total_seconds": sum(seconds.values()),
-            "classifier": {"sentences": c["sentences"], "steps": clf_steps, "seconds_per_step": c["step"]},
-            "generator": {"examples": g["examples"], "steps": gen_steps, "seconds_per_step": g["step"],
-                          "seconds_per_reply_token": g["token"]}}
+    return {
+        "device": str(device),
+        "seconds": seconds,
+        "total_seconds": sum(seconds.values()),
+        "classifier": {"sentences": c["sentences"], "steps": clf_steps, "seconds_per_step": c["step"]},
+        "generator": {
+            "examples": g["examples"],
+            "steps": gen_steps,
+            "seconds_per_step": g["step"],
+            "seconds_per_reply_token": g["token"],
+        },
+    }
 
 
 def describe(seconds: float) -> str:
@@ -185,11 +219,15 @@ def describe(seconds: float) -> str:
 
 
 def print_estimate(result: dict) -> None:
-    clf, gen = result["classifier"], result["generator"]
-    print(f"estimate on {result['device']}: about {describe(result['total_seconds'])} in all "
-          f"(timed {clf['seconds_per_step']:.3g} s per classifier step, {gen['seconds_per_step']:.3g} s per generator step)")
-    print(f"  classifier: {clf['sentences']:,} sentences, ≤ {clf['steps']:,} steps "
-          f"(fewer if it stops early) ≈ {describe(result['seconds']['classifier'])}")
-    print(f"  generator: {gen['examples']:,} examples, {gen['steps']:,} steps ≈ {describe(result['seconds']['generator'])}")
-    print(f"  evaluations + report ≈ {describe(sum(result['seconds'][s] for s in ('classifier_eval', 'generator_eval', 'report')))}",
-          flush=True)
+    clf, gen, seconds = result["classifier"], result["generator"], result["seconds"]
+    rest = sum(seconds[stage] for stage in ("classifier_eval", "generator_eval", "report"))
+    print(
+        f"estimate on {result['device']}: about {describe(result['total_seconds'])} in all (timed "
+        f"{clf['seconds_per_step']:.3g} s per classifier step, {gen['seconds_per_step']:.3g} s per generator step)"
+    )
+    print(
+        f"  classifier: {clf['sentences']:,} sentences, ≤ {clf['steps']:,} steps "
+        f"(fewer if it stops early) ≈ {describe(seconds['classifier'])}"
+    )
+    print(f"  generator: {gen['examples']:,} examples, {gen['steps']:,} steps ≈ {describe(seconds['generator'])}")
+    print(f"  evaluations + report ≈ {describe(rest)}", flush=True)

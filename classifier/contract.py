@@ -1,5 +1,6 @@
 """What every emotion classifier is: the `Classifier` protocol both backends satisfy, and the file each one's
 saved directory is recognised by (its config, which holds the `backend` key `load_classifier` reads)."""
+
 from __future__ import annotations
 
 import os
@@ -30,7 +31,8 @@ class Classifier(Protocol):
         """One text → its Prediction; a list → one Prediction per text, in order."""
         ...
 
-    def save_pretrained(self, directory: str | os.PathLike, *, training_args: dict | None = None,
-                        metrics: dict | None = None) -> Path:
+    def save_pretrained(
+        self, directory: str | os.PathLike, *, training_args: dict | None = None, metrics: dict | None = None
+    ) -> Path:
         """Write the model atomically to `directory` (with training_args.json / metrics.json when given)."""
         ...

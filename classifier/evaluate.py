@@ -22,12 +22,15 @@ def parse_args(argv=None):
     p = make_parser("python -m classifier.evaluate", __doc__)
     p.add_argument("--model_dir", default="checkpoints/classifier", metavar="DIR",
                    help="classifier directory (either backend) or hub id")
-    p.add_argument("--test_file", nargs="+", default=[], metavar="FILE", help="labelled data, any format data.load_any reads")
+    p.add_argument("--test_file", nargs="+", default=[], metavar="FILE",
+                   help="labelled data, any format data.load_any reads")
     p.add_argument("--data_dir", default=None, metavar="DIR", help="also read every table file under this directory")
     p.add_argument("--label_set", choices=LABEL_SETS, default="six", help="the label set the model was trained on")
-    p.add_argument("--taxonomy", default=None, metavar="JSON", help="taxonomy for --label_set six (default: data/taxonomy.json)")
+    p.add_argument("--taxonomy", default=None, metavar="JSON",
+                   help="taxonomy for --label_set six (default: data/taxonomy.json)")
     p.add_argument("--split", choices=("test", "validation", "all"), default="test",
-                   help="test/validation = the training run's held-out part (same seed and fractions); all = every row")
+                   help="test/validation = the training run's held-out part (same seed and fractions); "
+                        "all = every row")
     p.add_argument("--seed", type=int, default=42, help="split seed (as in training)")
     p.add_argument("--validation_split", type=float, default=0.1, help="validation fraction (as in training)")
     p.add_argument("--test_split", type=float, default=0.1, help="test fraction (as in training)")

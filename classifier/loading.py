@@ -1,4 +1,5 @@
 """load_classifier: the one loader of the package; the backend comes from the `backend` key the directory saved."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,10 @@ def saved_backend(directory: str | os.PathLike) -> str | None:
         if path.is_file():
             backend = json.loads(path.read_text(encoding="utf-8")).get("backend")
             if backend not in CONFIG_FILES:
-                raise ValueError(f"{path}: backend {backend!r} is none of {', '.join(CONFIG_FILES)}; not a "
-                                 f"classifier saved by this project ({TRAIN_HINT.format(directory)})")
+                raise ValueError(
+                    f"{path}: backend {backend!r} is none of {', '.join(CONFIG_FILES)}; not a "
+                    f"classifier saved by this project ({TRAIN_HINT.format(directory)})"
+                )
             return backend
     return None
 
@@ -40,15 +43,19 @@ def load_classifier(name_or_dir: str | os.PathLike, device: str = "auto", **over
     backend = saved_backend(path) if path.is_dir() else None
     if backend is None and (local or path.is_dir()):
         missing = "no such directory" if not path.is_dir() else f"neither {' nor '.join(CONFIG_FILES.values())}"
-        raise FileNotFoundError(f"{name_or_dir}: no trained classifier there ({missing}) — "
-                                f"{TRAIN_HINT.format(name_or_dir)}, or give another path")
+        raise FileNotFoundError(
+            f"{name_or_dir}: no trained classifier there ({missing}) — "
+            f"{TRAIN_HINT.format(name_or_dir)}, or give another path"
+        )
     if backend == "light":
         from classifier.light import LightEmotionClassifier
 
         if overrides:
             options = ", ".join(f"{k}={v!r}" for k, v in sorted(overrides.items()))
-            raise ValueError(f"{name_or_dir} is a light classifier: {options} applies to KoBERT classifiers only "
-                             f"(leave it out, e.g. drop --long_text)")
+            raise ValueError(
+                f"{name_or_dir} is a light classifier: {options} applies to KoBERT classifiers only "
+                f"(leave it out, e.g. drop --long_text)"
+            )
         return LightEmotionClassifier.from_pretrained(path, device=device)
     from classifier.model import EmotionClassifier
 

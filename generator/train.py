@@ -1,7 +1,7 @@
 """Fine-tune KoGPT2 into the emotion-conditioned reply generator.
 
   python -m generator.train --data_dir ../shared/data --output_dir checkpoints/generator
-  python -m generator.train --data_dir ../shared/data --classifier checkpoints/classifier   # tags = the classifier's readings
+  python -m generator.train --data_dir ../shared/data --classifier checkpoints/classifier   # the classifier's tags
   python -m generator.train ... --resume                   # continue an interrupted run where it stopped
   accelerate launch -m generator.train --data_dir DATA    # several GPUs, bf16 autocast on CUDA
 
@@ -9,6 +9,7 @@ Reads top to bottom: args → data → model → optimizer → loop → save. Th
 is written to --output_dir with its generation defaults, tokenizer, training_args.json and metrics.json; the
 last epoch's full state (for --resume) goes to <output_dir>-resume/.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,21 +20,44 @@ from pathlib import Path
 
 from data.cli import add_debug_flag, make_parser, run_cli
 from data.records import MAX_TEXT_CHARS
+from generator.tokenization import DEFAULT_KOGPT2
 from training.arguments import add_training_arguments
-
-KOGPT2_HUB_ID = "skt/kogpt2-base-v2"
 
 
 def parse_args(argv=None):
     parser = make_parser("python -m generator.train", __doc__)
-    parser.add_argument("--data_dir", metavar="DIR", help="folder with wellness/, emotional_dialogue/, chatbot_data/ (like ../shared/data)")
-    parser.add_argument("--data_files", nargs="+", default=[], metavar="FILE", help="extra dialogue files (any format data.load_any reads)")
-    parser.add_argument("--taxonomy", metavar="JSON", help="taxonomy mapping corpus labels to emotions (default: data/taxonomy.json)")
-    parser.add_argument("--classifier", metavar="DIR", help="trained classifier: its reading of each message is the tag")
-    parser.add_argument("--none_fraction", type=float, default=0.1, help="training examples whose tag is dropped to 'none'")
+    parser.add_argument(
+        "--data_dir",
+        metavar="DIR",
+        help="folder with wellness/, emotional_dialogue/, chatbot_data/ (like ../shared/data)",
+    )
+    parser.add_argument(
+        "--data_files",
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="extra dialogue files (any format data.load_any reads)",
+    )
+    parser.add_argument(
+        "--taxonomy", metavar="JSON", help="taxonomy mapping corpus labels to emotions (default: data/taxonomy.json)"
+    )
+    parser.add_argument(
+        "--classifier", metavar="DIR", help="trained classifier: its reading of each message is the tag"
+    )
+    parser.add_argument(
+        "--none_fraction", type=float, default=0.1, help="training examples whose tag is dropped to 'none'"
+    )
     parser.add_argument("--max_train_examples", type=int, help="cap on training examples (quick runs)")
-    add_training_arguments(parser, model_dir=KOGPT2_HUB_ID, output_dir="checkpoints/generator", max_seq_len=256,
-                           train_batch_size=16, eval_batch_size=32, num_train_epochs=3, warmup_ratio=0.06)
+    add_training_arguments(
+        parser,
+        model_dir=DEFAULT_KOGPT2,
+        output_dir="checkpoints/generator",
+        max_seq_len=256,
+        train_batch_size=16,
+        eval_batch_size=32,
+        num_train_epochs=3,
+        warmup_ratio=0.06,
+    )
     add_debug_flag(parser)
     args = parser.parse_args(argv)
     if not args.data_dir and not args.data_files:
@@ -52,10 +76,14 @@ def check_paths(args) -> None:
     for option, paths in (("--data_files", args.data_files), ("--taxonomy", [args.taxonomy] if args.taxonomy else [])):
         for path in map(Path, paths):
             if not path.is_file():
-                raise FileNotFoundError(f"{option} {path}: {'not a regular file' if path.exists() else 'file not found'}")
+                raise FileNotFoundError(
+                    f"{option} {path}: {'not a regular file' if path.exists() else 'file not found'}"
+                )
     if looks_local(args.model_dir) and not Path(args.model_dir).expanduser().is_dir():
-        raise FileNotFoundError(f"--model_dir {args.model_dir}: no such directory; give a KoGPT2 directory or a hub "
-                                f"id such as {KOGPT2_HUB_ID}")
+        raise FileNotFoundError(
+            f"--model_dir {args.model_dir}: no such directory; give a KoGPT2 directory or a hub "
+            f"id such as {DEFAULT_KOGPT2}"
+        )
     check_output_dir(args.output_dir, args.overwrite_output_dir)
     check_resume_dir(args.output_dir, args.resume, args.overwrite_output_dir)
 
@@ -77,8 +105,10 @@ def prepare_splits(args, classifier=None):
         from data import Taxonomy
 
         taxonomy = Taxonomy.from_json(args.taxonomy)
-    dialogues = [replace(d, context=tuple(map(_cut, d.context)), message=_cut(d.message), reply=_cut(d.reply))
-                 for d in load_dialogues(files)]
+    dialogues = [
+        replace(d, context=tuple(map(_cut, d.context)), message=_cut(d.message), reply=_cut(d.reply))
+        for d in load_dialogues(files)
+    ]
     examples = build_examples(dialogues, taxonomy=taxonomy, classifier=classifier)
     return split_examples(examples, seed=args.seed, validation=args.validation_split, test=args.test_split)
 
@@ -98,8 +128,10 @@ def load_examples(args, device):
 
     train = drop_tags(train, args.none_fraction, seed=args.seed)
     if not train or not validation:
-        raise ValueError(f"{len(train)} training / {len(validation)} validation examples; expected both non-empty "
-                         f"(more data or a larger --validation_split)")
+        raise ValueError(
+            f"{len(train)} training / {len(validation)} validation examples; expected both non-empty "
+            f"(more data or a larger --validation_split)"
+        )
     return train, validation, test
 
 
@@ -107,21 +139,24 @@ def loaders(tokenizer, train, validation, args, progress: bool):
     """(train, validation) DataLoaders of length-grouped, dynamically padded batches."""
     import functools
 
-    from torch.utils.data import DataLoader
-
     from generator.dataset import collate, encode_examples
     from generator.formatting import TurnFormatter
-    from training.batches import LengthGroupedBatches
+    from training.batches import LengthGroupedBatches, batch_loader
 
     formatter = TurnFormatter(tokenizer)
     train_features = encode_examples(formatter, train, args.max_seq_len, progress)
     validation_features = encode_examples(formatter, validation, args.max_seq_len, progress)
     pad = functools.partial(collate, pad_id=tokenizer.pad_token_id)
-    train_batches = LengthGroupedBatches([len(f["input_ids"]) for f in train_features], args.train_batch_size, args.seed)
-    validation_batches = LengthGroupedBatches([len(f["input_ids"]) for f in validation_features],
-                                              args.eval_batch_size, shuffle=False)
-    return (DataLoader(train_features, batch_sampler=train_batches, collate_fn=pad),
-            DataLoader(validation_features, batch_sampler=validation_batches, collate_fn=pad))
+    train_batches = LengthGroupedBatches(
+        [len(f["input_ids"]) for f in train_features], args.train_batch_size, args.seed
+    )
+    validation_batches = LengthGroupedBatches(
+        [len(f["input_ids"]) for f in validation_features], args.eval_batch_size, shuffle=False
+    )
+    return (
+        batch_loader(train_features, train_batches, pad),
+        batch_loader(validation_features, validation_batches, pad),
+    )
 
 
 def evaluate_loss(model, dataloader, accelerator, bf16: bool) -> float:
@@ -144,14 +179,28 @@ def evaluate_loss(model, dataloader, accelerator, bf16: bool) -> float:
     return float(total_loss / total_tokens.clamp(min=1))
 
 
-def main(argv=None) -> dict:
-    from accelerate import Accelerator
-    from accelerate.utils import set_seed
-    from tqdm.auto import tqdm
+def new_model(args, tokenizer, emotions: list[str]):
+    """(model, GeneratorConfig): the base KoGPT2, or with --resume the last epoch's weights."""
     from transformers import AutoModelForCausalLM
 
     from generator.formatting import NONE_EMOTION
     from generator.model import GeneratorConfig, set_kogpt2_special_ids
+    from training.resume import resume_dir
+
+    model = AutoModelForCausalLM.from_pretrained(resume_dir(args.output_dir) if args.resume else args.model_dir)
+    set_kogpt2_special_ids(model, tokenizer)
+    if model.config.vocab_size < len(tokenizer):
+        raise ValueError(f"{args.model_dir}: vocab {model.config.vocab_size} < tokenizer's {len(tokenizer)}")
+    config = GeneratorConfig(
+        base_model=str(args.model_dir), max_seq_len=args.max_seq_len, emotions=emotions + [NONE_EMOTION]
+    )
+    return model, config
+
+
+def main(argv=None) -> dict:
+    from accelerate import Accelerator
+    from accelerate.utils import set_seed
+
     from generator.tokenization import load_kogpt2_tokenizer
     from training.device import autocast, use_bf16
     from training.files import fault_point
@@ -166,26 +215,21 @@ def main(argv=None) -> dict:
     # ---- data
     train, validation, test = load_examples(args, accelerator.device)
     tokenizer = load_kogpt2_tokenizer(args.model_dir)
-    train_loader, validation_loader = loaders(tokenizer, train, validation, args,
-                                              accelerator.is_main_process and not args.no_progress)
-    emotions = sorted({e.emotion for e in [*train, *validation] if e.emotion})
+    train_loader, validation_loader = loaders(
+        tokenizer, train, validation, args, accelerator.is_main_process and not args.no_progress
+    )
     # ---- model (with --resume: the last epoch's weights)
-    model = AutoModelForCausalLM.from_pretrained(resume_dir(args.output_dir) if args.resume else args.model_dir)
-    set_kogpt2_special_ids(model, tokenizer)
-    if model.config.vocab_size < len(tokenizer):
-        raise ValueError(f"{args.model_dir}: vocab {model.config.vocab_size} < tokenizer's {len(tokenizer)}")
-    config = GeneratorConfig(base_model=str(args.model_dir), max_seq_len=args.max_seq_len,
-                             emotions=emotions + [NONE_EMOTION])
+    model, config = new_model(args, tokenizer, sorted({e.emotion for e in [*train, *validation] if e.emotion}))
     # ---- optimizer: AdamW without decay on biases and norms; warmup then linear/cosine decay
     schedule = Schedule.of(len(train_loader), args, accelerator.num_processes)
     optimizer, scheduler = optimizer_and_scheduler(model, args, schedule, accelerator.num_processes)
     model, optimizer, train_loader, validation_loader, scheduler = accelerator.prepare(
-        model, optimizer, train_loader, validation_loader, scheduler)
+        model, optimizer, train_loader, validation_loader, scheduler
+    )
     progress = load_resume_state(resume_dir(args.output_dir), optimizer, scheduler) if args.resume else Progress()
     bf16 = use_bf16(accelerator.device, cpu=args.cpu_bf16)
-    # ---- loop
-    bar = tqdm(total=schedule.total_steps, initial=progress.step, desc="training", unit="step",
-               disable=args.no_progress or not accelerator.is_local_main_process)
+    # ---- loop: one epoch of steps, then validation and the saves
+    bar = schedule.bar(progress, "training", disable=args.no_progress or not accelerator.is_local_main_process)
     for epoch in range(progress.epoch, schedule.epochs):
         # the prepared loader, not the sampler: accelerate's loader calls set_epoch with its own counter on every
         # pass, which starts at 0 in each process, so a resumed run would replay epoch 0's order
@@ -210,14 +254,17 @@ def main(argv=None) -> dict:
                 fault_point("train:step")
                 if progress.step >= schedule.total_steps:
                     break
-        # ---- validate; save the best epoch and the resume state
         validation_loss = evaluate_loss(model, validation_loader, accelerator, bf16)
-        record = {"epoch": epoch + 1, "train_loss": running / max(seen, 1), "validation_loss": validation_loss,
-                  "validation_perplexity": math.exp(min(validation_loss, 50))}
+        record = {
+            "epoch": epoch + 1,
+            "train_loss": running / max(seen, 1),
+            "validation_loss": validation_loss,
+            "validation_perplexity": perplexity(validation_loss),
+        }
         improved = progress.finish_epoch(record, validation_loss, higher_is_better=False)
         accelerator.print(json.dumps(record))
         counts = {"train": len(train), "validation": len(validation), "test": len(test)}
-        save_epoch(args, accelerator, model, tokenizer, config, optimizer, scheduler, progress, improved, counts)
+        save_epoch(args, accelerator, (model, tokenizer, config), (optimizer, scheduler), progress, improved, counts)
         if progress.step >= schedule.total_steps:
             break
     bar.close()
@@ -225,23 +272,34 @@ def main(argv=None) -> dict:
     return {"history": progress.history, "best_validation_loss": progress.best, "output_dir": str(args.output_dir)}
 
 
-def save_epoch(args, accelerator, model, tokenizer, config, optimizer, scheduler, progress, improved: bool,
-               counts: dict) -> None:
+def perplexity(loss: float) -> float:
+    return math.exp(min(loss, 50))  # a diverged run's loss stays a number
+
+
+def save_epoch(
+    args, accelerator, generator: tuple, optimization: tuple, progress, improved: bool, counts: dict
+) -> None:
     """The main process saves the epoch: the best checkpoint (training_args.json and metrics.json go in before the
-    swap) or, when not better, only its metrics.json; then the resume state."""
+    swap) or, when not better, only its metrics.json; then the resume state. `generator` is the prepared model with
+    its tokenizer and GeneratorConfig; `optimization` the prepared optimizer and scheduler."""
     from generator.model import save_pretrained_atomic
     from training.files import fault_point, write_json_atomic
     from training.resume import resume_dir, save_resume_state
 
+    model, tokenizer, config = generator
+    optimizer, scheduler = optimization
     accelerator.wait_for_everyone()
     if accelerator.is_main_process:
-        best = progress.best
-        metrics = {"history": progress.history, "best_validation_loss": best,
-                   "best_validation_perplexity": math.exp(min(best, 50)), "examples": counts}
+        metrics = {
+            "history": progress.history,
+            "best_validation_loss": progress.best,
+            "best_validation_perplexity": perplexity(progress.best),
+            "examples": counts,
+        }
         output_dir, trained = Path(args.output_dir), accelerator.unwrap_model(model)
         if improved:
-            save_pretrained_atomic(trained, tokenizer, config, output_dir,
-                                   extra_json={"training_args.json": vars(args), "metrics.json": metrics})
+            extra_json = {"training_args.json": vars(args), "metrics.json": metrics}
+            save_pretrained_atomic(trained, tokenizer, config, output_dir, extra_json=extra_json)
         elif output_dir.is_dir():  # later epochs' history: replace the one file atomically
             write_json_atomic(output_dir / "metrics.json", metrics)
         save_resume_state(resume_dir(output_dir), trained, optimizer, scheduler, progress)

@@ -1,4 +1,5 @@
 """The flags both trainers share: one name and meaning each; every trainer picks its own defaults."""
+
 from __future__ import annotations
 
 import argparse
@@ -6,16 +7,31 @@ import argparse
 RENAMED = {"validation": "validation_split", "test": "test_split"}  # generator.train's earlier names: hidden aliases
 
 
-def add_training_arguments(parser: argparse.ArgumentParser, *, model_dir: str, output_dir: str, max_seq_len: int,
-                           train_batch_size: int, eval_batch_size: int, num_train_epochs: int,
-                           warmup_ratio: float) -> argparse.ArgumentParser:
+def add_training_arguments(
+    parser: argparse.ArgumentParser,
+    *,
+    model_dir: str,
+    output_dir: str,
+    max_seq_len: int,
+    train_batch_size: int,
+    eval_batch_size: int,
+    num_train_epochs: int,
+    warmup_ratio: float,
+) -> argparse.ArgumentParser:
     """Model and output folders, splits, lengths, batch sizes, optimizer, schedule, resume, precision, seed."""
     add = parser.add_argument
     add("--model_dir", default=model_dir, help="base model: hub id or local directory")
-    add("--output_dir", default=output_dir, metavar="DIR",
-        help="where the best epoch is saved; the last epoch's --resume state goes to DIR-resume/")
-    add("--overwrite_output_dir", action="store_true",
-        help="write into a non-empty --output_dir that holds other files (only our files are replaced)")
+    add(
+        "--output_dir",
+        default=output_dir,
+        metavar="DIR",
+        help="where the best epoch is saved; the last epoch's --resume state goes to DIR-resume/",
+    )
+    add(
+        "--overwrite_output_dir",
+        action="store_true",
+        help="write into a non-empty --output_dir that holds other files (only our files are replaced)",
+    )
     add("--validation_split", type=float, default=0.1, help="fraction held out to choose the best epoch")
     add("--test_split", type=float, default=0.1, help="fraction held out for the final test, never trained on")
     add("--max_seq_len", type=int, default=max_seq_len, help="tokens per example, special tokens included")
@@ -30,8 +46,11 @@ def add_training_arguments(parser: argparse.ArgumentParser, *, model_dir: str, o
     add("--max_grad_norm", type=float, default=1.0, help="gradient clipping")
     add("--gradient_accumulation_steps", type=int, default=1, help="batches per optimizer step")
     add("--resume", action="store_true", help="continue from <output_dir>-resume/ (same arguments)")
-    add("--cpu_bf16", action="store_true",
-        help="bf16 autocast on CPU too (CUDA uses it when supported); faster only on some CPUs: see bench/")
+    add(
+        "--cpu_bf16",
+        action="store_true",
+        help="bf16 autocast on CPU too (CUDA uses it when supported); faster only on some CPUs: see bench/",
+    )
     add("--seed", type=int, default=42, help="data split, shuffling and initialisation")
     add("--no_progress", action="store_true", help="no progress bars (logs, CI)")
     for old, new in RENAMED.items():

@@ -1,4 +1,5 @@
 """Where a model runs and in what precision: one choice for training, evaluation, prediction and timing."""
+
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
@@ -7,7 +8,7 @@ import torch
 
 
 def resolve_device(device=None) -> torch.device:
-    """"auto" (or None) → CUDA when present, else CPU; anything else as torch reads it ("cpu", "cuda:1", …)."""
+    """ "auto" (or None) → CUDA when present, else CPU; anything else as torch reads it ("cpu", "cuda:1", …)."""
     if device is None or str(device) == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     return torch.device(device)

@@ -7,6 +7,7 @@
 Everything is safetensors or JSON — never pickle — and written with `atomic_directory`, so a run killed while
 saving leaves the previous epoch's state. A resumed run ends at the weights an uninterrupted one reaches.
 """
+
 from __future__ import annotations
 
 import ast
@@ -55,8 +56,10 @@ def check_resume_dir(output_dir: str | os.PathLike, resume: bool, overwrite: boo
     """`output_dir`'s resume folder, guarded like the output folder; with `resume` it must hold a saved state."""
     directory = files.check_output_dir(resume_dir(output_dir), overwrite, option="resume state")
     if resume and not (directory / STATE_FILE).is_file():
-        raise FileNotFoundError(f"--resume: {directory / STATE_FILE} not found (no earlier run with --output_dir "
-                                f"{output_dir}); run without --resume to start training")
+        raise FileNotFoundError(
+            f"--resume: {directory / STATE_FILE} not found (no earlier run with --output_dir "
+            f"{output_dir}); run without --resume to start training"
+        )
     return directory
 
 
@@ -75,12 +78,14 @@ def load_resume_state(directory: str | os.PathLike, optimizer, scheduler) -> Pro
     saved = load_training_state(directory, optimizer, scheduler)
     unknown = sorted(set(saved) - set(Progress.__dataclass_fields__))
     if unknown:
-        raise ValueError(f"{Path(directory) / STATE_FILE}: not a state this version wrote (keys {', '.join(unknown)}); "
-                         f"run without --resume to start training again")
+        raise ValueError(
+            f"{Path(directory) / STATE_FILE}: not a state this version wrote (keys {', '.join(unknown)}); "
+            f"run without --resume to start training again"
+        )
     return Progress(**saved)
 
 
-def save_training_state(directory: Path, optimizer, scheduler, state: dict) -> None:
+def save_training_state(directory: str | os.PathLike, optimizer, scheduler, state: dict) -> None:
     """Optimizer tensors and torch RNG as safetensors, everything else (scheduler, progress) as JSON — no pickle."""
     import torch
     from safetensors.torch import save_file
@@ -88,23 +93,41 @@ def save_training_state(directory: Path, optimizer, scheduler, state: dict) -> N
     optimizer = getattr(optimizer, "optimizer", optimizer)  # accelerate wraps both
     scheduler = getattr(scheduler, "scheduler", scheduler)
     opt = optimizer.state_dict()
-    tensors = {f"{param}.{key}": value.detach().cpu().contiguous()
-               for param, values in opt["state"].items() for key, value in values.items() if torch.is_tensor(value)}
-    scalars = {f"{param}.{key}": value for param, values in opt["state"].items()
-               for key, value in values.items() if not torch.is_tensor(value)}
+    tensors = {
+        f"{param}.{key}": value.detach().cpu().contiguous()
+        for param, values in opt["state"].items()
+        for key, value in values.items()
+        if torch.is_tensor(value)
+    }
+    scalars = {
+        f"{param}.{key}": value
+        for param, values in opt["state"].items()
+        for key, value in values.items()
+        if not torch.is_tensor(value)
+    }
     tensors["torch_rng"] = torch.get_rng_state()
     if torch.cuda.is_available():  # dropout on a GPU draws from its own generator
         tensors.update({f"cuda_rng.{i}": state for i, state in enumerate(torch.cuda.get_rng_state_all())})
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     save_file(tensors, str(directory / OPTIMIZER_FILE))
-    (directory / STATE_FILE).write_text(json.dumps({
-        **state, "param_groups": opt["param_groups"], "optimizer_scalars": scalars,
-        "scheduler": scheduler.state_dict(), "python_rng": repr(random.getstate()),
-    }, indent=1, default=str), encoding="utf-8")
+    (directory / STATE_FILE).write_text(
+        json.dumps(
+            {
+                **state,
+                "param_groups": opt["param_groups"],
+                "optimizer_scalars": scalars,
+                "scheduler": scheduler.state_dict(),
+                "python_rng": repr(random.getstate()),
+            },
+            indent=1,
+            default=str,
+        ),
+        encoding="utf-8",
+    )
 
 
-def load_training_state(directory: Path, optimizer, scheduler) -> dict:
+def load_training_state(directory: str | os.PathLike, optimizer, scheduler) -> dict:
     """Restore what `save_training_state` wrote into `optimizer` and `scheduler`; return the saved progress dict."""
     import torch
     from safetensors.torch import load_file
@@ -124,8 +147,9 @@ def load_training_state(directory: Path, optimizer, scheduler) -> dict:
     optimizer.load_state_dict({"state": state, "param_groups": saved.pop("param_groups")})
     getattr(scheduler, "scheduler", scheduler).load_state_dict(saved.pop("scheduler"))
     torch.set_rng_state(tensors["torch_rng"])
-    cuda_states = sorted((int(name.split(".")[1]), value) for name, value in tensors.items()
-                         if name.startswith("cuda_rng."))
+    cuda_states = sorted(
+        (int(name.split(".")[1]), value) for name, value in tensors.items() if name.startswith("cuda_rng.")
+    )
     if cuda_states and torch.cuda.is_available() and len(cuda_states) == torch.cuda.device_count():
         torch.cuda.set_rng_state_all([value for _, value in cuda_states])
     random.setstate(ast.literal_eval(saved.pop("python_rng")))

@@ -88,7 +88,7 @@ def test_interrupted_then_resumed_to_a_full_engine(offline_hub, shared_data_dir,
 
 
 def test_data_are_found_by_their_columns_and_sampled_whole_categories(shared_data_dir, tmp_path):
-    from chatbot.train_all import find_corpora, sample_file
+    from chatbot.train_data import find_corpora, sample_file
     from data import load_any
 
     by_format, skipped = find_corpora(shared_data_dir)

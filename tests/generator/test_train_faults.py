@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from training.files import OutputDirectoryError
 from generator import train
 from generator.model import GeneratorConfig, save_pretrained_atomic
+from training.files import OutputDirectoryError
 
 REPO = Path(__file__).resolve().parents[2]
 

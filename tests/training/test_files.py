@@ -14,8 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from training.files import (OutputDirectoryError, atomic_directory, check_output_dir, is_ours, looks_local, recover,
-                        surviving_copy)
+from training.files import (
+    OutputDirectoryError,
+    atomic_directory,
+    check_output_dir,
+    is_ours,
+    looks_local,
+    recover,
+    surviving_copy,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -35,7 +35,7 @@ def test_no_decay_on_biases_and_norms_only_for_both_models(make, norm_names):
     exempt_names = {names[id(p)] for p in exempt["params"]}
     assert exempt_names == {n for n in names.values() if n.endswith("bias") or any(k in n for k in norm_names)}
     assert exempt_names and len(decayed["params"]) + len(exempt["params"]) == len(names)  # each parameter once
-    assert any(n.endswith("word_embeddings.weight") or n.endswith("wte.weight") for n in
+    assert any(n.endswith(("word_embeddings.weight", "wte.weight")) for n in
                (names[id(p)] for p in decayed["params"]))  # embeddings decay, as every weight matrix
 
 
@@ -120,7 +120,7 @@ def test_both_trainers_share_their_flags_and_accept_the_old_names(tmp_path):
     shared = argparse.ArgumentParser()
     add_training_arguments(shared, model_dir="m", output_dir="o", max_seq_len=8, train_batch_size=1,
                            eval_batch_size=1, num_train_epochs=1, warmup_ratio=0.0)
-    names = {dest for dest in vars(shared.parse_args([]))}
+    names = set(vars(shared.parse_args([])))
     clf = vars(classifier_train.parse_args(["--train_file", "x.csv", "--validation", "0.2", "--test", "0.3"]))
     gen = vars(generator_train.parse_args(["--data_dir", str(tmp_path), "--validation", "0.2", "--test", "0.3"]))
     assert names <= set(clf) and names <= set(gen)
