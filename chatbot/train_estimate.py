@@ -67,15 +67,9 @@ def _timed_reply_tokens(model, tokenizer, features, device, new_tokens: int = 8)
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
     with torch.inference_mode():
         started = time.perf_counter()
-        model.generate(
-            input_ids=input_ids,
-            attention_mask=attention_mask,
-            max_new_tokens=new_tokens,
-            min_new_tokens=new_tokens,
-            do_sample=False,
-            pad_token_id=pad,
-            eos_token_id=tokenizer.eos_token_id,
-        )
+        prompt = {"input_ids": input_ids, "attention_mask": attention_mask}
+        length = {"max_new_tokens": new_tokens, "min_new_tokens": new_tokens}  # every reply full length
+        model.generate(**prompt, **length, do_sample=False, pad_token_id=pad, eos_token_id=tokenizer.eos_token_id)
         sync()
     return (time.perf_counter() - started) / new_tokens
 

@@ -61,16 +61,8 @@ def parse_args(argv=None):
     p.add_argument(
         "--taxonomy", default=None, metavar="JSON", help="taxonomy for --label_set six (default: data/taxonomy.json)"
     )
-    add_training_arguments(
-        p,
-        model_dir=KOBERT_HUB_ID,
-        output_dir="checkpoints/classifier",
-        max_seq_len=64,
-        train_batch_size=64,
-        eval_batch_size=128,
-        num_train_epochs=5,
-        warmup_ratio=0.1,
-    )
+    add_training_arguments(p, model_dir=KOBERT_HUB_ID, output_dir="checkpoints/classifier")
+    p.set_defaults(max_seq_len=64, train_batch_size=64, eval_batch_size=128, num_train_epochs=5, warmup_ratio=0.1)
     p.add_argument(
         "--long_text",
         choices=("truncate", "window"),

@@ -48,15 +48,9 @@ def parse_args(argv=None):
         "--none_fraction", type=float, default=0.1, help="training examples whose tag is dropped to 'none'"
     )
     parser.add_argument("--max_train_examples", type=int, help="cap on training examples (quick runs)")
-    add_training_arguments(
-        parser,
-        model_dir=DEFAULT_KOGPT2,
-        output_dir="checkpoints/generator",
-        max_seq_len=256,
-        train_batch_size=16,
-        eval_batch_size=32,
-        num_train_epochs=3,
-        warmup_ratio=0.06,
+    add_training_arguments(parser, model_dir=DEFAULT_KOGPT2, output_dir="checkpoints/generator")
+    parser.set_defaults(
+        max_seq_len=256, train_batch_size=16, eval_batch_size=32, num_train_epochs=3, warmup_ratio=0.06
     )
     add_debug_flag(parser)
     args = parser.parse_args(argv)

@@ -7,18 +7,16 @@ import argparse
 RENAMED = {"validation": "validation_split", "test": "test_split"}  # generator.train's earlier names: hidden aliases
 
 
+SIZED_BY_TRAINER = ("max_seq_len", "train_batch_size", "eval_batch_size", "num_train_epochs", "warmup_ratio")
+
+
 def add_training_arguments(
-    parser: argparse.ArgumentParser,
-    *,
-    model_dir: str,
-    output_dir: str,
-    max_seq_len: int,
-    train_batch_size: int,
-    eval_batch_size: int,
-    num_train_epochs: int,
-    warmup_ratio: float,
+    parser: argparse.ArgumentParser, *, model_dir: str, output_dir: str
 ) -> argparse.ArgumentParser:
-    """Model and output folders, splits, lengths, batch sizes, optimizer, schedule, resume, precision, seed."""
+    """Model and output folders, splits, lengths, batch sizes, optimizer, schedule, resume, precision, seed.
+
+    The flags in SIZED_BY_TRAINER have no default here: each trainer sets its own with `parser.set_defaults`.
+    """
     add = parser.add_argument
     add("--model_dir", default=model_dir, help="base model: hub id or local directory")
     add(
@@ -34,14 +32,14 @@ def add_training_arguments(
     )
     add("--validation_split", type=float, default=0.1, help="fraction held out to choose the best epoch")
     add("--test_split", type=float, default=0.1, help="fraction held out for the final test, never trained on")
-    add("--max_seq_len", type=int, default=max_seq_len, help="tokens per example, special tokens included")
-    add("--train_batch_size", type=int, default=train_batch_size, help="examples per device per step")
-    add("--eval_batch_size", type=int, default=eval_batch_size, help="examples per device per evaluation batch")
-    add("--num_train_epochs", type=int, default=num_train_epochs, help="passes over the training split")
+    add("--max_seq_len", type=int, default=None, help="tokens per example, special tokens included")
+    add("--train_batch_size", type=int, default=None, help="examples per device per step")
+    add("--eval_batch_size", type=int, default=None, help="examples per device per evaluation batch")
+    add("--num_train_epochs", type=int, default=None, help="passes over the training split")
     add("--max_train_steps", type=int, default=None, help="stop after this many optimizer steps")
     add("--learning_rate", type=float, default=5e-5, help="peak AdamW learning rate")
     add("--weight_decay", type=float, default=0.01, help="AdamW decay (not on biases and normalisation layers)")
-    add("--warmup_ratio", type=float, default=warmup_ratio, help="share of steps with linear warmup")
+    add("--warmup_ratio", type=float, default=None, help="share of steps with linear warmup")
     add("--lr_scheduler_type", choices=("linear", "cosine"), default="linear", help="decay after warmup")
     add("--max_grad_norm", type=float, default=1.0, help="gradient clipping")
     add("--gradient_accumulation_steps", type=int, default=1, help="batches per optimizer step")

@@ -5,7 +5,7 @@ import json
 import pytest
 import torch
 
-from training.arguments import add_training_arguments, with_current_names
+from training.arguments import SIZED_BY_TRAINER, add_training_arguments, with_current_names
 from training.device import autocast, use_bf16
 from training.optim import Schedule, decay_groups, optimizer_and_scheduler
 from training.resume import Progress, load_resume_state, resume_dir, save_resume_state
@@ -118,12 +118,12 @@ def test_both_trainers_share_their_flags_and_accept_the_old_names(tmp_path):
     from generator import train as generator_train
 
     shared = argparse.ArgumentParser()
-    add_training_arguments(shared, model_dir="m", output_dir="o", max_seq_len=8, train_batch_size=1,
-                           eval_batch_size=1, num_train_epochs=1, warmup_ratio=0.0)
+    add_training_arguments(shared, model_dir="m", output_dir="o")
     names = set(vars(shared.parse_args([])))
     clf = vars(classifier_train.parse_args(["--train_file", "x.csv", "--validation", "0.2", "--test", "0.3"]))
     gen = vars(generator_train.parse_args(["--data_dir", str(tmp_path), "--validation", "0.2", "--test", "0.3"]))
     assert names <= set(clf) and names <= set(gen)
+    assert all(clf[name] is not None and gen[name] is not None for name in SIZED_BY_TRAINER)  # each sets its own
     assert (clf["validation_split"], clf["test_split"]) == (gen["validation_split"], gen["test_split"]) == (0.2, 0.3)
     assert "--validation " not in shared.format_help()  # the old names work but are not shown
     assert with_current_names({"validation": 0.2, "test": 0.3, "seed": 1}) == \
