@@ -144,7 +144,7 @@ def quality(args) -> dict:
 def main(argv=None) -> int:
     import torch
 
-    from data.training import resolve_device
+    from training.device import resolve_device
     from generator.quantize import quantize_int8
 
     args = parse_args(argv)

@@ -78,10 +78,12 @@ def main(argv=None) -> dict:
     # ---- 1. timed steps by hub id vs the same shape built from its config
     from transformers import AutoConfig, AutoModelForCausalLM, BertForSequenceClassification
 
-    from chatbot.train_all import make_plan, parse_args as train_all_args, _timed_steps
+    from chatbot.train_all import parse_args as train_all_args
+    from chatbot.train_data import make_plan
+    from chatbot.train_estimate import timed_steps
     from classifier.data_prep import load_labelled
     from classifier.model import EmotionClassifier, pad_batch
-    from data.training import resolve_device
+    from training.device import resolve_device
     from generator.dataset import build_examples, collate, encode_examples, load_dialogues
     from generator.formatting import TurnFormatter
     from generator.tokenization import load_kogpt2_tokenizer
@@ -104,7 +106,7 @@ def main(argv=None) -> dict:
     for name, model in (("kobert by hub id", classifier.model),
                         ("kobert from config", BertForSequenceClassification(AutoConfig.from_pretrained(
                             KOBERT_ID, num_labels=len(labels))))):
-        step, forward = _timed_steps(model, clf_batches, args.steps, device)
+        step, forward = timed_steps(model, clf_batches, args.steps, device)
         rows[name] = {"seconds_per_step": step, "steps_per_s": 1 / step, "forward_s": forward}
         print(f"  {name:<22} {1 / step:6.3f} steps/s  ({step:.2f} s/step, forward {forward:.2f} s)", flush=True)
     del classifier, model
@@ -115,7 +117,7 @@ def main(argv=None) -> dict:
     for name, build in (("kogpt2 by hub id", lambda: AutoModelForCausalLM.from_pretrained(KOGPT2_ID)),
                         ("kogpt2 from config", lambda: AutoModelForCausalLM.from_config(AutoConfig.from_pretrained(KOGPT2_ID)))):
         model = build()
-        step, forward = _timed_steps(model, gen_batches, args.steps, device)
+        step, forward = timed_steps(model, gen_batches, args.steps, device)
         rows[name] = {"seconds_per_step": step, "steps_per_s": 1 / step, "forward_s": forward}
         print(f"  {name:<22} {1 / step:6.3f} steps/s  ({step:.2f} s/step, forward {forward:.2f} s)", flush=True)
         del model

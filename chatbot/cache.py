@@ -40,7 +40,7 @@ def file_fingerprint(path) -> dict:
 def cached_directory(kind: str, key: dict, build: Callable[[Path], None], what: str = "") -> Path:
     """The directory holding what `build(directory)` wrote for `key`, built first when missing. `build` is given
     a directory that does not exist yet (it may create it atomically, as `save_pretrained` does)."""
-    from data.files import atomic_directory, write_json
+    from training.files import atomic_directory, write_json
 
     digest = hashlib.sha256(json.dumps(key, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:20]
     directory = cache_root() / kind / digest

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -134,12 +135,15 @@ class CrisisDetector:
         return cls.from_pretrained(cached_directory("crisis", key, build, what="the crisis detector"))
 
     # ------------------------------------------------------------------------------------------ saving
-    def save_pretrained(self, directory) -> Path:
-        from data.files import atomic_directory, write_json
+    def save_pretrained(self, directory: str | os.PathLike, *, training_args: dict | None = None,
+                        metrics: dict | None = None) -> Path:
+        """The light model (in `model/`), levels and thresholds, and args/metrics when given, written atomically."""
+        from training.files import atomic_directory, write_json, write_training_record
 
         def write(staging: Path) -> None:
             self.model.save_pretrained(staging / "model")
             write_json(staging / CONFIG_NAME, {"levels": list(LEVELS), "thresholds": asdict(self.thresholds)})
+            write_training_record(staging, training_args, metrics)
 
         return atomic_directory(directory, write)
 

@@ -43,7 +43,6 @@ ENGINE_DESCRIPTIONS = {
     "full": "전체 엔진: KoBERT 감정 분류 + KoGPT2 응답 생성",
     "offline": "오프라인 기본 엔진: 가벼운 감정 분류기 + 직접 쓴 답변 검색 (다운로드 없음)",
 }
-CLASSIFIER_FILES = ("classifier_config.json", "light_config.json")  # what a trained classifier dir holds
 GENERATOR_FILES = ("generator_config.json",)
 RESPONDER_FILE = "responder_config.json"  # a saved RetrievalResponder may stand in for the generator
 OFFLINE_BUILD_VERSION = 7  # bump when the offline classifier's training recipe or the responder's defaults change: the cache rebuilds
@@ -305,9 +304,10 @@ class Chatbot:
 def _offline_classifier(light_dir: Path, allow_label_mismatch: bool):
     """`light_dir`'s classifier when there is one (checked), else the reply-bank classifier from the cache."""
     from classifier import LightEmotionClassifier
+    from classifier.loading import saved_backend
     from data import EMOTIONS
 
-    if (light_dir / "light_config.json").is_file():
+    if light_dir.is_dir() and saved_backend(light_dir) == "light":
         classifier = LightEmotionClassifier.from_pretrained(light_dir)
         missing = sorted(set(EMOTIONS) - set(classifier.labels))
         logger.info("using the light classifier in %s (labels: %s)", light_dir, ", ".join(classifier.labels))
@@ -360,8 +360,11 @@ def reply_bank_classifier_dir() -> Path:
 
 def find_full_checkpoints(checkpoints_dir=DEFAULT_CHECKPOINTS_DIR) -> tuple[bool, str]:
     """(True, "") when both trained checkpoints are there, else (False, what is missing)."""
+    from classifier.contract import CONFIG_FILES as CLASSIFIER_CONFIGS
+
     root = Path(checkpoints_dir)
-    for part, config_names in (("classifier", CLASSIFIER_FILES), ("generator", GENERATOR_FILES + (RESPONDER_FILE,))):
+    for part, config_names in (("classifier", tuple(CLASSIFIER_CONFIGS.values())),
+                               ("generator", GENERATOR_FILES + (RESPONDER_FILE,))):
         directory = root / part
         if not directory.is_dir():
             return False, f"no {directory}/ — train with `python -m {part}.train --output_dir {directory}`"

@@ -6,7 +6,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 _EXPORTS = {
-    "Prediction": "classifier.prediction",
+    "Prediction": "classifier.prediction", "Classifier": "classifier.contract",
     "EmotionClassifier": "classifier.model", "ClassifierConfig": "classifier.model",
     "KoBertTokenizer": "classifier.tokenization", "load_kobert_tokenizer": "classifier.tokenization",
     "LightEmotionClassifier": "classifier.light",
@@ -15,6 +15,7 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # type checkers and IDEs see the names; at run time they load on first use
+    from classifier.contract import Classifier
     from classifier.light import LightEmotionClassifier
     from classifier.loading import load_classifier
     from classifier.model import ClassifierConfig, EmotionClassifier

@@ -4,10 +4,12 @@ files/dir → data.load_any → (optional) data.Taxonomy six-emotion mapping →
 Texts are cut at data.records.MAX_TEXT_CHARS, as chat cuts messages: the models never see more at inference,
 and one huge cell must not make a fit take minutes.
 """
+
 from __future__ import annotations
 
 import warnings
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,9 +63,14 @@ def files_in(data_dir: str | Path) -> list[Path]:
     return files
 
 
-def load_labelled(files: list[str | Path] = (), data_dir: str | Path | None = None, label_set: str = "six",
-                  taxonomy_file: str | Path | None = None, progress: bool = False,
-                  max_chars: int = MAX_TEXT_CHARS) -> LabelledData:
+def load_labelled(
+    files: Sequence[str | Path] = (),
+    data_dir: str | Path | None = None,
+    label_set: str = "six",
+    taxonomy_file: str | Path | None = None,
+    progress: bool = False,
+    max_chars: int = MAX_TEXT_CHARS,
+) -> LabelledData:
     """Read every file with `data.load_any`, map labels (six) or keep them (original), de-duplicate.
 
     De-duplication works on `data.text.dedupe_key`: repeated sentences are kept once, and a sentence
@@ -83,15 +90,12 @@ def load_labelled(files: list[str | Path] = (), data_dir: str | Path | None = No
         taxonomy = Taxonomy.from_json(taxonomy_file) if taxonomy_file else Taxonomy.default()
     by_key: dict[str, tuple[str, set[str]]] = {}
     order: list[str] = []
-    sources, dropped = {}, Counter()
+    sources: dict[str, int] = {}
+    dropped: Counter[str] = Counter()
     shortened = 0
-    if progress and len(paths) > 1:
-        from tqdm.auto import tqdm
+    from tqdm.auto import tqdm
 
-        paths_read = tqdm(paths, desc="reading data", unit="file")
-    else:
-        paths_read = paths
-    for path in paths_read:
+    for path in tqdm(paths, desc="reading data", unit="file", disable=not (progress and len(paths) > 1)):
         corpus = load_any(path)
         if taxonomy is not None:
             mapped = taxonomy.map_corpus(corpus)
@@ -119,34 +123,47 @@ def load_labelled(files: list[str | Path] = (), data_dir: str | Path | None = No
             kept += 1
         sources[str(path)] = kept
     if shortened:
-        warnings.warn(f"{', '.join(map(str, paths))}: {shortened} text(s) longer than {max_chars} characters were cut "
-                      f"to {max_chars} (chat reads no more of a message)", stacklevel=2)
-    texts, labels = [], []
-    for key in order:
-        text, label_set_of_text = by_key[key]
-        if len(label_set_of_text) > 1:
-            dropped["conflicting_labels"] += 1
-            continue
-        texts.append(text)
-        labels.append(next(iter(label_set_of_text)))
+        warnings.warn(
+            f"{', '.join(map(str, paths))}: {shortened} text(s) longer than {max_chars} characters were cut "
+            f"to {max_chars} (chat reads no more of a message)",
+            stacklevel=2,
+        )
+    texts, labels = _one_label_each([by_key[key] for key in order], dropped)
     if len(set(labels)) < 2:
-        raise ValueError(f"{', '.join(map(str, paths))}: need at least two labels after loading, got "
-                         f"{sorted(set(labels))} (label_set={label_set!r})")
+        raise ValueError(
+            f"{', '.join(map(str, paths))}: need at least two labels after loading, got "
+            f"{sorted(set(labels))} (label_set={label_set!r})"
+        )
     return LabelledData(texts, labels, sources, dict(dropped))
 
 
-def split_labelled(data: LabelledData, seed: int = 42, validation: float = 0.1,
-                   test: float = 0.1) -> tuple[LabelledData, LabelledData, LabelledData]:
+def _one_label_each(seen: list[tuple[str, set[str]]], dropped: Counter[str]) -> tuple[list[str], list[str]]:
+    """(texts, labels) of the texts read with one label; a text read with two is dropped, and counted in `dropped`."""
+    texts, labels = [], []
+    for text, labels_of_text in seen:
+        if len(labels_of_text) > 1:
+            dropped["conflicting_labels"] += 1
+            continue
+        texts.append(text)
+        labels.append(next(iter(labels_of_text)))
+    return texts, labels
+
+
+def split_labelled(
+    data: LabelledData, seed: int = 42, validation: float = 0.1, test: float = 0.1
+) -> tuple[LabelledData, LabelledData, LabelledData]:
     """Stratified, deterministic train/validation/test through `data.split_dataset`."""
     from data import split_dataset
 
-    pairs = list(zip(data.texts, data.labels))
-    splits = split_dataset(pairs, seed=seed, validation=validation, test=test,
-                           label=lambda pair: pair[1], text=lambda pair: pair[0])
-    parts = []
-    for part in (splits.train, splits.validation, splits.test):
-        parts.append(LabelledData([t for t, _ in part], [l for _, l in part], data.sources, data.dropped))
-    return tuple(parts)
+    pairs = list(zip(data.texts, data.labels, strict=True))
+    splits = split_dataset(
+        pairs, seed=seed, validation=validation, test=test, label=lambda pair: pair[1], text=lambda pair: pair[0]
+    )
+
+    def labelled(part) -> LabelledData:
+        return LabelledData([t for t, _ in part], [label for _, label in part], data.sources, data.dropped)
+
+    return labelled(splits.train), labelled(splits.validation), labelled(splits.test)
 
 
 def label_order(labels: list[str], label_set: str) -> list[str]:
@@ -158,4 +175,3 @@ def label_order(labels: list[str], label_set: str) -> list[str]:
         ordered = [e for e in EMOTIONS if e in present]
         return ordered + sorted(present - set(ordered))
     return sorted(present)
-

@@ -20,12 +20,15 @@ def parse_args(argv=None):
     p = make_parser("python -m classifier.evaluate", __doc__)
     p.add_argument("--model_dir", default="checkpoints/classifier", metavar="DIR",
                    help="classifier directory (either backend) or hub id")
-    p.add_argument("--test_file", nargs="+", default=[], metavar="FILE", help="labelled data, any format data.load_any reads")
+    p.add_argument("--test_file", nargs="+", default=[], metavar="FILE",
+                   help="labelled data, any format data.load_any reads")
     p.add_argument("--data_dir", default=None, metavar="DIR", help="also read every table file under this directory")
     p.add_argument("--label_set", choices=LABEL_SETS, default="six", help="the label set the model was trained on")
-    p.add_argument("--taxonomy", default=None, metavar="JSON", help="taxonomy for --label_set six (default: data/taxonomy.json)")
+    p.add_argument("--taxonomy", default=None, metavar="JSON",
+                   help="taxonomy for --label_set six (default: data/taxonomy.json)")
     p.add_argument("--split", choices=("test", "validation", "all"), default="test",
-                   help="test/validation = the training run's held-out part (same seed and fractions); all = every row")
+                   help="test/validation = the training run's held-out part (same seed and fractions); "
+                        "all = every row")
     p.add_argument("--seed", type=int, default=42, help="split seed (as in training)")
     p.add_argument("--validation_split", type=float, default=0.1, help="validation fraction (as in training)")
     p.add_argument("--test_split", type=float, default=0.1, help="test fraction (as in training)")
@@ -79,8 +82,8 @@ def plot_confusion(matrix, labels: list[str], path: Path, title: str) -> str | N
 
 def check_model_dir(model_dir: str, long_text: str | None) -> None:
     """Fail before the data is read: a missing local model, or --long_text given for a light model."""
-    from classifier.light import LIGHT_CONFIG
-    from data.files import looks_local, surviving_copy
+    from classifier.loading import saved_backend
+    from training.files import looks_local, surviving_copy
 
     if not looks_local(model_dir):
         return  # a hub id: checked when it is loaded
@@ -88,7 +91,7 @@ def check_model_dir(model_dir: str, long_text: str | None) -> None:
     if not path.is_dir():
         raise FileNotFoundError(f"--model_dir {model_dir}: no trained classifier there — train one with `python -m "
                                 f"classifier.train --train_file FILE --label_set six --output_dir {model_dir}`")
-    if long_text and (path / LIGHT_CONFIG).is_file():
+    if long_text and saved_backend(path) == "light":
         raise ValueError(f"--long_text applies to KoBERT classifiers only; {model_dir} is a light classifier "
                          f"(leave --long_text out)")
 
@@ -98,8 +101,8 @@ def main(argv=None) -> dict:
     from sklearn.metrics import confusion_matrix
 
     from classifier.loading import load_classifier
-    from classifier.model import write_json
     from classifier.training_utils import classification_metrics
+    from training.files import write_json
 
     # ---- paths first (fast), then data, then model
     check_data_paths({"--test_file": args.test_file, "--taxonomy": [args.taxonomy]}, args.data_dir)

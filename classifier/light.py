@@ -22,14 +22,16 @@ import json
 import os
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import overload
 
 import numpy as np
 
+from classifier.contract import CONFIG_FILES
 from classifier.prediction import Prediction, check_texts
 
-LIGHT_CONFIG = "light_config.json"
-LIGHT_WEIGHTS = "light_model.safetensors"
 BACKEND = "light"
+LIGHT_CONFIG = CONFIG_FILES[BACKEND]
+LIGHT_WEIGHTS = "light_model.safetensors"
 
 
 @dataclass
@@ -253,6 +255,12 @@ class LightEmotionClassifier:
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
 
+    @overload
+    def predict(self, text: str) -> Prediction: ...
+
+    @overload
+    def predict(self, text: list[str]) -> list[Prediction]: ...
+
     def predict(self, text: str | list[str]) -> Prediction | list[Prediction]:
         """One text → Prediction; a list → list of Prediction (same order)."""
         texts, single = check_texts(text)
@@ -262,12 +270,12 @@ class LightEmotionClassifier:
         return predictions[0] if single else predictions
 
     # ---------------------------------------------------------------- persistence
-    def save_pretrained(self, directory: str | os.PathLike, training_args: dict | None = None,
+    def save_pretrained(self, directory: str | os.PathLike, *, training_args: dict | None = None,
                         metrics: dict | None = None) -> Path:
         """JSON (settings, labels, vocabularies) + safetensors (idf, coefficients), written atomically."""
         from safetensors.numpy import save_file
 
-        from data.files import atomic_directory, write_json
+        from training.files import atomic_directory, write_training_record
 
         self._check_fitted()
 
@@ -289,10 +297,7 @@ class LightEmotionClassifier:
                 meta["semantic_expansion"] = self.expansion.to_dict()
             save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(tmp / LIGHT_WEIGHTS))
             (tmp / LIGHT_CONFIG).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-            if training_args is not None:
-                write_json(tmp / "training_args.json", training_args)
-            if metrics is not None:
-                write_json(tmp / "metrics.json", metrics)
+            write_training_record(tmp, training_args, metrics)
 
         return atomic_directory(directory, write)
 

@@ -1,40 +1,62 @@
-"""load_classifier: pick the backend (KoBERT or light) from what the directory holds."""
+"""load_classifier: the one loader of the package; the backend comes from the `backend` key the directory saved."""
+
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
-from classifier.light import LIGHT_CONFIG  # numpy only; classifier.model (torch + transformers, ~2 s) loads lazily
+from classifier.contract import CONFIG_FILES, Classifier
+from training.files import looks_local, surviving_copy
 
-CLASSIFIER_CONFIG = "classifier_config.json"  # = classifier.model.CLASSIFIER_CONFIG, not imported for the reason above
+TRAIN_HINT = "train one with `python -m classifier.train --train_file FILE --label_set six --output_dir {}`"
 
 
-def load_classifier(name_or_dir: str | os.PathLike, device: str = "auto", **overrides):
-    """EmotionClassifier for a KoBERT checkpoint (dir or hub id), LightEmotionClassifier for a light one.
+def saved_backend(directory: str | os.PathLike) -> str | None:
+    """The `backend` a classifier directory was saved with ("kobert", "light"); None when it holds no classifier.
+
+    A config file without a known `backend` key is an error naming the file.
+    """
+    directory = Path(directory)
+    for name in CONFIG_FILES.values():
+        path = directory / name
+        if path.is_file():
+            backend = json.loads(path.read_text(encoding="utf-8")).get("backend")
+            if backend not in CONFIG_FILES:
+                raise ValueError(
+                    f"{path}: backend {backend!r} is none of {', '.join(CONFIG_FILES)}; not a "
+                    f"classifier saved by this project ({TRAIN_HINT.format(directory)})"
+                )
+            return backend
+    return None
+
+
+def load_classifier(name_or_dir: str | os.PathLike, device: str = "auto", **overrides) -> Classifier:
+    """`EmotionClassifier` or `LightEmotionClassifier`, as the directory's saved `backend` says; a hub id is a
+    KoBERT classifier (the light backend is never published).
 
     `overrides` go to EmotionClassifier (e.g. `long_text="window"`); the light backend takes none. A name that
-    looks like a path (see `data.files.looks_local`) is never looked up on the hub: a missing one fails at once.
+    looks like a path (see `training.files.looks_local`) is never looked up on the hub: a missing one fails at once.
     """
-    from data.files import looks_local, surviving_copy
-
-    path = surviving_copy(Path(name_or_dir).expanduser()) if looks_local(name_or_dir) else Path(name_or_dir)
-    if path.is_dir():
-        if (path / LIGHT_CONFIG).is_file():
-            from classifier.light import LightEmotionClassifier
-
-            if overrides:
-                options = ", ".join(f"{k}={v!r}" for k, v in sorted(overrides.items()))
-                raise ValueError(f"{name_or_dir} is a light classifier: {options} applies to KoBERT classifiers only "
-                                 f"(leave it out, e.g. drop --long_text)")
-            return LightEmotionClassifier.from_pretrained(path, device=device)
-        if not (path / CLASSIFIER_CONFIG).is_file():
-            raise FileNotFoundError(
-                f"{path}: neither {CLASSIFIER_CONFIG} (KoBERT) nor {LIGHT_CONFIG} (light) — train one with "
-                f"`python -m classifier.train --label_set six --output_dir {path}`")
-    elif looks_local(name_or_dir):
+    local = looks_local(name_or_dir)
+    path = surviving_copy(Path(name_or_dir).expanduser()) if local else Path(name_or_dir)
+    backend = saved_backend(path) if path.is_dir() else None
+    if backend is None and (local or path.is_dir()):
+        missing = "no such directory" if not path.is_dir() else f"neither {' nor '.join(CONFIG_FILES.values())}"
         raise FileNotFoundError(
-            f"{name_or_dir}: no trained classifier there (no such directory) — train one with `python -m "
-            f"classifier.train --train_file FILE --label_set six --output_dir {name_or_dir}` or give another path")
+            f"{name_or_dir}: no trained classifier there ({missing}) — "
+            f"{TRAIN_HINT.format(name_or_dir)}, or give another path"
+        )
+    if backend == "light":
+        from classifier.light import LightEmotionClassifier
+
+        if overrides:
+            options = ", ".join(f"{k}={v!r}" for k, v in sorted(overrides.items()))
+            raise ValueError(
+                f"{name_or_dir} is a light classifier: {options} applies to KoBERT classifiers only "
+                f"(leave it out, e.g. drop --long_text)"
+            )
+        return LightEmotionClassifier.from_pretrained(path, device=device)
     from classifier.model import EmotionClassifier
 
-    return EmotionClassifier.from_pretrained(path, device=device, **overrides)
+    return EmotionClassifier.from_pretrained(path if local else name_or_dir, device=device, **overrides)

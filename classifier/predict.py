@@ -1,9 +1,10 @@
 """Classify the emotion of Korean sentences with a saved classifier (KoBERT or light).
 
-    python -m classifier.predict "오늘 너무 행복해요"
-    python -m classifier.predict "문장 하나" "문장 둘" --model_dir checkpoints/classifier
-    python -m classifier.predict --file sentences.txt --json        # one sentence per line; "-" = stdin
+python -m classifier.predict "오늘 너무 행복해요"
+python -m classifier.predict "문장 하나" "문장 둘" --model_dir checkpoints/classifier
+python -m classifier.predict --file sentences.txt --json        # one sentence per line; "-" = stdin
 """
+
 from __future__ import annotations
 
 import json
@@ -17,10 +18,18 @@ def parse_args(argv=None):
     p = make_parser("python -m classifier.predict", __doc__)
     p.add_argument("sentences", nargs="*", help="sentences to classify")
     p.add_argument("--file", default=None, help="text file, one sentence per line (UTF-8); '-' reads stdin")
-    p.add_argument("--model_dir", default="checkpoints/classifier", metavar="DIR",
-                   help="classifier directory (either backend) or hub id")
-    p.add_argument("--long_text", choices=("truncate", "window"), default=None,
-                   help="KoBERT only: how texts over max_seq_len are read (default: as saved)")
+    p.add_argument(
+        "--model_dir",
+        default="checkpoints/classifier",
+        metavar="DIR",
+        help="classifier directory (either backend) or hub id",
+    )
+    p.add_argument(
+        "--long_text",
+        choices=("truncate", "window"),
+        default=None,
+        help="KoBERT only: how texts over max_seq_len are read (default: as saved)",
+    )
     p.add_argument("--top_k", type=int, default=3, help="class scores shown per sentence")
     p.add_argument("--json", action="store_true", help="one JSON object per line instead of text")
     add_debug_flag(p)
@@ -53,7 +62,7 @@ def main(argv=None) -> list:
     options = {"long_text": args.long_text} if args.long_text else {}
     classifier = load_classifier(args.model_dir, **options)
     predictions = classifier.predict(sentences)
-    for sentence, prediction in zip(sentences, predictions):
+    for sentence, prediction in zip(sentences, predictions, strict=True):
         if args.json:
             print(json.dumps({"text": sentence, **prediction.to_dict()}, ensure_ascii=False))
             continue

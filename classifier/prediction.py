@@ -1,4 +1,5 @@
 """The one result type both classifier backends return."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -13,10 +14,10 @@ class Prediction:
     scores: dict[str, float] = field(default_factory=dict)
 
     @classmethod
-    def from_probabilities(cls, labels: list[str], probabilities) -> "Prediction":
+    def from_probabilities(cls, labels: list[str], probabilities) -> Prediction:
         """Build from one row of class probabilities, in `labels` order."""
-        scores = {label: float(p) for label, p in zip(labels, probabilities)}
-        best = max(scores, key=scores.get)
+        scores = {label: float(p) for label, p in zip(labels, probabilities, strict=True)}
+        best = max(scores, key=lambda label: scores[label])
         return cls(label=best, score=scores[best], scores=scores)
 
     def to_dict(self) -> dict:

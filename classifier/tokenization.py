@@ -7,6 +7,7 @@ go through `AutoTokenizer`: we build a BERT-style tokenizer straight from the re
     single: [CLS] x [SEP]            pair: [CLS] a [SEP] b [SEP]      token types 0 … 0 1 … 1
     ids 0–4 = [UNK] [PAD] [CLS] [SEP] [MASK]; pad id 1; right padding.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,9 +38,20 @@ class KoBertTokenizer(SentencePieceBackend):
         **kwargs,
     ):
         # Keys of the hub/XLNet config that mean nothing here (or would change the layout) are dropped.
-        for key in ("special_tokens_pattern", "token_type_ids_pattern", "token_type_ids_include_special_tokens",
-                    "padding_side", "bos_token", "eos_token", "tokenizer_class", "do_lower_case", "remove_space",
-                    "keep_accents", "additional_special_tokens", "backend"):
+        for key in (
+            "special_tokens_pattern",
+            "token_type_ids_pattern",
+            "token_type_ids_include_special_tokens",
+            "padding_side",
+            "bos_token",
+            "eos_token",
+            "tokenizer_class",
+            "do_lower_case",
+            "remove_space",
+            "keep_accents",
+            "additional_special_tokens",
+            "backend",
+        ):
             kwargs.pop(key, None)
         super().__init__(
             vocab_file=vocab_file,
@@ -78,7 +90,9 @@ def _resolve_spiece(name_or_dir: str | os.PathLike, cache_dir: str | None = None
     if path.is_dir():
         spiece = path / SPIECE_FILE
         if not spiece.is_file():
-            raise FileNotFoundError(f"{path}: no {SPIECE_FILE} in this directory (expected KoBERT's sentencepiece model)")
+            raise FileNotFoundError(
+                f"{path}: no {SPIECE_FILE} in this directory (expected KoBERT's sentencepiece model)"
+            )
         return spiece
     if str(name_or_dir).count("/") != 1 or str(name_or_dir).startswith((".", "/")):
         raise FileNotFoundError(f"{name_or_dir}: neither a local directory/file nor a hub id like {KOBERT_HUB_ID!r}")

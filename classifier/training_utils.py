@@ -1,6 +1,7 @@
 """Pieces of the classifier loop kept out of train.py so it reads top to bottom: padding and metrics.
 
-Length-grouped batches and resume state are shared with the generator: `data.training`."""
+Length-grouped batches and resume state are shared with the generator: `training`."""
+
 from __future__ import annotations
 
 import torch
@@ -28,6 +29,13 @@ def classification_metrics(labels: list[str], gold: list[int], predicted: list[i
         "examples": len(gold),
         "accuracy": float(accuracy_score(gold, predicted)),
         "macro_f1": float(f1_score(gold, predicted, labels=ids, average="macro", zero_division=0)),
-        "per_class": {name: {"precision": float(precision[i]), "recall": float(recall[i]), "f1": float(f1[i]),
-                             "support": int(support[i])} for i, name in enumerate(labels)},
+        "per_class": {
+            name: {
+                "precision": float(precision[i]),
+                "recall": float(recall[i]),
+                "f1": float(f1[i]),
+                "support": int(support[i]),
+            }
+            for i, name in enumerate(labels)
+        },
     }

@@ -16,7 +16,7 @@ import math
 from collections import Counter
 from pathlib import Path
 
-DATA_ARGS = ("data_dir", "data_files", "taxonomy", "validation", "test", "seed", "max_seq_len")
+DATA_ARGS = ("data_dir", "data_files", "taxonomy", "validation_split", "test_split", "seed", "max_seq_len")
 GRID = {  # the sampled settings --grid compares (same seed per setting), plus greedy rows (GREEDY_GRID)
     "temperature": (0.7, 1.0),
     "top_p": (0.9, 1.0),
@@ -35,8 +35,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--data_files", nargs="+", metavar="FILE", help="default: as in the checkpoint's training_args.json")
     parser.add_argument("--taxonomy", metavar="JSON", help="default: as in the checkpoint's training_args.json")
     parser.add_argument("--classifier", metavar="DIR", help="classifier dir: emotion-control score (and tags, as in training)")
-    parser.add_argument("--validation", type=float, help="validation fraction (default: as trained)")
-    parser.add_argument("--test", type=float, help="test fraction (default: as trained)")
+    parser.add_argument("--validation_split", "--validation", type=float, help="validation fraction (default: as trained)")
+    parser.add_argument("--test_split", "--test", type=float, help="test fraction (default: as trained)")
     parser.add_argument("--seed", type=int, help="split seed (default: as trained)")
     parser.add_argument("--max_seq_len", type=int, help="tokens per example (default: as trained)")
     parser.add_argument("--max_examples", type=int, default=200, help="test examples replied to (perplexity uses all)")
@@ -231,19 +231,20 @@ def main(argv=None) -> dict:
 
     args = parse_args(argv)
     model_dir = Path(args.model_dir)
-    from data.files import looks_local, surviving_copy
+    from training.arguments import with_current_names
+    from training.files import looks_local, surviving_copy
 
     if looks_local(model_dir):
         model_dir = surviving_copy(model_dir)
         if not model_dir.is_dir():
             raise FileNotFoundError(f"--model_dir {args.model_dir}: no such directory; give the --output_dir of "
                                     f"`python -m generator.train`")
-    trained = json.loads((model_dir / "training_args.json").read_text(encoding="utf-8")) \
+    trained = with_current_names(json.loads((model_dir / "training_args.json").read_text(encoding="utf-8"))) \
         if (model_dir / "training_args.json").is_file() else {}
     data = argparse.Namespace(**{k: getattr(args, k) if getattr(args, k) is not None else trained.get(k) for k in DATA_ARGS})
     data.data_files = data.data_files or []
-    data.validation = 0.1 if data.validation is None else data.validation
-    data.test = 0.1 if data.test is None else data.test
+    data.validation_split = 0.1 if data.validation_split is None else data.validation_split
+    data.test_split = 0.1 if data.test_split is None else data.test_split
     data.seed = 42 if data.seed is None else data.seed
     if not data.data_dir and not data.data_files:
         raise ValueError(f"{model_dir}: no training_args.json to rebuild the test split from; give --data_dir or "
@@ -261,7 +262,7 @@ def main(argv=None) -> dict:
     classifier = classifiers.get(control_classifier_dir)
     _, _, test_examples = prepare_splits(data, classifiers.get(split_classifier_dir))
     if not test_examples:
-        raise ValueError("the test split is empty; give --test above 0 and enough data")
+        raise ValueError("the test split is empty; give --test_split above 0 and enough data")
     options = {"seed": args.generation_seed}
     if args.max_new_tokens:
         options["max_new_tokens"] = args.max_new_tokens

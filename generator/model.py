@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from generator.formatting import NONE_EMOTION, TurnFormatter, finish_reply, stable_prefix
-from data.training import resolve_device
+from training.device import resolve_device
 from generator.tokenization import DEFAULT_KOGPT2, KOGPT2_VOCAB_SIZE, load_kogpt2_tokenizer
 
 logger = logging.getLogger(__name__)
@@ -432,8 +432,8 @@ def write_generation_defaults(generation_config, config: GeneratorConfig) -> Non
 def save_pretrained_atomic(model, tokenizer, config: GeneratorConfig, save_directory: str | Path,
                            extra_json: dict | None = None) -> None:
     """Write everything (plus `extra_json`: file name → object, e.g. training_args.json) into a temporary sibling
-    directory, then swap it into place (`data.files.atomic_directory`: no half-written or mixed directories)."""
-    from data.files import atomic_directory, write_json
+    directory, then swap it into place (`training.files.atomic_directory`: no half-written or mixed directories)."""
+    from training.files import atomic_directory, write_json
 
     def write(staging: Path) -> None:
         set_kogpt2_special_ids(model, tokenizer)

@@ -384,8 +384,8 @@ class RetrievalResponder:
 
     # ------------------------------------------------------------------------------------------------ saving
     def save_pretrained(self, directory) -> None:
-        """Write config + entries to `directory` atomically (`data.files.atomic_directory`)."""
-        from data.files import atomic_directory, write_json
+        """Write config + entries to `directory` atomically (`training.files.atomic_directory`)."""
+        from training.files import atomic_directory, write_json
 
         def write(staging: Path) -> None:
             config = asdict(self.config)

@@ -1,14 +1,15 @@
 """Fine-tune KoGPT2 into the emotion-conditioned reply generator.
 
   python -m generator.train --data_dir ../shared/data --output_dir checkpoints/generator
-  python -m generator.train --data_dir ../shared/data --classifier checkpoints/classifier   # tags = the classifier's readings
+  python -m generator.train --data_dir ../shared/data --classifier checkpoints/classifier   # the classifier's tags
   python -m generator.train ... --resume                   # continue an interrupted run where it stopped
   accelerate launch -m generator.train --data_dir DATA    # several GPUs, bf16 autocast on CUDA
 
 Reads top to bottom: args → data → model → optimizer → loop → save. The best epoch (validation perplexity)
 is written to --output_dir with its generation defaults, tokenizer, training_args.json and metrics.json; the
-last epoch's full state (for --resume) goes to <output_dir>_state/.
+last epoch's full state (for --resume) goes to <output_dir>-resume/.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,34 +20,38 @@ from pathlib import Path
 
 from data.cli import add_debug_flag, make_parser, run_cli
 from data.records import MAX_TEXT_CHARS
+from generator.tokenization import DEFAULT_KOGPT2
+from training.arguments import add_training_arguments
 
 
 def parse_args(argv=None):
     parser = make_parser("python -m generator.train", __doc__)
-    parser.add_argument("--model_dir", default="skt/kogpt2-base-v2", help="pretrained KoGPT2 (hub id or directory)")
-    parser.add_argument("--data_dir", metavar="DIR", help="folder with wellness/, emotional_dialogue/, chatbot_data/ (like ../shared/data)")
-    parser.add_argument("--data_files", nargs="+", default=[], metavar="FILE", help="extra dialogue files (any format data.load_any reads)")
-    parser.add_argument("--taxonomy", metavar="JSON", help="taxonomy mapping corpus labels to emotions (default: data/taxonomy.json)")
-    parser.add_argument("--classifier", metavar="DIR", help="trained classifier: its reading of each message is the tag")
-    parser.add_argument("--none_fraction", type=float, default=0.1, help="training examples whose tag is dropped to 'none'")
-    parser.add_argument("--validation", type=float, default=0.1, help="validation fraction (grouped by reply)")
-    parser.add_argument("--test", type=float, default=0.1, help="test fraction, never trained on (generator.evaluate uses it)")
+    parser.add_argument(
+        "--data_dir",
+        metavar="DIR",
+        help="folder with wellness/, emotional_dialogue/, chatbot_data/ (like ../shared/data)",
+    )
+    parser.add_argument(
+        "--data_files",
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="extra dialogue files (any format data.load_any reads)",
+    )
+    parser.add_argument(
+        "--taxonomy", metavar="JSON", help="taxonomy mapping corpus labels to emotions (default: data/taxonomy.json)"
+    )
+    parser.add_argument(
+        "--classifier", metavar="DIR", help="trained classifier: its reading of each message is the tag"
+    )
+    parser.add_argument(
+        "--none_fraction", type=float, default=0.1, help="training examples whose tag is dropped to 'none'"
+    )
     parser.add_argument("--max_train_examples", type=int, help="cap on training examples (quick runs)")
-    parser.add_argument("--max_seq_len", type=int, default=256, help="tokens per example; oldest turns dropped to fit")
-    parser.add_argument("--train_batch_size", type=int, default=16, help="examples per device per step")
-    parser.add_argument("--eval_batch_size", type=int, default=32, help="examples per device per evaluation batch")
-    parser.add_argument("--gradient_accumulation_steps", type=int, default=1, help="batches per optimizer step")
-    parser.add_argument("--num_train_epochs", type=int, default=3, help="passes over the training split")
-    parser.add_argument("--learning_rate", type=float, default=5e-5, help="peak AdamW learning rate")
-    parser.add_argument("--weight_decay", type=float, default=0.01, help="AdamW decay (not on biases/LayerNorm)")
-    parser.add_argument("--warmup_ratio", type=float, default=0.06, help="share of steps with linear warmup")
-    parser.add_argument("--max_grad_norm", type=float, default=1.0, help="gradient clipping")
-    parser.add_argument("--output_dir", default="checkpoints/generator", metavar="DIR",
-                        help="best checkpoint (load_generator reads it)")
-    parser.add_argument("--overwrite_output_dir", action="store_true",
-                        help="write into a non-empty --output_dir that holds other files (only our files are replaced)")
-    parser.add_argument("--resume", action="store_true", help="continue from <output_dir>_state/ (same arguments)")
-    parser.add_argument("--seed", type=int, default=42, help="data split, tag dropping, shuffling and init")
+    add_training_arguments(parser, model_dir=DEFAULT_KOGPT2, output_dir="checkpoints/generator")
+    parser.set_defaults(
+        max_seq_len=256, train_batch_size=16, eval_batch_size=32, num_train_epochs=3, warmup_ratio=0.06
+    )
     add_debug_flag(parser)
     args = parser.parse_args(argv)
     if not args.data_dir and not args.data_files:
@@ -54,9 +59,10 @@ def parse_args(argv=None):
     return args
 
 
-def check_paths(args) -> tuple[Path, Path]:
-    """Every path the run needs, checked before any data or model is read: (output_dir, state_dir)."""
-    from data.files import check_output_dir, looks_local
+def check_paths(args) -> None:
+    """Every path the run needs, checked before any data or model is read."""
+    from training.files import check_output_dir, looks_local
+    from training.resume import check_resume_dir
 
     for option, value in (("--data_dir", args.data_dir), ("--classifier", args.classifier)):
         if value and not Path(value).is_dir():
@@ -64,17 +70,16 @@ def check_paths(args) -> tuple[Path, Path]:
     for option, paths in (("--data_files", args.data_files), ("--taxonomy", [args.taxonomy] if args.taxonomy else [])):
         for path in map(Path, paths):
             if not path.is_file():
-                raise FileNotFoundError(f"{option} {path}: {'not a regular file' if path.exists() else 'file not found'}")
+                raise FileNotFoundError(
+                    f"{option} {path}: {'not a regular file' if path.exists() else 'file not found'}"
+                )
     if looks_local(args.model_dir) and not Path(args.model_dir).expanduser().is_dir():
-        raise FileNotFoundError(f"--model_dir {args.model_dir}: no such directory; give a KoGPT2 directory or a hub "
-                                f"id such as skt/kogpt2-base-v2")
-    output_dir, state_dir = Path(args.output_dir), Path(str(args.output_dir).rstrip("/") + "_state")
-    check_output_dir(output_dir, args.overwrite_output_dir)
-    check_output_dir(state_dir, args.overwrite_output_dir, option="resume state")
-    if args.resume and not (state_dir / "trainer_state.json").is_file():
-        raise FileNotFoundError(f"--resume: {state_dir / 'trainer_state.json'} not found (no earlier run with "
-                                f"--output_dir {output_dir}); run without --resume to start training")
-    return output_dir, state_dir
+        raise FileNotFoundError(
+            f"--model_dir {args.model_dir}: no such directory; give a KoGPT2 directory or a hub "
+            f"id such as {DEFAULT_KOGPT2}"
+        )
+    check_output_dir(args.output_dir, args.overwrite_output_dir)
+    check_resume_dir(args.output_dir, args.resume, args.overwrite_output_dir)
 
 
 def _cut(text: str) -> str:
@@ -94,21 +99,71 @@ def prepare_splits(args, classifier=None):
         from data import Taxonomy
 
         taxonomy = Taxonomy.from_json(args.taxonomy)
-    dialogues = [replace(d, context=tuple(map(_cut, d.context)), message=_cut(d.message), reply=_cut(d.reply))
-                 for d in load_dialogues(files)]
+    dialogues = [
+        replace(d, context=tuple(map(_cut, d.context)), message=_cut(d.message), reply=_cut(d.reply))
+        for d in load_dialogues(files)
+    ]
     examples = build_examples(dialogues, taxonomy=taxonomy, classifier=classifier)
-    return split_examples(examples, seed=args.seed, validation=args.validation, test=args.test)
+    return split_examples(examples, seed=args.seed, validation=args.validation_split, test=args.test_split)
 
 
-def evaluate_loss(model, dataloader, accelerator, autocast) -> float:
+def load_examples(args, device):
+    """(train, validation, test) examples: tagged by --classifier when given, --max_train_examples drawn at random,
+    --none_fraction of the training tags dropped."""
+    classifier = None
+    if args.classifier:
+        from classifier import load_classifier
+
+        classifier = load_classifier(args.classifier, device=str(device))
+    train, validation, test = prepare_splits(args, classifier)
+    if args.max_train_examples and args.max_train_examples < len(train):  # a random subset, not one corpus
+        train = random.Random(args.seed).sample(train, args.max_train_examples)
+    from generator.dataset import drop_tags
+
+    train = drop_tags(train, args.none_fraction, seed=args.seed)
+    if not train or not validation:
+        raise ValueError(
+            f"{len(train)} training / {len(validation)} validation examples; expected both non-empty "
+            f"(more data or a larger --validation_split)"
+        )
+    return train, validation, test
+
+
+def loaders(tokenizer, train, validation, args, progress: bool):
+    """(train, validation) DataLoaders of length-grouped, dynamically padded batches."""
+    import functools
+
+    from generator.dataset import collate, encode_examples
+    from generator.formatting import TurnFormatter
+    from training.batches import LengthGroupedBatches, batch_loader
+
+    formatter = TurnFormatter(tokenizer)
+    train_features = encode_examples(formatter, train, args.max_seq_len, progress)
+    validation_features = encode_examples(formatter, validation, args.max_seq_len, progress)
+    pad = functools.partial(collate, pad_id=tokenizer.pad_token_id)
+    train_batches = LengthGroupedBatches(
+        [len(f["input_ids"]) for f in train_features], args.train_batch_size, args.seed
+    )
+    validation_batches = LengthGroupedBatches(
+        [len(f["input_ids"]) for f in validation_features], args.eval_batch_size, shuffle=False
+    )
+    return (
+        batch_loader(train_features, train_batches, pad),
+        batch_loader(validation_features, validation_batches, pad),
+    )
+
+
+def evaluate_loss(model, dataloader, accelerator, bf16: bool) -> float:
     """Token-weighted mean cross-entropy over reply tokens (perplexity = exp of it)."""
     import torch
+
+    from training.device import autocast
 
     model.eval()
     total_loss, total_tokens = torch.zeros((), device=accelerator.device), torch.zeros((), device=accelerator.device)
     with torch.inference_mode():
         for batch in dataloader:
-            with autocast():
+            with autocast(accelerator.device, bf16):
                 loss = model(**batch).loss.float()
             tokens = (batch["labels"][:, 1:] != -100).sum()  # the model shifts labels by one
             total_loss += loss * tokens
@@ -118,85 +173,58 @@ def evaluate_loss(model, dataloader, accelerator, autocast) -> float:
     return float(total_loss / total_tokens.clamp(min=1))
 
 
-def main(argv=None) -> dict:
-    import functools
-    from contextlib import nullcontext
+def new_model(args, tokenizer, emotions: list[str]):
+    """(model, GeneratorConfig): the base KoGPT2, or with --resume the last epoch's weights."""
+    from transformers import AutoModelForCausalLM
 
-    import torch
-    from accelerate import Accelerator
-    from accelerate.utils import set_seed
-    from torch.utils.data import DataLoader
-    from tqdm.auto import tqdm
-    from transformers import AutoModelForCausalLM, get_linear_schedule_with_warmup
+    from generator.formatting import NONE_EMOTION
+    from generator.model import GeneratorConfig, set_kogpt2_special_ids
+    from training.resume import resume_dir
 
-    from data.files import atomic_directory, fault_point, write_json_atomic
-    from data.training import LengthGroupedBatches, load_training_state, save_training_state
-    from generator.dataset import collate, drop_tags, encode_examples
-    from generator.formatting import NONE_EMOTION, TurnFormatter
-    from generator.model import GeneratorConfig, save_pretrained_atomic, set_kogpt2_special_ids
-    from generator.tokenization import load_kogpt2_tokenizer
-
-    # ---- args (every path checked before any slow work)
-    args = parse_args(argv)
-    output_dir, state_dir = check_paths(args)
-    accelerator = Accelerator(gradient_accumulation_steps=args.gradient_accumulation_steps)
-    set_seed(args.seed)
-    use_bf16 = accelerator.device.type == "cuda" and torch.cuda.is_bf16_supported()
-    autocast = functools.partial(torch.autocast, device_type="cuda", dtype=torch.bfloat16) if use_bf16 else nullcontext
-
-    # ---- data
-    classifier = None
-    if args.classifier:
-        from classifier import load_classifier
-
-        classifier = load_classifier(args.classifier, device=str(accelerator.device))
-    train_examples, validation_examples, test_examples = prepare_splits(args, classifier)
-    if args.max_train_examples and args.max_train_examples < len(train_examples):  # a random subset, not one corpus
-        train_examples = random.Random(args.seed).sample(train_examples, args.max_train_examples)
-    train_examples = drop_tags(train_examples, args.none_fraction, seed=args.seed)
-    if not train_examples or not validation_examples:
-        raise ValueError(f"{len(train_examples)} training / {len(validation_examples)} validation examples; "
-                         f"expected both non-empty (more data or a larger --validation)")
-    tokenizer = load_kogpt2_tokenizer(args.model_dir)
-    formatter = TurnFormatter(tokenizer)
-    train_features = encode_examples(formatter, train_examples, args.max_seq_len, accelerator.is_main_process)
-    validation_features = encode_examples(formatter, validation_examples, args.max_seq_len, accelerator.is_main_process)
-    pad = functools.partial(collate, pad_id=tokenizer.pad_token_id)
-    train_batches = LengthGroupedBatches([len(f["input_ids"]) for f in train_features], args.train_batch_size, args.seed)
-    train_loader = DataLoader(train_features, batch_sampler=train_batches, collate_fn=pad)
-    validation_loader = DataLoader(validation_features, collate_fn=pad, batch_sampler=LengthGroupedBatches(
-        [len(f["input_ids"]) for f in validation_features], args.eval_batch_size, shuffle=False))
-    emotions = sorted({e.emotion for e in train_examples if e.emotion} | {e.emotion for e in validation_examples if e.emotion})
-
-    # ---- model
-    model = AutoModelForCausalLM.from_pretrained(state_dir if args.resume else args.model_dir)  # resume: last epoch's weights
+    model = AutoModelForCausalLM.from_pretrained(resume_dir(args.output_dir) if args.resume else args.model_dir)
     set_kogpt2_special_ids(model, tokenizer)
     if model.config.vocab_size < len(tokenizer):
         raise ValueError(f"{args.model_dir}: vocab {model.config.vocab_size} < tokenizer's {len(tokenizer)}")
-    config = GeneratorConfig(base_model=str(args.model_dir), max_seq_len=args.max_seq_len, emotions=emotions + [NONE_EMOTION])
+    config = GeneratorConfig(
+        base_model=str(args.model_dir), max_seq_len=args.max_seq_len, emotions=emotions + [NONE_EMOTION]
+    )
+    return model, config
 
-    # ---- optimizer: no decay on biases and LayerNorm weights
-    no_decay = ("bias", "ln_", "LayerNorm", "layer_norm", "norm.weight")
-    groups = [
-        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)], "weight_decay": args.weight_decay},
-        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)], "weight_decay": 0.0},
-    ]
-    optimizer = torch.optim.AdamW(groups, lr=args.learning_rate)
-    steps_per_epoch = math.ceil(len(train_loader) / args.gradient_accumulation_steps)
-    total_steps = steps_per_epoch * args.num_train_epochs
-    scheduler = get_linear_schedule_with_warmup(optimizer, int(args.warmup_ratio * total_steps), total_steps)
+
+def main(argv=None) -> dict:
+    from accelerate import Accelerator
+    from accelerate.utils import set_seed
+
+    from generator.tokenization import load_kogpt2_tokenizer
+    from training.device import autocast, use_bf16
+    from training.files import fault_point
+    from training.optim import Schedule, optimizer_and_scheduler
+    from training.resume import Progress, load_resume_state, resume_dir
+
+    # ---- args (every path checked before any slow work)
+    args = parse_args(argv)
+    check_paths(args)
+    accelerator = Accelerator(gradient_accumulation_steps=args.gradient_accumulation_steps)
+    set_seed(args.seed)
+    # ---- data
+    train, validation, test = load_examples(args, accelerator.device)
+    tokenizer = load_kogpt2_tokenizer(args.model_dir)
+    train_loader, validation_loader = loaders(
+        tokenizer, train, validation, args, accelerator.is_main_process and not args.no_progress
+    )
+    # ---- model (with --resume: the last epoch's weights)
+    model, config = new_model(args, tokenizer, sorted({e.emotion for e in [*train, *validation] if e.emotion}))
+    # ---- optimizer: AdamW without decay on biases and norms; warmup then linear/cosine decay
+    schedule = Schedule.of(len(train_loader), args, accelerator.num_processes)
+    optimizer, scheduler = optimizer_and_scheduler(model, args, schedule, accelerator.num_processes)
     model, optimizer, train_loader, validation_loader, scheduler = accelerator.prepare(
-        model, optimizer, train_loader, validation_loader, scheduler)
-
-    start_epoch, best, history = 0, math.inf, []
-    if args.resume:
-        progress = load_training_state(state_dir, optimizer, scheduler)
-        start_epoch, best, history = progress["epochs_done"], progress["best_validation_loss"], progress["history"]
-
-    # ---- loop
-    bar = tqdm(total=total_steps, initial=start_epoch * steps_per_epoch, desc="training", unit="step",
-               disable=not accelerator.is_local_main_process)
-    for epoch in range(start_epoch, args.num_train_epochs):
+        model, optimizer, train_loader, validation_loader, scheduler
+    )
+    progress = load_resume_state(resume_dir(args.output_dir), optimizer, scheduler) if args.resume else Progress()
+    bf16 = use_bf16(accelerator.device, cpu=args.cpu_bf16)
+    # ---- loop: one epoch of steps, then validation and the saves
+    bar = schedule.bar(progress, "training", disable=args.no_progress or not accelerator.is_local_main_process)
+    for epoch in range(progress.epoch, schedule.epochs):
         # the prepared loader, not the sampler: accelerate's loader calls set_epoch with its own counter on every
         # pass, which starts at 0 in each process, so a resumed run would replay epoch 0's order
         train_loader.set_epoch(epoch)
@@ -204,7 +232,7 @@ def main(argv=None) -> dict:
         running, seen = 0.0, 0
         for batch in train_loader:
             with accelerator.accumulate(model):
-                with autocast():
+                with autocast(accelerator.device, bf16):
                     loss = model(**batch).loss
                 accelerator.backward(loss)
                 if accelerator.sync_gradients:
@@ -214,38 +242,62 @@ def main(argv=None) -> dict:
                 optimizer.zero_grad()
             running, seen = running + float(loss.detach()), seen + 1
             if accelerator.sync_gradients:
+                progress.step += 1
                 bar.update(1)
                 bar.set_postfix(loss=f"{running / seen:.3f}", lr=f"{scheduler.get_last_lr()[0]:.1e}")
                 fault_point("train:step")
-        validation_loss = evaluate_loss(model, validation_loader, accelerator, autocast)
-        record = {"epoch": epoch + 1, "train_loss": running / max(seen, 1), "validation_loss": validation_loss,
-                  "validation_perplexity": math.exp(min(validation_loss, 50))}
-        history.append(record)
+                if progress.step >= schedule.total_steps:
+                    break
+        validation_loss = evaluate_loss(model, validation_loader, accelerator, bf16)
+        record = {
+            "epoch": epoch + 1,
+            "train_loss": running / max(seen, 1),
+            "validation_loss": validation_loss,
+            "validation_perplexity": perplexity(validation_loss),
+        }
+        improved = progress.finish_epoch(record, validation_loss, higher_is_better=False)
         accelerator.print(json.dumps(record))
-
-        # ---- save: best checkpoint (atomic) + last state for --resume
-        improved = validation_loss < best
-        best = min(best, validation_loss)
-        accelerator.wait_for_everyone()
-        if accelerator.is_main_process:
-            metrics = {"history": history, "best_validation_loss": best, "best_validation_perplexity": math.exp(min(best, 50)),
-                       "examples": {"train": len(train_examples), "validation": len(validation_examples), "test": len(test_examples)}}
-            if improved:  # training_args.json (generator.evaluate reads it) and metrics go in before the swap
-                save_pretrained_atomic(accelerator.unwrap_model(model), tokenizer, config, output_dir,
-                                       extra_json={"training_args.json": vars(args), "metrics.json": metrics})
-            elif output_dir.is_dir():  # later epochs' history: replace the one file atomically
-                write_json_atomic(output_dir / "metrics.json", metrics)
-        if accelerator.is_main_process:  # last epoch for --resume: weights (safetensors) + optimizer state, no pickle
-            def write_state(staging: Path) -> None:
-                accelerator.unwrap_model(model).save_pretrained(staging)
-                save_training_state(staging, optimizer, scheduler,
-                                    {"epochs_done": epoch + 1, "best_validation_loss": best, "history": history})
-
-            atomic_directory(state_dir, write_state)
-        fault_point("train:epoch")
+        counts = {"train": len(train), "validation": len(validation), "test": len(test)}
+        save_epoch(args, accelerator, (model, tokenizer, config), (optimizer, scheduler), progress, improved, counts)
+        if progress.step >= schedule.total_steps:
+            break
     bar.close()
     accelerator.end_training()
-    return {"history": history, "best_validation_loss": best, "output_dir": str(output_dir)}
+    return {"history": progress.history, "best_validation_loss": progress.best, "output_dir": str(args.output_dir)}
+
+
+def perplexity(loss: float) -> float:
+    return math.exp(min(loss, 50))  # a diverged run's loss stays a number
+
+
+def save_epoch(
+    args, accelerator, generator: tuple, optimization: tuple, progress, improved: bool, counts: dict
+) -> None:
+    """The main process saves the epoch: the best checkpoint (training_args.json and metrics.json go in before the
+    swap) or, when not better, only its metrics.json; then the resume state. `generator` is the prepared model with
+    its tokenizer and GeneratorConfig; `optimization` the prepared optimizer and scheduler."""
+    from generator.model import save_pretrained_atomic
+    from training.files import fault_point, write_json_atomic
+    from training.resume import resume_dir, save_resume_state
+
+    model, tokenizer, config = generator
+    optimizer, scheduler = optimization
+    accelerator.wait_for_everyone()
+    if accelerator.is_main_process:
+        metrics = {
+            "history": progress.history,
+            "best_validation_loss": progress.best,
+            "best_validation_perplexity": perplexity(progress.best),
+            "examples": counts,
+        }
+        output_dir, trained = Path(args.output_dir), accelerator.unwrap_model(model)
+        if improved:
+            extra_json = {"training_args.json": vars(args), "metrics.json": metrics}
+            save_pretrained_atomic(trained, tokenizer, config, output_dir, extra_json=extra_json)
+        elif output_dir.is_dir():  # later epochs' history: replace the one file atomically
+            write_json_atomic(output_dir / "metrics.json", metrics)
+        save_resume_state(resume_dir(output_dir), trained, optimizer, scheduler, progress)
+    fault_point("train:epoch")
 
 
 if __name__ == "__main__":

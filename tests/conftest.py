@@ -91,7 +91,7 @@ def offline_hub(hub_home) -> Path:
 @pytest.fixture(scope="session")
 def sampled_corpora(tmp_path_factory, shared_data_dir) -> Path:
     """A few rows of each real corpus (wellness keeps whole categories), laid out like ../shared/data."""
-    from chatbot.train_all import sample_file
+    from chatbot.train_data import sample_file
 
     root = tmp_path_factory.mktemp("sampled_corpora")
     for relative, rows in (("wellness/wellness_dialog_dataset.csv", 40), ("chatbot_data/ChatbotData.csv", 40),

@@ -18,7 +18,7 @@ def command(shared_data_dir, output_dir) -> list[str]:
 
 
 def test_interrupted_then_resumed_to_a_full_engine(offline_hub, shared_data_dir, tmp_path, monkeypatch, capsys):
-    import data.files
+    import training.files
     from chatbot import Chatbot, train_all
     from classifier import train as classifier_train
     from generator import train as generator_train
@@ -31,26 +31,26 @@ def test_interrupted_then_resumed_to_a_full_engine(offline_hub, shared_data_dir,
     assert not (out / "classifier").exists() and not (out / train_all.STATE_FILE).exists()
 
     # first run: Ctrl-C right after the generator saved its first epoch's --resume state
-    real_atomic = data.files.atomic_directory
+    real_atomic = training.files.atomic_directory
 
     def interrupted_after_first_epoch(target, write):
         result = real_atomic(target, write)
-        if str(target).endswith("generator_state"):
+        if str(target).endswith("generator-resume"):
             raise KeyboardInterrupt
         return result
 
-    monkeypatch.setattr(data.files, "atomic_directory", interrupted_after_first_epoch)
+    monkeypatch.setattr(training.files, "atomic_directory", interrupted_after_first_epoch)
     with pytest.raises(KeyboardInterrupt):
         train_all.main(argv)
     output = capsys.readouterr().out
     assert output.index("estimate on cpu: about") < output.index("== [1/5] classifier")  # told before it starts
     state = json.loads((out / train_all.STATE_FILE).read_text())
     assert list(state["done"]) == ["classifier", "classifier_eval"]
-    assert json.loads((out / "generator_state" / "trainer_state.json").read_text())["epochs_done"] == 1
+    assert json.loads((out / "generator-resume" / "trainer_state.json").read_text())["epoch"] == 1
     classifier_weights = (out / "classifier" / "model.safetensors").stat().st_mtime_ns
 
     # second run, same command: the classifier is not trained again, the generator continues with --resume
-    monkeypatch.setattr(data.files, "atomic_directory", real_atomic)
+    monkeypatch.setattr(training.files, "atomic_directory", real_atomic)
     calls = []
     real_generator_main = generator_train.main
     monkeypatch.setattr(classifier_train, "main", lambda argv: pytest.fail("finished classifier stage ran again"))
@@ -88,7 +88,7 @@ def test_interrupted_then_resumed_to_a_full_engine(offline_hub, shared_data_dir,
 
 
 def test_data_are_found_by_their_columns_and_sampled_whole_categories(shared_data_dir, tmp_path):
-    from chatbot.train_all import find_corpora, sample_file
+    from chatbot.train_data import find_corpora, sample_file
     from data import load_any
 
     by_format, skipped = find_corpora(shared_data_dir)

@@ -10,10 +10,10 @@ TEXTS = ["시험에 합격했어", "", "처음 보는 글자 뿐 🙂", "ㅋㅋ�
 
 
 @pytest.mark.parametrize("settings", [
-    dict(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True),
-    dict(analyzer="char", ngram_range=(1, 3), sublinear_tf=False),
-    dict(analyzer="word", token_pattern=r"\S+", ngram_range=(1, 2), lowercase=False, sublinear_tf=True),
-    dict(analyzer="char_wb", ngram_range=(1, 2), norm=None),
+    {"analyzer": "char_wb", "ngram_range": (1, 4), "sublinear_tf": True},
+    {"analyzer": "char", "ngram_range": (1, 3), "sublinear_tf": False},
+    {"analyzer": "word", "token_pattern": r"\S+", "ngram_range": (1, 2), "lowercase": False, "sublinear_tf": True},
+    {"analyzer": "char_wb", "ngram_range": (1, 2), "norm": None},
 ])
 def test_rows_equal_sklearn_transform(settings):
     vectorizer = TfidfVectorizer(dtype=np.float32, **settings).fit(TRAIN)

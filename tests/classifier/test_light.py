@@ -12,7 +12,7 @@ from classifier.prediction import Prediction
 @pytest.fixture(scope="module")
 def toy_light(make_toy_rows_module):
     rows = make_toy_rows_module(300, seed=7)
-    return LightEmotionClassifier(LightConfig(char_min_df=1)).fit([t for t, _ in rows], [l for _, l in rows])
+    return LightEmotionClassifier(LightConfig(char_min_df=1)).fit([t for t, _ in rows], [label for _, label in rows])
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def make_toy_rows_module(make_toy_rows):
 def test_learns_toy_task_and_api_shape(toy_light, make_toy_rows, toy_labels):
     held_out = make_toy_rows(90, seed=8)
     predictions = toy_light.predict([t for t, _ in held_out])
-    accuracy = np.mean([p.label == label for p, (_, label) in zip(predictions, held_out)])
+    accuracy = np.mean([p.label == label for p, (_, label) in zip(predictions, held_out, strict=False)])
     assert accuracy >= 0.9
     assert toy_light.labels == toy_labels
     single = toy_light.predict("오늘 정말 행복해")
@@ -56,8 +56,8 @@ def test_save_load_round_trip_without_pickle(toy_light, tmp_path):
 
 
 def test_logreg_and_binary(make_toy_rows):
-    rows = [(t, l) for t, l in make_toy_rows(200, seed=9) if l != "분노"]
-    texts, labels = [t for t, _ in rows], [l for _, l in rows]
+    rows = [(t, label) for t, label in make_toy_rows(200, seed=9) if label != "분노"]
+    texts, labels = [t for t, _ in rows], [label for _, label in rows]
     for model in ("nbsvm", "svm", "logreg"):
         classifier = LightEmotionClassifier(LightConfig(char_min_df=1, model=model, C=3.0 if model == "logreg" else 0.1))
         classifier.fit(texts, labels)

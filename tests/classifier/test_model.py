@@ -29,13 +29,13 @@ def test_tiny_model_learns_separable_task(tiny_classifier, make_toy_rows):
 
     def accuracy():
         predictions = tiny_classifier.predict([text for text, _ in held_out])
-        return sum(p.label == label for p, (_, label) in zip(predictions, held_out)) / len(held_out)
+        return sum(p.label == label for p, (_, label) in zip(predictions, held_out, strict=False)) / len(held_out)
 
     before = accuracy()
     from classifier.model import pad_batch
 
     model.train()
-    for epoch in range(6):
+    for _epoch in range(6):
         for start in range(0, len(train), 16):
             rows = train[start:start + 16]
             sequences, _ = tiny_classifier.encode([text for text, _ in rows])
@@ -60,7 +60,7 @@ def test_predict_api_shape(tiny_classifier):
     # batching and length-sorting inside predict do not change results or order
     one_by_one = [tiny_classifier.predict(t) for t in ["오늘 슬퍼", "짜증나", "좋아"]]
     assert [p.label for p in many] == [p.label for p in one_by_one]
-    assert all(abs(a.score - b.score) < 1e-5 for a, b in zip(many, one_by_one))
+    assert all(abs(a.score - b.score) < 1e-5 for a, b in zip(many, one_by_one, strict=False))
     assert tiny_classifier.predict([]) == []
     with pytest.raises(TypeError, match="item 1"):
         tiny_classifier.predict(["좋아", None])

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from classifier import train
-from data.files import OutputDirectoryError
+from training.files import OutputDirectoryError
 
 REPO = Path(__file__).resolve().parents[2]
 TINY = ["--train_batch_size", "16", "--learning_rate", "3e-3", "--max_seq_len", "32", "--no_progress",

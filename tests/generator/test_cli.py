@@ -74,7 +74,7 @@ def test_cli_errors_are_clear(tmp_path, fixture_data_dir, capsys):
     with pytest.raises(SystemExit):
         train.main(["--output_dir", str(tmp_path / "x")])
     assert "--data_dir" in capsys.readouterr().err
-    with pytest.raises(FileNotFoundError, match="_state"):
+    with pytest.raises(FileNotFoundError, match="-resume"):
         train.main(["--data_dir", str(fixture_data_dir), "--model_dir", str(tmp_path), "--output_dir", str(tmp_path / "g"), "--resume"])
     with pytest.raises(SystemExit):
         train.main(["--help"])
@@ -91,9 +91,9 @@ def test_checkpoint_and_resume_state_are_complete_before_the_swap(tiny_base_dir,
                                                                   monkeypatch):
     """training_args.json + metrics.json are inside the best checkpoint's staging dir, and the --resume state is
     written into a staging dir too: no moment where a swapped-in directory lacks a file or the state is gone."""
-    import data.files
+    import training.files
 
-    real = data.files.atomic_directory
+    real = training.files.atomic_directory
     staged: dict[str, list[set[str]]] = {}
 
     def recording(target, write):
@@ -102,12 +102,12 @@ def test_checkpoint_and_resume_state_are_complete_before_the_swap(tiny_base_dir,
             staged.setdefault(str(target), []).append({p.name for p in tmp.iterdir()})
         return real(target, write_and_record)
 
-    monkeypatch.setattr(data.files, "atomic_directory", recording)
+    monkeypatch.setattr(training.files, "atomic_directory", recording)
     output_dir = tmp_path / "generator"
     train.main(["--model_dir", str(tiny_base_dir), "--data_dir", str(fixture_data_dir), "--output_dir", str(output_dir),
                 "--max_seq_len", "64", "--train_batch_size", "8", "--validation", "0.15", "--test", "0.15",
                 "--num_train_epochs", "2", "--seed", "1"])
-    checkpoints, states = staged.get(str(output_dir), []), staged.get(str(output_dir) + "_state", [])
+    checkpoints, states = staged.get(str(output_dir), []), staged.get(str(output_dir) + "-resume", [])
     assert checkpoints and all({"training_args.json", "metrics.json", "model.safetensors"} <= names for names in checkpoints)
     assert len(states) == 2 and all({"trainer_state.json", "optimizer.safetensors", "model.safetensors"} <= names
                                     for names in states)

@@ -3,7 +3,7 @@ from collections import Counter
 
 import pytest
 
-from data.training import LengthGroupedBatches
+from training.batches import LengthGroupedBatches
 from generator.dataset import (GenerationExample, build_examples, collate, drop_tags,
                                encode_examples, find_corpus_files, load_dialogues, split_examples)
 from generator.formatting import TurnFormatter

@@ -1,4 +1,4 @@
-"""data.files: atomic checkpoint directories that never lose a file.
+"""training.files: atomic checkpoint directories that never lose a file.
 
 Kills are real: a child process runs `atomic_directory` with $MAEUMCHAT_FAULT set and is SIGKILLed at the named
 point (no clean-up handler runs), then this process checks what a loader finds and what the next save recovers.
@@ -14,8 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from data.files import (OutputDirectoryError, atomic_directory, check_output_dir, is_ours, looks_local, recover,
-                        surviving_copy)
+from training.files import (
+    OutputDirectoryError,
+    atomic_directory,
+    check_output_dir,
+    is_ours,
+    looks_local,
+    recover,
+    surviving_copy,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -44,7 +51,7 @@ def save_in_child(target: Path, version: str, fault: str) -> subprocess.Complete
     code = textwrap.dedent(f"""
         import json, sys
         from pathlib import Path
-        from data.files import atomic_directory
+        from training.files import atomic_directory
         def write(tmp):
             (tmp / "config.json").write_text(json.dumps({{"version": {version!r}}}), encoding="utf-8")
             (tmp / "trainer_state.json").write_text("{{}}", encoding="utf-8")

@@ -12,6 +12,7 @@ Rules (house rules: nothing lost, ever):
   non-empty directory that is not ours is refused unless the caller says overwrite (`--overwrite_output_dir`);
   even then only the files we write are replaced.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,17 +22,24 @@ import re
 import secrets
 import shutil
 import signal
-import stat
 from collections import Counter
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
 FAULT_ENV = "MAEUMCHAT_FAULT"  # fault-injection tests only: "POINT" or "POINT@N" kills the process there (SIGKILL)
-MARKERS = ("classifier_config.json", "light_config.json", "generator_config.json",  # every checkpoint we save has one
-           "responder_config.json", "trainer_state.json", "crisis_config.json", "cache_entry.json")
+MARKERS = (
+    "classifier_config.json",
+    "light_config.json",
+    "generator_config.json",  # every checkpoint we save has one
+    "responder_config.json",
+    "trainer_state.json",
+    "crisis_config.json",
+    "cache_entry.json",
+)
 _DEBRIS = re.compile(  # .NAME.{tmp,new,old}-PID-HEX; also the older .NAME.old-PID and mkdtemp's .NAME.tmp-XXXXXXXX
-    r"^\.(?P<name>.+)\.(?P<kind>tmp|new|old)-(?:(?P<pid>\d+)-[0-9a-f]+|(?P<bare_pid>\d+)|[A-Za-z0-9_]+)$")
+    r"^\.(?P<name>.+)\.(?P<kind>tmp|new|old)-(?:(?P<pid>\d+)-[0-9a-f]+|(?P<bare_pid>\d+)|[A-Za-z0-9_]+)$"
+)
 _fault_counts: Counter = Counter()
 _approved: set[str] = set()  # foreign directories the user allowed us to write into (--overwrite_output_dir)
 
@@ -56,6 +64,19 @@ def write_json_atomic(path: Path, obj) -> None:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+
+
+TRAINING_ARGS_FILE = "training_args.json"  # the arguments a model was trained with (evaluations rebuild its splits)
+METRICS_FILE = "metrics.json"
+
+
+def write_training_record(directory: Path, training_args: dict | None = None, metrics: dict | None = None) -> None:
+    """training_args.json and metrics.json in a checkpoint being written, each when given (`save_pretrained`'s
+    keywords, the same for every model)."""
+    if training_args is not None:
+        write_json(Path(directory) / TRAINING_ARGS_FILE, training_args)
+    if metrics is not None:
+        write_json(Path(directory) / METRICS_FILE, metrics)
 
 
 def fault_point(name: str) -> None:
@@ -125,7 +146,8 @@ def _refusal(directory: Path, option: str = "") -> OutputDirectoryError:
     shown = ", ".join(entries[:3]) + (f", … ({len(entries)} entries)" if len(entries) > 3 else "")
     return OutputDirectoryError(
         f"{option}{directory}: not empty and not written by MaeumChat (holds {shown}); choose a new or empty "
-        f"directory, or add --overwrite_output_dir to write the model files into it (your other files are kept)")
+        f"directory, or add --overwrite_output_dir to write the model files into it (your other files are kept)"
+    )
 
 
 # ------------------------------------------------------------------------------------------------- debris
@@ -146,7 +168,9 @@ def _pid_alive(pid: int | None) -> bool:
 
 def _debris(target: Path) -> tuple[list[Path], list[Path], list[Path]]:
     """(complete new copies, incomplete tmp copies, old copies) left beside `target` by dead writers, newest first."""
-    complete, incomplete, old = [], [], []
+    complete: list[Path] = []
+    incomplete: list[Path] = []
+    old: list[Path] = []
     if not target.parent.is_dir():
         return complete, incomplete, old
     for path in target.parent.iterdir():
@@ -171,8 +195,12 @@ def surviving_copy(target: str | os.PathLike) -> Path:
         return target
     complete, _, old = _debris(target)
     for copy in complete + old:  # the target is missing, or holds only what was written into the gap
-        logger.warning("%s is missing; loading %s, left by an interrupted save (the next save or training run "
-                       "puts it back in place)", target, copy)
+        logger.warning(
+            "%s is missing; loading %s, left by an interrupted save (the next save or training run "
+            "puts it back in place)",
+            target,
+            copy,
+        )
         return copy
     return target
 
