@@ -93,22 +93,10 @@ def reply_statistics(generator, replies: list[str]) -> dict:
 
 
 def forced_length_replies(generator, examples, setting: dict, min_tokens: int, batch_size: int, seed: int) -> list[str]:
-    """Replies generated exactly as ResponseGenerator does, but with </s> held off for `min_tokens` tokens."""
-    import torch
-
-    from generator.formatting import clean_spacing
-
-    opts = generator._options({**setting, "max_new_tokens": min_tokens})
-    torch.manual_seed(seed)
-    replies = []
-    with torch.inference_mode():
-        for start in range(0, len(examples), batch_size):
-            prompts = [generator._prompt_ids(e.turns, e.emotion, min_tokens) for e in examples[start:start + batch_size]]
-            kwargs = generator._generate_kwargs(prompts, opts)
-            kwargs["min_new_tokens"] = min_tokens
-            output = generator.model.generate(**kwargs)  # (batch, width + min_tokens)
-            replies.extend(clean_spacing(generator._decode(row)[0]) for row in output[:, kwargs["input_ids"].shape[1]:].tolist())
-    return replies
+    """Replies of exactly `min_tokens` tokens (</s> held off): loops show only in long replies."""
+    return generator.generate_batch([e.turns for e in examples], [e.emotion for e in examples], batch_size=batch_size,
+                                    **{**setting, "max_new_tokens": min_tokens, "min_new_tokens": min_tokens,
+                                       "seed": seed})
 
 
 def perplexity(generator, examples, batch_size: int = 16) -> dict:
@@ -226,7 +214,7 @@ def per_emotion_examples(examples, replies: list[str], per_emotion: int = 2) -> 
 def main(argv=None) -> dict:
     from tqdm.auto import tqdm
 
-    from generator.loading import load_generator
+    from generator.model import ResponseGenerator
     from generator.train import prepare_splits
 
     args = parse_args(argv)
@@ -249,7 +237,7 @@ def main(argv=None) -> dict:
         raise ValueError(f"{model_dir}: no training_args.json to rebuild the test split from; give --data_dir or "
                          f"--data_files")
 
-    generator = load_generator(model_dir, device=args.device, quantize=args.quantize)
+    generator = ResponseGenerator.from_pretrained(model_dir, device=args.device, quantize=args.quantize)
     # the split must be rebuilt with the tags training used (they stratify it): the training classifier, if any
     split_classifier_dir = trained.get("classifier") if trained else args.classifier
     control_classifier_dir = args.classifier or trained.get("classifier")

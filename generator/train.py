@@ -42,7 +42,7 @@ def parse_args(argv=None):
     parser.add_argument("--warmup_ratio", type=float, default=0.06, help="share of steps with linear warmup")
     parser.add_argument("--max_grad_norm", type=float, default=1.0, help="gradient clipping")
     parser.add_argument("--output_dir", default="checkpoints/generator", metavar="DIR",
-                        help="best checkpoint (load_generator reads it)")
+                        help="best checkpoint (load_responder reads it)")
     parser.add_argument("--overwrite_output_dir", action="store_true",
                         help="write into a non-empty --output_dir that holds other files (only our files are replaced)")
     parser.add_argument("--resume", action="store_true", help="continue from <output_dir>_state/ (same arguments)")
@@ -133,7 +133,7 @@ def main(argv=None) -> dict:
     from data.training import LengthGroupedBatches, load_training_state, save_training_state
     from generator.dataset import collate, drop_tags, encode_examples
     from generator.formatting import NONE_EMOTION, TurnFormatter
-    from generator.model import GeneratorConfig, save_pretrained_atomic, set_kogpt2_special_ids
+    from generator.model import GeneratorConfig, ResponseGenerator, set_kogpt2_special_ids
     from generator.tokenization import load_kogpt2_tokenizer
 
     # ---- args (every path checked before any slow work)
@@ -231,8 +231,8 @@ def main(argv=None) -> dict:
             metrics = {"history": history, "best_validation_loss": best, "best_validation_perplexity": math.exp(min(best, 50)),
                        "examples": {"train": len(train_examples), "validation": len(validation_examples), "test": len(test_examples)}}
             if improved:  # training_args.json (generator.evaluate reads it) and metrics go in before the swap
-                save_pretrained_atomic(accelerator.unwrap_model(model), tokenizer, config, output_dir,
-                                       extra_json={"training_args.json": vars(args), "metrics.json": metrics})
+                ResponseGenerator(accelerator.unwrap_model(model), tokenizer, config).save_pretrained(
+                    output_dir, training_args=vars(args), metrics=metrics)
             elif output_dir.is_dir():  # later epochs' history: replace the one file atomically
                 write_json_atomic(output_dir / "metrics.json", metrics)
         if accelerator.is_main_process:  # last epoch for --resume: weights (safetensors) + optimizer state, no pickle
