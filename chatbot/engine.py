@@ -355,14 +355,13 @@ def reply_bank_classifier_dir() -> Path:
 def find_full_checkpoints(checkpoints_dir=DEFAULT_CHECKPOINTS_DIR) -> tuple[bool, str]:
     """(True, "") when both trained checkpoints are there, else (False, what is missing)."""
     root = Path(checkpoints_dir)
-    for part, config_names in (("classifier", CLASSIFIER_FILES),):
-        directory = root / part
-        if not directory.is_dir():
-            return False, f"no {directory}/ — train with `python -m {part}.train --output_dir {directory}`"
-        if not any((directory / name).is_file() for name in config_names):
-            return False, f"{directory}/ has no {' or '.join(config_names)}"
-        if not any(directory.glob("*.safetensors")):
-            return False, f"{directory}/ has no *.safetensors weights"
+    directory = root / "classifier"
+    if not directory.is_dir():
+        return False, f"no {directory}/ — train with `python -m classifier.train --output_dir {directory}`"
+    if not any((directory / name).is_file() for name in CLASSIFIER_FILES):
+        return False, f"{directory}/ has no {' or '.join(CLASSIFIER_FILES)}"
+    if not any(directory.glob("*.safetensors")):
+        return False, f"{directory}/ has no *.safetensors weights"
     from generator.loading import checkpoint_problem
 
     problem = checkpoint_problem(root / "generator")

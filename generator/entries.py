@@ -14,7 +14,8 @@ from pathlib import Path
 MIN_CONTAINED_REPLY = 10  # replies this long count as said when found inside an earlier bot turn; shorter ones
                           # ("네") only when equal, or every turn containing "네" would ban them
 CURT_ENDINGS = ("하세요.", "세요.", "마세요.", "보세요.", "하십시오.", "해라.", "하라.")
-CARING_WORDS = ("마음", "힘들", "힘드", "속상", "괜찮", "이해", "걱정", "고마")  # an order that acknowledges first is advice
+CARING_WORDS = ("마음", "힘들", "힘드", "속상", "괜찮", "이해", "걱정", "고마")  # an order that acknowledges first
+# is advice, not a command
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,8 @@ def as_entry(item, index: int) -> ResponseEntry:
             raise ValueError(f"entry {index}: {item!r:.80} — expected keys message, reply, emotion, source") from None
     if isinstance(item, (tuple, list)) and 2 <= len(item) <= 4 and all(isinstance(x, (str, type(None))) for x in item):
         return ResponseEntry(*item)
-    raise ValueError(f"entry {index}: {item!r:.80} — expected ResponseEntry, dict or (message, reply[, emotion[, source]])")
+    raise ValueError(f"entry {index}: {item!r:.80} — expected ResponseEntry, dict or "
+                     f"(message, reply[, emotion[, source]])")
 
 
 def split_context(context) -> tuple[list[str], list[str]]:
@@ -103,7 +105,8 @@ def split_context(context) -> tuple[list[str], list[str]]:
     if isinstance(context, str):
         return [context], []
     if not isinstance(context, (list, tuple)) or not context or not all(isinstance(t, str) for t in context):
-        raise TypeError("context must be a str or a non-empty list of str (oldest first, ending with the user message)")
+        raise TypeError("context must be a str or a non-empty list of str "
+                        "(oldest first, ending with the user message)")
     turns = list(context)
     return turns[::-2][::-1][-3:], turns[-2::-2]
 

@@ -26,7 +26,8 @@ def saved_backend(directory: str | Path) -> str | None:
             try:
                 backend = json.loads((directory / name).read_text(encoding="utf-8")).get("backend", default)
             except (json.JSONDecodeError, AttributeError) as error:
-                raise ValueError(f"{directory / name}: not a JSON object ({error}); save the responder again") from None
+                raise ValueError(f"{directory / name}: not a JSON object ({error}); save the responder again") \
+                    from None
             if backend not in CONFIG_FILES:
                 raise ValueError(f"{directory / name}: backend {backend!r}; expected one of {', '.join(CONFIG_FILES)}")
             return backend

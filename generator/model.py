@@ -205,7 +205,8 @@ class ResponseGenerator:
         """The ids `generate` continues for this turn: as much of `context` as fits beside `max_new_tokens`."""
         max_new_tokens = max_new_tokens or self.config.max_new_tokens
         model_config = self.model.config
-        positions = getattr(model_config, "n_positions", None) or getattr(model_config, "max_position_embeddings", 1024)
+        positions = getattr(model_config, "n_positions", None) \
+            or getattr(model_config, "max_position_embeddings", 1024)
         budget = min(self.config.max_seq_len, positions - max_new_tokens)
         if budget < 8:
             raise ValueError(f"max_new_tokens={max_new_tokens} leaves no room for the prompt in {positions} positions")
@@ -244,7 +245,8 @@ class ResponseGenerator:
             emotions = [emotions] * len(contexts)
         emotions = list(emotions)
         if len(emotions) != len(contexts):
-            raise ValueError(f"{len(contexts)} contexts but {len(emotions)} emotions; expected one emotion per context")
+            raise ValueError(f"{len(contexts)} contexts but {len(emotions)} emotions; "
+                             f"expected one emotion per context")
         opts = self._options(options)
         rng = decoding.call_rng(opts.seed, self.device)  # one generator for the whole call
         replies: list[str] = []

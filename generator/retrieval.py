@@ -56,7 +56,7 @@ class RetrievalConfig:
     bank_bonus: float = 0.1          # replies written for this project beat a corpus reply of the same match
     curt_penalty: float = 0.3        # short imperative replies ("신고하세요.") lose to caring ones
     context_weight: float = 0.5      # share of the previous user turn in the query: follow-ups keep their topic
-    topic_weight: float = 1.0        # how much the topic vote adds to an entry's own similarity (best of 0.3–1 on dev)
+    topic_weight: float = 1.0        # how much the topic vote adds to an entry's own similarity (chosen on the development set)
     topic_votes: int = 15            # most similar bank messages that vote for the topic (similarity² each)
     general_floor: float = 0.5       # "general" bank replies score at least this: they beat a weak specific match
     addressed_topics: tuple[str, ...] = ("bot", "greeting", "goodbye", "gratitude")  # replies that answer the
@@ -120,7 +120,7 @@ class RetrievalResponder:
         self._unlabelled_corpus = np.array([e.topic is None and e.emotion is None for e in self.entries])
         self._is_addressed = np.array([e.topic in self.config.addressed_topics for e in self.entries])
         self._open = {e.topic for e in self.entries if e.topic is not None and e.emotion is None}
-        self._message_topic_id = np.full(len(self.messages), -1)  # (messages,) the bank topic a message was written for
+        self._message_topic_id = np.full(len(self.messages), -1)  # (messages,) the bank topic it was written for
         self._message_emotion: dict[int, str] = {}  # bank message row → the emotion it was written for
         for index, entry in enumerate(self.entries):
             if entry.topic is not None and entry.emotion is not None:
@@ -197,11 +197,11 @@ class RetrievalResponder:
         `message` is the user's message, or their recent turns oldest first (the last one is answered).
         score = similarity of the entry's message + `topic_weight` × its topic's share of the votes of the
         `topic_votes` most similar bank messages (a close corpus match counts as on the winning topic) + bonuses
-        (same emotion, reply bank) − penalties (curt); the
-        bank's "general" replies never score below `general_floor`, so a weak match to a specific topic loses to
-        them, and corpus replies below `corpus_min_similarity` come last. With `emotion`, only entries of its valence group;
-        with None, the open questions of the best-voted bank topic when there are any. Replies in `exclude` are
-        skipped while others remain. `k` None = the config's `top_k`, 0 = no cap (up to `max_candidates`).
+        (same emotion, reply bank) − penalties (curt); the bank's "general" replies never score below
+        `general_floor`, so a weak match to a specific topic loses to them, and corpus replies below
+        `corpus_min_similarity` come last. With `emotion`, only entries of its valence group; with None, the open
+        questions of the best-voted bank topic when there are any. Replies in `exclude` are skipped while others
+        remain. `k` None = the config's `top_k`, 0 = no cap (up to `max_candidates`).
         Exact ties are broken at random (by `rng`) so equal matches take turns.
         """
         import numpy as np
@@ -349,11 +349,12 @@ class RetrievalResponder:
 
     @classmethod
     def from_pretrained(cls, directory, **_ignored) -> RetrievalResponder:
-        """Load what `save_pretrained` wrote. Extra keyword arguments (`device`, `quantize`) are accepted and ignored."""
+        """Load what `save_pretrained` wrote. Extra keyword arguments (`device`, `quantize`) are ignored."""
         directory = Path(directory)
         config_path = directory / CONFIG_NAME
         if not config_path.is_file():
-            raise FileNotFoundError(f"{directory}: no {CONFIG_NAME} (expected a directory saved by RetrievalResponder)")
+            raise FileNotFoundError(f"{directory}: no {CONFIG_NAME} "
+                                    f"(expected a directory saved by RetrievalResponder)")
         document = json.loads(config_path.read_text(encoding="utf-8"))
         document.pop("backend", None)
         document["ngram_range"] = tuple(document.get("ngram_range", (1, 3)))
@@ -369,4 +370,5 @@ class RetrievalResponder:
         return len(self.entries)
 
     def __repr__(self) -> str:
-        return f"RetrievalResponder(entries={len(self.entries)}, messages={len(self.messages)}, top_k={self.config.top_k})"
+        return (f"RetrievalResponder(entries={len(self.entries)}, messages={len(self.messages)}, "
+                f"top_k={self.config.top_k})")

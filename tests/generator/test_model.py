@@ -1,4 +1,5 @@
 """ResponseGenerator behaviour on a tiny GPT-2 that memorised 20 (message, emotion, reply) triples (conftest.py)."""
+
 import json
 
 import pytest
@@ -15,19 +16,23 @@ TRIPLES = [  # the memorised triples (conftest.TRIPLES): message, emotion, reply
 ]
 
 
-
 def test_generates_the_memorised_reply_for_message_and_emotion(trained_generator, memorised_triples):
     ALL = memorised_triples
 
     replies = [trained_generator.generate(message, emotion, do_sample=False) for message, emotion, _ in ALL]
     assert replies == [reply for _, _, reply in ALL]
     # the tag matters: the same message gives different replies under different tags
-    assert trained_generator.generate(ALL[0][0], ALL[0][1], do_sample=False) != \
-        trained_generator.generate(ALL[1][0], ALL[1][1], do_sample=False)
+    assert trained_generator.generate(ALL[0][0], ALL[0][1], do_sample=False) != trained_generator.generate(
+        ALL[1][0], ALL[1][1], do_sample=False
+    )
 
 
 def test_batched_equals_single_under_greedy(trained_generator):
-    contexts = [["안녕", "반가워요.", m] for m, _, _ in TRIPLES[:2]] + [m for m, _, _ in TRIPLES[2:]] + ["처음 보는 아주 긴 문장 " * 3]
+    contexts = (
+        [["안녕", "반가워요.", m] for m, _, _ in TRIPLES[:2]]
+        + [m for m, _, _ in TRIPLES[2:]]
+        + ["처음 보는 아주 긴 문장 " * 3]
+    )
     emotions = [e for _, e, _ in TRIPLES] + [None]
     single = [trained_generator.generate(c, e, do_sample=False, max_new_tokens=24) for c, e in zip(contexts, emotions)]
     batched = trained_generator.generate_batch(contexts, emotions, do_sample=False, max_new_tokens=24, batch_size=8)
@@ -60,8 +65,11 @@ def test_stream_on_untrained_model_joins_even_when_cut_off(gpt2_tokenizer, tiny_
 
 def favouring(model, ids, boost: float = 100.0):
     """`model` with `ids` pushed to the top of every step's logits (a forward hook on its head)."""
-    model.lm_head.register_forward_hook(lambda module, inputs, output: output.index_add(
-        -1, torch.tensor(ids), torch.full((*output.shape[:-1], len(ids)), boost)))
+    model.lm_head.register_forward_hook(
+        lambda module, inputs, output: output.index_add(
+            -1, torch.tensor(ids), torch.full((*output.shape[:-1], len(ids)), boost)
+        )
+    )
     return model
 
 
@@ -69,8 +77,9 @@ def generated_ids(generator, *args, **options) -> list[int]:
     """The reply ids `generator.generate(*args, **options)` produced (its `model.generate` output, prompt cut)."""
     outputs = []
     generate = generator.model.generate
-    generator.model.generate = lambda **kwargs: outputs.append((kwargs["input_ids"].shape[1], generate(**kwargs))) \
-        or outputs[-1][1]
+    generator.model.generate = lambda **kwargs: (
+        outputs.append((kwargs["input_ids"].shape[1], generate(**kwargs))) or outputs[-1][1]
+    )
     try:
         generator.generate(*args, **options)
     finally:
@@ -100,7 +109,13 @@ def test_min_new_tokens_holds_off_the_end_of_the_reply(gpt2_tokenizer, tiny_mode
 def test_save_load_same_logits_and_ids(trained_generator, tmp_path):
     trained_generator.save_pretrained(tmp_path / "gen")
     files = {p.name for p in (tmp_path / "gen").iterdir()}
-    assert {"model.safetensors", "config.json", "generation_config.json", "tokenizer.json", "generator_config.json"} <= files
+    assert {
+        "model.safetensors",
+        "config.json",
+        "generation_config.json",
+        "tokenizer.json",
+        "generator_config.json",
+    } <= files
     assert not any(name.endswith((".bin", ".pt", ".pkl")) for name in files)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # staging dir renamed away
     generation = json.loads((tmp_path / "gen" / "generation_config.json").read_text())
@@ -115,7 +130,10 @@ def test_save_load_same_logits_and_ids(trained_generator, tmp_path):
     assert loaded.generate(TRIPLES[0][0], TRIPLES[0][1], do_sample=False) == TRIPLES[0][2]
     # saving again over the same directory replaces it atomically
     loaded.save_pretrained(tmp_path / "gen")
-    assert load_responder(tmp_path / "gen", device="cpu").generate(TRIPLES[1][0], TRIPLES[1][1], do_sample=False) == TRIPLES[1][2]
+    assert (
+        load_responder(tmp_path / "gen", device="cpu").generate(TRIPLES[1][0], TRIPLES[1][1], do_sample=False)
+        == TRIPLES[1][2]
+    )
 
 
 def test_int8_loads_generates_and_keeps_quality(trained_generator, memorised_triples, tmp_path):
@@ -125,7 +143,9 @@ def test_int8_loads_generates_and_keeps_quality(trained_generator, memorised_tri
     int8 = load_responder(tmp_path / "gen", device="cpu", quantize=True)
     modules = list(int8.model.modules())
     assert not any(isinstance(m, Conv1D) for m in modules)
-    assert sum(m._get_name() in ("DynamicQuantizedLinear", "_Int8WeightOnlyLinear") for m in modules) == 2 * 4 + 1  # 4 projections × 2 layers + head
+    assert (
+        sum(m._get_name() in ("DynamicQuantizedLinear", "_Int8WeightOnlyLinear") for m in modules) == 2 * 4 + 1
+    )  # 4 projections × 2 layers + head
     ALL = memorised_triples
     fp32_loss = sum(trained_generator.loss(m, e, r) for m, e, r in ALL) / len(ALL)
     int8_loss = sum(int8.loss(m, e, r) for m, e, r in ALL) / len(ALL)
@@ -166,14 +186,15 @@ def test_unknown_emotion_tag_is_given_as_none_with_one_warning(trained_generator
     message = memorised_triples[0][0]
     with caplog.at_level("WARNING", logger="generator.model"):
         assert generator.prompt_ids(message, "행복", 16) == generator.prompt_ids(message, "none", 16)
-        assert generator.generate(message, "행복", do_sample=False) == generator.generate(message, None, do_sample=False)
+        assert generator.generate(message, "행복", do_sample=False) == generator.generate(
+            message, None, do_sample=False
+        )
         list(generator.stream(message, "행복", do_sample=False))
     warnings = [r for r in caplog.records if "행복" in r.getMessage()]
     assert len(warnings) == 1  # once per tag, not per call
     # known tags are untouched; with no recorded emotions every tag passes through
     assert generator.prompt_ids(message, "기쁨", 16) != generator.prompt_ids(message, "none", 16)
-    open_config = ResponseGenerator(trained_generator.model, trained_generator.tokenizer,
-                                    GeneratorConfig(emotions=[]))
+    open_config = ResponseGenerator(trained_generator.model, trained_generator.tokenizer, GeneratorConfig(emotions=[]))
     assert open_config.prompt_ids(message, "행복", 16) != open_config.prompt_ids(message, "none", 16)
 
 
@@ -193,8 +214,9 @@ def test_seeded_replies_are_reproducible_under_parallel_calls(gpt2_tokenizer, ti
 
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(call, range(56)))
-    assert [reply for seed, reply in results if seed is not None] == \
-        [expected[seed] for seed, _ in results if seed is not None]
+    assert [reply for seed, reply in results if seed is not None] == [
+        expected[seed] for seed, _ in results if seed is not None
+    ]
     # a seeded call leaves the process-global RNG alone (other requests are not reseeded)
     state = torch.get_rng_state()
     generator.generate("아무 말", None, seed=3, **options)
