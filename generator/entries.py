@@ -14,8 +14,8 @@ from pathlib import Path
 MIN_CONTAINED_REPLY = 10  # replies this long count as said when found inside an earlier bot turn; shorter ones
                           # ("네") only when equal, or every turn containing "네" would ban them
 CURT_ENDINGS = ("하세요.", "세요.", "마세요.", "보세요.", "하십시오.", "해라.", "하라.")
-CARING_WORDS = ("마음", "힘들", "힘드", "속상", "괜찮", "이해", "걱정", "고마")  # an order that acknowledges first
-# is advice, not a command
+# an order that acknowledges first is advice, not a command
+CARING_WORDS = ("마음", "힘들", "힘드", "속상", "괜찮", "이해", "걱정", "고마")
 
 
 @dataclass(frozen=True)
