@@ -24,6 +24,7 @@ from urllib.parse import urlparse, urlunparse
 
 from chatbot.server_limits import SESSION_TTL_S, check_port, start_session_expiry, throttled_login
 from data.cli import add_debug_flag, run_cli
+from generator.responder import GenerationOptions
 
 UI_DIR = Path(__file__).resolve().with_name("ui")  # the page's style, examples and help text
 DEFAULT_HOST = "127.0.0.1"      # loopback: nothing is exposed unless asked (--host 0.0.0.0 or --share)
@@ -99,7 +100,7 @@ def build_chatbot(args: argparse.Namespace):
         if args.data:
             print("note: --data feeds only the offline engine; ignored with --classifier/--generator", file=sys.stderr)
         return Chatbot.from_pretrained(classifier=args.classifier or f"{args.checkpoints_dir}/classifier",
-                                       generator=args.generator or f"{args.checkpoints_dir}/generator",
+                                       responder=args.generator or f"{args.checkpoints_dir}/generator",
                                        device=args.device, quantize=args.quantize, **common)
     if args.offline:
         return Chatbot.offline(data_files=args.data, checkpoints_dir=args.checkpoints_dir, **common)
@@ -109,6 +110,11 @@ def build_chatbot(args: argparse.Namespace):
 
 def engine_banner(chatbot) -> str:
     return f"**엔진:** {chatbot.description} (`{chatbot.engine}`)"
+
+
+def slider_defaults(chatbot) -> dict:
+    """The slider options this engine acts on, at its defaults ({} offline: the sliders are hidden)."""
+    return {name: value for name, value in chatbot.generation_defaults.items() if name in SLIDERS}
 
 
 def build_app(engine, concurrency_limit: int | None = DEFAULT_CONCURRENCY, feedback=None, save_history: bool = True):
@@ -135,10 +141,11 @@ def build_app(engine, concurrency_limit: int | None = DEFAULT_CONCURRENCY, feedb
 
     def sampling_options(values) -> dict:
         """Only the options this engine acts on ({} offline: its sliders are hidden and nothing is passed)."""
-        defaults = engine.result().sampling_defaults
-        options = dict(zip(SLIDERS, values))
-        return {name: (int(options[name]) if name == "max_new_tokens" else float(options[name]))
-                for name in defaults if options.get(name) is not None}
+        shown = slider_defaults(engine.result())
+        chosen = {name: value for name, value in zip(SLIDERS, values) if name in shown}
+        if chosen.get("max_new_tokens") is not None:  # an API caller's 50.5 tokens: the whole part, as the slider
+            chosen["max_new_tokens"] = int(chosen["max_new_tokens"])
+        return GenerationOptions.of(chosen).given()
 
     def timeline_html(conversation: dict) -> str:  # the revision tells a page (and a test) that an answer arrived
         timeline = emotion_timeline_html(transcript.turn_scores(conversation))
@@ -262,7 +269,7 @@ def build_app(engine, concurrency_limit: int | None = DEFAULT_CONCURRENCY, feedb
     def engine_ready():
         """Once the engine is built (page load): its banner, and the sliders where they act, at its defaults."""
         chatbot = engine.result()
-        defaults = chatbot.sampling_defaults
+        defaults = slider_defaults(chatbot)
         return (engine_banner(chatbot), licence_notice(chatbot) or "", gr.update(visible=bool(defaults)),
                 *(gr.update(visible=name in defaults, value=defaults.get(name)) if name in defaults
                   else gr.update(visible=False) for name in SLIDERS))
@@ -304,7 +311,7 @@ def build_app(engine, concurrency_limit: int | None = DEFAULT_CONCURRENCY, feedb
             gr.Markdown(" ".join(notes), elem_classes="mc-notes")
             download = gr.Button("대화 내려받기 (.txt)", size="sm", variant="secondary", elem_id="download",
                                  scale=0, min_width=160)
-        defaults = known.sampling_defaults if known else {}
+        defaults = slider_defaults(known) if known else {}
         with gr.Accordion("생성 설정", open=False, visible=bool(defaults), elem_id="settings") as settings:
             sliders = [gr.Slider(low, high, value=defaults.get(name, usual), step=step, label=label,
                                  visible=name in defaults, elem_id=f"slider-{name}")
@@ -326,7 +333,7 @@ def build_app(engine, concurrency_limit: int | None = DEFAULT_CONCURRENCY, feedb
             pages opened before): its banner, licences and sliders become the page's initial values."""
             if done.exception() is not None:
                 return
-            chatbot, defaults = done.result(), done.result().sampling_defaults
+            chatbot, defaults = done.result(), slider_defaults(done.result())
             banner.value, licence.value, settings.visible = engine_banner(chatbot), licence_notice(chatbot) or "", \
                 bool(defaults)
             for name, slider in zip(SLIDERS, sliders):

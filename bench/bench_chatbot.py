@@ -73,7 +73,7 @@ def full_engine(tokenizers_dir: Path, quick: bool, workdir: Path):
     classifier = EmotionClassifier.from_config(kobert, load_kobert_tokenizer(tokenizers_dir / "kobert"), list(EMOTIONS),
                                                device="cpu")
     generator = ResponseGenerator(GPT2LMHeadModel(kogpt2), load_kogpt2_tokenizer(tokenizers_dir / "kogpt2"),
-                                  GeneratorConfig(), device="cpu")
+                                  GeneratorConfig())
     classifier.save_pretrained(workdir / "classifier")
     generator.save_pretrained(workdir / "generator")
     return Chatbot.from_pretrained(workdir / "classifier", workdir / "generator", device="cpu")

@@ -2,14 +2,16 @@
 
 (a) reply latency, 32-token replies of the full 125M KoGPT2 shape (random-initialised from its config: vocab 51,200,
     1,024 positions, 768 wide, 12 layers): the peers' greedy loop without KV cache (full forward per token) vs
-    `model.generate` with the cache (what `ResponseGenerator` runs, its logits processors included) vs the int8 option
-    (Conv1D → Linear → dynamic int8). Per-token ms, tokens/s, p50/p95 over ≥ 20 replies.
+    `ResponseGenerator.generate_batch` (`model.generate` with the cache, its logits processors, prompt encoding and
+    decoding included) vs the int8 option (Conv1D → Linear → dynamic int8). Per-token ms, tokens/s, p50/p95 over
+    ≥ 20 replies.
 (b) batched throughput (left padding) for 1, 8 and 32 concurrent conversations, fp32 and int8 (bf16 on GPU).
 (c) int8 quality: perplexity of a tiny model trained here on the built-in demo set, fp32 vs int8.
 
     python -m bench.bench_generator            # full (a few minutes on 2 CPU cores)
     python -m bench.bench_generator --quick    # 2-layer model, few replies: a smoke run, not a measurement
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,13 +23,22 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_TOKENIZER = REPO.parent / "shared" / "tokenizers" / "kogpt2"
-PROMPTS = ["요즘 잠을 잘 못 자서 너무 피곤해", "친구랑 싸웠는데 먼저 연락하기가 어려워", "오늘 시험 결과가 나왔는데 생각보다 잘 봤어",
-           "회사에서 계속 실수해서 불안해", "혼자 있는 시간이 너무 길어서 외로워", "비 오는 날엔 괜히 기분이 가라앉아"]
+PROMPTS = [
+    "요즘 잠을 잘 못 자서 너무 피곤해",
+    "친구랑 싸웠는데 먼저 연락하기가 어려워",
+    "오늘 시험 결과가 나왔는데 생각보다 잘 봤어",
+    "회사에서 계속 실수해서 불안해",
+    "혼자 있는 시간이 너무 길어서 외로워",
+    "비 오는 날엔 괜히 기분이 가라앉아",
+]
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m bench.bench_generator", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m bench.bench_generator",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--quick", action="store_true", help="2-layer model, 3 replies, batches 1 and 4: smoke run")
     p.add_argument("--tokenizer_dir", default=str(DEFAULT_TOKENIZER), help="KoGPT2 tokenizer (real prompts)")
     p.add_argument("--replies", type=int, default=20, help="replies per latency row (p50/p95 over these)")
@@ -49,19 +60,29 @@ def build_generator(args, layers: int, device: str):
 
     tokenizer_dir = Path(args.tokenizer_dir)
     if not (tokenizer_dir / "tokenizer.json").is_file():
-        raise SystemExit(f"--tokenizer_dir {tokenizer_dir}: no tokenizer.json (the KoGPT2 tokenizer is needed for real prompts)")
+        raise SystemExit(
+            f"--tokenizer_dir {tokenizer_dir}: no tokenizer.json (the KoGPT2 tokenizer is needed for real prompts)"
+        )
     torch.manual_seed(0)
-    config = GPT2Config(vocab_size=51200, n_positions=1024, n_embd=768, n_layer=layers, n_head=12,
-                        bos_token_id=1, eos_token_id=1, pad_token_id=3)  # skt/kogpt2-base-v2's shape
-    return ResponseGenerator(GPT2LMHeadModel(config), load_kogpt2_tokenizer(tokenizer_dir), device=device)
+    config = GPT2Config(
+        vocab_size=51200,
+        n_positions=1024,
+        n_embd=768,
+        n_layer=layers,
+        n_head=12,
+        bos_token_id=1,
+        eos_token_id=1,
+        pad_token_id=3,
+    )  # skt/kogpt2-base-v2's shape
+    model = GPT2LMHeadModel(config)
+    return ResponseGenerator(model, load_kogpt2_tokenizer(tokenizer_dir)).to_inference(device)
 
 
-def forced_kwargs(generator, prompts: list[list[int]], new_tokens: int) -> dict:
-    """The exact `generate` call ResponseGenerator makes (greedy), with </s> held off so every reply has `new_tokens`."""
-    opts = generator._options({"do_sample": False, "max_new_tokens": new_tokens})
-    kwargs = generator._generate_kwargs(prompts, opts)
-    kwargs["min_new_tokens"] = new_tokens
-    return kwargs
+def forced_replies(generator, texts: list[str], new_tokens: int) -> list[str]:
+    """Greedy replies as `ResponseGenerator` writes them, with </s> held off so every reply has `new_tokens`."""
+    return generator.generate_batch(
+        texts, "슬픔", batch_size=len(texts), do_sample=False, max_new_tokens=new_tokens, min_new_tokens=new_tokens
+    )
 
 
 def naive_reply(model, prompt_ids, new_tokens: int):
@@ -90,11 +111,19 @@ def time_replies(run, count: int, sync) -> list[float]:
 def summarise(name: str, times: list[float], tokens_per_reply: int) -> dict:
     ordered = sorted(times)
     p95 = ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
-    row = {"name": name, "replies": len(times), "p50_s": statistics.median(ordered), "p95_s": p95,
-           "ms_per_token": 1000 * statistics.median(ordered) / tokens_per_reply,
-           "tokens_per_s": tokens_per_reply / statistics.median(ordered)}
-    print(f"  {name:<26} p50 {row['p50_s'] * 1000:8.1f} ms  p95 {p95 * 1000:8.1f} ms  "
-          f"{row['ms_per_token']:7.2f} ms/token  {row['tokens_per_s']:7.1f} tokens/s", flush=True)
+    row = {
+        "name": name,
+        "replies": len(times),
+        "p50_s": statistics.median(ordered),
+        "p95_s": p95,
+        "ms_per_token": 1000 * statistics.median(ordered) / tokens_per_reply,
+        "tokens_per_s": tokens_per_reply / statistics.median(ordered),
+    }
+    print(
+        f"  {name:<26} p50 {row['p50_s'] * 1000:8.1f} ms  p95 {p95 * 1000:8.1f} ms  "
+        f"{row['ms_per_token']:7.2f} ms/token  {row['tokens_per_s']:7.1f} tokens/s",
+        flush=True,
+    )
     return row
 
 
@@ -113,10 +142,22 @@ def quality(args) -> dict:
 
     tokenizer = load_kogpt2_tokenizer(args.tokenizer_dir)
     examples = [GenerationExample(d.context, d.message, d.label, d.reply, d.source) for d in load_demo().dialogues]
-    train, _, test = split_dataset(examples, seed=0, validation=0.0, test=0.2, label=lambda e: e.emotion, text=lambda e: e.message)
+    train, _, test = split_dataset(
+        examples, seed=0, validation=0.0, test=0.2, label=lambda e: e.emotion, text=lambda e: e.message
+    )
     torch.manual_seed(0)
-    model = GPT2LMHeadModel(GPT2Config(vocab_size=51200, n_positions=128, n_embd=128, n_layer=2, n_head=4,
-                                       bos_token_id=1, eos_token_id=1, pad_token_id=3))
+    model = GPT2LMHeadModel(
+        GPT2Config(
+            vocab_size=51200,
+            n_positions=128,
+            n_embd=128,
+            n_layer=2,
+            n_head=4,
+            bos_token_id=1,
+            eos_token_id=1,
+            pad_token_id=3,
+        )
+    )
     features = encode_examples(TurnFormatter(tokenizer), train, 64, progress=False)
     optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3)
     steps = 30 if args.quick else 150
@@ -126,26 +167,93 @@ def quality(args) -> dict:
         model(**batch).loss.backward()
         optimizer.step()
         optimizer.zero_grad()
-    fp32 = ResponseGenerator(model.eval(), tokenizer, device="cpu")
+    fp32 = ResponseGenerator(model, tokenizer).to_inference("cpu")
     result = {"train_examples": len(train), "test_examples": len(test), "steps": steps}
     for name, split in (("train", train), ("test", test)):
         result[f"fp32_{name}_perplexity"] = perplexity(fp32, split)["perplexity"]
-    int8 = ResponseGenerator(quantize_int8(model), tokenizer, device="cpu")
+    int8 = ResponseGenerator(quantize_int8(model), tokenizer).to_inference("cpu")
     for name, split in (("train", train), ("test", test)):
         result[f"int8_{name}_perplexity"] = perplexity(int8, split)["perplexity"]
     for name in ("train", "test"):
         change = result[f"int8_{name}_perplexity"] / result[f"fp32_{name}_perplexity"] - 1
         result[f"int8_{name}_perplexity_change"] = change
-        print(f"  {name:<5} perplexity fp32 {result[f'fp32_{name}_perplexity']:8.3f}  int8 "
-              f"{result[f'int8_{name}_perplexity']:8.3f}  change {100 * change:+.2f}%", flush=True)
+        print(
+            f"  {name:<5} perplexity fp32 {result[f'fp32_{name}_perplexity']:8.3f}  int8 "
+            f"{result[f'int8_{name}_perplexity']:8.3f}  change {100 * change:+.2f}%",
+            flush=True,
+        )
     return result
+
+
+def latency(args, gen, prompts: list[list[int]], layers: int, sync, precision: str) -> tuple[dict, object]:
+    """(a): per-reply times of the naive loop, `generate_batch` and its int8 form; also returns the int8 generator."""
+    import torch
+
+    from generator.quantize import quantize_int8
+
+    print("(a) reply latency, one conversation", flush=True)
+    rows = {}
+
+    def cached(model_gen):
+        return lambda i: forced_replies(model_gen, [PROMPTS[i % len(PROMPTS)]], args.new_tokens)
+
+    if "naive" not in args.skip:
+
+        def naive(i):
+            return naive_reply(
+                gen.model, torch.tensor([prompts[i % len(prompts)]], device=gen.device), args.new_tokens
+            )
+
+        times = time_replies(naive, args.replies, sync)
+        rows["naive"] = summarise(f"naive loop, no cache {precision}", times, args.new_tokens)
+    times = time_replies(cached(gen), args.replies, sync)
+    rows["cache"] = summarise(f"generate + cache {precision}", times, args.new_tokens)
+    int8 = None
+    if gen.device.type != "cuda" and "int8" not in args.skip:
+        int8 = build_generator(args, layers, "cpu")
+        int8.model = quantize_int8(int8.model)
+        times = time_replies(cached(int8), args.replies, sync)
+        rows["int8"] = summarise("generate + cache int8", times, args.new_tokens)
+    if "naive" in rows:
+        speedup = rows["naive"]["ms_per_token"] / rows["cache"]["ms_per_token"]
+        print(f"  cache vs naive: {speedup:.2f}× faster per token")
+    if "int8" in rows:
+        speedup = rows["cache"]["ms_per_token"] / rows["int8"]["ms_per_token"]
+        print(
+            f"  int8 vs {precision} cache: {speedup:.2f}× faster per token; "
+            f"int8 {rows['int8']['ms_per_token']:.1f} ms/token (target ≤ 15 on 2 CPU cores)"
+        )
+    return rows, int8
+
+
+def batched(args, generators: list[tuple[str, object]], sync) -> list[dict]:
+    """(b): tokens/s for `args.batch_sizes` conversations at once, per (precision label, generator)."""
+    print("(b) batched generation throughput (left padding)", flush=True)
+    results = []
+    for label, model_gen in generators:
+        base = None
+        for size in args.batch_sizes:
+            batch = [PROMPTS[i % len(PROMPTS)] for i in range(size)]
+
+            def run(i, batch=batch, model_gen=model_gen):
+                return forced_replies(model_gen, batch, args.new_tokens)
+
+            seconds = statistics.median(time_replies(run, 1 if size > 8 and not args.quick else 2, sync))
+            throughput = size * args.new_tokens / seconds
+            base = base or throughput
+            results.append({"precision": label, "conversations": size, "seconds": seconds, "tokens_per_s": throughput})
+            print(
+                f"  {label:<5} {size:3d} conversations: {seconds:7.2f} s  {throughput:8.1f} tokens/s  "
+                f"({throughput / base:.2f}× the 1-conversation rate)",
+                flush=True,
+            )
+    return results
 
 
 def main(argv=None) -> int:
     import torch
 
     from training.device import resolve_device
-    from generator.quantize import quantize_int8
 
     args = parse_args(argv)
     if args.threads:
@@ -159,47 +267,31 @@ def main(argv=None) -> int:
     sync = torch.cuda.synchronize if cuda else (lambda: None)
     precision = "bf16" if cuda else "fp32"
     params = sum(p.numel() for p in gen.model.parameters())
-    prompts = [gen._prompt_ids(text, "슬픔", args.new_tokens) for text in PROMPTS]
-    print(f"generator bench: {layers} layers, {params / 1e6:.1f}M parameters, device {device} ({precision}), "
-          f"torch threads {torch.get_num_threads()}, {args.new_tokens}-token replies, prompts "
-          f"{min(map(len, prompts))}–{max(map(len, prompts))} tokens", flush=True)
-    results: dict = {"layers": layers, "parameters": params, "device": str(device), "precision": precision,
-                     "threads": torch.get_num_threads(), "new_tokens": args.new_tokens, "latency": [], "batched": []}
+    prompts = [gen.prompt_ids(text, "슬픔", args.new_tokens) for text in PROMPTS]
+    print(
+        f"generator bench: {layers} layers, {params / 1e6:.1f}M parameters, device {device} ({precision}), "
+        f"torch threads {torch.get_num_threads()}, {args.new_tokens}-token replies, prompts "
+        f"{min(map(len, prompts))}–{max(map(len, prompts))} tokens",
+        flush=True,
+    )
+    results: dict = {
+        "layers": layers,
+        "parameters": params,
+        "device": str(device),
+        "precision": precision,
+        "threads": torch.get_num_threads(),
+        "new_tokens": args.new_tokens,
+        "latency": [],
+        "batched": [],
+    }
 
-    print("(a) reply latency, one conversation", flush=True)
     with torch.inference_mode():
-        def cached(model_gen):
-            return lambda i: model_gen.model.generate(**forced_kwargs(model_gen, [prompts[i % len(prompts)]], args.new_tokens))
-        rows = {}
-        if "naive" not in args.skip:
-            naive = lambda i: naive_reply(gen.model, torch.tensor([prompts[i % len(prompts)]], device=device), args.new_tokens)  # noqa: E731
-            rows["naive"] = summarise(f"naive loop, no cache {precision}", time_replies(naive, args.replies, sync), args.new_tokens)
-        rows["cache"] = summarise(f"generate + cache {precision}", time_replies(cached(gen), args.replies, sync), args.new_tokens)
-        int8 = None
-        if not cuda and "int8" not in args.skip:
-            int8 = build_generator(args, layers, "cpu")
-            int8.model = quantize_int8(int8.model)
-            rows["int8"] = summarise("generate + cache int8", time_replies(cached(int8), args.replies, sync), args.new_tokens)
+        rows, int8 = latency(args, gen, prompts, layers, sync, precision)
         results["latency"] = list(rows.values())
-        if "naive" in rows:
-            print(f"  cache vs naive: {rows['naive']['ms_per_token'] / rows['cache']['ms_per_token']:.2f}× faster per token")
-        if "int8" in rows:
-            print(f"  int8 vs {precision} cache: {rows['cache']['ms_per_token'] / rows['int8']['ms_per_token']:.2f}× faster per token; "
-                  f"int8 {rows['int8']['ms_per_token']:.1f} ms/token (target ≤ 15 on 2 CPU cores)")
-
         if "batched" not in args.skip:
-            print("(b) batched generation throughput (left padding)", flush=True)
-            for label, model_gen in [(precision, gen)] + ([("int8", int8)] if int8 is not None else []):
-                base = None
-                for size in args.batch_sizes:
-                    batch = [prompts[i % len(prompts)] for i in range(size)]
-                    run = lambda i, batch=batch, model_gen=model_gen: model_gen.model.generate(**forced_kwargs(model_gen, batch, args.new_tokens))  # noqa: E731
-                    seconds = statistics.median(time_replies(run, 1 if size > 8 and not args.quick else 2, sync))
-                    throughput = size * args.new_tokens / seconds
-                    base = base or throughput
-                    results["batched"].append({"precision": label, "conversations": size, "seconds": seconds, "tokens_per_s": throughput})
-                    print(f"  {label:<5} {size:3d} conversations: {seconds:7.2f} s  {throughput:8.1f} tokens/s  "
-                          f"({throughput / base:.2f}× the 1-conversation rate)", flush=True)
+            results["batched"] = batched(
+                args, [(precision, gen)] + ([("int8", int8)] if int8 is not None else []), sync
+            )
     if "quality" not in args.skip and not cuda:
         print("(c) int8 quality on a tiny model trained on the demo set", flush=True)
         results["int8_quality"] = quality(args)

@@ -33,6 +33,7 @@ from chatbot import quality
 from chatbot.reading import ReadingPolicy, forbidden_tones, read_emotion
 from chatbot.safety import CARE_FOOTER, CRISIS_REPLY, care_reply, in_care_mode, screen_reply, screened_reply
 from chatbot.text import DEFAULT_MAX_MESSAGE_CHARS, EMPTY_MESSAGE_REPLY, build_context, clean_message
+from generator.responder import GenerationOptions
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +44,6 @@ ENGINE_DESCRIPTIONS = {
     "full": "전체 엔진: KoBERT 감정 분류 + KoGPT2 응답 생성",
     "offline": "오프라인 기본 엔진: 가벼운 감정 분류기 + 직접 쓴 답변 검색 (다운로드 없음)",
 }
-GENERATOR_FILES = ("generator_config.json",)
-RESPONDER_FILE = "responder_config.json"  # a saved RetrievalResponder may stand in for the generator
 OFFLINE_BUILD_VERSION = 7  # bump when the offline classifier's training recipe or the responder's defaults change: the cache rebuilds
 BANK_CLASSIFIER_MODEL = "svm"  # multi-class SVM: best of nbsvm/svm/logreg on the development conversations
 BANK_CLASSIFIER_C = 0.3        # best of 0.05–1 there (flat from 0.3 up)
@@ -69,13 +68,15 @@ class Reply:
 
 class Chatbot:
     """`Chatbot(classifier, responder, engine_name)`: classifier has `predict(str | list) -> Prediction | list`;
-    responder has `generate(context, emotion, **options) -> str` and `stream(...)`, and ideally
-    `generate_candidates(context, emotion, n, **options) -> list[str]`. `safety` is a
-    `chatbot.crisis_model.CrisisDetector` (default: the one built from this project's lists)."""
+    responder is a `generator.Responder` (at least `generate(context, emotion, **options) -> str` and
+    `stream(...)`). `generation_options` (`generator.GenerationOptions` names) apply to every reply unless a call
+    gives its own. `safety` is a `chatbot.crisis_model.CrisisDetector` (default: the one built from this project's
+    lists)."""
 
     def __init__(self, classifier, responder, engine_name: str = "custom", *, description: str | None = None,
                  max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
-                 max_context_messages: int = DEFAULT_MAX_CONTEXT_MESSAGES, generation_options: dict | None = None,
+                 max_context_messages: int = DEFAULT_MAX_CONTEXT_MESSAGES,
+                 generation_options: dict | GenerationOptions | None = None,
                  safety=None, candidates: int = DEFAULT_CANDIDATES, reading_policy: ReadingPolicy | None = None):
         for name, obj, method in (("classifier", classifier, "predict"), ("responder", responder, "generate"),
                                   ("responder", responder, "stream")):
@@ -94,35 +95,29 @@ class Chatbot:
         self.description = description or ENGINE_DESCRIPTIONS.get(engine_name, engine_name)
         self.max_message_chars = max_message_chars
         self.max_context_messages = max_context_messages
-        self.generation_options = dict(generation_options or {})
+        self.generation_options = GenerationOptions.of(generation_options)
         self.candidates = candidates
         self.reading_policy = reading_policy or ReadingPolicy()
 
     # ------------------------------------------------------------------------------------------ constructors
     @classmethod
     def from_pretrained(cls, classifier=f"{DEFAULT_CHECKPOINTS_DIR}/classifier",
-                        generator=f"{DEFAULT_CHECKPOINTS_DIR}/generator", device: str = "auto",
+                        responder=f"{DEFAULT_CHECKPOINTS_DIR}/generator", device: str = "auto",
                         quantize: bool = False, allow_label_mismatch: bool = False, **kwargs) -> "Chatbot":
         """Full engine from two checkpoint directories or hub ids (`classifier.load_classifier`,
-        `generator.load_generator`). Either may also be an already-loaded object. A classifier that lacks emotions
+        `generator.load_responder`). Either may also be an already-loaded object. A classifier that lacks emotions
         the generator was trained on is refused unless `allow_label_mismatch`; labels the generator was not trained
         on are answered with its 'none' tag (a warning says so)."""
         from classifier import load_classifier
+        from generator import load_responder
 
         if isinstance(classifier, (str, Path)):
             logger.info("loading classifier from %s", classifier)
             classifier = load_classifier(classifier, device=device)
-        if isinstance(generator, (str, Path)):
-            logger.info("loading generator from %s", generator)
-            if (Path(generator) / RESPONDER_FILE).is_file():
-                from generator import RetrievalResponder
-
-                generator = RetrievalResponder.from_pretrained(generator)
-            else:
-                from generator import load_generator
-
-                generator = load_generator(generator, device=device, quantize=quantize)
-        trained_tags = getattr(getattr(generator, "config", None), "emotions", None)
+        if isinstance(responder, (str, Path)):
+            logger.info("loading responder from %s", responder)
+            responder = load_responder(responder, device=device, quantize=quantize)
+        trained_tags = getattr(getattr(responder, "config", None), "emotions", None)
         labels = set(getattr(classifier, "labels", None) or ())
         untrained = sorted(labels - set(trained_tags or ()))
         if trained_tags and untrained:  # e.g. a KETI-label classifier with a six-emotion generator
@@ -137,13 +132,13 @@ class Chatbot:
                 raise ValueError(message)
             logger.warning(message)
         if "engine_name" not in kwargs:  # "full" only when it really is KoBERT + KoGPT2
-            names = type(classifier).__name__, type(generator).__name__
+            names = type(classifier).__name__, type(responder).__name__
             if names == ("EmotionClassifier", "ResponseGenerator"):
                 kwargs["engine_name"] = "full"
             else:
                 kwargs["engine_name"] = "custom"
                 kwargs.setdefault("description", f"사용자 구성 엔진: {names[0]} + {names[1]}")
-        return cls(classifier, generator, **kwargs)
+        return cls(classifier, responder, **kwargs)
 
     @classmethod
     def offline(cls, data_files: Sequence = (), checkpoints_dir=DEFAULT_CHECKPOINTS_DIR, taxonomy=None,
@@ -192,14 +187,14 @@ class Chatbot:
 
     # ------------------------------------------------------------------------------------------ replying
     @property
-    def sampling_defaults(self) -> dict:
-        """The sampling options this engine's responder acts on, at their defaults (`temperature`, `top_p`,
-        `max_new_tokens`); empty when it ignores them (the retrieval responder of the offline engine)."""
-        config = getattr(self.responder, "config", None)
-        if not getattr(self.responder, "uses_sampling_options", False) or config is None:
+    def generation_defaults(self) -> dict:
+        """What a reply is written with unless a call says otherwise: the responder's defaults for the options
+        that shape its text, with this chatbot's `generation_options` over them. Empty when the responder writes
+        no text (the retrieval responder of the offline engine picks written replies)."""
+        defaults = getattr(self.responder, "generation_defaults", GenerationOptions())
+        if not defaults.given():
             return {}
-        return {name: getattr(config, name) for name in ("temperature", "top_p", "max_new_tokens")
-                if getattr(config, name, None) is not None}
+        return self.generation_options.over(defaults).given()
 
     def reply(self, message, history=None, **options) -> Reply:
         """Answer `message` given the earlier `history` ({"role", "content"} messages; content str or parts)."""
@@ -246,7 +241,7 @@ class Chatbot:
 
     def _choose(self, context: list[str], message: str, reading, bot_turns: list[str], options: dict) -> str:
         """The first candidate that passes every check: answering the emotion when sure, else an open question."""
-        options = {**self.generation_options, **{k: v for k, v in options.items() if v is not None}}
+        options = GenerationOptions.of(options).over(self.generation_options).given()
         forbidden = forbidden_tones(reading, self.reading_policy)
         for tag in ((reading.label, None) if reading.sure else (None,)):
             for text in self._candidates(context, tag, options):
@@ -261,7 +256,7 @@ class Chatbot:
         news or a failing check gets one of the fixed care replies."""
         if reading is None or reading.valence == "positive":
             return care_reply("positive" if reading is not None else "neutral", bot_turns)
-        options = {**self.generation_options, **{k: v for k, v in options.items() if v is not None}}
+        options = GenerationOptions.of(options).over(self.generation_options).given()
         forbidden = forbidden_tones(reading, self.reading_policy) | {"positive", "mixed"}
         for tag in ((reading.label, None) if reading.sure else (None,)):
             for text in self._candidates(context, tag, options):
@@ -363,13 +358,14 @@ def find_full_checkpoints(checkpoints_dir=DEFAULT_CHECKPOINTS_DIR) -> tuple[bool
     from classifier.contract import CONFIG_FILES as CLASSIFIER_CONFIGS
 
     root = Path(checkpoints_dir)
-    for part, config_names in (("classifier", tuple(CLASSIFIER_CONFIGS.values())),
-                               ("generator", GENERATOR_FILES + (RESPONDER_FILE,))):
-        directory = root / part
-        if not directory.is_dir():
-            return False, f"no {directory}/ — train with `python -m {part}.train --output_dir {directory}`"
-        if not any((directory / name).is_file() for name in config_names):
-            return False, f"{directory}/ has no {' or '.join(config_names)}"
-        if not any(directory.glob("*.safetensors")) and not (directory / RESPONDER_FILE).is_file():
-            return False, f"{directory}/ has no *.safetensors weights"
-    return True, ""
+    directory = root / "classifier"
+    if not directory.is_dir():
+        return False, f"no {directory}/ — train with `python -m classifier.train --output_dir {directory}`"
+    if not any((directory / name).is_file() for name in CLASSIFIER_CONFIGS.values()):
+        return False, f"{directory}/ has no {' or '.join(CLASSIFIER_CONFIGS.values())}"
+    if not any(directory.glob("*.safetensors")):
+        return False, f"{directory}/ has no *.safetensors weights"
+    from generator.loading import checkpoint_problem
+
+    problem = checkpoint_problem(root / "generator")
+    return (False, problem) if problem else (True, "")

@@ -156,7 +156,7 @@ def main(argv=None) -> int:
 
     if args.classifier or args.generator:
         bot = Chatbot.from_pretrained(classifier=args.classifier or "checkpoints/classifier",
-                                      generator=args.generator or "checkpoints/generator")
+                                      responder=args.generator or "checkpoints/generator")
     else:
         bot = Chatbot.offline(data_files=args.data)
     conversations = [c for path in args.files for c in load_conversations(path)]

@@ -140,7 +140,7 @@ def model_card(directory: str | os.PathLike, kind: str, metrics: dict | None = N
         lines += ["## 평가 / Evaluation", ""] + [f"- {key}: {value}" for key, value in metrics.items()] + [""]
     lines += ["## 사용 / Use", "", "```python",
               "from chatbot import Chatbot" if kind == "generator" else "from classifier import load_classifier",
-              "bot = Chatbot.from_pretrained(classifier='checkpoints/classifier', generator='checkpoints/generator')"
+              "bot = Chatbot.from_pretrained(classifier='checkpoints/classifier', responder='checkpoints/generator')"
               if kind == "generator" else "load_classifier('checkpoints/classifier').predict('오늘 너무 행복해요')",
               "```", "",
               "MaeumChat answers suicide and self-harm messages with a fixed reply naming 109 and 1577-0199, never a "

@@ -1,4 +1,5 @@
-"""Reply generators behind one API: KoGPT2 (`ResponseGenerator`) and retrieval (`RetrievalResponder`).
+"""Responders behind one contract (`Responder`, `GenerationOptions`): KoGPT2 (`ResponseGenerator`) and retrieval
+(`RetrievalResponder`), loaded from a saved directory by `load_responder`.
 
 Nothing heavy is imported until a name is used.
 """
@@ -9,13 +10,15 @@ _EXPORTS = {
     "ResponseGenerator": "generator.model", "GeneratorConfig": "generator.model",
     "load_kogpt2_tokenizer": "generator.tokenization",
     "RetrievalResponder": "generator.retrieval",
-    "load_generator": "generator.loading",
+    "GenerationOptions": "generator.responder", "Responder": "generator.responder",
+    "load_responder": "generator.loading",
 }
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # type checkers and IDEs see the names; at run time they load on first use
-    from generator.loading import load_generator
+    from generator.loading import load_responder
     from generator.model import GeneratorConfig, ResponseGenerator
+    from generator.responder import GenerationOptions, Responder
     from generator.retrieval import RetrievalResponder
     from generator.tokenization import load_kogpt2_tokenizer
 

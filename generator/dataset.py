@@ -13,9 +13,9 @@ Splits are `data.split_dataset` grouped by *reply*: no reply of the test split a
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Sequence
 
 from generator.formatting import IGNORE_INDEX, NONE_EMOTION, TurnFormatter
 

@@ -6,6 +6,7 @@ The test split is rebuilt exactly as `generator.train` made it (same data argume
 training_args.json unless given). Writes a JSON report (--output_file, default <model_dir>/eval_report.json).
 `--grid` also measures repetition across a small grid of decoding settings (how the defaults were chosen).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,32 +24,49 @@ GRID = {  # the sampled settings --grid compares (same seed per setting), plus g
     "repetition_penalty": (1.0, 1.2),
     "no_repeat_ngram_size": (0, 3),
 }
-GREEDY_GRID = [{"do_sample": False, "repetition_penalty": r, "no_repeat_ngram_size": n} for r in (1.0, 1.2) for n in (0, 3)]
+GREEDY_GRID = [
+    {"do_sample": False, "repetition_penalty": r, "no_repeat_ngram_size": n} for r in (1.0, 1.2) for n in (0, 3)
+]
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     from data.cli import add_debug_flag, make_parser
 
     parser = make_parser("python -m generator.evaluate", __doc__)
-    parser.add_argument("--model_dir", required=True, metavar="DIR", help="generator checkpoint (from generator.train)")
+    parser.add_argument(
+        "--model_dir", required=True, metavar="DIR", help="generator checkpoint (from generator.train)"
+    )
     parser.add_argument("--data_dir", metavar="DIR", help="default: as in the checkpoint's training_args.json")
-    parser.add_argument("--data_files", nargs="+", metavar="FILE", help="default: as in the checkpoint's training_args.json")
+    parser.add_argument(
+        "--data_files", nargs="+", metavar="FILE", help="default: as in the checkpoint's training_args.json"
+    )
     parser.add_argument("--taxonomy", metavar="JSON", help="default: as in the checkpoint's training_args.json")
-    parser.add_argument("--classifier", metavar="DIR", help="classifier dir: emotion-control score (and tags, as in training)")
+    parser.add_argument(
+        "--classifier", metavar="DIR", help="classifier dir: emotion-control score (and tags, as in training)"
+    )
     parser.add_argument("--validation_split", "--validation", type=float, help="validation fraction (default: as trained)")
     parser.add_argument("--test_split", "--test", type=float, help="test fraction (default: as trained)")
     parser.add_argument("--seed", type=int, help="split seed (default: as trained)")
     parser.add_argument("--max_seq_len", type=int, help="tokens per example (default: as trained)")
     parser.add_argument("--max_examples", type=int, default=200, help="test examples replied to (perplexity uses all)")
     parser.add_argument("--control_messages", type=int, default=30, help="test messages replied to under every tag")
-    parser.add_argument("--control_readers", nargs="*", choices=("classifier", "light"), default=["classifier", "light"],
-                        help="who reads the emotion of the emotion-control replies: the --classifier (when given) and/or "
-                             "the light classifier fitted on the built-in demo set (independent of training); none: skip")
+    parser.add_argument(
+        "--control_readers",
+        nargs="*",
+        choices=("classifier", "light"),
+        default=["classifier", "light"],
+        help="who reads the emotion of the emotion-control replies: the --classifier (when given) and/or "
+        "the light classifier fitted on the built-in demo set (independent of training); none: skip",
+    )
     parser.add_argument("--max_new_tokens", type=int, help="default: the checkpoint's generation default")
     parser.add_argument("--eval_batch_size", type=int, default=16, help="conversations generated at once")
     parser.add_argument("--grid", action="store_true", help="also measure repetition over a small decoding grid")
-    parser.add_argument("--grid_min_tokens", type=int, default=32,
-                        help="grid replies are held to this many tokens (</s> suppressed): loops show only in long replies")
+    parser.add_argument(
+        "--grid_min_tokens",
+        type=int,
+        default=32,
+        help="grid replies are held to this many tokens (</s> suppressed): loops show only in long replies",
+    )
     parser.add_argument("--quantize", action="store_true", help="evaluate the CPU int8 model")
     parser.add_argument("--device", default="auto", help="auto = CUDA if present")
     parser.add_argument("--output_file", help="JSON report path (default <model_dir>/eval_report.json)")
@@ -63,7 +81,7 @@ def _words(text: str) -> list[str]:
 
 def distinct_n(replies: list[str], n: int) -> float:
     """Unique word n-grams / all word n-grams over all replies (Li et al. 2016)."""
-    grams = [tuple(w[i:i + n]) for w in map(_words, replies) for i in range(len(w) - n + 1)]
+    grams = [tuple(w[i : i + n]) for w in map(_words, replies) for i in range(len(w) - n + 1)]
     return len(set(grams)) / len(grams) if grams else 0.0
 
 
@@ -73,7 +91,7 @@ def repeated_ngram_rate(token_lists: list[list[int]], n: int = 3) -> float:
     for tokens in token_lists:
         seen = set()
         for i in range(len(tokens) - n + 1):
-            gram = tuple(tokens[i:i + n])
+            gram = tuple(tokens[i : i + n])
             total += 1
             repeated += gram in seen
             seen.add(gram)
@@ -84,7 +102,8 @@ def reply_statistics(generator, replies: list[str]) -> dict:
     tokens = [generator.formatter.text_ids(r) for r in replies]
     return {
         "replies": len(replies),
-        "distinct_1": distinct_n(replies, 1), "distinct_2": distinct_n(replies, 2),
+        "distinct_1": distinct_n(replies, 1),
+        "distinct_2": distinct_n(replies, 2),
         "mean_reply_chars": sum(map(len, replies)) / max(len(replies), 1),
         "mean_reply_tokens": sum(map(len, tokens)) / max(len(tokens), 1),
         "repeated_3gram_rate": repeated_ngram_rate(tokens, 3),
@@ -92,23 +111,16 @@ def reply_statistics(generator, replies: list[str]) -> dict:
     }
 
 
-def forced_length_replies(generator, examples, setting: dict, min_tokens: int, batch_size: int, seed: int) -> list[str]:
-    """Replies generated exactly as ResponseGenerator does, but with </s> held off for `min_tokens` tokens."""
-    import torch
-
-    from data.text import tidy_spacing
-
-    opts = generator._options({**setting, "max_new_tokens": min_tokens})
-    torch.manual_seed(seed)
-    replies = []
-    with torch.inference_mode():
-        for start in range(0, len(examples), batch_size):
-            prompts = [generator._prompt_ids(e.turns, e.emotion, min_tokens) for e in examples[start:start + batch_size]]
-            kwargs = generator._generate_kwargs(prompts, opts)
-            kwargs["min_new_tokens"] = min_tokens
-            output = generator.model.generate(**kwargs)  # (batch, width + min_tokens)
-            replies.extend(tidy_spacing(generator._decode(row)[0]) for row in output[:, kwargs["input_ids"].shape[1]:].tolist())
-    return replies
+def forced_length_replies(
+    generator, examples, setting: dict, min_tokens: int, batch_size: int, seed: int
+) -> list[str]:
+    """Replies of exactly `min_tokens` tokens (</s> held off): loops show only in long replies."""
+    return generator.generate_batch(
+        [e.turns for e in examples],
+        [e.emotion for e in examples],
+        batch_size=batch_size,
+        **{**setting, "max_new_tokens": min_tokens, "min_new_tokens": min_tokens, "seed": seed},
+    )
 
 
 def perplexity(generator, examples, batch_size: int = 16) -> dict:
@@ -121,14 +133,26 @@ def perplexity(generator, examples, batch_size: int = 16) -> dict:
     total_loss = total_tokens = 0.0
     with torch.inference_mode():
         for start in range(0, len(features), batch_size):
-            batch = {k: v.to(generator.device) for k, v in collate(features[start:start + batch_size], generator.tokenizer.pad_token_id).items()}
-            logits = generator.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits.float()
+            batch = {
+                k: v.to(generator.device)
+                for k, v in collate(features[start : start + batch_size], generator.tokenizer.pad_token_id).items()
+            }
+            logits = generator.model(
+                input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]
+            ).logits.float()
             labels = batch["labels"][:, 1:]  # (batch, seq-1) — next-token targets
-            losses = torch.nn.functional.cross_entropy(logits[:, :-1].transpose(1, 2), labels, ignore_index=-100, reduction="sum")
+            losses = torch.nn.functional.cross_entropy(
+                logits[:, :-1].transpose(1, 2), labels, ignore_index=-100, reduction="sum"
+            )
             total_loss += float(losses)
             total_tokens += int((labels != -100).sum())
     loss = total_loss / max(total_tokens, 1)
-    return {"loss": loss, "perplexity": math.exp(min(loss, 50)), "tokens": int(total_tokens), "examples": len(features)}
+    return {
+        "loss": loss,
+        "perplexity": math.exp(min(loss, 50)),
+        "tokens": int(total_tokens),
+        "examples": len(features),
+    }
 
 
 @functools.lru_cache(maxsize=1)
@@ -163,11 +187,18 @@ def read_back(tags: list[str], emotions: list[str], readings: list[str]) -> dict
             elsewhere = sum(confusion[u][t] for u in others) / max(sum(total[u] for u in others), 1)
             lifts.append(per_tag[t] - elsewhere)
     hits = sum(confusion[t][t] for t in tags)
-    return {"accuracy": hits / max(sum(total.values()), 1), "chance": 1 / len(tags), "per_tag": per_tag,
-            "lift": sum(lifts) / len(lifts) if lifts else 0.0, "confusion": {t: dict(c) for t, c in confusion.items()}}
+    return {
+        "accuracy": hits / max(sum(total.values()), 1),
+        "chance": 1 / len(tags),
+        "per_tag": per_tag,
+        "lift": sum(lifts) / len(lifts) if lifts else 0.0,
+        "confusion": {t: dict(c) for t, c in confusion.items()},
+    }
 
 
-def emotion_control(generator, readers: dict, messages: list[str], batch_size: int, max_new_tokens: int | None = None) -> dict:
+def emotion_control(
+    generator, readers: dict, messages: list[str], batch_size: int, max_new_tokens: int | None = None
+) -> dict:
     """The same messages answered under every emotion tag the generator was trained on: how the replies change.
 
     Decoding is greedy, so the tag is the only thing that differs between the replies to one message.
@@ -187,13 +218,17 @@ def emotion_control(generator, readers: dict, messages: list[str], batch_size: i
     if max_new_tokens:
         options["max_new_tokens"] = max_new_tokens
     replies = generator.generate_batch(contexts, emotions, batch_size=batch_size, **options)
-    by_message = [replies[i * len(tags):(i + 1) * len(tags)] for i in range(len(messages))]
+    by_message = [replies[i * len(tags) : (i + 1) * len(tags)] for i in range(len(messages))]
     pairs = [(a, b) for a in range(len(tags)) for b in range(a + 1, len(tags))]
     differ = sum(row[a] != row[b] for row in by_message for a, b in pairs)
-    result: dict = {"tags": tags, "messages": len(messages), "decoding": "greedy",
-                    "changed_share": differ / max(len(pairs) * len(messages), 1),
-                    "distinct_replies_per_message": sum(len(set(row)) for row in by_message) / max(len(messages), 1),
-                    "readers": {}}
+    result: dict = {
+        "tags": tags,
+        "messages": len(messages),
+        "decoding": "greedy",
+        "changed_share": differ / max(len(pairs) * len(messages), 1),
+        "distinct_replies_per_message": sum(len(set(row)) for row in by_message) / max(len(messages), 1),
+        "readers": {},
+    }
     readings_of = {}
     for name, reader in readers.items():
         known = [t for t in tags if t in set(reader.labels)]
@@ -207,9 +242,16 @@ def emotion_control(generator, readers: dict, messages: list[str], batch_size: i
     first = next((r for r in result["readers"].values() if "accuracy" in r), None)
     if first is not None:
         result.update({k: first[k] for k in ("accuracy", "chance", "per_tag", "lift", "confusion")})
-    result["examples"] = [{"message": c, "tag": e, "reply": r,
-                           **{f"read_by_{name}": readings.get(i) for name, readings in readings_of.items()}}
-                          for i, (c, e, r) in enumerate(zip(contexts, emotions, replies)) if i < 2 * len(tags)]
+    result["examples"] = [
+        {
+            "message": c,
+            "tag": e,
+            "reply": r,
+            **{f"read_by_{name}": readings.get(i) for name, readings in readings_of.items()},
+        }
+        for i, (c, e, r) in enumerate(zip(contexts, emotions, replies))
+        if i < 2 * len(tags)
+    ]
     return result
 
 
@@ -223,10 +265,41 @@ def per_emotion_examples(examples, replies: list[str], per_emotion: int = 2) -> 
     return rows
 
 
-def main(argv=None) -> dict:
+def decoding_grid(generator, sample, args) -> list[dict]:
+    """Reply statistics of forced-length replies under every `GRID` setting (and `GREEDY_GRID`), fewest loops first."""
     from tqdm.auto import tqdm
 
-    from generator.loading import load_generator
+    grid = []
+    settings = [{"do_sample": True, **dict(zip(GRID, values))} for values in itertools.product(*GRID.values())]
+    for setting in tqdm(settings + GREEDY_GRID, desc="decoding grid"):
+        grid_replies = forced_length_replies(
+            generator, sample, setting, args.grid_min_tokens, args.eval_batch_size, args.generation_seed
+        )
+        grid.append({**setting, **reply_statistics(generator, grid_replies)})
+    return sorted(grid, key=lambda row: (row["repeated_3gram_rate"], -row["distinct_2"]))
+
+
+def summary(report: dict) -> dict:
+    """The report's headline figures (printed as one JSON line)."""
+    figures = {
+        "perplexity": report["test"]["perplexity"],
+        **{
+            k: report["generation"][k]
+            for k in ("distinct_1", "distinct_2", "mean_reply_tokens", "repeated_3gram_rate")
+        },
+    }
+    control = report.get("emotion_control", {})
+    if "changed_share" in control:
+        figures["tag_swap_changed_share"] = control["changed_share"]
+    for name, reading in control.get("readers", {}).items():
+        if "accuracy" in reading:
+            figures[f"control_{name}_accuracy"] = reading["accuracy"]
+            figures[f"control_{name}_lift"] = reading["lift"]
+    return figures
+
+
+def main(argv=None) -> dict:
+    from generator.model import ResponseGenerator
     from generator.train import prepare_splits
 
     args = parse_args(argv)
@@ -237,20 +310,28 @@ def main(argv=None) -> dict:
     if looks_local(model_dir):
         model_dir = surviving_copy(model_dir)
         if not model_dir.is_dir():
-            raise FileNotFoundError(f"--model_dir {args.model_dir}: no such directory; give the --output_dir of "
-                                    f"`python -m generator.train`")
-    trained = with_current_names(json.loads((model_dir / "training_args.json").read_text(encoding="utf-8"))) \
-        if (model_dir / "training_args.json").is_file() else {}
-    data = argparse.Namespace(**{k: getattr(args, k) if getattr(args, k) is not None else trained.get(k) for k in DATA_ARGS})
+            raise FileNotFoundError(
+                f"--model_dir {args.model_dir}: no such directory; give the --output_dir of "
+                f"`python -m generator.train`"
+            )
+    trained = (
+        with_current_names(json.loads((model_dir / "training_args.json").read_text(encoding="utf-8")))
+        if (model_dir / "training_args.json").is_file()
+        else {}
+    )
+    data = argparse.Namespace(
+        **{k: getattr(args, k) if getattr(args, k) is not None else trained.get(k) for k in DATA_ARGS}
+    )
     data.data_files = data.data_files or []
     data.validation_split = 0.1 if data.validation_split is None else data.validation_split
     data.test_split = 0.1 if data.test_split is None else data.test_split
     data.seed = 42 if data.seed is None else data.seed
     if not data.data_dir and not data.data_files:
-        raise ValueError(f"{model_dir}: no training_args.json to rebuild the test split from; give --data_dir or "
-                         f"--data_files")
+        raise ValueError(
+            f"{model_dir}: no training_args.json to rebuild the test split from; give --data_dir or --data_files"
+        )
 
-    generator = load_generator(model_dir, device=args.device, quantize=args.quantize)
+    generator = ResponseGenerator.from_pretrained(model_dir, device=args.device, quantize=args.quantize)
     # the split must be rebuilt with the tags training used (they stratify it): the training classifier, if any
     split_classifier_dir = trained.get("classifier") if trained else args.classifier
     control_classifier_dir = args.classifier or trained.get("classifier")
@@ -267,46 +348,39 @@ def main(argv=None) -> dict:
     if args.max_new_tokens:
         options["max_new_tokens"] = args.max_new_tokens
 
-    report: dict = {"model_dir": str(model_dir), "quantized": args.quantize, "test_examples": len(test_examples),
-                    "decoding": {k: getattr(generator.config, k) for k in
-                                 ("do_sample", "temperature", "top_p", "top_k", "repetition_penalty", "no_repeat_ngram_size", "max_new_tokens")}}
+    report: dict = {
+        "model_dir": str(model_dir),
+        "quantized": args.quantize,
+        "test_examples": len(test_examples),
+        "decoding": generator.generation_defaults.given(),
+    }
     report["test"] = perplexity(generator, test_examples, args.eval_batch_size)
-    sample = test_examples[:args.max_examples]
-    replies = generator.generate_batch([e.turns for e in sample], [e.emotion for e in sample], batch_size=args.eval_batch_size, **options)
+    sample = test_examples[: args.max_examples]
+    replies = generator.generate_batch(
+        [e.turns for e in sample], [e.emotion for e in sample], batch_size=args.eval_batch_size, **options
+    )
     report["generation"] = reply_statistics(generator, replies)
-    report["generation"]["examples"] = [{"message": e.message, "emotion": e.emotion, "reference": e.reply, "reply": r}
-                                        for e, r in list(zip(sample, replies))[:10]]
+    report["generation"]["examples"] = [
+        {"message": e.message, "emotion": e.emotion, "reference": e.reply, "reply": r}
+        for e, r in list(zip(sample, replies))[:10]
+    ]
     report["generation"]["per_emotion"] = per_emotion_examples(sample, replies)
     if args.grid:
-        grid = []
-        settings = [{"do_sample": True, **dict(zip(GRID, values))} for values in itertools.product(*GRID.values())] + GREEDY_GRID
-        for setting in tqdm(settings, desc="decoding grid"):
-            grid_replies = forced_length_replies(generator, sample, setting, args.grid_min_tokens,
-                                                 args.eval_batch_size, args.generation_seed)
-            grid.append({**setting, **reply_statistics(generator, grid_replies)})
-        report["grid"] = sorted(grid, key=lambda row: (row["repeated_3gram_rate"], -row["distinct_2"]))
+        report["grid"] = decoding_grid(generator, sample, args)
     readers = {}
     if "classifier" in args.control_readers and classifier is not None:
         readers["classifier"] = classifier
     if "light" in args.control_readers:
         readers["light"] = light_reader()
     if readers and args.control_messages > 0:
-        messages = list(dict.fromkeys(e.message for e in test_examples))[:args.control_messages]
-        report["emotion_control"] = emotion_control(generator, readers, messages, args.eval_batch_size,
-                                                    args.max_new_tokens)
+        messages = list(dict.fromkeys(e.message for e in test_examples))[: args.control_messages]
+        report["emotion_control"] = emotion_control(
+            generator, readers, messages, args.eval_batch_size, args.max_new_tokens
+        )
     output_file = Path(args.output_file) if args.output_file else model_dir / "eval_report.json"
     output_file.parent.mkdir(parents=True, exist_ok=True)
     output_file.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    summary = {"perplexity": report["test"]["perplexity"], **{k: report["generation"][k] for k in
-               ("distinct_1", "distinct_2", "mean_reply_tokens", "repeated_3gram_rate")}}
-    control = report.get("emotion_control", {})
-    if "changed_share" in control:
-        summary["tag_swap_changed_share"] = control["changed_share"]
-    for name, reading in control.get("readers", {}).items():
-        if "accuracy" in reading:
-            summary[f"control_{name}_accuracy"] = reading["accuracy"]
-            summary[f"control_{name}_lift"] = reading["lift"]
-    print(json.dumps(summary, ensure_ascii=False))
+    print(json.dumps(summary(report), ensure_ascii=False))
     print(f"report: {output_file}")
     return report
 

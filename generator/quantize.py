@@ -2,9 +2,9 @@
 
 GPT-2 (hence KoGPT2) implements its projections with `transformers.pytorch_utils.Conv1D` (weight stored
 (in, out)), which `quantize_dynamic` does not recognise, so they are converted to `nn.Linear` first (weight
-transposed). The tied LM head (768 × 51,200, a third of the per-token work) is quantized too, as an untied copy.
-torch 2.13 still ships `torch.ao.quantization.quantize_dynamic` (deprecated: it warns); where a later torch has
-removed it, a small weight-only int8 linear (`torch._weight_int8pack_mm`) takes its place.
+transposed). The tied LM head (768 × 51,200, the largest matrix of the model) is quantized too, as an untied
+copy. `torch.ao.quantization.quantize_dynamic` is deprecated (it warns); where a torch has removed it, a small
+weight-only int8 linear (`torch._weight_int8pack_mm`) takes its place.
 """
 from __future__ import annotations
 

@@ -18,12 +18,10 @@ How a reply is found for the last user message of a conversation:
 4. **No repeats.** Replies the bot already gave in this conversation are skipped while others remain; one reply
    is drawn from the best few (`top_k`, `temperature`; `seed` makes it reproducible).
 
-Same API as `ResponseGenerator`: `generate(context, emotion=None, **options) -> str`,
-`generate_candidates(context, emotion=None, n=4, **options) -> list[str]` and `stream(...) -> Iterator[str]`.
-Options: `top_k` (0 = no cap), `temperature` (0 = always the best match), `do_sample=False`, `seed`; `top_p`,
-`max_new_tokens`, `repetition_penalty`, `no_repeat_ngram_size` are accepted and ignored so the backends are
-interchangeable; any other name is an error. Saved as `responder_config.json` + `entries.jsonl` (+
-`morphemes.json`, the messages' Kiwi analysis); the TF-IDF index is rebuilt at load.
+A `generator.Responder` like `ResponseGenerator`. Of the `GenerationOptions` it acts on `top_k` (0 = no cap),
+`temperature` (0 = always the best match), `do_sample=False` and `seed`; the others are accepted and ignored.
+Saved as `responder_config.json` + `entries.jsonl` (+ `morphemes.json`, the messages' Kiwi analysis); the TF-IDF
+index is rebuilt at load.
 """
 from __future__ import annotations
 
@@ -35,43 +33,19 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from data.text import dedupe_key
+from generator.entries import ResponseEntry, as_entry, distinct_replies, is_curt, read_entries, split_context
+from generator.responder import Context, GenerationOptions
 
+BACKEND = "retrieval"
 CONFIG_NAME = "responder_config.json"
 ENTRIES_NAME = "entries.jsonl"
 MORPHEMES_NAME = "morphemes.json"  # optional: the messages' Kiwi analysis, so loading does not analyse again
-KNOWN_OPTIONS = frozenset({"temperature", "top_p", "top_k", "max_new_tokens", "repetition_penalty",
-                           "no_repeat_ngram_size", "do_sample", "seed"})
 BANK_SOURCE = "demo"  # entries of the built-in reply bank (data.load_demo's source name)
 GENERAL_TOPIC = "general"  # the bank's replies for messages of no particular topic
 FAR_CORPUS_PENALTY = 1.0  # a corpus reply to a message unlike this one is about something else
-MIN_CONTAINED_REPLY = 10  # replies this long count as said when found inside an earlier bot turn; shorter ones
-                          # ("네") only when equal, or every turn containing "네" would ban them
 FALLBACK_REPLY = "그렇군요. 조금 더 자세히 이야기해 줄래요?"  # only when there is no entry at all to answer with
 VALENCE = {"기쁨": "positive", "일상": "neutral", "분노": "negative", "불안": "negative", "슬픔": "negative",
            "우울": "negative"}  # = chatbot.quality.VALENCE (generator must not import chatbot)
-CURT_ENDINGS = ("하세요.", "세요.", "마세요.", "보세요.", "하십시오.", "해라.", "하라.")
-CARING_WORDS = ("마음", "힘들", "힘드", "속상", "괜찮", "이해", "걱정", "고마")  # an order that acknowledges first is advice
-
-
-@dataclass(frozen=True)
-class ResponseEntry:
-    """One known exchange: a user `message`, the `reply` given to it, the message's emotion (or None), its source,
-    and for the reply bank its topic and intent (entries of one bank group share a reply list)."""
-
-    message: str
-    reply: str
-    emotion: str | None = None
-    source: str = ""
-    topic: str | None = None
-    intent: str | None = None
-
-    @property
-    def group(self) -> tuple:
-        """Bank entries: their (topic, emotion, intent) group; corpus entries: their own message."""
-        if self.topic is not None:
-            return ("bank", self.topic, self.emotion, self.intent)
-        return ("message", self.source, self.message)
 
 
 @dataclass
@@ -84,7 +58,7 @@ class RetrievalConfig:
     context_weight: float = 1.0      # the previous user turn weighs as much as the message: follow-ups keep their topic
     own_topic_share: float = 0.75    # …unless the message alone gives one topic this share of the votes (a question
     # to the bot, a new subject): then it is matched on its own
-    topic_weight: float = 1.0        # how much the topic vote adds to an entry's own similarity (best of 0.3–1 on dev)
+    topic_weight: float = 1.0        # how much the topic vote adds to an entry's own similarity (chosen on the development set)
     topic_votes: int = 15            # most similar bank messages that vote for the topic (similarity² each)
     general_floor: float = 0.5       # "general" bank replies score at least this: they beat a weak specific match
     addressed_topics: tuple[str, ...] = ("bot", "greeting", "goodbye", "gratitude")  # replies that answer the
@@ -103,8 +77,6 @@ class RetrievalConfig:
 class RetrievalResponder:
     """Nearest-message responder over the reply bank and corpora. Thread-safe: read-only after construction."""
 
-    uses_sampling_options = False  # it picks known replies: top_p and max_new_tokens mean nothing to it
-
     def __init__(self, entries: Iterable[ResponseEntry | tuple | dict], config: RetrievalConfig | None = None,
                  analysed: dict | None = None):
         """`analysed`: the morpheme index a `save_pretrained` directory holds (`morphemes.json`), so loading skips
@@ -113,7 +85,7 @@ class RetrievalResponder:
         self.entries: list[ResponseEntry] = []
         seen = set()
         for index, item in enumerate(entries):
-            entry = _as_entry(item, index)
+            entry = as_entry(item, index)
             if not entry.message.strip() or not entry.reply.strip():
                 continue
             key = (entry.message, entry.reply, entry.emotion, entry.topic, entry.intent)
@@ -126,7 +98,8 @@ class RetrievalResponder:
 
     def _build_index(self, analysed: dict | None = None) -> None:
         import numpy as np
-        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        from generator.similarity import MessageSimilarity
 
         self.messages: list[str] = []  # each distinct message once
         position: dict[str, int] = {}
@@ -136,27 +109,9 @@ class RetrievalResponder:
                 self.messages.append(entry.message)
         self._entry_message = np.array([position[e.message] for e in self.entries])  # (entries,) message row
         self._prior = np.array([(self.config.bank_bonus if e.source == BANK_SOURCE else 0.0)
-                                - (self.config.curt_penalty if _is_curt(e.reply) else 0.0)
+                                - (self.config.curt_penalty if is_curt(e.reply) else 0.0)
                                 for e in self.entries], dtype=np.float32)  # (entries,)
-        self.char_vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.config.ngram_range),
-                                               sublinear_tf=True, lowercase=True)
-        self.char_matrix = self.char_vectorizer.fit_transform(self.messages)  # (messages, ngrams), rows L2-normalised
-        self._char_columns = self.char_matrix.tocsc()  # column slices for queries
-        self.expansion = self.morph_vectorizer = self.morph_matrix = None
-        if self.config.semantic:
-            from classifier import semantic
-
-            if analysed and analysed.get("messages") == self.messages:
-                self.expansion = semantic.NeighbourExpansion.from_dict(analysed["expansion"])
-                self.message_morphemes = list(analysed["morphemes"])
-            else:
-                tokenised = semantic.tokens(self.messages)
-                self.expansion = semantic.NeighbourExpansion.from_tokens(tokenised)
-                self.message_morphemes = [semantic.morpheme_string(found, self.expansion) for found in tokenised]
-            self.morph_vectorizer = TfidfVectorizer(analyzer="word", token_pattern=r"\S+", sublinear_tf=True,
-                                                    lowercase=False)
-            self.morph_matrix = self.morph_vectorizer.fit_transform(self.message_morphemes)  # (messages, morphemes)
-            self._morph_columns = self.morph_matrix.tocsc()
+        self.similarity = MessageSimilarity(self.messages, self.config.ngram_range, self.config.semantic, analysed)
         # topics of the reply bank, and per-entry / per-message arrays read by every reply (built once)
         self.topics = sorted({e.topic for e in self.entries if e.topic is not None})
         topic_id = {topic: i for i, topic in enumerate(self.topics)}
@@ -167,7 +122,7 @@ class RetrievalResponder:
         self._unlabelled_corpus = np.array([e.topic is None and e.emotion is None for e in self.entries])
         self._is_addressed = np.array([e.topic in self.config.addressed_topics for e in self.entries])
         self._open = {e.topic for e in self.entries if e.topic is not None and e.emotion is None}
-        self._message_topic_id = np.full(len(self.messages), -1)  # (messages,) the bank topic a message was written for
+        self._message_topic_id = np.full(len(self.messages), -1)  # (messages,) the bank topic it was written for
         self._message_emotion: dict[int, str] = {}  # bank message row → the emotion it was written for
         for index, entry in enumerate(self.entries):
             if entry.topic is not None and entry.emotion is not None:
@@ -235,28 +190,7 @@ class RetrievalResponder:
     # ------------------------------------------------------------------------------------------------ matching
     def _message_scores(self, turns: Sequence[str]):
         """(messages,) similarity of every known message to the last turn, with earlier user turns blended in."""
-        import numpy as np
-
-        from classifier.features import tfidf_rows
-
-        weights = np.array([self.config.context_weight ** age for age in range(len(turns))][::-1])  # newest = 1
-
-        def similarity(columns_of, vectorizer, texts):
-            rows = tfidf_rows(vectorizer, texts)  # (turns, features) sparse
-            query = np.asarray(rows.T @ weights).ravel() if len(texts) > 1 else rows.toarray().ravel()
-            used = np.flatnonzero(query)  # the query's features: few, so only their columns are read
-            if not len(used):
-                return np.zeros(len(self.messages))
-            values = query[used] / np.linalg.norm(query[used])
-            return np.asarray(columns_of[:, used] @ values).ravel()  # (messages,) cosine
-
-        scores = similarity(self._char_columns, self.char_vectorizer, list(turns))
-        if self.morph_matrix is not None:
-            from classifier import semantic
-
-            morphs = semantic.analyse(list(turns), self.expansion)
-            scores = (scores + similarity(self._morph_columns, self.morph_vectorizer, morphs)) / 2
-        return scores
+        return self.similarity.scores(turns, self.config.context_weight)
 
     def candidates(self, message: str | Sequence[str], emotion: str | None = None, k: int | None = None,
                    exclude: Sequence[str] = (), rng: random.Random | None = None) -> list[tuple[float, ResponseEntry]]:
@@ -265,11 +199,11 @@ class RetrievalResponder:
         `message` is the user's message, or their recent turns oldest first (the last one is answered).
         score = similarity of the entry's message + `topic_weight` × its topic's share of the votes of the
         `topic_votes` most similar bank messages (a close corpus match counts as on the winning topic) + bonuses
-        (same emotion, reply bank) − penalties (curt); the
-        bank's "general" replies never score below `general_floor`, so a weak match to a specific topic loses to
-        them, and corpus replies below `corpus_min_similarity` come last. With `emotion`, only entries of its valence group;
-        with None, the open questions of the best-voted bank topic when there are any. Replies in `exclude` are
-        skipped while others remain. `k` None = the config's `top_k`, 0 = no cap (up to `max_candidates`).
+        (same emotion, reply bank) − penalties (curt); the bank's "general" replies never score below
+        `general_floor`, so a weak match to a specific topic loses to them, and corpus replies below
+        `corpus_min_similarity` come last. With `emotion`, only entries of its valence group; with None, the open
+        questions of the best-voted bank topic when there are any. Replies in `exclude` are skipped while others
+        remain. `k` None = the config's `top_k`, 0 = no cap (up to `max_candidates`).
         Exact ties are broken at random (by `rng`) so equal matches take turns.
         """
         import numpy as np
@@ -315,7 +249,7 @@ class RetrievalResponder:
         limit = min(int(allowed.sum()), max(c.max_candidates, 4 * k) * 8)
         top = np.argpartition(-scores, limit - 1)[:limit]
         top = top[np.argsort(-scores[top], kind="stable")]
-        return _distinct(self.entries, top, scores, k, exclude)
+        return distinct_replies(self.entries, top, scores, k, exclude)
 
     def emotion_votes(self, message: str, k: int = 10) -> dict[str, float]:
         """Each emotion's share of Σ similarity² over the `k` bank messages most similar to `message` (a second,
@@ -350,22 +284,27 @@ class RetrievalResponder:
         return votes / total if total > 0 else votes
 
     # ------------------------------------------------------------------------------------------------ answering
-    def generate_candidates(self, context: str | list[str], emotion: str | None = None, n: int = 4,
+    @property
+    def generation_defaults(self) -> GenerationOptions:
+        """None set: it writes no text, it picks written replies (how it draws is `config.top_k`/`temperature`,
+        which `top_k`, `temperature`, `do_sample` and `seed` override per call)."""
+        return GenerationOptions()
+
+    def generate_candidates(self, context: Context, emotion: str | None = None, n: int = 4,
                             **options) -> list[str]:
         """Up to `n` distinct replies for the last user message of `context`, in the order they were drawn (the
         first is what `generate` would say with the same options)."""
-        user_turns, previous_replies = _split_context(context)
-        _check_options(options)
-        rng = random.Random(options.get("seed"))  # per call: thread-safe, seedable
-        found = self.candidates(user_turns, emotion, _given(options, "top_k", self.config.top_k),
-                                exclude=previous_replies, rng=rng)
+        user_turns, previous_replies = split_context(context)
+        opts = GenerationOptions.of(options).over(
+            GenerationOptions(top_k=self.config.top_k, temperature=self.config.temperature, do_sample=True))
+        rng = random.Random(opts.seed)  # per call: thread-safe, seedable
+        found = self.candidates(user_turns, emotion, opts.top_k, exclude=previous_replies, rng=rng)
         if not found:
             return [FALLBACK_REPLY]
-        temperature = float(_given(options, "temperature", self.config.temperature))
-        if options.get("do_sample", True) is False or temperature <= 0 or len(found) == 1:
+        if not opts.do_sample or opts.temperature <= 0 or len(found) == 1:
             return [entry.reply for _, entry in found[:n]]
         best = found[0][0]
-        weights = [math.exp((score - best) / (temperature * self.config.score_scale)) for score, _ in found]
+        weights = [math.exp((score - best) / (opts.temperature * self.config.score_scale)) for score, _ in found]
         order = []
         pool = list(range(len(found)))
         while pool and len(order) < n:  # draw without replacement, weighted
@@ -374,61 +313,58 @@ class RetrievalResponder:
             pool.remove(pick)
         return [found[i][1].reply for i in order]
 
-    def generate(self, context: str | list[str], emotion: str | None = None, **options) -> str:
+    def generate(self, context: Context, emotion: str | None = None, **options) -> str:
         """One reply to the last user message of `context` (see module docstring)."""
         return self.generate_candidates(context, emotion, n=1, **options)[0]
 
-    def stream(self, context: str | list[str], emotion: str | None = None, **options) -> Iterator[str]:
+    def stream(self, context: Context, emotion: str | None = None, **options) -> Iterator[str]:
         """The reply of `generate` in word-sized increments that join to it exactly."""
         yield from re.findall(r"\s*\S+\s*", self.generate(context, emotion, **options))
 
     # ------------------------------------------------------------------------------------------------ saving
-    def save_pretrained(self, directory) -> None:
-        """Write config + entries to `directory` atomically (`training.files.atomic_directory`)."""
+    def save_pretrained(self, save_directory: str | Path, *, training_args: dict | None = None,
+                        metrics: dict | None = None) -> None:
+        """Config + entries (+ the Kiwi analysis, `training_args.json` and `metrics.json` when there are any),
+        written to a temporary sibling and swapped into place (`training.files.atomic_directory`)."""
         from training.files import atomic_directory, write_json
 
         def write(staging: Path) -> None:
             config = asdict(self.config)
             config["ngram_range"] = list(config["ngram_range"])
-            write_json(staging / CONFIG_NAME, {"backend": "retrieval", **config})
+            write_json(staging / CONFIG_NAME, {"backend": BACKEND, **config})
             with open(staging / ENTRIES_NAME, "w", encoding="utf-8") as handle:
-                for entry in self.entries:
-                    handle.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
-            if self.expansion is not None:  # the Kiwi analysis, so that loading is quick
-                (staging / MORPHEMES_NAME).write_text(json.dumps(self._analysis(), ensure_ascii=False),
-                                                      encoding="utf-8")
+                handle.writelines(json.dumps(asdict(entry), ensure_ascii=False) + "\n" for entry in self.entries)
+            analysis = self._analysis()
+            if analysis is not None:  # so that loading need not run Kiwi again
+                (staging / MORPHEMES_NAME).write_text(json.dumps(analysis, ensure_ascii=False), encoding="utf-8")
+            for name, document in (("training_args.json", training_args), ("metrics.json", metrics)):
+                if document is not None:
+                    write_json(staging / name, document)
 
-        atomic_directory(directory, write)
+        atomic_directory(save_directory, write)
 
-    def _analysis(self) -> dict:
+    def _analysis(self) -> dict | None:
         """The messages' Kiwi analysis (and the bank-only vote index's), as `morphemes.json` holds it."""
-        document = {"messages": self.messages, "morphemes": self.message_morphemes,
-                    "expansion": self.expansion.to_dict()}
-        if self.vote_index is not self and self.vote_index.expansion is not None:
-            document["bank"] = self.vote_index._analysis()
+        document = self.similarity.analysis()
+        bank = self.vote_index._analysis() if document is not None and self.vote_index is not self else None
+        if bank is not None:
+            document["bank"] = bank
         return document
 
     @classmethod
-    def from_pretrained(cls, directory, **_ignored) -> "RetrievalResponder":
-        """Load what `save_pretrained` wrote. Extra keyword arguments (`device`, `quantize`) are accepted and ignored."""
+    def from_pretrained(cls, directory, **_ignored) -> RetrievalResponder:
+        """Load what `save_pretrained` wrote. Extra keyword arguments (`device`, `quantize`) are ignored."""
         directory = Path(directory)
         config_path = directory / CONFIG_NAME
         if not config_path.is_file():
-            raise FileNotFoundError(f"{directory}: no {CONFIG_NAME} (expected a directory saved by RetrievalResponder)")
+            raise FileNotFoundError(f"{directory}: no {CONFIG_NAME} "
+                                    f"(expected a directory saved by RetrievalResponder)")
         document = json.loads(config_path.read_text(encoding="utf-8"))
         document.pop("backend", None)
         document["ngram_range"] = tuple(document.get("ngram_range", (1, 3)))
         known = set(RetrievalConfig.__dataclass_fields__)
         config = RetrievalConfig(**{key: value for key, value in document.items() if key in known})
-        entries = []
-        with open(directory / ENTRIES_NAME, encoding="utf-8") as handle:
-            for line_number, line in enumerate(handle, 1):
-                if line.strip():
-                    try:
-                        entries.append(ResponseEntry(**json.loads(line)))
-                    except (json.JSONDecodeError, TypeError) as error:
-                        raise ValueError(f"{directory / ENTRIES_NAME}, line {line_number}: {error}; "
-                                         f"expected a JSON object with message, reply, emotion, source") from None
+        entries = read_entries(directory / ENTRIES_NAME)
         analysed = None
         if (directory / MORPHEMES_NAME).is_file():
             analysed = json.loads((directory / MORPHEMES_NAME).read_text(encoding="utf-8"))
@@ -438,73 +374,5 @@ class RetrievalResponder:
         return len(self.entries)
 
     def __repr__(self) -> str:
-        return f"RetrievalResponder(entries={len(self.entries)}, messages={len(self.messages)}, top_k={self.config.top_k})"
-
-
-def _distinct(entries, order, scores, k: int, exclude: Sequence[str]) -> list[tuple[float, ResponseEntry]]:
-    """The first `k` entries of `order` with distinct replies, skipping replies already said while others remain."""
-    import numpy as np
-
-    excluded = {dedupe_key(text) for text in exclude}
-    chosen, skipped, seen_replies = [], [], set()
-    for index in order:
-        if not np.isfinite(scores[index]):
-            break
-        entry = entries[index]
-        reply_key = dedupe_key(entry.reply)
-        if reply_key in seen_replies:
-            continue
-        seen_replies.add(reply_key)
-        said_before = reply_key in excluded or (
-            len(reply_key) >= MIN_CONTAINED_REPLY and any(reply_key in text for text in excluded))
-        (skipped if said_before else chosen).append((float(scores[index]), entry))
-        if len(chosen) >= k:
-            break
-    return chosen or skipped[:k]
-
-
-def _is_curt(reply: str) -> bool:
-    """A curt or bossy reply: a short one-liner, or one that only tells the person what to do ("어깨를 펴보세요.")
-    without asking or acknowledging anything."""
-    compact = re.sub(r"\s+", "", reply)
-    if "?" in reply:
-        return False
-    if len(compact) <= 14 and (reply.strip().endswith(CURT_ENDINGS) or len(compact) <= 6):
-        return True
-    return reply.strip().endswith(CURT_ENDINGS) and not any(word in compact for word in CARING_WORDS)
-
-
-def _as_entry(item, index: int) -> ResponseEntry:
-    if isinstance(item, ResponseEntry):
-        return item
-    if isinstance(item, dict):
-        try:
-            return ResponseEntry(**item)
-        except TypeError:
-            raise ValueError(f"entry {index}: {item!r:.80} — expected keys message, reply, emotion, source") from None
-    if isinstance(item, (tuple, list)) and 2 <= len(item) <= 4 and all(isinstance(x, (str, type(None))) for x in item):
-        return ResponseEntry(*item)
-    raise ValueError(f"entry {index}: {item!r:.80} — expected ResponseEntry, dict or (message, reply[, emotion[, source]])")
-
-
-def _split_context(context) -> tuple[list[str], list[str]]:
-    """(the user turns, oldest first, ending with the message answered; the bot turns). Context alternates
-    user/bot and ends with the user."""
-    if isinstance(context, str):
-        return [context], []
-    if not isinstance(context, (list, tuple)) or not context or not all(isinstance(t, str) for t in context):
-        raise TypeError("context must be a str or a non-empty list of str (oldest first, ending with the user message)")
-    turns = list(context)
-    return turns[::-2][::-1][-3:], turns[-2::-2]
-
-
-def _given(options: dict, name: str, default):
-    """`options[name]` unless missing or None — 0 is a real value (temperature=0: the best match)."""
-    value = options.get(name)
-    return default if value is None else value
-
-
-def _check_options(options: dict) -> None:
-    unknown = set(options) - KNOWN_OPTIONS
-    if unknown:
-        raise TypeError(f"unknown generation option(s) {sorted(unknown)}; expected some of {sorted(KNOWN_OPTIONS)}")
+        return (f"RetrievalResponder(entries={len(self.entries)}, messages={len(self.messages)}, "
+                f"top_k={self.config.top_k})")

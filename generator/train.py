@@ -276,7 +276,7 @@ def save_epoch(
     """The main process saves the epoch: the best checkpoint (training_args.json and metrics.json go in before the
     swap) or, when not better, only its metrics.json; then the resume state. `generator` is the prepared model with
     its tokenizer and GeneratorConfig; `optimization` the prepared optimizer and scheduler."""
-    from generator.model import save_pretrained_atomic
+    from generator.model import ResponseGenerator
     from training.files import fault_point, write_json_atomic
     from training.resume import resume_dir, save_resume_state
 
@@ -292,8 +292,8 @@ def save_epoch(
         }
         output_dir, trained = Path(args.output_dir), accelerator.unwrap_model(model)
         if improved:
-            extra_json = {"training_args.json": vars(args), "metrics.json": metrics}
-            save_pretrained_atomic(trained, tokenizer, config, output_dir, extra_json=extra_json)
+            ResponseGenerator(trained, tokenizer, config).save_pretrained(output_dir, training_args=vars(args),
+                                                                          metrics=metrics)
         elif output_dir.is_dir():  # later epochs' history: replace the one file atomically
             write_json_atomic(output_dir / "metrics.json", metrics)
         save_resume_state(resume_dir(output_dir), trained, optimizer, scheduler, progress)

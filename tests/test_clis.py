@@ -114,13 +114,13 @@ def no_network(monkeypatch):
 
 
 @pytest.mark.parametrize("name", ["checkpoints/generator", "./gen", "~/no-such-maeumchat-model", "a/b/c", "skt/kogpt2-base-v2"])
-def test_load_generator_on_a_missing_local_path_fails_at_once_without_the_hub(tmp_path, monkeypatch, no_network, name):
-    from generator import load_generator
+def test_load_responder_on_a_missing_local_path_fails_at_once_without_the_hub(tmp_path, monkeypatch, no_network, name):
+    from generator import load_responder
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "skt").mkdir()  # an existing folder makes skt/… a local path
     with pytest.raises(FileNotFoundError, match="no trained generator there .* generator.train"):
-        load_generator(name)
+        load_responder(name)
     assert not no_network
 
 

@@ -11,6 +11,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from generator import GenerationOptions
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run",
@@ -363,10 +365,7 @@ def test_login_page_is_korean(browser, offline_chatbot, app_args):
 class OptionsEchoResponder:
     """A responder that samples (so the sliders act) and says which options it was given."""
 
-    uses_sampling_options = True
-
-    class config:
-        temperature, top_p, max_new_tokens = 0.7, 0.9, 48
+    generation_defaults = GenerationOptions(temperature=0.7, top_p=0.9, max_new_tokens=48, do_sample=True)
 
     def generate(self, context, emotion=None, **options):
         return f"temperature {options.get('temperature')} top_p {options.get('top_p')} " \

@@ -66,7 +66,7 @@ class SlowStreamingChatbot:
 
     def __init__(self, chatbot, pause_s: float):
         self.chatbot, self.pause_s = chatbot, pause_s
-        self.engine, self.description, self.sampling_defaults = "custom", chatbot.description, {}
+        self.engine, self.description, self.generation_defaults = "custom", chatbot.description, {}
         self.classifier, self.responder = chatbot.classifier, chatbot.responder
 
     def reply(self, message, history=None, **options):

@@ -324,7 +324,7 @@ def test_from_pretrained_warns_about_labels_the_generator_was_not_trained_on(cap
     classifier, responder = RecordingClassifier(), RecordingResponder()
     responder.config = type("Config", (), {"emotions": ["일상", "기쁨", "분노", "불안", "우울", "none"]})()  # no 슬픔
     with caplog.at_level(logging.WARNING, logger="chatbot.engine"):
-        Chatbot.from_pretrained(classifier=classifier, generator=responder)
+        Chatbot.from_pretrained(classifier=classifier, responder=responder)
     assert "['슬픔']" in caplog.text and "none" in caplog.text
 
 
@@ -333,29 +333,37 @@ def test_from_pretrained_refuses_a_classifier_without_the_generators_emotions(ca
     classifier.labels = ["일상", "기쁨", "분노", "불안", "슬픔"]  # a light model trained without 우울
     responder.config = type("Config", (), {"emotions": SIX + ["none"]})()
     with pytest.raises(ValueError, match="the classifier has no 우울.*--label_set six"):
-        Chatbot.from_pretrained(classifier=classifier, generator=responder)
-    assert Chatbot.from_pretrained(classifier=classifier, generator=responder, allow_label_mismatch=True)
+        Chatbot.from_pretrained(classifier=classifier, responder=responder)
+    assert Chatbot.from_pretrained(classifier=classifier, responder=responder, allow_label_mismatch=True)
 
 
 def test_from_pretrained_names_the_engine_by_what_was_loaded(parts):
-    bot = Chatbot.from_pretrained(classifier=parts[0], generator=parts[1])
+    bot = Chatbot.from_pretrained(classifier=parts[0], responder=parts[1])
     assert bot.engine == "custom" and "RecordingClassifier + RecordingResponder" in bot.description
     assert bot.reply("좋은 하루").engine == "custom"
 
 
-def test_sampling_defaults_only_where_the_responder_samples():
+def test_generation_defaults_only_where_the_responder_writes_text():
+    from generator import GenerationOptions
     from generator.retrieval import RetrievalResponder
 
     class Sampler(RecordingResponder):
-        uses_sampling_options = True
+        generation_defaults = GenerationOptions(temperature=0.7, top_p=0.9, max_new_tokens=48, do_sample=True)
 
-        class config:  # noqa: N801 — stands in for GeneratorConfig
-            temperature, top_p, max_new_tokens, top_k = 0.7, 0.9, 48, 50
-
-    assert Chatbot(RecordingClassifier(), Sampler()).sampling_defaults == {
-        "temperature": 0.7, "top_p": 0.9, "max_new_tokens": 48}
+    assert Chatbot(RecordingClassifier(), Sampler()).generation_defaults == {
+        "temperature": 0.7, "top_p": 0.9, "max_new_tokens": 48, "do_sample": True}
+    tuned = Chatbot(RecordingClassifier(), Sampler(), generation_options={"top_p": 0.8, "seed": None})
+    assert tuned.generation_defaults == {"temperature": 0.7, "top_p": 0.8, "max_new_tokens": 48, "do_sample": True}
     retrieval = RetrievalResponder([("안녕", "안녕하세요", "일상")])
-    assert Chatbot(RecordingClassifier(), retrieval).sampling_defaults == {}
+    assert Chatbot(RecordingClassifier(), retrieval).generation_defaults == {}
+    assert Chatbot(RecordingClassifier(), RecordingResponder()).generation_defaults == {}  # no defaults at all
+
+
+def test_unknown_generation_options_are_refused_by_name():
+    with pytest.raises(TypeError, match="unknown generation option 'temprature'"):
+        Chatbot(RecordingClassifier(), RecordingResponder(), generation_options={"temprature": 0.5})
+    with pytest.raises(TypeError, match="unknown generation option 'temprature'"):
+        Chatbot(RecordingClassifier(), RecordingResponder()).reply("오늘 기분 좋아", temprature=0.5)
 
 
 def test_stream_and_reply_agree_and_nothing_is_streamed_before_screening():

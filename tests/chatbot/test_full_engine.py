@@ -25,13 +25,13 @@ def checkpoints(tmp_path_factory, kobert_tokenizer_dir, kogpt2_tokenizer_dir):
     gpt2 = GPT2Config(vocab_size=51200, n_embd=32, n_layer=2, n_head=2, n_positions=128,
                       bos_token_id=1, eos_token_id=1, pad_token_id=3)
     ResponseGenerator(GPT2LMHeadModel(gpt2), load_kogpt2_tokenizer(kogpt2_tokenizer_dir),
-                      GeneratorConfig(max_seq_len=96, max_new_tokens=8), device="cpu").save_pretrained(root / "generator")
+                      GeneratorConfig(max_seq_len=96, max_new_tokens=8)).save_pretrained(root / "generator")
     return root
 
 
 @pytest.fixture(scope="module")
 def full_bot(checkpoints):
-    return Chatbot.from_pretrained(classifier=checkpoints / "classifier", generator=checkpoints / "generator",
+    return Chatbot.from_pretrained(classifier=checkpoints / "classifier", responder=checkpoints / "generator",
                                    device="cpu")
 
 

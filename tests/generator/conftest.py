@@ -119,7 +119,7 @@ def trained_generator(gpt2_tokenizer):
     final_loss = memorise(model, gpt2_tokenizer, TRIPLES)
     torch.set_num_threads(threads)
     assert final_loss < 0.05, f"tiny model did not memorise the triples (loss {final_loss:.3f})"
-    return ResponseGenerator(model, gpt2_tokenizer, device="cpu")
+    return ResponseGenerator(model, gpt2_tokenizer).to_inference("cpu")
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ SAMPLING = {"temperature": 1.5, "top_p": 1.0, "top_k": 0, "max_new_tokens": 10} 
 
 @pytest.fixture(scope="module")
 def random_generator(gpt2_tokenizer, tiny_model_factory):
-    return ResponseGenerator(tiny_model_factory(seed=11), gpt2_tokenizer, device="cpu")
+    return ResponseGenerator(tiny_model_factory(seed=11), gpt2_tokenizer).to_inference("cpu")
 
 
 def test_candidates_come_from_one_batched_generate_call(random_generator, monkeypatch):

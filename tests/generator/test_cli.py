@@ -5,15 +5,15 @@ import math
 import pytest
 
 from generator import evaluate, train
-from generator.loading import load_generator
-from generator.model import GeneratorConfig, save_pretrained_atomic
+from generator.loading import load_responder
+from generator.model import GeneratorConfig, ResponseGenerator
 
 
 @pytest.fixture
 def tiny_base_dir(tmp_path, gpt2_tokenizer, tiny_model_factory):
     """A 'pretrained' tiny KoGPT2-like directory (random weights + real tokenizer) to fine-tune from."""
     directory = tmp_path / "tiny-kogpt2"
-    save_pretrained_atomic(tiny_model_factory(seed=0), gpt2_tokenizer, GeneratorConfig(), directory)
+    ResponseGenerator(tiny_model_factory(seed=0), gpt2_tokenizer, GeneratorConfig()).save_pretrained(directory)
     return directory
 
 
@@ -38,7 +38,7 @@ def test_train_resume_and_evaluate(tiny_base_dir, fixture_data_dir, tmp_path, ca
     assert [r["epoch"] for r in resumed["history"]] == [1, 2, 3]
     assert resumed["history"][:2] == result["history"]
 
-    generator = load_generator(output_dir, device="cpu")
+    generator = load_responder(output_dir, device="cpu")
     assert isinstance(generator.generate("요즘 너무 우울해", "우울", max_new_tokens=8, seed=0), str)
 
     report_file = tmp_path / "report.json"

@@ -4,8 +4,16 @@ from collections import Counter
 import pytest
 
 from training.batches import LengthGroupedBatches
-from generator.dataset import (GenerationExample, build_examples, collate, drop_tags,
-                               encode_examples, find_corpus_files, load_dialogues, split_examples)
+from generator.dataset import (
+    GenerationExample,
+    build_examples,
+    collate,
+    drop_tags,
+    encode_examples,
+    find_corpus_files,
+    load_dialogues,
+    split_examples,
+)
 from generator.formatting import TurnFormatter
 
 

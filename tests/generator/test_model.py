@@ -1,10 +1,11 @@
 """ResponseGenerator behaviour on a tiny GPT-2 that memorised 20 (message, emotion, reply) triples (conftest.py)."""
+
 import json
 
 import pytest
 import torch
 
-from generator.loading import load_generator
+from generator.loading import load_responder
 from generator.model import GeneratorConfig, ResponseGenerator
 
 TRIPLES = [  # the memorised triples (conftest.TRIPLES): message, emotion, reply — a few spot checks here
@@ -15,19 +16,23 @@ TRIPLES = [  # the memorised triples (conftest.TRIPLES): message, emotion, reply
 ]
 
 
-
 def test_generates_the_memorised_reply_for_message_and_emotion(trained_generator, memorised_triples):
     ALL = memorised_triples
 
     replies = [trained_generator.generate(message, emotion, do_sample=False) for message, emotion, _ in ALL]
     assert replies == [reply for _, _, reply in ALL]
     # the tag matters: the same message gives different replies under different tags
-    assert trained_generator.generate(ALL[0][0], ALL[0][1], do_sample=False) != \
-        trained_generator.generate(ALL[1][0], ALL[1][1], do_sample=False)
+    assert trained_generator.generate(ALL[0][0], ALL[0][1], do_sample=False) != trained_generator.generate(
+        ALL[1][0], ALL[1][1], do_sample=False
+    )
 
 
 def test_batched_equals_single_under_greedy(trained_generator):
-    contexts = [["안녕", "반가워요.", m] for m, _, _ in TRIPLES[:2]] + [m for m, _, _ in TRIPLES[2:]] + ["처음 보는 아주 긴 문장 " * 3]
+    contexts = (
+        [["안녕", "반가워요.", m] for m, _, _ in TRIPLES[:2]]
+        + [m for m, _, _ in TRIPLES[2:]]
+        + ["처음 보는 아주 긴 문장 " * 3]
+    )
     emotions = [e for _, e, _ in TRIPLES] + [None]
     single = [trained_generator.generate(c, e, do_sample=False, max_new_tokens=24) for c, e in zip(contexts, emotions)]
     batched = trained_generator.generate_batch(contexts, emotions, do_sample=False, max_new_tokens=24, batch_size=8)
@@ -36,7 +41,7 @@ def test_batched_equals_single_under_greedy(trained_generator):
 
 
 def test_random_model_batched_equals_single(gpt2_tokenizer, tiny_model_factory):
-    generator = ResponseGenerator(tiny_model_factory(seed=3), gpt2_tokenizer, device="cpu")
+    generator = ResponseGenerator(tiny_model_factory(seed=3), gpt2_tokenizer).to_inference("cpu")
     contexts = ["짧아", "조금 더 긴 문장으로 물어볼게요 괜찮을까요", ["첫 턴", "대답", "둘째 턴"]]
     single = [generator.generate(c, "기쁨", do_sample=False, max_new_tokens=12) for c in contexts]
     assert generator.generate_batch(contexts, "기쁨", do_sample=False, max_new_tokens=12) == single
@@ -52,56 +57,95 @@ def test_stream_increments_join_to_the_reply(trained_generator, options):
 
 
 def test_stream_on_untrained_model_joins_even_when_cut_off(gpt2_tokenizer, tiny_model_factory):
-    generator = ResponseGenerator(tiny_model_factory(seed=5), gpt2_tokenizer, device="cpu")
+    generator = ResponseGenerator(tiny_model_factory(seed=5), gpt2_tokenizer).to_inference("cpu")
     for seed in range(4):
         options = {"seed": seed, "max_new_tokens": 15, "temperature": 1.5}
         assert "".join(generator.stream("아무 말", None, **options)) == generator.generate("아무 말", None, **options)
 
 
+def favouring(model, ids, boost: float = 100.0):
+    """`model` with `ids` pushed to the top of every step's logits (a forward hook on its head)."""
+    model.lm_head.register_forward_hook(
+        lambda module, inputs, output: output.index_add(
+            -1, torch.tensor(ids), torch.full((*output.shape[:-1], len(ids)), boost)
+        )
+    )
+    return model
+
+
+def generated_ids(generator, *args, **options) -> list[int]:
+    """The reply ids `generator.generate(*args, **options)` produced (its `model.generate` output, prompt cut)."""
+    outputs = []
+    generate = generator.model.generate
+    generator.model.generate = lambda **kwargs: (
+        outputs.append((kwargs["input_ids"].shape[1], generate(**kwargs))) or outputs[-1][1]
+    )
+    try:
+        generator.generate(*args, **options)
+    finally:
+        del generator.model.generate
+    width, output = outputs[0]
+    return output[0, width:].tolist()
+
+
 def test_never_emits_structural_or_out_of_vocab_ids(gpt2_tokenizer, tiny_model_factory):
-    model = tiny_model_factory(seed=1)
     favoured = [0, 2, 3, 4, 5, 10, 51199]  # <s> <usr> <pad> <sys> <unk> <unused1>, and the last id
-    model.lm_head.register_forward_hook(lambda module, inputs, output: output.index_add(
-        -1, torch.tensor(favoured), torch.full((*output.shape[:-1], len(favoured)), 100.0)))
-    generator = ResponseGenerator(model, gpt2_tokenizer, device="cpu")
-    opts = generator._options({"do_sample": False, "max_new_tokens": 10})
-    kwargs = generator._generate_kwargs([generator._prompt_ids("안녕", "기쁨", 10)], opts)
-    with torch.inference_mode():
-        new = generator.model.generate(**kwargs)[0, kwargs["input_ids"].shape[1]:].tolist()
+    generator = ResponseGenerator(favouring(tiny_model_factory(seed=1), favoured), gpt2_tokenizer).to_inference("cpu")
+    new = generated_ids(generator, "안녕", "기쁨", do_sample=False, max_new_tokens=10, min_new_tokens=10)
     assert len(new) == 10 and not set(new) & set(favoured[:-1])
     assert max(new) < len(gpt2_tokenizer) and 50256 not in new
-    assert generator.model.generation_config.eos_token_id == 1 and generator.model.generation_config.pad_token_id == 3
+
+
+def test_min_new_tokens_holds_off_the_end_of_the_reply(gpt2_tokenizer, tiny_model_factory):
+    generator = ResponseGenerator(favouring(tiny_model_factory(seed=2), [1]), gpt2_tokenizer).to_inference("cpu")
+    default = generated_ids(generator, "안녕", None, do_sample=False)
+    assert len(default) == 2 and default[1] == 1  # </s> as soon as it may: after one token
+    held = generated_ids(generator, "안녕", None, do_sample=False, max_new_tokens=12, min_new_tokens=7)
+    assert len(held) == 8 and 1 not in held[:7] and held[7] == 1  # </s> right after the seventh token
+    with pytest.raises(ValueError, match="min_new_tokens=13"):
+        generator.generate("안녕", max_new_tokens=12, min_new_tokens=13)
 
 
 def test_save_load_same_logits_and_ids(trained_generator, tmp_path):
     trained_generator.save_pretrained(tmp_path / "gen")
     files = {p.name for p in (tmp_path / "gen").iterdir()}
-    assert {"model.safetensors", "config.json", "generation_config.json", "tokenizer.json", "generator_config.json"} <= files
+    assert {
+        "model.safetensors",
+        "config.json",
+        "generation_config.json",
+        "tokenizer.json",
+        "generator_config.json",
+    } <= files
     assert not any(name.endswith((".bin", ".pt", ".pkl")) for name in files)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # staging dir renamed away
     generation = json.loads((tmp_path / "gen" / "generation_config.json").read_text())
     assert (generation["bos_token_id"], generation["eos_token_id"], generation["pad_token_id"]) == (1, 1, 3)
-    loaded = load_generator(tmp_path / "gen", device="cpu")
+    loaded = load_responder(tmp_path / "gen", device="cpu")
     assert loaded.config == trained_generator.config
-    prompt = loaded._prompt_ids(TRIPLES[0][0], TRIPLES[0][1], 8)
-    assert prompt == trained_generator._prompt_ids(TRIPLES[0][0], TRIPLES[0][1], 8)
+    prompt = loaded.prompt_ids(TRIPLES[0][0], TRIPLES[0][1], 8)
+    assert prompt == trained_generator.prompt_ids(TRIPLES[0][0], TRIPLES[0][1], 8)
     ids = torch.tensor([prompt])
     with torch.inference_mode():
         assert torch.allclose(loaded.model(ids).logits, trained_generator.model(ids).logits, atol=1e-5)
     assert loaded.generate(TRIPLES[0][0], TRIPLES[0][1], do_sample=False) == TRIPLES[0][2]
     # saving again over the same directory replaces it atomically
     loaded.save_pretrained(tmp_path / "gen")
-    assert load_generator(tmp_path / "gen", device="cpu").generate(TRIPLES[1][0], TRIPLES[1][1], do_sample=False) == TRIPLES[1][2]
+    assert (
+        load_responder(tmp_path / "gen", device="cpu").generate(TRIPLES[1][0], TRIPLES[1][1], do_sample=False)
+        == TRIPLES[1][2]
+    )
 
 
 def test_int8_loads_generates_and_keeps_quality(trained_generator, memorised_triples, tmp_path):
     from transformers.pytorch_utils import Conv1D
 
     trained_generator.save_pretrained(tmp_path / "gen")
-    int8 = load_generator(tmp_path / "gen", device="cpu", quantize=True)
+    int8 = load_responder(tmp_path / "gen", device="cpu", quantize=True)
     modules = list(int8.model.modules())
     assert not any(isinstance(m, Conv1D) for m in modules)
-    assert sum(m._get_name() in ("DynamicQuantizedLinear", "_Int8WeightOnlyLinear") for m in modules) == 2 * 4 + 1  # 4 projections × 2 layers + head
+    assert (
+        sum(m._get_name() in ("DynamicQuantizedLinear", "_Int8WeightOnlyLinear") for m in modules) == 2 * 4 + 1
+    )  # 4 projections × 2 layers + head
     ALL = memorised_triples
     fp32_loss = sum(trained_generator.loss(m, e, r) for m, e, r in ALL) / len(ALL)
     int8_loss = sum(int8.loss(m, e, r) for m, e, r in ALL) / len(ALL)
@@ -133,30 +177,31 @@ def test_config_json_round_trip_and_unknown_keys(tmp_path):
     with pytest.raises(ValueError, match="temperatur"):
         GeneratorConfig.from_json_file(tmp_path / "bad.json")
     with pytest.raises(FileNotFoundError, match="config.json"):
-        load_generator(tmp_path, device="cpu")
+        load_responder(tmp_path, device="cpu")
 
 
 def test_unknown_emotion_tag_is_given_as_none_with_one_warning(trained_generator, memorised_triples, caplog):
     # a tag the model never trained on (a KETI classifier's '행복') must not be fed in as plain words
-    generator = ResponseGenerator(trained_generator.model, trained_generator.tokenizer, GeneratorConfig(), device="cpu")
+    generator = ResponseGenerator(trained_generator.model, trained_generator.tokenizer, GeneratorConfig())
     message = memorised_triples[0][0]
     with caplog.at_level("WARNING", logger="generator.model"):
-        assert generator._prompt_ids(message, "행복", 16) == generator._prompt_ids(message, "none", 16)
-        assert generator.generate(message, "행복", do_sample=False) == generator.generate(message, None, do_sample=False)
+        assert generator.prompt_ids(message, "행복", 16) == generator.prompt_ids(message, "none", 16)
+        assert generator.generate(message, "행복", do_sample=False) == generator.generate(
+            message, None, do_sample=False
+        )
         list(generator.stream(message, "행복", do_sample=False))
     warnings = [r for r in caplog.records if "행복" in r.getMessage()]
     assert len(warnings) == 1  # once per tag, not per call
     # known tags are untouched; with no recorded emotions every tag passes through
-    assert generator._prompt_ids(message, "기쁨", 16) != generator._prompt_ids(message, "none", 16)
-    open_config = ResponseGenerator(trained_generator.model, trained_generator.tokenizer,
-                                    GeneratorConfig(emotions=[]), device="cpu")
-    assert open_config._prompt_ids(message, "행복", 16) != open_config._prompt_ids(message, "none", 16)
+    assert generator.prompt_ids(message, "기쁨", 16) != generator.prompt_ids(message, "none", 16)
+    open_config = ResponseGenerator(trained_generator.model, trained_generator.tokenizer, GeneratorConfig(emotions=[]))
+    assert open_config.prompt_ids(message, "행복", 16) != open_config.prompt_ids(message, "none", 16)
 
 
 def test_seeded_replies_are_reproducible_under_parallel_calls(gpt2_tokenizer, tiny_model_factory):
     from concurrent.futures import ThreadPoolExecutor
 
-    generator = ResponseGenerator(tiny_model_factory(seed=5), gpt2_tokenizer, device="cpu")
+    generator = ResponseGenerator(tiny_model_factory(seed=5), gpt2_tokenizer).to_inference("cpu")
     options = {"max_new_tokens": 12, "temperature": 1.5}
     expected = {seed: generator.generate("아무 말", None, seed=seed, **options) for seed in range(6)}
     assert len(set(expected.values())) > 1  # really sampled
@@ -169,8 +214,9 @@ def test_seeded_replies_are_reproducible_under_parallel_calls(gpt2_tokenizer, ti
 
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(call, range(56)))
-    assert [reply for seed, reply in results if seed is not None] == \
-        [expected[seed] for seed, _ in results if seed is not None]
+    assert [reply for seed, reply in results if seed is not None] == [
+        expected[seed] for seed, _ in results if seed is not None
+    ]
     # a seeded call leaves the process-global RNG alone (other requests are not reseeded)
     state = torch.get_rng_state()
     generator.generate("아무 말", None, seed=3, **options)

@@ -34,7 +34,7 @@ def forced_generator(gpt2_tokenizer, tiny_model_factory, memoriser):
     loss = memoriser(model, gpt2_tokenizer, TAUGHT, steps=120)
     torch.set_num_threads(threads)
     assert loss < 0.05, f"the tiny model did not learn the forced replies (loss {loss:.3f})"
-    generator = ResponseGenerator(model, gpt2_tokenizer, device="cpu")
+    generator = ResponseGenerator(model, gpt2_tokenizer).to_inference("cpu")
     assert generator.generate(["요즘 너무 힘들어"], emotion="슬픔", do_sample=False) == UNSAFE  # it really says it
     assert generator.generate(["시험에 떨어졌어"], emotion="슬픔", do_sample=False) == CHEER
     return generator

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator import train
-from generator.model import GeneratorConfig, save_pretrained_atomic
+from generator.model import GeneratorConfig, ResponseGenerator
 from training.files import OutputDirectoryError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def tiny_base_dir(tmp_path, gpt2_tokenizer, tiny_model_factory):
     directory = tmp_path / "tiny-kogpt2"
-    save_pretrained_atomic(tiny_model_factory(seed=0), gpt2_tokenizer, GeneratorConfig(), directory)
+    ResponseGenerator(tiny_model_factory(seed=0), gpt2_tokenizer, GeneratorConfig()).save_pretrained(directory)
     return directory
 
 

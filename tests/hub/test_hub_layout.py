@@ -188,9 +188,9 @@ def test_fine_tuned_checkpoints_shared_on_the_hub_load_by_id(trained, offline_hu
     for name in ("classifier", "generator"):
         files = {p.name: p.read_bytes() for p in (out / name).iterdir() if p.is_file()}
         write_cached_repo(offline_hub / "hub", f"someone/maeumchat-{name}", files)
-    bot = Chatbot.from_pretrained(classifier="someone/maeumchat-classifier", generator="someone/maeumchat-generator",
+    bot = Chatbot.from_pretrained(classifier="someone/maeumchat-classifier", responder="someone/maeumchat-generator",
                                   device="cpu")
-    local = Chatbot.from_pretrained(classifier=out / "classifier", generator=out / "generator", device="cpu")
+    local = Chatbot.from_pretrained(classifier=out / "classifier", responder=out / "generator", device="cpu")
     assert bot.engine == "full" and bot.classifier.labels == local.classifier.labels
     message = "시험에 떨어져서 속상해"
     assert bot.reply(message, max_new_tokens=8, seed=1) == local.reply(message, max_new_tokens=8, seed=1)
