@@ -12,7 +12,10 @@ _EXPORTS = {
     "LightEmotionClassifier": "classifier.light",
     "load_classifier": "classifier.loading",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = [  # the package's names; each loads from its module on first use (_EXPORTS)
+    "ClassifierConfig", "EmotionClassifier", "KoBertTokenizer", "LightEmotionClassifier", "Prediction",
+    "load_classifier", "load_kobert_tokenizer",
+]
 
 if TYPE_CHECKING:  # type checkers and IDEs see the names; at run time they load on first use
     from classifier.light import LightEmotionClassifier

@@ -16,7 +16,11 @@ _EXPORTS = {
     "Splits": "data.splits", "split_dataset": "data.splits",
     "load_demo": "data.demo",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = [  # the package's names; each loads from its module on first use (_EXPORTS)
+    "Corpus", "DataError", "DialogueExample", "EMOTIONS", "LoadReport", "Splits", "Taxonomy", "Utterance", "load_any",
+    "load_chatbot_data", "load_demo", "load_emotional_dialogue", "load_keti_multi_turn", "load_keti_single_turn",
+    "load_kote", "load_nsmc", "load_table", "load_wellness", "split_dataset",
+]
 
 if TYPE_CHECKING:  # type checkers and IDEs see the names; at run time they load on first use
     from data.demo import load_demo

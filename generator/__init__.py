@@ -11,7 +11,9 @@ _EXPORTS = {
     "RetrievalResponder": "generator.retrieval",
     "load_generator": "generator.loading",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = [  # the package's names; each loads from its module on first use (_EXPORTS)
+    "GeneratorConfig", "ResponseGenerator", "RetrievalResponder", "load_generator", "load_kogpt2_tokenizer",
+]
 
 if TYPE_CHECKING:  # type checkers and IDEs see the names; at run time they load on first use
     from generator.loading import load_generator

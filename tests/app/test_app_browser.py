@@ -11,6 +11,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+pytestmark = pytest.mark.browser  # a real Chromium through Playwright: `make test-fast` skips the file
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run",

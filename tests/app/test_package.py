@@ -22,6 +22,7 @@ def readme_python_api() -> str:
     return "\n".join(blocks)
 
 
+@pytest.mark.slow
 def test_readme_python_api_runs_verbatim_outside_the_repo(tmp_path):
     script = tmp_path / "readme_api.py"
     script.write_text(readme_python_api(), encoding="utf-8")

@@ -7,6 +7,8 @@ import pytest
 from data import (EMOTIONS, Taxonomy, load_any, load_chatbot_data, load_emotional_dialogue, load_keti_multi_turn,
                   load_keti_single_turn, load_kote, load_wellness, split_dataset)
 
+pytestmark = pytest.mark.slow  # reads every real corpus in full
+
 
 @pytest.fixture(scope="module")
 def shared_file(shared_data_dir):
