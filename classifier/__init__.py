@@ -2,19 +2,27 @@
 
 Nothing heavy (torch, transformers, scikit-learn) is imported until a name is used.
 """
+
 from importlib import import_module
 from typing import TYPE_CHECKING
 
 _EXPORTS = {
     "Prediction": "classifier.prediction",
-    "EmotionClassifier": "classifier.model", "ClassifierConfig": "classifier.model",
-    "KoBertTokenizer": "classifier.tokenization", "load_kobert_tokenizer": "classifier.tokenization",
+    "EmotionClassifier": "classifier.model",
+    "ClassifierConfig": "classifier.model",
+    "KoBertTokenizer": "classifier.tokenization",
+    "load_kobert_tokenizer": "classifier.tokenization",
     "LightEmotionClassifier": "classifier.light",
     "load_classifier": "classifier.loading",
 }
 __all__ = [  # the package's names; each loads from its module on first use (_EXPORTS)
-    "ClassifierConfig", "EmotionClassifier", "KoBertTokenizer", "LightEmotionClassifier", "Prediction",
-    "load_classifier", "load_kobert_tokenizer",
+    "ClassifierConfig",
+    "EmotionClassifier",
+    "KoBertTokenizer",
+    "LightEmotionClassifier",
+    "Prediction",
+    "load_classifier",
+    "load_kobert_tokenizer",
 ]
 
 if TYPE_CHECKING:  # type checkers and IDEs see the names; at run time they load on first use

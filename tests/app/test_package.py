@@ -47,7 +47,7 @@ def test_init_shows_its_names_and_stays_lazy(name):
 
 
 @pytest.mark.parametrize("name", PACKAGES)
-def test_type_checking_imports_match_the_lazy_exports(name):
+def test_all_and_type_checking_imports_match_the_lazy_exports(name):
     package = importlib.import_module(name)
     tree = ast.parse(Path(package.__file__).read_text(encoding="utf-8"))
     checked = {}
@@ -57,5 +57,6 @@ def test_type_checking_imports_match_the_lazy_exports(name):
                 for alias in statement.names:
                     checked[alias.asname or alias.name] = statement.module
     assert checked == package._EXPORTS
+    assert package.__all__ == sorted(package._EXPORTS)  # a literal list: linters and type checkers read it
     for exported in package._EXPORTS:
         assert getattr(package, exported) is getattr(importlib.import_module(package._EXPORTS[exported]), exported)
