@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,30 +25,10 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from bench.common import EVERYDAY_MESSAGES as MESSAGES, REPO, app_environment, free_port, percentile
 from chatbot import Chatbot
 from data import EMOTIONS
 from generator import GeneratorConfig, ResponseGenerator, load_kogpt2_tokenizer
-
-REPO = Path(__file__).resolve().parents[1]
-MESSAGES = (  # everyday messages over the six emotions, reused round-robin as conversations
-    "오늘 시험에 합격해서 너무 기뻐",
-    "내일 발표가 있어서 너무 떨려",
-    "친구가 약속을 또 어겨서 화가 나",
-    "키우던 강아지가 아파서 슬퍼",
-    "요즘 아무것도 하기 싫고 무기력해",
-    "오늘 점심은 김치찌개 먹었어",
-    "회사에서 칭찬받아서 기분 좋아",
-    "시험 결과가 걱정돼서 잠이 안 와",
-    "동생이 내 물건을 말도 없이 가져갔어",
-    "친한 친구가 멀리 이사를 갔어",
-    "주말에 뭐 할지 고민이야",
-    "매일 똑같은 하루가 지겨워",
-)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
 
 
 def reply_latency(bot, turns: int, options: dict) -> list[float]:
@@ -121,32 +100,15 @@ def start_app(port: int, concurrency_limit: int, workdir: Path, noop: bool = Fal
     """`python app.py` on the offline default in its own process, as `make run` starts it (its own interpreter and
     GIL, like a real deployment), returned once its engine is ready; `noop`: the `serve_noop` baseline instead."""
     if noop:
-        command = [
-            sys.executable,
-            "-c",
-            f"from bench.bench_chatbot import serve_noop; serve_noop({port}, {concurrency_limit})",
-        ]
+        code = f"from bench.bench_chatbot import serve_noop; serve_noop({port}, {concurrency_limit})"
+        command = [sys.executable, "-c", code]
     else:
-        command = [
-            sys.executable,
-            str(REPO / "app.py"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--concurrency",
-            str(concurrency_limit),
-            "--checkpoints_dir",
-            str(workdir / "none"),
-            "--no_save_history",
-        ]
+        flags = ["--host", "127.0.0.1", "--port", str(port), "--concurrency", str(concurrency_limit)]
+        flags += ["--checkpoints_dir", str(workdir / "none"), "--no_save_history"]
+        command = [sys.executable, str(REPO / "app.py"), *flags]
+    env = app_environment()
     process = subprocess.Popen(
-        command,
-        cwd=workdir,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONPATH": str(REPO)},
+        command, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     assert process.stdout is not None  # stdout=PIPE
     stdout = process.stdout
@@ -245,9 +207,7 @@ def serve_and_measure(
     noop: bool, client_type, limit: int, workdir: Path, levels: list[int], turns: int
 ) -> dict[int, tuple[float, list[float]]]:
     """`app_throughput` against a server of its own (the app, or Gradio's no-op baseline) on a free port."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     server = start_app(port, limit, workdir, noop=noop)
     try:
         return app_throughput(f"http://127.0.0.1:{port}/", client_type, levels, turns)

@@ -20,7 +20,6 @@ import gc
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,21 +28,10 @@ import time
 from pathlib import Path
 
 import app
+from bench.common import EVERYDAY_MESSAGES as MESSAGES, REPO, app_environment, free_port, percentile
 from chatbot import Chatbot
 from data.cli import add_debug_flag, make_parser, run_cli
 
-REPO = Path(__file__).resolve().parents[1]
-MESSAGES = (  # everyday messages over the six emotions
-    "오늘 시험에 합격해서 너무 기뻐",
-    "내일 발표가 있어서 너무 떨려",
-    "친구가 약속을 또 어겨서 화가 나",
-    "키우던 강아지가 아파서 슬퍼",
-    "요즘 아무것도 하기 싫고 무기력해",
-    "오늘 점심은 김치찌개 먹었어",
-    "회사에서 칭찬받아서 기분 좋아",
-    "시험 결과가 걱정돼서 잠이 안 와",
-    "주말에 뭐 할지 고민이야",
-)
 UNUSUAL = (
     "오늘 정말 길고 긴 하루였어. " * 70,
     "가나다 " * 5000,
@@ -55,22 +43,11 @@ SLIDERS = (0.7, 0.9, 48)  # temperature, top-p, max new tokens (the offline engi
 SAMPLE_EVERY_S = 60  # RSS readings for the timeline
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
-
-
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # ------------------------------------------------------------------------------------------------ server side
@@ -112,14 +89,10 @@ def reading(process: subprocess.Popen) -> tuple[float, int]:
 
 def start_server(session_ttl: float) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONPATH": str(REPO)}
+    command = [sys.executable, "-m", "bench.bench_soak", "--serve", str(port), "--session_ttl", str(session_ttl)]
+    env = app_environment()
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench.bench_soak", "--serve", str(port), "--session_ttl", str(session_ttl)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
+        command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     )
     assert process.stdout is not None  # stdout=PIPE
     deadline = time.monotonic() + 180
