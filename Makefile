@@ -1,7 +1,7 @@
 # Two commands do all set-up on a fresh machine:
 #   make run        venv + install + chat UI on the offline default engine (no downloads)
 #   make test       venv + install with the `test` extra (+ the Debian packages the tests need) + lint + every test
-#   make test-fast  the same without the slow and real-browser tests: under a minute
+#   make test-fast  the same without the tests marked slow or browser: the loop while editing
 #   make lint       ruff format --check, ruff check, mypy (make test runs it first); make lint-fix formats and fixes
 # The venv is re-used: a second `make test` starts testing within seconds.
 PYTHON ?= python3
