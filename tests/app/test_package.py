@@ -39,10 +39,9 @@ def test_readme_python_api_runs_verbatim_outside_the_repo(tmp_path):
 
 @pytest.mark.parametrize("name", PACKAGES)
 def test_init_shows_its_names_and_stays_lazy(name):
-    result = subprocess.run(
-        [sys.executable, "-c", f"import sys, {name}; print(sorted(m for m in sys.modules if m.startswith('{name}.')));"
-                               f"print(sorted(set({name}._EXPORTS) - set(dir({name}))))"],
-        cwd=REPO, capture_output=True, text=True, check=True)
+    code = (f"import sys, {name}; print(sorted(m for m in sys.modules if m.startswith('{name}.')));"
+            f"print(sorted(set({name}._EXPORTS) - set(dir({name}))))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert result.stdout.split("\n")[:2] == ["[]", "[]"]  # nothing imported, every export listed by dir()
 
 
