@@ -1,15 +1,21 @@
 # Two commands do all set-up on a fresh machine:
-#   make run    venv + install + chat UI on the offline default engine (no downloads)
-#   make test   venv + install (Python and Debian packages the tests need) + the whole suite
+#   make run        venv + install + chat UI on the offline default engine (no downloads)
+#   make test       venv + install with the `test` extra (+ the Debian packages the tests need) + lint + every test
+#   make test-fast  the same without the tests marked slow or browser: the loop while editing
+#   make lint       ruff format --check, ruff check, mypy (make test runs it first); make lint-fix formats and fixes
 # The venv is re-used: a second `make test` starts testing within seconds.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
+# Any change to what is installed (requirements.txt, pyproject.toml) gives new stamps, so the next make reinstalls.
+DEPS_HASH  := $(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
+STAMP      := $(VENV)/.installed-$(DEPS_HASH)
+TEST_STAMP := $(VENV)/.installed-test-$(DEPS_HASH)
 ARGS   ?=
 PYTEST_ARGS ?=
+FAST   := not slow and not browser
 
-.PHONY: run test install browser bench clean-venv
+.PHONY: run test test-fast lint lint-fix install install-test browser bench clean-venv
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,7 +27,13 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install -q --no-deps -e .
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
+# pytest, Playwright, the notebook runner, ruff and mypy: the `test` extra in pyproject.toml (make run needs none)
+$(TEST_STAMP): $(STAMP)
+	$(PY) -m pip install -q -e ".[test]"
+	@touch $(TEST_STAMP)
+
 install: $(STAMP)
+install-test: $(TEST_STAMP)
 
 # Debian's Chromium + Korean (CJK) and colour emoji fonts for the real-browser tests and for reading the UI
 # (without an emoji font 💔 draws as an empty box); Playwright never downloads a browser here.
@@ -38,8 +50,26 @@ browser:
 run: install
 	$(PY) app.py $(ARGS)
 
-test: install browser
+# Formatting, lint and types before any test runs; each fails the build when the tree is not clean.
+lint: install-test
+	$(PY) -m ruff format --check .
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
+# Formats and applies ruff's safe fixes; what is left (and every type error) is fixed by hand.
+lint-fix: install-test
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --statistics . ; $(PY) -m mypy | tail -n 1
+
+test: lint browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Skips the tests marked slow (more than a few seconds: training, real corpora, real servers) and browser
+# (Playwright); keeps the offline engine's build cache between runs (tests/conftest.py says why that is safe).
+test-fast: lint
+	MAEUMCHAT_TEST_CACHE=$(abspath $(VENV))/test-cache $(PY) -m pytest -m "$(FAST)" $(PYTEST_ARGS)
 
 bench: install
 	$(PY) -m bench.run_all

@@ -49,7 +49,7 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def main(argv=None) -> dict:
+def main(argv=None) -> int:
     args = parse_args(argv)
     shared = Path(args.shared)
     if not (shared / "tokenizers" / "kobert" / "spiece.model").is_file():
@@ -62,7 +62,9 @@ def main(argv=None) -> dict:
     os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
     import torch
 
-    from bench.hub_replica import KOBERT_ID, KOGPT2_ID, build_hub_replica
+    from bench.hub_replica import build_hub_replica
+    from chatbot.train_all import parse_args as train_all_args
+    from chatbot.train_data import make_plan
 
     results: dict = {"size": "tiny" if args.quick else "full", "threads": torch.get_num_threads(), "phases": {}}
     size = "tiny" if args.quick else "full"
@@ -74,104 +76,132 @@ def main(argv=None) -> dict:
     for repo, sizes in files.items():
         print(f"  {repo}: pytorch_model.bin {sizes['pytorch_model.bin'] / 2**20:.0f} MiB", flush=True)
     results["phases"]["replica"] = {"peak_rss_mib": peak_rss_mib()}
-
-    # ---- 1. timed steps by hub id vs the same shape built from its config
-    from transformers import AutoConfig, AutoModelForCausalLM, BertForSequenceClassification
-
-    from chatbot.train_all import parse_args as train_all_args
-    from chatbot.train_data import make_plan
-    from chatbot.train_estimate import timed_steps
-    from classifier.data_prep import load_labelled
-    from classifier.model import EmotionClassifier, pad_batch
-    from training.device import resolve_device
-    from generator.dataset import build_examples, collate, encode_examples, load_dialogues
-    from generator.formatting import TurnFormatter
-    from generator.tokenization import load_kogpt2_tokenizer
-
-    device = resolve_device("auto")
     out = Path(scratch.name) / "checkpoints"
-    plan_args = train_all_args(["--data_dir", str(shared / "data"), "--output_dir", str(out), "--sample", str(args.sample)])
+    plan_args = train_all_args(["--data_dir", str(shared / "data"), "--output_dir", str(out),
+                                "--sample", str(args.sample)])
     plan = make_plan(plan_args)
-    labelled = load_labelled(plan.classifier_files, None, "six")
-    labels = sorted(set(labelled.labels))
-    classifier = EmotionClassifier.from_base(KOBERT_ID, labels, device="cpu")
-    clf_batches = []
-    for start in (0, 64):  # classifier.train defaults: batch 64, 64 tokens
-        batch = pad_batch(classifier.tokenizer.encode_fast(labelled.texts[start:start + 64], max_length=64),
-                          classifier.tokenizer.pad_token_id)
-        batch["labels"] = torch.tensor([labels.index(label) for label in labelled.labels[start:start + 64]])
-        clf_batches.append(batch)
-    rows = {}
-    print(f"(1) optimizer steps on {device}: KoBERT batch 64 × ≤64 tokens, KoGPT2 batch 16 × ≤256 tokens", flush=True)
-    for name, model in (("kobert by hub id", classifier.model),
-                        ("kobert from config", BertForSequenceClassification(AutoConfig.from_pretrained(
-                            KOBERT_ID, num_labels=len(labels))))):
-        step, forward = timed_steps(model, clf_batches, args.steps, device)
-        rows[name] = {"seconds_per_step": step, "steps_per_s": 1 / step, "forward_s": forward}
-        print(f"  {name:<22} {1 / step:6.3f} steps/s  ({step:.2f} s/step, forward {forward:.2f} s)", flush=True)
-    del classifier, model
-    tokenizer = load_kogpt2_tokenizer(KOGPT2_ID)
-    examples = build_examples(load_dialogues(plan.generator_files))
-    features = encode_examples(TurnFormatter(tokenizer), examples[:32], 256, progress=False)
-    gen_batches = [collate(features[i:i + 16], tokenizer.pad_token_id) for i in (0, 16)]  # generator.train: batch 16
-    for name, build in (("kogpt2 by hub id", lambda: AutoModelForCausalLM.from_pretrained(KOGPT2_ID)),
-                        ("kogpt2 from config", lambda: AutoModelForCausalLM.from_config(AutoConfig.from_pretrained(KOGPT2_ID)))):
-        model = build()
-        step, forward = timed_steps(model, gen_batches, args.steps, device)
-        rows[name] = {"seconds_per_step": step, "steps_per_s": 1 / step, "forward_s": forward}
-        print(f"  {name:<22} {1 / step:6.3f} steps/s  ({step:.2f} s/step, forward {forward:.2f} s)", flush=True)
-        del model
-    for family in ("kobert", "kogpt2"):
-        ratio = rows[f"{family} by hub id"]["steps_per_s"] / rows[f"{family} from config"]["steps_per_s"]
-        print(f"  {family}: hub-loaded / config-built steps/s = {ratio:.2f}", flush=True)
-    results["steps"] = rows
+    results["steps"] = step_rates(plan, args.steps)
     results["phases"]["timed_steps"] = {"peak_rss_mib": peak_rss_mib()}
     print(f"  peak RSS so far {peak_rss_mib():,.0f} MiB", flush=True)
-
-    # ---- 2. the trainer commands by hub id (default --model_dir)
-    from classifier import train as classifier_train
-    from generator import train as generator_train
-
-    print(f"(2) classifier.train from {KOBERT_ID}, generator.train from {KOGPT2_ID}: {args.train_steps} steps each",
-          flush=True)
-    started = time.perf_counter()
-    classifier_train.main(["--train_file", *map(str, plan.classifier_files), "--label_set", "six",
-                           "--output_dir", str(out / "classifier"), "--max_train_steps", str(args.train_steps),
-                           "--train_batch_size", "16", "--no_progress"])
-    results["phases"]["classifier_train"] = {"seconds": time.perf_counter() - started, "peak_rss_mib": peak_rss_mib()}
-    print(f"  classifier.train {results['phases']['classifier_train']['seconds']:.1f} s, peak RSS {peak_rss_mib():,.0f} MiB",
-          flush=True)
-    started = time.perf_counter()
-    generator_train.main(["--data_files", *map(str, plan.generator_files), "--classifier", str(out / "classifier"),
-                          "--output_dir", str(out / "generator"), "--num_train_epochs", "1",
-                          "--max_train_examples", str(16 * args.train_steps), "--validation", "0.05", "--test", "0.05"])
-    results["phases"]["generator_train"] = {"seconds": time.perf_counter() - started, "peak_rss_mib": peak_rss_mib()}
-    print(f"  generator.train {results['phases']['generator_train']['seconds']:.1f} s, peak RSS {peak_rss_mib():,.0f} MiB",
-          flush=True)
-
-    # ---- 3. the full engine on the outputs
-    from chatbot import Chatbot
-
-    bot = Chatbot.default(checkpoints_dir=out, device=str(device))
-    assert bot.engine == "full", bot.engine
-    times = []
-    for i in range(args.replies + 1):
-        started = time.perf_counter()
-        reply = bot.reply("요즘 잠을 잘 못 자서 너무 피곤해", max_new_tokens=32, seed=i)
-        if i:  # the first reply warms up
-            times.append(time.perf_counter() - started)
-    results["reply"] = {"p50_s": statistics.median(times), "replies": len(times), "emotion": reply.emotion}
+    results["phases"].update(trainer_commands(plan, out, args.train_steps))
+    results["reply"] = chat(out, args.replies)
     results["phases"]["chat"] = {"peak_rss_mib": peak_rss_mib()}
-    print(f"(3) Chatbot.default() on the outputs: engine {bot.engine}, reply p50 {statistics.median(times):.2f} s "
-          f"(≤32 new tokens, {len(times)} replies); peak RSS {peak_rss_mib():,.0f} MiB", flush=True)
     results["peak_rss_mib"] = peak_rss_mib()
     if args.output:
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         Path(args.output).write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     scratch.cleanup()
-    return results
+    return 0
+
+
+def step_rates(plan, steps: int) -> dict:
+    """(1) Optimizer steps of both models loaded by hub id vs the same shape built from its config."""
+    from training.device import resolve_device
+
+    device = resolve_device("auto")
+    print(f"(1) optimizer steps on {device}: KoBERT batch 64 × ≤64 tokens, KoGPT2 batch 16 × ≤256 tokens", flush=True)
+    rows = {**kobert_steps(plan, steps, device), **kogpt2_steps(plan, steps, device)}
+    for family in ("kobert", "kogpt2"):
+        ratio = rows[f"{family} by hub id"]["steps_per_s"] / rows[f"{family} from config"]["steps_per_s"]
+        print(f"  {family}: hub-loaded / config-built steps/s = {ratio:.2f}", flush=True)
+    return rows
+
+
+def timed_row(name: str, model, batches: list, steps: int, device) -> dict:
+    from chatbot.train_estimate import timed_steps
+
+    step, forward = timed_steps(model, batches, steps, device)
+    print(f"  {name:<22} {1 / step:6.3f} steps/s  ({step:.2f} s/step, forward {forward:.2f} s)", flush=True)
+    return {"seconds_per_step": step, "steps_per_s": 1 / step, "forward_s": forward}
+
+
+def kobert_steps(plan, steps: int, device) -> dict:
+    import torch
+    from transformers import AutoConfig, BertForSequenceClassification
+
+    from bench.hub_replica import KOBERT_ID
+    from classifier.data_prep import load_labelled
+    from classifier.model import EmotionClassifier, pad_batch
+
+    labelled = load_labelled(plan.classifier_files, None, "six")
+    labels = sorted(set(labelled.labels))
+    classifier = EmotionClassifier.from_base(KOBERT_ID, labels, device="cpu")
+    batches = []
+    for start in (0, 64):  # classifier.train defaults: batch 64, 64 tokens
+        batch = pad_batch(classifier.tokenizer.encode_fast(labelled.texts[start:start + 64], max_length=64),
+                          classifier.tokenizer.pad_token_id)
+        batch["labels"] = torch.tensor([labels.index(label) for label in labelled.labels[start:start + 64]])
+        batches.append(batch)
+    rows = {"kobert by hub id": timed_row("kobert by hub id", classifier.model, batches, steps, device)}
+    del classifier
+    from_config = BertForSequenceClassification(AutoConfig.from_pretrained(KOBERT_ID, num_labels=len(labels)))
+    rows["kobert from config"] = timed_row("kobert from config", from_config, batches, steps, device)
+    return rows
+
+
+def kogpt2_steps(plan, steps: int, device) -> dict:
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    from bench.hub_replica import KOGPT2_ID
+    from generator.dataset import build_examples, collate, encode_examples, load_dialogues
+    from generator.formatting import TurnFormatter
+    from generator.tokenization import load_kogpt2_tokenizer
+
+    tokenizer = load_kogpt2_tokenizer(KOGPT2_ID)
+    examples = build_examples(load_dialogues(plan.generator_files))
+    features = encode_examples(TurnFormatter(tokenizer), examples[:32], 256, progress=False)
+    batches = [collate(features[i:i + 16], tokenizer.pad_token_id) for i in (0, 16)]  # generator.train: batch 16
+    rows = {}
+    for name, build in (("kogpt2 by hub id", lambda: AutoModelForCausalLM.from_pretrained(KOGPT2_ID)),
+                        ("kogpt2 from config",
+                         lambda: AutoModelForCausalLM.from_config(AutoConfig.from_pretrained(KOGPT2_ID)))):
+        rows[name] = timed_row(name, build(), batches, steps, device)  # one model in memory at a time
+    return rows
+
+
+def trainer_commands(plan, out: Path, train_steps: int) -> dict:
+    """(2) The trainer commands by hub id (their default --model_dir): seconds and peak RSS of each."""
+    from bench.hub_replica import KOBERT_ID, KOGPT2_ID
+    from classifier import train as classifier_train
+    from generator import train as generator_train
+
+    phases = {}
+    print(f"(2) classifier.train from {KOBERT_ID}, generator.train from {KOGPT2_ID}: {train_steps} steps each",
+          flush=True)
+    started = time.perf_counter()
+    classifier_train.main(["--train_file", *map(str, plan.classifier_files), "--label_set", "six",
+                           "--output_dir", str(out / "classifier"), "--max_train_steps", str(train_steps),
+                           "--train_batch_size", "16", "--no_progress"])
+    phases["classifier_train"] = {"seconds": time.perf_counter() - started, "peak_rss_mib": peak_rss_mib()}
+    print(f"  classifier.train {phases['classifier_train']['seconds']:.1f} s, peak RSS {peak_rss_mib():,.0f} MiB",
+          flush=True)
+    started = time.perf_counter()
+    generator_train.main(["--data_files", *map(str, plan.generator_files), "--classifier", str(out / "classifier"),
+                          "--output_dir", str(out / "generator"), "--num_train_epochs", "1",
+                          "--max_train_examples", str(16 * train_steps), "--validation_split", "0.05", "--test_split", "0.05"])
+    phases["generator_train"] = {"seconds": time.perf_counter() - started, "peak_rss_mib": peak_rss_mib()}
+    print(f"  generator.train {phases['generator_train']['seconds']:.1f} s, peak RSS {peak_rss_mib():,.0f} MiB",
+          flush=True)
+    return phases
+
+
+def chat(out: Path, replies: int) -> dict:
+    """(3) The full engine on the trained outputs: reply latency."""
+    from chatbot import Chatbot
+    from training.device import resolve_device
+
+    bot = Chatbot.default(checkpoints_dir=out, device=str(resolve_device("auto")))
+    assert bot.engine == "full", bot.engine
+    times = []
+    for i in range(replies + 1):
+        started = time.perf_counter()
+        reply = bot.reply("요즘 잠을 잘 못 자서 너무 피곤해", max_new_tokens=32, seed=i)
+        if i:  # the first reply warms up
+            times.append(time.perf_counter() - started)
+    print(f"(3) Chatbot.default() on the outputs: engine {bot.engine}, reply p50 {statistics.median(times):.2f} s "
+          f"(≤32 new tokens, {len(times)} replies); peak RSS {peak_rss_mib():,.0f} MiB", flush=True)
+    return {"p50_s": statistics.median(times), "replies": len(times), "emotion": reply.emotion}
 
 
 if __name__ == "__main__":
-    main()
-    sys.exit(0)
+    sys.exit(main())

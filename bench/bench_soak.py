@@ -11,6 +11,7 @@ message, an empty one. Reported: server RSS at the start and end (and per sessio
 and — in this process — the reply time of `Chatbot.reply` with a 10,000-turn history of 500-character messages
 against an empty history.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,7 +20,6 @@ import gc
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,22 +27,20 @@ import threading
 import time
 from pathlib import Path
 
+import app
+from bench.common import EVERYDAY_MESSAGES as MESSAGES, REPO, app_environment, free_port, percentile
+from chatbot import Chatbot
 from data.cli import add_debug_flag, make_parser, run_cli
 
-REPO = Path(__file__).resolve().parents[1]
-MESSAGES = (  # everyday messages over the six emotions
-    "오늘 시험에 합격해서 너무 기뻐", "내일 발표가 있어서 너무 떨려", "친구가 약속을 또 어겨서 화가 나",
-    "키우던 강아지가 아파서 슬퍼", "요즘 아무것도 하기 싫고 무기력해", "오늘 점심은 김치찌개 먹었어",
-    "회사에서 칭찬받아서 기분 좋아", "시험 결과가 걱정돼서 잠이 안 와", "주말에 뭐 할지 고민이야",
-)
-UNUSUAL = ("오늘 정말 길고 긴 하루였어. " * 70, "가나다 " * 5000, "죽고 싶어", "   ", "🫨🥹 👍🏽")  # long, 20k, crisis, empty, emoji
+UNUSUAL = (
+    "오늘 정말 길고 긴 하루였어. " * 70,
+    "가나다 " * 5000,
+    "죽고 싶어",
+    "   ",
+    "🫨🥹 👍🏽",
+)  # long, 20k, crisis, empty, emoji
 SLIDERS = (0.7, 0.9, 48)  # temperature, top-p, max new tokens (the offline engine ignores them)
 SAMPLE_EVERY_S = 60  # RSS readings for the timeline
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
 
 
 def rss_mb(pid: int) -> float:
@@ -52,21 +50,13 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 # ------------------------------------------------------------------------------------------------ server side
 def serve(port: int, session_ttl: float) -> None:
     """Child process: the app on 127.0.0.1:port with the offline engine, until killed."""
-    import app
-    from chatbot import Chatbot
-
     chatbot = Chatbot.offline()
-    blocks, _, _ = app.launch(app.parse_args(["--host", "127.0.0.1", "--port", str(port)]), chatbot=chatbot,
-                              session_ttl_s=session_ttl)
+    blocks, _, _ = app.launch(
+        app.parse_args(["--host", "127.0.0.1", "--port", str(port)]), chatbot=chatbot, session_ttl_s=session_ttl
+    )
 
     def report(*_):  # the parent asks before each RSS reading
         release_free_memory()
@@ -90,6 +80,7 @@ def release_free_memory() -> None:
 
 def reading(process: subprocess.Popen) -> tuple[float, int]:
     """(RSS in MB, sessions the server holds), after it released free memory (SIGUSR1 → report)."""
+    assert process.stdout is not None  # started with stdout=PIPE
     os.kill(process.pid, signal.SIGUSR1)
     line = process.stdout.readline()
     time.sleep(1)
@@ -98,10 +89,12 @@ def reading(process: subprocess.Popen) -> tuple[float, int]:
 
 def start_server(session_ttl: float) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONPATH": str(REPO)}
-    process = subprocess.Popen([sys.executable, "-m", "bench.bench_soak", "--serve", str(port), "--session_ttl",
-                                str(session_ttl)], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                               text=True)
+    command = [sys.executable, "-m", "bench.bench_soak", "--serve", str(port), "--session_ttl", str(session_ttl)]
+    env = app_environment()
+    process = subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    assert process.stdout is not None  # stdout=PIPE
     deadline = time.monotonic() + 180
     for line in process.stdout:
         if line.startswith("READY"):
@@ -124,7 +117,7 @@ def run_sessions(urls: list[str], sessions: int, seconds: float, workers: int, s
     new session (new session hash) for each conversation. Returns (latencies per server, errors, sessions done)."""
     from gradio_client import Client
 
-    latencies = {url: [] for url in urls}
+    latencies: dict[str, list[float]] = {url: [] for url in urls}
     errors: list[str] = []
     done = [0]
     next_session = [0]
@@ -144,7 +137,7 @@ def run_sessions(urls: list[str], sessions: int, seconds: float, workers: int, s
             time.sleep(max(0.0, start_at - time.monotonic()))
             if time.monotonic() > hard_stop:
                 return
-            for url, client in clients.items():
+            for client in clients.values():
                 client.reset_session()  # a new conversation: a new server-side session
             for message in session_plan(index, seed):
                 for url, client in clients.items():
@@ -170,14 +163,14 @@ def run_sessions(urls: list[str], sessions: int, seconds: float, workers: int, s
 
 def long_history_reply(turns: int = 10_000, chars: int = 500, repeats: int = 5) -> dict[str, float]:
     """Median ms of reply() with no history, with `turns` alternating messages of `chars` characters, and with
-    one unanswered run of `turns` user messages (the case that used to join quadratically)."""
-    from chatbot import Chatbot
-
+    one unanswered run of `turns` user messages (the case a naive join makes quadratic)."""
     bot = Chatbot.offline()
     histories = {
         "empty": [],
-        "alternating": [{"role": "user" if i % 2 == 0 else "assistant", "content": f"{i}번째 " + "가" * chars}
-                        for i in range(turns)],
+        "alternating": [
+            {"role": "user" if i % 2 == 0 else "assistant", "content": f"{i}번째 " + "가" * chars}
+            for i in range(turns)
+        ],
         "same_role": [{"role": "user", "content": f"{i}번째 " + "가" * chars} for i in range(turns)],
     }
     timings = {}
@@ -192,30 +185,30 @@ def long_history_reply(turns: int = 10_000, chars: int = 500, repeats: int = 5) 
     return timings
 
 
-def main(argv=None) -> dict:
+def parse_args(argv=None) -> argparse.Namespace:
     parser = make_parser("python -m bench.bench_soak", __doc__)
     parser.add_argument("--minutes", type=float, default=10.0, help="how long sessions keep starting")
-    parser.add_argument("--sessions", type=int, default=200, help="conversations in all, started evenly over --minutes")
+    parser.add_argument(
+        "--sessions", type=int, default=200, help="conversations in all, started evenly over --minutes"
+    )
     parser.add_argument("--workers", type=int, default=8, help="client threads (conversations at the same time)")
-    parser.add_argument("--session_ttl", type=float, default=60.0,
-                        help="our server forgets a session idle this many seconds (the app's default is 3600)")
-    parser.add_argument("--no_baseline", action="store_true", help="skip the baseline server that never expires sessions")
+    parser.add_argument(
+        "--session_ttl",
+        type=float,
+        default=60.0,
+        help="our server forgets a session idle this many seconds (the app's default is 3600)",
+    )
+    parser.add_argument(
+        "--no_baseline", action="store_true", help="skip the baseline server that never expires sessions"
+    )
     parser.add_argument("--seed", type=int, default=0, help="which messages each session sends")
     parser.add_argument("--serve", type=int, default=None, metavar="PORT", help=argparse.SUPPRESS)
     add_debug_flag(parser)
-    args = parser.parse_args(argv)
-    if args.serve is not None:
-        serve(args.serve, args.session_ttl)
-        return {}
-    if not 0 < args.minutes <= 120 or not 0 < args.sessions <= 10_000:
-        raise ValueError("--minutes must be in (0, 120] and --sessions in (0, 10000]: a soak is bounded")
+    return parser.parse_args(argv)
 
-    history_ms = long_history_reply()
-    print(f"reply() with a 10,000-message history of 500 characters: {history_ms['alternating']:.1f} ms alternating, "
-          f"{history_ms['same_role']:.1f} ms one unanswered run (no history: {history_ms['empty']:.1f} ms; ratios "
-          f"{history_ms['alternating'] / history_ms['empty']:.2f}x, {history_ms['same_role'] / history_ms['empty']:.2f}x)",
-          flush=True)
 
+def soak(args: argparse.Namespace) -> dict:
+    """Both servers under the same sessions: per server its turn latencies and RSS readings (start, end, timeline)."""
     servers = {"ours": start_server(args.session_ttl)}
     if not args.no_baseline:
         servers["baseline"] = start_server(float("inf"))
@@ -225,7 +218,7 @@ def main(argv=None) -> dict:
         run_sessions(list(urls.values()), min(args.workers, 4), 5.0, min(args.workers, 4), args.seed + 1)  # warm-up
         time.sleep(2)
         start = {name: reading(process) for name, process in processes.items()}
-        samples = {name: [] for name in processes}
+        samples: dict[str, list] = {name: [] for name in processes}
         stop = threading.Event()
 
         def sample():
@@ -236,8 +229,9 @@ def main(argv=None) -> dict:
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         began = time.monotonic()
-        latencies, errors, done = run_sessions(list(urls.values()), args.sessions, args.minutes * 60, args.workers,
-                                               args.seed)
+        latencies, errors, done = run_sessions(
+            list(urls.values()), args.sessions, args.minutes * 60, args.workers, args.seed
+        )
         time.sleep(min(args.session_ttl, 30) + 5)  # let idle sessions expire before the last reading
         stop.set()
         end = {name: reading(process) for name, process in processes.items()}
@@ -246,31 +240,86 @@ def main(argv=None) -> dict:
         for process, _ in servers.values():
             process.kill()
             process.wait()
-    result = {"sessions": done, "seconds": round(elapsed, 1), "errors": len(errors),
-              "history_reply_ms": {name: round(ms, 2) for name, ms in history_ms.items()}}
-    print(f"{done}/{args.sessions} sessions in {elapsed:.0f} s, {args.workers} client threads, "
-          f"{len(errors)} errors{(': ' + errors[0]) if errors else ''}")
-    for name, url in urls.items():
-        values = latencies[url]
-        (rss_start, held_start), (rss_end, held_end) = start[name], end[name]
+    return {
+        "sessions": done,
+        "seconds": elapsed,
+        "errors": errors,
+        "servers": {
+            name: {"latencies": latencies[url], "start": start[name], "end": end[name], "samples": samples[name]}
+            for name, url in urls.items()
+        },
+    }
+
+
+def report(args: argparse.Namespace, history_ms: dict[str, float], soaked: dict) -> dict:
+    """Print the results and return them as a JSON-ready dict."""
+    done, elapsed, errors = soaked["sessions"], soaked["seconds"], soaked["errors"]
+    result = {
+        "sessions": done,
+        "seconds": round(elapsed, 1),
+        "errors": len(errors),
+        "history_reply_ms": {name: round(ms, 2) for name, ms in history_ms.items()},
+    }
+    print(
+        f"{done}/{args.sessions} sessions in {elapsed:.0f} s, {args.workers} client threads, "
+        f"{len(errors)} errors{(': ' + errors[0]) if errors else ''}"
+    )
+    for name, server in soaked["servers"].items():
+        values, samples = server["latencies"], server["samples"]
+        (rss_start, held_start), (rss_end, held_end) = server["start"], server["end"]
         growth = rss_end - rss_start
-        peak = max([rss for rss, _ in samples[name]] + [rss_end])
+        peak = max([rss for rss, _ in samples] + [rss_end])
         ttl = args.session_ttl if name == "ours" else float("inf")
-        print(f"{name:8} (session ttl {ttl:g} s): RSS start {rss_start:.1f} MB, end {rss_end:.1f} MB, peak {peak:.1f} MB, "
-              f"growth {growth:+.1f} MB = {growth * 1024 / max(done, 1):+.1f} KB/session; sessions held {held_start} → "
-              f"{held_end}; latency p50 {percentile(values, 50) * 1000:.0f} ms, p95 {percentile(values, 95) * 1000:.0f} ms "
-              f"over {len(values)} turns")
-        print(f"{'':8} every {SAMPLE_EVERY_S} s, RSS MB (sessions held): "
-              + " ".join(f"{rss:.1f} ({held})" for rss, held in samples[name]))
-        result[name] = {"rss_start_mb": round(rss_start, 1), "rss_end_mb": round(rss_end, 1), "rss_peak_mb": round(peak, 1),
-                        "kb_per_session": round(growth * 1024 / max(done, 1), 1), "sessions_held_end": held_end,
-                        "p50_ms": round(percentile(values, 50) * 1000, 1), "p95_ms": round(percentile(values, 95) * 1000, 1),
-                        "turns": len(values), "samples": samples[name]}
+        print(
+            f"{name:8} (session ttl {ttl:g} s): RSS start {rss_start:.1f} MB, end {rss_end:.1f} MB, "
+            f"peak {peak:.1f} MB, "
+            f"growth {growth:+.1f} MB = {growth * 1024 / max(done, 1):+.1f} KB/session; sessions held {held_start} → "
+            f"{held_end}; latency p50 {percentile(values, 50) * 1000:.0f} ms, "
+            f"p95 {percentile(values, 95) * 1000:.0f} ms "
+            f"over {len(values)} turns"
+        )
+        print(
+            f"{'':8} every {SAMPLE_EVERY_S} s, RSS MB (sessions held): "
+            + " ".join(f"{rss:.1f} ({held})" for rss, held in samples)
+        )
+        result[name] = {
+            "rss_start_mb": round(rss_start, 1),
+            "rss_end_mb": round(rss_end, 1),
+            "rss_peak_mb": round(peak, 1),
+            "kb_per_session": round(growth * 1024 / max(done, 1), 1),
+            "sessions_held_end": held_end,
+            "p50_ms": round(percentile(values, 50) * 1000, 1),
+            "p95_ms": round(percentile(values, 95) * 1000, 1),
+            "turns": len(values),
+            "samples": samples,
+        }
     if "baseline" in result:
         ours, base = result["ours"], result["baseline"]
-        print(f"RSS growth per session: ours {ours['kb_per_session']:+.1f} KB vs baseline {base['kb_per_session']:+.1f} KB; "
-              f"sessions held at the end: ours {ours['sessions_held_end']} vs baseline {base['sessions_held_end']}")
+        print(
+            f"RSS growth per session: ours {ours['kb_per_session']:+.1f} KB "
+            f"vs baseline {base['kb_per_session']:+.1f} KB; "
+            f"sessions held at the end: ours {ours['sessions_held_end']} vs baseline {base['sessions_held_end']}"
+        )
     return result
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.serve is not None:
+        serve(args.serve, args.session_ttl)
+        return 0
+    if not 0 < args.minutes <= 120 or not 0 < args.sessions <= 10_000:
+        raise ValueError("--minutes must be in (0, 120] and --sessions in (0, 10000]: a soak is bounded")
+    history_ms = long_history_reply()
+    print(
+        f"reply() with a 10,000-message history of 500 characters: {history_ms['alternating']:.1f} ms alternating, "
+        f"{history_ms['same_role']:.1f} ms one unanswered run (no history: {history_ms['empty']:.1f} ms; ratios "
+        f"{history_ms['alternating'] / history_ms['empty']:.2f}x, "
+        f"{history_ms['same_role'] / history_ms['empty']:.2f}x)",
+        flush=True,
+    )
+    report(args, history_ms, soak(args))
+    return 0
 
 
 if __name__ == "__main__":

@@ -9,12 +9,12 @@ take.
 
 Each start uses an empty checkpoints folder, so it measures the offline default engine. Loopback only.
 """
+
 from __future__ import annotations
 
 import argparse
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,22 +22,23 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from bench.common import REPO, free_port
+
 POLL_S = 0.05  # how often the page is asked for while starting: finer than the figures reported
 START_TIMEOUT_S = 180
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def time_in_fresh_process(code: str) -> float:
     """Seconds a fresh interpreter takes to run `code` (interpreter start included)."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"})
+    subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
+    )
     return time.perf_counter() - start
 
 
@@ -52,9 +53,16 @@ def one_start(via: str, workdir: Path) -> tuple[float, float]:
     else:
         command = [sys.executable, str(REPO / "app.py"), *flags]
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True, env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"})
-    page = reply = None
+    process = subprocess.Popen(
+        command,
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
+    )
+    page: float | None = None
+    reply: float | None = None
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
             while page is None:
@@ -73,6 +81,8 @@ def one_start(via: str, workdir: Path) -> tuple[float, float]:
                         break
                     if line.startswith("event: error"):
                         raise RuntimeError("/chat failed during start-up")
+            if reply is None:
+                raise RuntimeError("/chat ended without a reply during start-up")
     finally:
         os.killpg(process.pid, signal.SIGINT)
         try:
@@ -84,10 +94,15 @@ def one_start(via: str, workdir: Path) -> tuple[float, float]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.bench_startup", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--via", choices=("python", "make"), default="python",
-                        help="start with `python app.py` (default) or `make run ARGS=…`")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.bench_startup", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--via",
+        choices=("python", "make"),
+        default="python",
+        help="start with `python app.py` (default) or `make run ARGS=…`",
+    )
     parser.add_argument("--runs", type=int, default=None, help="starts to time (default 3; quick 1)")
     parser.add_argument("--quick", action="store_true", help="one start, one measurement of each part")
     args = parser.parse_args(argv)
@@ -95,9 +110,12 @@ def main(argv=None) -> int:
 
     interpreter = [time_in_fresh_process("pass") for _ in range(runs)]
     gradio = [time_in_fresh_process("import gradio") for _ in range(runs)]
-    engine = [time_in_fresh_process("from chatbot import Chatbot; "
-                                    "Chatbot.default(checkpoints_dir='/nonexistent').reply('안녕하세요')")
-              for _ in range(runs)]  # with its first reply: the engine loads some of its parts on first use
+    engine = [
+        time_in_fresh_process(
+            "from chatbot import Chatbot; Chatbot.default(checkpoints_dir='/nonexistent').reply('안녕하세요')"
+        )
+        for _ in range(runs)
+    ]  # with its first reply: the engine loads some of its parts on first use
     starts = []
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(runs):
@@ -105,12 +123,18 @@ def main(argv=None) -> int:
     median = statistics.median
     page, reply = median(s[0] for s in starts), median(s[1] for s in starts)
     one_after_other = median(gradio) + median(engine) - median(interpreter)
-    print(f"parts, each in a fresh process (median of {runs}): interpreter {median(interpreter):.2f} s, "
-          f"import gradio {median(gradio):.2f} s, build the offline engine and answer once {median(engine):.2f} s")
-    print(f"{'make run' if args.via == 'make' else 'python app.py'}: page answers after {page:.2f} s, first reply after "
-          f"{reply:.2f} s (median of {runs}: {', '.join(f'{p:.2f}/{r:.2f}' for p, r in starts)})")
-    print(f"  the page comes {page / one_after_other:.2f}× as soon as gradio's import + the engine's build one after "
-          f"the other ({one_after_other:.2f} s); target: the page in ≤ 6 s")
+    print(
+        f"parts, each in a fresh process (median of {runs}): interpreter {median(interpreter):.2f} s, "
+        f"import gradio {median(gradio):.2f} s, build the offline engine and answer once {median(engine):.2f} s"
+    )
+    print(
+        f"{'make run' if args.via == 'make' else 'python app.py'}: page answers after {page:.2f} s, first reply after "
+        f"{reply:.2f} s (median of {runs}: {', '.join(f'{p:.2f}/{r:.2f}' for p, r in starts)})"
+    )
+    print(
+        f"  the page comes {page / one_after_other:.2f}× as soon as gradio's import + the engine's build one after "
+        f"the other ({one_after_other:.2f} s); target: the page in ≤ 6 s"
+    )
     return 0
 
 

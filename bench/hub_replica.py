@@ -25,6 +25,7 @@ Tokenizer files are the real ones, read from `tokenizers_dir` (`../shared/tokeni
 
     python -m bench.hub_replica --home /tmp/hf_home [--size full]     # then: HF_HOME=/tmp/hf_home HF_HUB_OFFLINE=1 …
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,7 +34,9 @@ import io
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
+from typing import Any
 
 KOBERT_ID = "skt/kobert-base-v1"
 KOGPT2_ID = "skt/kogpt2-base-v2"
@@ -71,7 +74,9 @@ KOGPT2_CONFIG = {  # skt/kogpt2-base-v2 main config.json, key for key
     "use_cache": True,
     "vocab_size": 51200,
 }
-KOBERT_TOKENIZER_CLASS = "XLNetTokenizer"  # what the hub's tokenizer_config.json names (../shared's copy says KoBERTTokenizer)
+KOBERT_TOKENIZER_CLASS = (
+    "XLNetTokenizer"  # what the hub's tokenizer_config.json names (../shared's copy says KoBERTTokenizer)
+)
 TINY = {  # widths for tests: every other published key stays as it is
     "kobert": {"hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 64},
     "kogpt2": {"n_embd": 64, "n_layer": 2, "n_head": 2},
@@ -88,8 +93,9 @@ def _etag(name: str, content: bytes) -> str:
 def write_cached_repo(hub_cache: Path, repo_id: str, files: dict[str, bytes], symlinks: bool = True) -> Path:
     """`models--owner--name/{blobs,refs/main,snapshots/<commit>}` for `files` (name → bytes); returns the snapshot."""
     repo = hub_cache / ("models--" + repo_id.replace("/", "--"))
-    commit = hashlib.sha1(b"".join(name.encode() + _etag(name, data).encode()
-                                   for name, data in sorted(files.items()))).hexdigest()  # 40 hex, like a git commit
+    commit = hashlib.sha1(
+        b"".join(name.encode() + _etag(name, data).encode() for name, data in sorted(files.items()))
+    ).hexdigest()  # 40 hex, like a git commit
     snapshot = repo / "snapshots" / commit
     (repo / "blobs").mkdir(parents=True, exist_ok=True)
     snapshot.mkdir(parents=True, exist_ok=True)
@@ -125,8 +131,10 @@ def kobert_files(tokenizers_dir: Path, size: str = "tiny", seed: int = 0) -> dic
     if size == "tiny":
         config.update(TINY["kobert"])
     torch.manual_seed(seed)
-    model = BertModel(BertConfig(**{k: v for k, v in config.items() if k not in ("architectures", "model_type")}),
-                      add_pooling_layer=True)
+    model = BertModel(
+        BertConfig(**{k: v for k, v in config.items() if k not in ("architectures", "model_type")}),
+        add_pooling_layer=True,
+    )
     state = dict(model.state_dict())  # tied lm_head/wte share one storage, saved once
     state["embeddings.position_ids"] = torch.arange(config["max_position_embeddings"]).unsqueeze(0)  # saved by 4.x
     tokenizer_config = json.loads((source / "tokenizer_config.json").read_text(encoding="utf-8"))
@@ -144,16 +152,19 @@ def kogpt2_files(tokenizers_dir: Path, size: str = "tiny", seed: int = 0) -> dic
     import torch
     from transformers import GPT2Config, GPT2LMHeadModel
 
-    config = dict(KOGPT2_CONFIG)
+    config: dict[str, Any] = dict(KOGPT2_CONFIG)
     if size == "tiny":
         config.update(TINY["kogpt2"])
     torch.manual_seed(seed)
-    model = GPT2LMHeadModel(GPT2Config(**{k: v for k, v in config.items() if k not in ("architectures", "model_type")}))
+    model = GPT2LMHeadModel(
+        GPT2Config(**{k: v for k, v in config.items() if k not in ("architectures", "model_type")})
+    )
     state = dict(model.state_dict())  # tied lm_head/wte share one storage, saved once
     positions = config["n_ctx"]
     for layer in range(config["n_layer"]):  # causal-mask buffers GPT-2 checkpoints of 2021 carried
         state[f"transformer.h.{layer}.attn.bias"] = torch.tril(
-            torch.ones((positions, positions), dtype=torch.uint8)).view(1, 1, positions, positions)
+            torch.ones((positions, positions), dtype=torch.uint8)
+        ).view(1, 1, positions, positions)
         state[f"transformer.h.{layer}.attn.masked_bias"] = torch.tensor(-1e4)
     return {
         "config.json": (json.dumps(config, indent=2) + "\n").encode(),
@@ -162,8 +173,13 @@ def kogpt2_files(tokenizers_dir: Path, size: str = "tiny", seed: int = 0) -> dic
     }
 
 
-def build_hub_replica(home: str | Path, tokenizers_dir: str | Path = DEFAULT_TOKENIZERS, size: str = "tiny",
-                      symlinks: bool = True, seed: int = 0) -> dict[str, Path]:
+def build_hub_replica(
+    home: str | Path,
+    tokenizers_dir: str | Path = DEFAULT_TOKENIZERS,
+    size: str = "tiny",
+    symlinks: bool = True,
+    seed: int = 0,
+) -> dict[str, Path]:
     """Write both repos under `<home>/hub` (the cache `HF_HOME=<home>` points huggingface_hub at).
 
     Returns {repo id: snapshot directory}.
@@ -171,10 +187,17 @@ def build_hub_replica(home: str | Path, tokenizers_dir: str | Path = DEFAULT_TOK
     if size not in ("tiny", "full"):
         raise ValueError(f"size={size!r}: expected 'tiny' or 'full'")
     tokenizers_dir = Path(tokenizers_dir)
-    for needed in ("kobert/spiece.model", "kobert/config.json", "kobert/tokenizer_config.json",
-                   "kobert/special_tokens_map.json", "kogpt2/tokenizer.json"):
+    for needed in (
+        "kobert/spiece.model",
+        "kobert/config.json",
+        "kobert/tokenizer_config.json",
+        "kobert/special_tokens_map.json",
+        "kogpt2/tokenizer.json",
+    ):
         if not (tokenizers_dir / needed).is_file():
-            raise FileNotFoundError(f"{tokenizers_dir / needed}: missing (the real tokenizer files, ../shared/tokenizers)")
+            raise FileNotFoundError(
+                f"{tokenizers_dir / needed}: missing (the real tokenizer files, ../shared/tokenizers)"
+            )
     hub_cache = Path(home) / "hub"
     return {
         KOBERT_ID: write_cached_repo(hub_cache, KOBERT_ID, kobert_files(tokenizers_dir, size, seed), symlinks),
@@ -183,12 +206,19 @@ def build_hub_replica(home: str | Path, tokenizers_dir: str | Path = DEFAULT_TOK
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.hub_replica", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.hub_replica", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--home", required=True, help="HF_HOME to write (the cache goes to HOME/hub)")
-    parser.add_argument("--size", choices=("tiny", "full"), default="tiny", help="network widths (configs stay the hub's)")
-    parser.add_argument("--tokenizers_dir", default=str(DEFAULT_TOKENIZERS), help="real tokenizer files (kobert/, kogpt2/)")
-    parser.add_argument("--copies", action="store_true", help="plain files in snapshots/ instead of symlinks to blobs/")
+    parser.add_argument(
+        "--size", choices=("tiny", "full"), default="tiny", help="network widths (configs stay the hub's)"
+    )
+    parser.add_argument(
+        "--tokenizers_dir", default=str(DEFAULT_TOKENIZERS), help="real tokenizer files (kobert/, kogpt2/)"
+    )
+    parser.add_argument(
+        "--copies", action="store_true", help="plain files in snapshots/ instead of symlinks to blobs/"
+    )
     args = parser.parse_args(argv)
     for repo_id, snapshot in build_hub_replica(args.home, args.tokenizers_dir, args.size, not args.copies).items():
         print(f"{repo_id}: {snapshot}")
@@ -197,4 +227,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())

@@ -7,6 +7,7 @@
 Each benchmark prints its own baseline and the ratio against it, measured in the same run. The soak benchmark
 runs on its own: `python -m bench.bench_soak` (10 minutes by default).
 """
+
 import importlib
 import sys
 import traceback
@@ -19,8 +20,12 @@ BENCHMARKS = ("bench.bench_classifier", "bench.bench_generator", "bench.bench_ch
 def main(argv=None) -> int:
     parser = make_parser("python -m bench.run_all", __doc__)
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run, not a measurement")
-    parser.add_argument("--only", choices=[name.rsplit("_", 1)[-1] for name in BENCHMARKS], action="append",
-                        help="run only these (classifier, generator, chatbot); repeatable")
+    parser.add_argument(
+        "--only",
+        choices=[name.rsplit("_", 1)[-1] for name in BENCHMARKS],
+        action="append",
+        help="run only these (classifier, generator, chatbot); repeatable",
+    )
     add_debug_flag(parser)
     args = parser.parse_args(argv)
     failed = []

@@ -2,17 +2,30 @@
 
 Nothing heavy (torch, transformers, scikit-learn) is imported until a name is used.
 """
+
 from importlib import import_module
 from typing import TYPE_CHECKING
 
 _EXPORTS = {
-    "Prediction": "classifier.prediction", "Classifier": "classifier.contract",
-    "EmotionClassifier": "classifier.model", "ClassifierConfig": "classifier.model",
-    "KoBertTokenizer": "classifier.tokenization", "load_kobert_tokenizer": "classifier.tokenization",
+    "Prediction": "classifier.prediction",
+    "Classifier": "classifier.contract",
+    "EmotionClassifier": "classifier.model",
+    "ClassifierConfig": "classifier.model",
+    "KoBertTokenizer": "classifier.tokenization",
+    "load_kobert_tokenizer": "classifier.tokenization",
     "LightEmotionClassifier": "classifier.light",
     "load_classifier": "classifier.loading",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = [  # the package's names; each loads from its module on first use (_EXPORTS)
+    "Classifier",
+    "ClassifierConfig",
+    "EmotionClassifier",
+    "KoBertTokenizer",
+    "LightEmotionClassifier",
+    "Prediction",
+    "load_classifier",
+    "load_kobert_tokenizer",
+]
 
 if TYPE_CHECKING:  # type checkers and IDEs see the names; at run time they load on first use
     from classifier.contract import Classifier

@@ -3,17 +3,25 @@
 
 Nothing heavy is imported until a name is used.
 """
+
 from importlib import import_module
 from typing import TYPE_CHECKING
 
 _EXPORTS = {
-    "ResponseGenerator": "generator.model", "GeneratorConfig": "generator.model",
+    "ResponseGenerator": "generator.model",
+    "GeneratorConfig": "generator.model",
     "load_kogpt2_tokenizer": "generator.tokenization",
     "RetrievalResponder": "generator.retrieval",
     "GenerationOptions": "generator.responder", "Responder": "generator.responder",
     "load_responder": "generator.loading",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = [  # the package's names; each loads from its module on first use (_EXPORTS)
+    "GeneratorConfig",
+    "ResponseGenerator",
+    "RetrievalResponder",
+    "load_generator",
+    "load_kogpt2_tokenizer",
+]
 
 if TYPE_CHECKING:  # type checkers and IDEs see the names; at run time they load on first use
     from generator.loading import load_responder

@@ -1,6 +1,8 @@
 """Shared fixtures. `../shared` (real tokenizers and corpora) exists in development and CI but never on a
 user's machine: every test that needs it goes through these fixtures and skips with a reason when absent."""
+
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -48,8 +50,11 @@ def one_torch_thread():
 @pytest.fixture(scope="session", autouse=True)
 def offline_engine_cache(tmp_path_factory):
     """The offline engine caches what it builds (classifier, crisis detector) under $MAEUMCHAT_CACHE: tests build
-    into a fresh directory of their own, never the user's ~/.cache."""
-    path = tmp_path_factory.mktemp("maeumchat-cache")
+    into a directory of their own, never the user's ~/.cache. A fresh one per run, or $MAEUMCHAT_TEST_CACHE when set:
+    `make test-fast` keeps one in the venv, so only its first run spends the build (entries are named by a hash of
+    everything that went into them: a changed input makes a new entry, never a stale hit)."""
+    kept = os.environ.get("MAEUMCHAT_TEST_CACHE")
+    path = Path(kept) if kept else tmp_path_factory.mktemp("maeumchat-cache")
     previous = os.environ.get("MAEUMCHAT_CACHE")
     os.environ["MAEUMCHAT_CACHE"] = str(path)
     yield path
@@ -71,7 +76,7 @@ def hub_home(tmp_path_factory, kobert_tokenizer_dir, kogpt2_tokenizer_dir) -> Pa
 
 
 @pytest.fixture(scope="module")
-def offline_hub(hub_home) -> Path:
+def offline_hub(hub_home) -> Iterator[Path]:
     """`HF_HOME=<hub_home> HF_HUB_OFFLINE=1` for the tests of one module, as a user exports them. huggingface_hub
     reads both when it is first imported, so its module constants are set too; subprocesses get the variables."""
     import huggingface_hub.constants as constants
@@ -94,8 +99,25 @@ def sampled_corpora(tmp_path_factory, shared_data_dir) -> Path:
     from chatbot.train_data import sample_file
 
     root = tmp_path_factory.mktemp("sampled_corpora")
-    for relative, rows in (("wellness/wellness_dialog_dataset.csv", 40), ("chatbot_data/ChatbotData.csv", 40),
-                           ("emotional_dialogue/emotional_dialogue_validation.csv", 40),
-                           ("keti_single_turn/keti_single_turn.csv", 160)):
+    for relative, rows in (
+        ("wellness/wellness_dialog_dataset.csv", 40),
+        ("chatbot_data/ChatbotData.csv", 40),
+        ("emotional_dialogue/emotional_dialogue_validation.csv", 40),
+        ("keti_single_turn/keti_single_turn.csv", 160),
+    ):
         sample_file(shared_data_dir / relative, root / relative, rows, seed=0)
     return root
+
+
+# ------------------------------------------------------------------------------------------- markers
+# `make test-fast` runs `-m "not slow and not browser"`. A file that is slow as a whole says so in its `pytestmark`,
+# a slow test carries @pytest.mark.slow; a test that needs one of these fixtures is slow because the fixture trains a
+# model before the first test that asks for it.
+TRAINING_FIXTURES = {"trained_generator", "forced_generator"}  # tests/generator/conftest.py, test_screening.py
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own hook deselects by -m
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if TRAINING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -2,7 +2,9 @@
 do, exit code 2, the traceback only with --debug. Its --help documents every option. Model names that look like
 paths never reach the hub."""
 import argparse
+import ast
 import csv
+import importlib
 import os
 import socket
 import subprocess
@@ -57,6 +59,7 @@ CASES = {  # name → (argv, what the one line must say)
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_every_cli_fails_with_one_line_and_exit_code_2(tmp_path, labelled_csv, name):
     argv, expected = CASES[name]
@@ -229,3 +232,58 @@ def test_help_texts_have_no_stray_spaces_and_say_how_to_run_them():
     assert "--label_set six --output_dir checkpoints/classifier" in helps["classifier.train"]
     assert "--label_set original --output_dir checkpoints/classifier" not in helps["classifier.train"]
     assert "--backend {kobert,light}" in helps["classifier.train"] and "seconds on a CPU" in helps["classifier.train"]
+
+
+# ------------------------------------------------------------------------------------------- exit codes
+def cli_modules() -> list[str]:
+    """Every module with an `if __name__ == "__main__":` block, found in the source (a new CLI is covered too)."""
+    paths = [path for path in REPO.glob("*/*.py") if (path.parent / "__init__.py").is_file()] + [REPO / "app.py"]
+    found = []
+    for path in sorted(paths):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if any(main_guard(node) for node in tree.body):
+            found.append(".".join(path.relative_to(REPO).with_suffix("").parts))
+    return found
+
+
+def main_guard(node: ast.stmt) -> bool:
+    return isinstance(node, ast.If) and ast.unparse(node.test) in ('__name__ == "__main__"', "__name__ == '__main__'")
+
+
+# main() still returns its results (tests and chatbot.train_all read them), not an exit code: the owner of each
+# module moves the results to a function of their own and lets main() return 0. Strict: once fixed, drop the entry.
+RETURNS_RESULTS = {"chatbot.train_all", "classifier.evaluate", "classifier.predict", "classifier.train",
+                   "generator.evaluate", "generator.train", "bench.bench_classifier", "bench.bench_conversation"}
+
+
+@pytest.mark.parametrize("module", [pytest.param(name, marks=pytest.mark.xfail(
+    strict=True, reason="main() returns its results, not an exit code")) if name in RETURNS_RESULTS else name
+    for name in cli_modules()])
+def test_every_cli_main_returns_an_exit_code_that_reaches_the_shell(module):
+    path = REPO / (module.replace(".", "/") + ".py")
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    main = next(node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == "main")
+    assert main.returns is not None and ast.unparse(main.returns) == "int", f"{path}: def main(argv=None) -> int"
+    guard = next(node for node in tree.body if main_guard(node))
+    exits = [f"{exit_}({call})" for exit_ in ("sys.exit", "raise SystemExit") for call in ("main()", "run_cli(main)")]
+    assert [ast.unparse(statement) for statement in guard.body] in [[line] for line in exits], \
+        f"{path}: `if __name__ == \"__main__\": sys.exit(main())`, or sys.exit(run_cli(main))"
+
+
+@pytest.mark.parametrize("module", cli_modules())
+def test_every_cli_prints_its_help_and_exits_0(module, capsys):
+    main = importlib.import_module(module).main
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: ")
+
+
+def test_a_normal_run_returns_0(tmp_path, kobert_tokenizer_dir, capsys):
+    from bench import hub_replica
+    from chatbot import cache
+
+    assert cache.main(["where"]) == 0
+    assert capsys.readouterr().out.strip() == str(cache.cache_root())
+    assert hub_replica.main(["--home", str(tmp_path), "--tokenizers_dir", str(kobert_tokenizer_dir.parent)]) == 0
+    assert (tmp_path / "hub" / "models--skt--kobert-base-v1").is_dir()

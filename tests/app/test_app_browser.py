@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 import pytest
 
 from generator import GenerationOptions
+pytestmark = pytest.mark.browser  # a real Chromium through Playwright: `make test-fast` skips the file
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -278,8 +279,9 @@ def test_conversation_survives_a_reload_and_downloads_as_text(open_page, served_
 
 
 def test_examples_look_clickable_run_and_stay_available(open_page, served_app):
-    import app
     from playwright.sync_api import expect
+
+    import app
 
     page = open_page(served_app)
     examples = page.page.locator("#examples button")
@@ -342,8 +344,9 @@ def test_like_and_dislike_land_in_the_sqlite_file(open_page, served_feedback_app
 
 
 def test_login_page_is_korean(browser, offline_chatbot, app_args):
-    import app
     from playwright.sync_api import expect
+
+    import app
 
     blocks, url, _ = app.launch(app_args("--auth", "me:pw"), chatbot=offline_chatbot)
     context = browser.new_context(viewport=DESKTOP, locale="ko-KR")
@@ -376,9 +379,10 @@ class OptionsEchoResponder:
 
 
 def test_sliders_show_at_the_engine_defaults_and_act_on_a_sampling_engine(open_page, offline_chatbot, app_args):
+    from playwright.sync_api import expect
+
     import app
     from chatbot import Chatbot
-    from playwright.sync_api import expect
 
     sampling = Chatbot(offline_chatbot.classifier, OptionsEchoResponder(), "custom")
     blocks, url, _ = app.launch(app_args(), chatbot=sampling)
@@ -401,8 +405,9 @@ def test_the_page_is_served_before_the_engine_is_ready(open_page, browser, offli
     """What `make run` does: the page first, the engine built while it loads; a message sent meanwhile waits."""
     from concurrent.futures import Future
 
-    import app
     from playwright.sync_api import expect
+
+    import app
 
     engine = Future()
     blocks = app.build_app(engine)

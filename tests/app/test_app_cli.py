@@ -100,6 +100,7 @@ def test_working_share_prints_the_public_link(offline_chatbot, app_args, capsys)
         blocks.close()
 
 
+@pytest.mark.slow
 def test_python_app_py_serves_until_stopped(app_args, tmp_path):
     """`python app.py` end to end, as `make run` starts it: the page is served first, then the engine is built and
     named once (not as a warning); it answers through the API and stops on SIGTERM."""

@@ -1,6 +1,7 @@
 """The running app through gradio_client (loopback only): `/chat` answers with the reply, the emotion and the
 timeline; `/chat_stream` streams; each client session is one conversation."""
 import time
+from itertools import pairwise
 
 import pytest
 
@@ -95,7 +96,7 @@ def test_chat_stream_yields_growing_text_then_the_result(served_slow_app, offlin
     final = job.result(timeout=60)
     texts = [output[0] for output in job.outputs()]
     assert len(set(texts)) >= 3, texts  # it really grew in steps
-    assert all(later.startswith(earlier) for earlier, later in zip(texts, texts[1:]))
+    assert all(later.startswith(earlier) for earlier, later in pairwise(texts))
     assert final[0] == texts[-1] in {entry.reply for entry in offline_chatbot.responder.entries}
     assert max(final[1], key=final[1].get) in {"우울", "슬픔"} and len(final[2]) == 1
 
@@ -124,8 +125,9 @@ class CountingResponder:
 def test_chat_answers_at_most_concurrency_replies_at_once(offline_chatbot, app_args):
     from concurrent.futures import ThreadPoolExecutor
 
-    import app
     from gradio_client import Client
+
+    import app
 
     counting = CountingResponder(offline_chatbot.responder)
     blocks, url, _ = app.launch(app_args("--concurrency", "2"),

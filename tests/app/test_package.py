@@ -22,6 +22,7 @@ def readme_python_api() -> str:
     return "\n".join(blocks)
 
 
+@pytest.mark.slow
 def test_readme_python_api_runs_verbatim_outside_the_repo(tmp_path):
     script = tmp_path / "readme_api.py"
     script.write_text(readme_python_api(), encoding="utf-8")
@@ -38,15 +39,14 @@ def test_readme_python_api_runs_verbatim_outside_the_repo(tmp_path):
 
 @pytest.mark.parametrize("name", PACKAGES)
 def test_init_shows_its_names_and_stays_lazy(name):
-    result = subprocess.run(
-        [sys.executable, "-c", f"import sys, {name}; print(sorted(m for m in sys.modules if m.startswith('{name}.')));"
-                               f"print(sorted(set({name}._EXPORTS) - set(dir({name}))))"],
-        cwd=REPO, capture_output=True, text=True, check=True)
+    code = (f"import sys, {name}; print(sorted(m for m in sys.modules if m.startswith('{name}.')));"
+            f"print(sorted(set({name}._EXPORTS) - set(dir({name}))))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert result.stdout.split("\n")[:2] == ["[]", "[]"]  # nothing imported, every export listed by dir()
 
 
 @pytest.mark.parametrize("name", PACKAGES)
-def test_type_checking_imports_match_the_lazy_exports(name):
+def test_all_and_type_checking_imports_match_the_lazy_exports(name):
     package = importlib.import_module(name)
     tree = ast.parse(Path(package.__file__).read_text(encoding="utf-8"))
     checked = {}
@@ -56,5 +56,6 @@ def test_type_checking_imports_match_the_lazy_exports(name):
                 for alias in statement.names:
                     checked[alias.asname or alias.name] = statement.module
     assert checked == package._EXPORTS
+    assert package.__all__ == sorted(package._EXPORTS)  # a literal list: linters and type checkers read it
     for exported in package._EXPORTS:
         assert getattr(package, exported) is getattr(importlib.import_module(package._EXPORTS[exported]), exported)

@@ -277,6 +277,7 @@ def test_offline_answers_any_unicode(offline_bot):
         assert reply.text and reply.emotion is not None
 
 
+@pytest.mark.slow
 def test_offline_uses_replies_from_data_files(tmp_path):
     data_file = tmp_path / "ChatbotData.csv"
     data_file.write_text("Q,A,label\n우리 고양이가 무지개다리를 건넜어,고양이도 좋은 기억만 안고 갔을 거예요 야옹,1\n"
@@ -308,6 +309,7 @@ def test_default_picks_offline_without_checkpoints_and_says_why(tmp_path, caplog
     assert not any(record.levelno >= logging.WARNING for record in caplog.records)  # the normal case is no warning
 
 
+@pytest.mark.slow
 def test_offline_answers_from_the_real_wellness_file(shared_data_dir, tmp_path):
     import data
 

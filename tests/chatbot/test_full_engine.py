@@ -5,6 +5,7 @@ import pytest
 
 from chatbot import CRISIS_REPLY, Chatbot, Reply
 
+pytestmark = pytest.mark.slow  # builds and saves two models over the real tokenizers, then serves them
 EMOTIONS = ["일상", "기쁨", "분노", "불안", "슬픔", "우울"]
 
 

@@ -154,6 +154,7 @@ def test_evaluate_reports_recall_and_false_alarms():
     assert result["missed"] == ["배고파 죽겠다"] and result["false_alarms"] == ["자해했어"]
 
 
+@pytest.mark.slow
 def test_cli_eval_prints_every_split_but_blind(capsys):
     assert main(["--eval"]) == 0
     out = capsys.readouterr().out

@@ -17,6 +17,7 @@ def command(shared_data_dir, output_dir) -> list[str]:
             "--generator_eval_args", "--max_examples 6 --control_messages 3 --max_new_tokens 8 --control_readers classifier"]
 
 
+@pytest.mark.slow
 def test_interrupted_then_resumed_to_a_full_engine(offline_hub, shared_data_dir, tmp_path, monkeypatch, capsys):
     import training.files
     from chatbot import Chatbot, train_all

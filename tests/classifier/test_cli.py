@@ -10,6 +10,7 @@ TINY_TRAIN = ["--train_batch_size", "16", "--learning_rate", "3e-3", "--max_seq_
               "--label_set", "original", "--seed", "0"]
 
 
+@pytest.mark.slow
 def test_train_evaluate_predict_kobert(tiny_base_dir, toy_csv, tmp_path, capsys):
     out = tmp_path / "clf"
     metrics = train.main(["--model_dir", str(tiny_base_dir), "--from_scratch", "--train_file", str(toy_csv),
@@ -41,6 +42,7 @@ def test_train_evaluate_predict_kobert(tiny_base_dir, toy_csv, tmp_path, capsys)
     assert [p.label for p in predictions] == ["기쁨", "슬픔", "분노"]
 
 
+@pytest.mark.slow
 def test_resume_continues_from_last_epoch(tiny_base_dir, toy_csv, tmp_path):
     out = tmp_path / "clf"
     common = ["--model_dir", str(tiny_base_dir), "--from_scratch", "--train_file", str(toy_csv),

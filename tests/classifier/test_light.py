@@ -76,6 +76,7 @@ def test_errors(tmp_path):
         LightEmotionClassifier.from_pretrained(tmp_path)
 
 
+@pytest.mark.slow
 def test_real_keti_subset_beats_chance_by_far(shared_data_dir):
     """2,000 KETI sentences for training, 1,000 held out: 7 classes, chance ≈ 0.14 macro-F1."""
     from data import load_keti_single_turn, split_dataset

@@ -19,6 +19,7 @@ def tiny_classifier(toy_tokenizer, make_tiny_bert_config, toy_labels):
                                          ClassifierConfig(max_seq_len=32, window_stride=16), device="cpu")
 
 
+@pytest.mark.slow
 def test_tiny_model_learns_separable_task(tiny_classifier, make_toy_rows):
     """A few dozen AdamW steps on the toy task take held-out accuracy from chance (1/3) to near 1."""
     torch.manual_seed(0)
@@ -76,6 +77,7 @@ def test_edge_inputs(tiny_classifier):
         assert prediction.label in LABELS and 0 < prediction.score <= 1
 
 
+@pytest.mark.slow
 def test_long_input_truncate_and_window(tiny_classifier, make_toy_rows):
     long_text = " ".join(text for text, _ in make_toy_rows(700, seed=5))
     assert len(tiny_classifier.tokenizer.sp_model.encode(long_text)) > 2000

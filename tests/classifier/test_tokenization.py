@@ -80,6 +80,7 @@ def test_real_kobert_readme_ids(kobert_tokenizer_dir):
     assert tokenizer.pad_token_id == 1
 
 
+@pytest.mark.slow
 def test_real_kobert_matches_sentencepiece_on_keti(kobert_tokenizer_dir, shared_data_dir):
     """Every KETI single-turn sentence: tokenizer ids == [CLS] + sentencepiece ids + [SEP]."""
     import sentencepiece as spm

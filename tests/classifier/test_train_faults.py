@@ -83,6 +83,7 @@ def test_kobert_checks_the_output_dir_before_reading_data(tiny_base_dir, tmp_pat
     assert sorted(p.name for p in resume_dir.iterdir()) == ["sub", "thesis.txt"]
 
 
+@pytest.mark.slow
 def test_kobert_overwrite_keeps_foreign_files(tiny_base_dir, toy_csv, tmp_path):
     out = foreign_folder(tmp_path / "d")
     train.main(["--model_dir", str(tiny_base_dir), "--from_scratch", "--train_file", str(toy_csv),
@@ -92,6 +93,7 @@ def test_kobert_overwrite_keeps_foreign_files(tiny_base_dir, toy_csv, tmp_path):
 
 
 # ------------------------------------------------------------------------------------------------ resume
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", ["train:epoch@1", f"train:step@{STEPS_PER_EPOCH + 4}"],
                          ids=["killed-after-epoch-1", "killed-mid-epoch-2"])
 def test_a_killed_and_resumed_run_ends_at_the_uninterrupted_weights(tiny_base_dir, toy_csv, tmp_path, fault,

@@ -49,6 +49,7 @@ def test_messages_are_unique_stripped_korean_and_one_emotion_each(bank):
     assert all(d.reply in {r for g in bank for r in g.replies} for d in demo.dialogues)
 
 
+@pytest.mark.slow
 def test_a_tfidf_classifier_learns_the_bank():
     """The offline engine's premise: even a plain character n-gram classifier separates the six emotions."""
     from sklearn.feature_extraction.text import TfidfVectorizer

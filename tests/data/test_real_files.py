@@ -7,6 +7,8 @@ import pytest
 import data
 from data import EMOTIONS, Taxonomy, split_dataset
 
+pytestmark = pytest.mark.slow  # reads every real corpus in full
+
 
 @pytest.fixture(scope="module")
 def shared_file(shared_data_dir):

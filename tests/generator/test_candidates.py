@@ -113,6 +113,7 @@ def test_emotion_control_reads_zero_for_a_tag_blind_generator():
     assert control["lift"] == 0.0 and control["readers"]["lookup"]["accuracy"] == pytest.approx(0.0)
 
 
+@pytest.mark.slow
 def test_the_light_reader_is_independent_and_reads_six_emotions():
     reader = evaluate.light_reader()
     assert set(reader.labels) == {"일상", "기쁨", "분노", "불안", "슬픔", "우울"}

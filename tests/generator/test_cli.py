@@ -17,6 +17,7 @@ def tiny_base_dir(tmp_path, gpt2_tokenizer, tiny_model_factory):
     return directory
 
 
+@pytest.mark.slow
 def test_train_resume_and_evaluate(tiny_base_dir, fixture_data_dir, tmp_path, capsys):
     output_dir = tmp_path / "generator"
     common = ["--model_dir", str(tiny_base_dir), "--data_dir", str(fixture_data_dir), "--output_dir", str(output_dir),
@@ -51,6 +52,7 @@ def test_train_resume_and_evaluate(tiny_base_dir, fixture_data_dir, tmp_path, ca
     assert "perplexity" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_train_with_classifier_tags_and_emotion_control(tiny_base_dir, fixture_data_dir, tmp_path):
     from classifier.light import LightEmotionClassifier
 
@@ -87,6 +89,7 @@ def test_metric_definitions():
     assert evaluate.repeated_ngram_rate([[1, 2, 3, 4]], 3) == 0.0
 
 
+@pytest.mark.slow
 def test_checkpoint_and_resume_state_are_complete_before_the_swap(tiny_base_dir, fixture_data_dir, tmp_path,
                                                                   monkeypatch):
     """training_args.json + metrics.json are inside the best checkpoint's staging dir, and the --resume state is

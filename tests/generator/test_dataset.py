@@ -95,6 +95,7 @@ def test_bad_inputs_are_named(tmp_path):
         load_dialogues([utterances_only])
 
 
+@pytest.mark.slow
 def test_real_corpora(shared_data_dir, gpt2_tokenizer):
     examples = build_examples(load_dialogues(find_corpus_files(shared_data_dir)))
     sources = Counter(e.source for e in examples)

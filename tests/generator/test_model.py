@@ -198,6 +198,7 @@ def test_unknown_emotion_tag_is_given_as_none_with_one_warning(trained_generator
     assert open_config.prompt_ids(message, "행복", 16) != open_config.prompt_ids(message, "none", 16)
 
 
+@pytest.mark.slow
 def test_seeded_replies_are_reproducible_under_parallel_calls(gpt2_tokenizer, tiny_model_factory):
     from concurrent.futures import ThreadPoolExecutor
 

@@ -45,6 +45,7 @@ def assert_same_weights(a: Path, b: Path) -> None:
     assert not different, f"{len(different)} of {len(first)} tensors differ, e.g. {different[:3]}"
 
 
+@pytest.mark.slow
 def test_foreign_output_dir_is_refused_before_any_work_and_kept_with_overwrite(tiny_base_dir, fixture_data_dir,
                                                                                tmp_path):
     out = foreign_folder(tmp_path / "d")
@@ -64,6 +65,7 @@ def test_a_missing_local_base_model_fails_at_once_without_the_hub(fixture_data_d
     assert not (tmp_path / "checkpoints").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", ["train:epoch@1", "train:step@7"], ids=["killed-after-epoch-1", "killed-mid-epoch-2"])
 def test_a_killed_and_resumed_run_ends_at_the_uninterrupted_weights(tiny_base_dir, fixture_data_dir, tmp_path, fault):
     epochs = ["--num_train_epochs", "3"]

@@ -126,6 +126,7 @@ def trained(offline_hub, sampled_corpora, tmp_path_factory):
     return {"out": out, "classifier_files": classifier_files}
 
 
+@pytest.mark.slow
 def test_training_started_from_the_hub_models(trained):
     out = trained["out"]
     assert json.loads((out / "classifier" / "training_args.json").read_text())["model_dir"] == KOBERT
@@ -138,6 +139,7 @@ def test_training_started_from_the_hub_models(trained):
     assert {p.name for p in (out / "generator").iterdir()} >= {"model.safetensors", "tokenizer.json", "generator_config.json"}
 
 
+@pytest.mark.slow
 def test_both_evaluations_run(trained):
     from classifier import evaluate as classifier_evaluate
     from generator import evaluate as generator_evaluate
@@ -152,6 +154,7 @@ def test_both_evaluations_run(trained):
     assert "changed_share" in report["emotion_control"] or "note" in report["emotion_control"]
 
 
+@pytest.mark.slow
 def test_chatbot_default_and_the_app_answer_on_the_full_engine(trained):
     from gradio_client import Client
 
@@ -178,6 +181,7 @@ def test_chatbot_default_and_the_app_answer_on_the_full_engine(trained):
         blocks.close()
 
 
+@pytest.mark.slow
 def test_fine_tuned_checkpoints_shared_on_the_hub_load_by_id(trained, offline_hub):
     """A user who uploads the two checkpoints gets them back by hub id (load_classifier took every id with a '/'
     for a missing local directory)."""

@@ -20,6 +20,7 @@ def test_the_notebook_is_committed_without_outputs():
     assert "parameters" in notebook.cells[1].metadata.get("tags", [])
 
 
+@pytest.mark.slow  # a real kernel runs the notebook on real corpora
 def test_the_notebook_runs_top_to_bottom_on_cpu(offline_hub, shared_data_dir, tmp_path, monkeypatch):
     import nbformat
     from nbclient import NotebookClient
