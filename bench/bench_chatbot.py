@@ -67,10 +67,12 @@ def full_engine(tokenizers_dir: Path, quick: bool, workdir: Path):
     if quick:
         kobert.update({"hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 64})
         kogpt2.update({"n_embd": 32, "n_layer": 2, "n_head": 2})
-    classifier = EmotionClassifier.from_config(kobert, load_kobert_tokenizer(tokenizers_dir / "kobert"), list(EMOTIONS),
-                                               device="cpu")
-    generator = ResponseGenerator(GPT2LMHeadModel(kogpt2), load_kogpt2_tokenizer(tokenizers_dir / "kogpt2"),
-                                  GeneratorConfig())
+    classifier = EmotionClassifier.from_config(
+        kobert, load_kobert_tokenizer(tokenizers_dir / "kobert"), list(EMOTIONS), device="cpu"
+    )
+    generator = ResponseGenerator(
+        GPT2LMHeadModel(kogpt2), load_kogpt2_tokenizer(tokenizers_dir / "kogpt2"), GeneratorConfig()
+    )
     classifier.save_pretrained(workdir / "classifier")
     generator.save_pretrained(workdir / "generator")
     return Chatbot.from_pretrained(workdir / "classifier", workdir / "generator", device="cpu")

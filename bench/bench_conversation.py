@@ -10,6 +10,7 @@ One run measures, on the messages of `chatbot/eval_cases/dev.jsonl` replayed as 
 - start-up: `Chatbot.offline()` from the cache.
 Rounds alternate the two engines so a busy machine slows both alike. Nothing here is a test.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,7 +29,9 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def conversations(limit: int | None) -> list[list[str]]:
-    rows = [json.loads(line) for line in (REPO / "chatbot/eval_cases/dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows = [
+        json.loads(line) for line in (REPO / "chatbot/eval_cases/dev.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     return [[turn["text"] for turn in row["turns"]] for row in rows][:limit]
 
 
@@ -75,8 +78,11 @@ def main(argv=None) -> dict:
             detector.assess(message, talk[:index])
             assess.append(time.perf_counter() - start)
     result = {
-        "replies": len(full), "startup_s": round(startup, 3), "first_build_s": round(first, 3),
-        "reply_p50_ms": round(1000 * percentile(full, 50), 2), "reply_p95_ms": round(1000 * percentile(full, 95), 2),
+        "replies": len(full),
+        "startup_s": round(startup, 3),
+        "first_build_s": round(first, 3),
+        "reply_p50_ms": round(1000 * percentile(full, 50), 2),
+        "reply_p95_ms": round(1000 * percentile(full, 95), 2),
         "rules_only_p50_ms": round(1000 * percentile(baseline, 50), 2),
         "detection_added_p50_ms": round(1000 * (percentile(full, 50) - percentile(baseline, 50)), 2),
         "assess_p50_ms": round(1000 * percentile(assess, 50), 2),
@@ -85,8 +91,10 @@ def main(argv=None) -> dict:
     print(f"offline engine: {result['replies']} replies over {len(talks)} conversations × {rounds} rounds")
     print(f"  start-up from cache {result['startup_s']} s (first build in this run {result['first_build_s']} s)")
     print(f"  reply p50 {result['reply_p50_ms']} ms, p95 {result['reply_p95_ms']} ms (target p50 < 20 ms)")
-    print(f"  rules-only safety (baseline) p50 {result['rules_only_p50_ms']} ms → learned detection adds "
-          f"{result['detection_added_p50_ms']} ms p50 (target ≤ 5 ms); ratio {result['reply_over_rules_only']}×")
+    print(
+        f"  rules-only safety (baseline) p50 {result['rules_only_p50_ms']} ms → learned detection adds "
+        f"{result['detection_added_p50_ms']} ms p50 (target ≤ 5 ms); ratio {result['reply_over_rules_only']}×"
+    )
     print(f"  CrisisDetector.assess alone p50 {result['assess_p50_ms']} ms")
     return result
 

@@ -14,6 +14,7 @@ peak RSS after each phase.
     python -m bench.bench_hub_fullsize                  # full size (several minutes on 2 CPU cores, ~1 GB of disk)
     python -m bench.bench_hub_fullsize --quick          # tiny widths: a smoke run, not a measurement
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,11 @@ DEFAULT_SHARED = REPO.parent / "shared"
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m bench.bench_hub_fullsize", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m bench.bench_hub_fullsize",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--quick", action="store_true", help="tiny widths: a smoke run")
     p.add_argument("--home", help="HF_HOME to build the replica in (default: a temporary directory, removed after)")
     p.add_argument("--shared", default=str(DEFAULT_SHARED), help="../shared (tokenizers/ and data/)")
@@ -77,8 +81,9 @@ def main(argv=None) -> int:
         print(f"  {repo}: pytorch_model.bin {sizes['pytorch_model.bin'] / 2**20:.0f} MiB", flush=True)
     results["phases"]["replica"] = {"peak_rss_mib": peak_rss_mib()}
     out = Path(scratch.name) / "checkpoints"
-    plan_args = train_all_args(["--data_dir", str(shared / "data"), "--output_dir", str(out),
-                                "--sample", str(args.sample)])
+    plan_args = train_all_args(
+        ["--data_dir", str(shared / "data"), "--output_dir", str(out), "--sample", str(args.sample)]
+    )
     plan = make_plan(plan_args)
     results["steps"] = step_rates(plan, args.steps)
     results["phases"]["timed_steps"] = {"peak_rss_mib": peak_rss_mib()}
@@ -128,9 +133,11 @@ def kobert_steps(plan, steps: int, device) -> dict:
     classifier = EmotionClassifier.from_base(KOBERT_ID, labels, device="cpu")
     batches = []
     for start in (0, 64):  # classifier.train defaults: batch 64, 64 tokens
-        batch = pad_batch(classifier.tokenizer.encode_fast(labelled.texts[start:start + 64], max_length=64),
-                          classifier.tokenizer.pad_token_id)
-        batch["labels"] = torch.tensor([labels.index(label) for label in labelled.labels[start:start + 64]])
+        batch = pad_batch(
+            classifier.tokenizer.encode_fast(labelled.texts[start : start + 64], max_length=64),
+            classifier.tokenizer.pad_token_id,
+        )
+        batch["labels"] = torch.tensor([labels.index(label) for label in labelled.labels[start : start + 64]])
         batches.append(batch)
     rows = {"kobert by hub id": timed_row("kobert by hub id", classifier.model, batches, steps, device)}
     del classifier
@@ -150,11 +157,12 @@ def kogpt2_steps(plan, steps: int, device) -> dict:
     tokenizer = load_kogpt2_tokenizer(KOGPT2_ID)
     examples = build_examples(load_dialogues(plan.generator_files))
     features = encode_examples(TurnFormatter(tokenizer), examples[:32], 256, progress=False)
-    batches = [collate(features[i:i + 16], tokenizer.pad_token_id) for i in (0, 16)]  # generator.train: batch 16
+    batches = [collate(features[i : i + 16], tokenizer.pad_token_id) for i in (0, 16)]  # generator.train: batch 16
     rows = {}
-    for name, build in (("kogpt2 by hub id", lambda: AutoModelForCausalLM.from_pretrained(KOGPT2_ID)),
-                        ("kogpt2 from config",
-                         lambda: AutoModelForCausalLM.from_config(AutoConfig.from_pretrained(KOGPT2_ID)))):
+    for name, build in (
+        ("kogpt2 by hub id", lambda: AutoModelForCausalLM.from_pretrained(KOGPT2_ID)),
+        ("kogpt2 from config", lambda: AutoModelForCausalLM.from_config(AutoConfig.from_pretrained(KOGPT2_ID))),
+    ):
         rows[name] = timed_row(name, build(), batches, steps, device)  # one model in memory at a time
     return rows
 
@@ -166,22 +174,55 @@ def trainer_commands(plan, out: Path, train_steps: int) -> dict:
     from generator import train as generator_train
 
     phases = {}
-    print(f"(2) classifier.train from {KOBERT_ID}, generator.train from {KOGPT2_ID}: {train_steps} steps each",
-          flush=True)
+    print(
+        f"(2) classifier.train from {KOBERT_ID}, generator.train from {KOGPT2_ID}: {train_steps} steps each",
+        flush=True,
+    )
     started = time.perf_counter()
-    classifier_train.main(["--train_file", *map(str, plan.classifier_files), "--label_set", "six",
-                           "--output_dir", str(out / "classifier"), "--max_train_steps", str(train_steps),
-                           "--train_batch_size", "16", "--no_progress"])
+    classifier_train.main(
+        [
+            "--train_file",
+            *map(str, plan.classifier_files),
+            "--label_set",
+            "six",
+            "--output_dir",
+            str(out / "classifier"),
+            "--max_train_steps",
+            str(train_steps),
+            "--train_batch_size",
+            "16",
+            "--no_progress",
+        ]
+    )
     phases["classifier_train"] = {"seconds": time.perf_counter() - started, "peak_rss_mib": peak_rss_mib()}
-    print(f"  classifier.train {phases['classifier_train']['seconds']:.1f} s, peak RSS {peak_rss_mib():,.0f} MiB",
-          flush=True)
+    print(
+        f"  classifier.train {phases['classifier_train']['seconds']:.1f} s, peak RSS {peak_rss_mib():,.0f} MiB",
+        flush=True,
+    )
     started = time.perf_counter()
-    generator_train.main(["--data_files", *map(str, plan.generator_files), "--classifier", str(out / "classifier"),
-                          "--output_dir", str(out / "generator"), "--num_train_epochs", "1",
-                          "--max_train_examples", str(16 * train_steps), "--validation_split", "0.05", "--test_split", "0.05"])
+    generator_train.main(
+        [
+            "--data_files",
+            *map(str, plan.generator_files),
+            "--classifier",
+            str(out / "classifier"),
+            "--output_dir",
+            str(out / "generator"),
+            "--num_train_epochs",
+            "1",
+            "--max_train_examples",
+            str(16 * train_steps),
+            "--validation_split",
+            "0.05",
+            "--test_split",
+            "0.05",
+        ]
+    )
     phases["generator_train"] = {"seconds": time.perf_counter() - started, "peak_rss_mib": peak_rss_mib()}
-    print(f"  generator.train {phases['generator_train']['seconds']:.1f} s, peak RSS {peak_rss_mib():,.0f} MiB",
-          flush=True)
+    print(
+        f"  generator.train {phases['generator_train']['seconds']:.1f} s, peak RSS {peak_rss_mib():,.0f} MiB",
+        flush=True,
+    )
     return phases
 
 
@@ -198,8 +239,11 @@ def chat(out: Path, replies: int) -> dict:
         reply = bot.reply("요즘 잠을 잘 못 자서 너무 피곤해", max_new_tokens=32, seed=i)
         if i:  # the first reply warms up
             times.append(time.perf_counter() - started)
-    print(f"(3) Chatbot.default() on the outputs: engine {bot.engine}, reply p50 {statistics.median(times):.2f} s "
-          f"(≤32 new tokens, {len(times)} replies); peak RSS {peak_rss_mib():,.0f} MiB", flush=True)
+    print(
+        f"(3) Chatbot.default() on the outputs: engine {bot.engine}, reply p50 {statistics.median(times):.2f} s "
+        f"(≤32 new tokens, {len(times)} replies); peak RSS {peak_rss_mib():,.0f} MiB",
+        flush=True,
+    )
     return {"p50_s": statistics.median(times), "replies": len(times), "emotion": reply.emotion}
 
 

@@ -5,6 +5,7 @@ Each entry is a directory named by a hash of everything that went into it (file 
 recipe's version), written atomically; a changed input simply makes a new entry. Location: `$MAEUMCHAT_CACHE`,
 else `$XDG_CACHE_HOME/maeumchat`, else `~/.cache/maeumchat`. Deleting it is always safe.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -64,12 +65,17 @@ def main(argv=None) -> int:
     import shutil
     import sys
 
-    parser = argparse.ArgumentParser(prog="python -m chatbot.cache",
-                                     description="The offline engine's build cache: build it ahead of the first "
-                                                 "chat (make install does), show where it is, or clear it.")
-    parser.add_argument("action", choices=("build", "where", "clear"),
-                        help="build: train/analyse what the offline default engine needs (once, about a minute); "
-                             "where: print the cache folder; clear: delete it (it is rebuilt when needed)")
+    parser = argparse.ArgumentParser(
+        prog="python -m chatbot.cache",
+        description="The offline engine's build cache: build it ahead of the first "
+        "chat (make install does), show where it is, or clear it.",
+    )
+    parser.add_argument(
+        "action",
+        choices=("build", "where", "clear"),
+        help="build: train/analyse what the offline default engine needs (once, about a minute); "
+        "where: print the cache folder; clear: delete it (it is rebuilt when needed)",
+    )
     args = parser.parse_args(argv)
     root = cache_root()
     if args.action == "where":

@@ -20,6 +20,7 @@ Thresholds are set for recall: a false alarm costs a kind message with phone num
 Built once and cached on disk (`chatbot.cache`); `python -m chatbot.crisis_model --tune` prints how the thresholds
 behave on the development splits.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,7 +39,9 @@ CONFIG_NAME = "crisis_config.json"
 WELLNESS_CRISIS_CATEGORIES = ("감정/자살충동", "증상/자해", "증상/자살시도")
 BUILD_VERSION = 8  # bump when the training data recipe changes, so cached detectors are rebuilt
 MODEL = "svm"  # multi-class SVM: the best recall at a fixed false-alarm rate in 5-fold CV (beside nbsvm, logreg, kNN)
-MODEL_C = 1.0  # its regularisation: a little better than 0.3 in 5-fold CV at a fixed false-alarm rate on the hard lists
+MODEL_C = (
+    1.0  # its regularisation: a little better than 0.3 in 5-fold CV at a fixed false-alarm rate on the hard lists
+)
 CHAR_MIN_DF = 1  # crisis wording is rare: keep every character n-gram
 
 
@@ -47,13 +50,13 @@ class CrisisThresholds:
     """When the learned scores mean "send the crisis reply". Set for recall: in 5-fold cross-validation over the
     training lists, and on their escalating and safe conversations (`python -m chatbot.crisis_model --tune`)."""
 
-    message: float = 0.5       # P(crisis) of the message alone
-    context: float = 0.4       # P(crisis) of the last `context_turns` user turns read as one text
-    accumulated: float = 1.2   # Σ P(warning) + P(crisis) over those turns: warning signs building up
-    context_turns: int = 3     # the message and the two user turns before it: an escalation fits in three
+    message: float = 0.5  # P(crisis) of the message alone
+    context: float = 0.4  # P(crisis) of the last `context_turns` user turns read as one text
+    accumulated: float = 1.2  # Σ P(warning) + P(crisis) over those turns: warning signs building up
+    context_turns: int = 3  # the message and the two user turns before it: an escalation fits in three
 
     @classmethod
-    def from_dict(cls, values: dict) -> "CrisisThresholds":
+    def from_dict(cls, values: dict) -> CrisisThresholds:
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in known})
 
@@ -80,7 +83,7 @@ class CrisisDetector:
         if rule or self.model is None:
             return rule
         t = self.thresholds
-        recent = [turn for turn in list(earlier_user_turns)[-(t.context_turns - 1):] if turn.strip()]
+        recent = [turn for turn in list(earlier_user_turns)[-(t.context_turns - 1) :] if turn.strip()]
         texts = [message] + recent + ([" ".join([*recent, message])] if recent else [])
         p = self.scores(texts)  # (texts, 3): message, earlier turns…, then the turns read together
         crisis, warning = LEVELS.index("crisis"), LEVELS.index("warning")
@@ -89,18 +92,21 @@ class CrisisDetector:
         if recent:
             together = p[-1, crisis]
             if together >= t.context:
-                return CrisisMatch("conversation", "the last turns read together are crisis talk",
-                                   f"P(crisis)={together:.2f}")
+                return CrisisMatch(
+                    "conversation", "the last turns read together are crisis talk", f"P(crisis)={together:.2f}"
+                )
             signs = float((p[:-1, warning] + p[:-1, crisis]).sum())
             if signs >= t.accumulated:
-                return CrisisMatch("accumulated", "warning signs built up over the last turns",
-                                   f"Σ P(warning or crisis)={signs:.2f}")
+                return CrisisMatch(
+                    "accumulated", "warning signs built up over the last turns", f"Σ P(warning or crisis)={signs:.2f}"
+                )
         return None
 
     # ------------------------------------------------------------------------------------------ building
     @classmethod
-    def fit(cls, texts: list[str], levels: list[int], thresholds: CrisisThresholds | None = None,
-            progress: bool = False) -> "CrisisDetector":
+    def fit(
+        cls, texts: list[str], levels: list[int], thresholds: CrisisThresholds | None = None, progress: bool = False
+    ) -> CrisisDetector:
         from classifier.light import LightConfig, LightEmotionClassifier
 
         labels = [LEVELS[level] for level in levels]
@@ -109,7 +115,7 @@ class CrisisDetector:
         return cls(model, thresholds)
 
     @classmethod
-    def default(cls, data_files=()) -> "CrisisDetector":
+    def default(cls, data_files=()) -> CrisisDetector:
         """The detector trained on this project's lists (and the wellness crisis categories of `data_files`),
         built on first use and cached on disk; later calls in the process reuse it."""
         key = tuple(str(path) for path in data_files)
@@ -118,15 +124,19 @@ class CrisisDetector:
         return _DEFAULTS[key]
 
     @classmethod
-    def _build_cached(cls, data_files) -> "CrisisDetector":
+    def _build_cached(cls, data_files) -> CrisisDetector:
         from chatbot.cache import cached_directory, file_fingerprint
         from chatbot.safety import CASES_DIR
-
         from data.replybank import REPLYBANK_DIR
 
-        files = sorted(CASES_DIR.glob("*.jsonl")) + sorted(REPLYBANK_DIR.glob("*.jsonl")) + [Path(p) for p in data_files]
-        key = {"kind": "crisis_detector", "version": BUILD_VERSION,
-               "inputs": [file_fingerprint(path) for path in files]}
+        files = (
+            sorted(CASES_DIR.glob("*.jsonl")) + sorted(REPLYBANK_DIR.glob("*.jsonl")) + [Path(p) for p in data_files]
+        )
+        key = {
+            "kind": "crisis_detector",
+            "version": BUILD_VERSION,
+            "inputs": [file_fingerprint(path) for path in files],
+        }
 
         def build(directory: Path) -> None:
             texts, levels = training_cases(data_files)
@@ -135,8 +145,9 @@ class CrisisDetector:
         return cls.from_pretrained(cached_directory("crisis", key, build, what="the crisis detector"))
 
     # ------------------------------------------------------------------------------------------ saving
-    def save_pretrained(self, directory: str | os.PathLike, *, training_args: dict | None = None,
-                        metrics: dict | None = None) -> Path:
+    def save_pretrained(
+        self, directory: str | os.PathLike, *, training_args: dict | None = None, metrics: dict | None = None
+    ) -> Path:
         """The light model (in `model/`), levels and thresholds, and args/metrics when given, written atomically."""
         from training.files import atomic_directory, write_json, write_training_record
 
@@ -148,13 +159,15 @@ class CrisisDetector:
         return atomic_directory(directory, write)
 
     @classmethod
-    def from_pretrained(cls, directory) -> "CrisisDetector":
+    def from_pretrained(cls, directory) -> CrisisDetector:
         from classifier.light import LightEmotionClassifier
 
         directory = Path(directory)
         config = json.loads((directory / CONFIG_NAME).read_text(encoding="utf-8"))
-        return cls(LightEmotionClassifier.from_pretrained(directory / "model"),
-                   CrisisThresholds.from_dict(config["thresholds"]))
+        return cls(
+            LightEmotionClassifier.from_pretrained(directory / "model"),
+            CrisisThresholds.from_dict(config["thresholds"]),
+        )
 
     def __repr__(self) -> str:
         return f"CrisisDetector(model={'light' if self.model is not None else None}, {self.thresholds})"
@@ -199,14 +212,21 @@ def training_cases(data_files=(), splits=TRAINED_SPLITS, everyday: bool = True) 
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m chatbot.crisis_model",
-                                     description="Train the learned crisis detector and see how its thresholds "
-                                                 "behave (the blind split is never used here).")
-    parser.add_argument("--tune", action="store_true",
-                        help="print recall and false alarms for a grid of thresholds: messages by 5-fold "
-                             "cross-validation, conversations on the training conversations")
+    parser = argparse.ArgumentParser(
+        prog="python -m chatbot.crisis_model",
+        description="Train the learned crisis detector and see how its thresholds "
+        "behave (the blind split is never used here).",
+    )
+    parser.add_argument(
+        "--tune",
+        action="store_true",
+        help="print recall and false alarms for a grid of thresholds: messages by 5-fold "
+        "cross-validation, conversations on the training conversations",
+    )
     parser.add_argument("--output_dir", help="save a detector trained on every non-blind split here")
-    parser.add_argument("--data", nargs="*", default=[], metavar="FILE", help="wellness file(s) for more crisis examples")
+    parser.add_argument(
+        "--data", nargs="*", default=[], metavar="FILE", help="wellness file(s) for more crisis examples"
+    )
     args = parser.parse_args(argv)
     if not (args.tune or args.output_dir):
         parser.error("give --tune or --output_dir")
@@ -239,19 +259,25 @@ def _tune(data_files) -> None:
     crisis = levels_array == 2
     hard_rows = np.array([level == 0 and text in hard for text, level in zip(texts, levels)])
     everyday_rows = (levels_array == 0) & ~hard_rows
-    print(f"5-fold CV over {len(texts)} messages ({crisis.sum()} crisis, {hard_rows.sum()} hard everyday, "
-          f"{everyday_rows.sum()} ordinary); rules alone: recall {rules[crisis].mean():.3f}")
+    print(
+        f"5-fold CV over {len(texts)} messages ({crisis.sum()} crisis, {hard_rows.sum()} hard everyday, "
+        f"{everyday_rows.sum()} ordinary); rules alone: recall {rules[crisis].mean():.3f}"
+    )
     for threshold in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
         fired = rules | (probability >= threshold)
-        print(f"  message ≥ {threshold:.1f}: recall {fired[crisis].mean():.3f}, false alarms "
-              f"{fired[hard_rows].mean():.3f} hard / {fired[everyday_rows].mean():.4f} ordinary")
+        print(
+            f"  message ≥ {threshold:.1f}: recall {fired[crisis].mean():.3f}, false alarms "
+            f"{fired[hard_rows].mean():.3f} hard / {fired[everyday_rows].mean():.4f} ordinary"
+        )
     detector = CrisisDetector.fit(texts, levels)
     talks = [c for c in conversations if c["split"] in TRAINED_SPLITS]
     for message, context, accumulated in ((0.5, 0.5, 1.5), (0.5, 0.4, 1.2), (0.6, 0.5, 1.5)):
         detector.thresholds = CrisisThresholds(message=message, context=context, accumulated=accumulated)
         result = evaluate_conversations(talks, detector)
-        print(f"  conversations (message {message}, context {context}, accumulated {accumulated}): recall "
-              f"{result['recall']:.3f}, false alarms {result['false_positive_rate']:.3f} of {result['negatives']}")
+        print(
+            f"  conversations (message {message}, context {context}, accumulated {accumulated}): recall "
+            f"{result['recall']:.3f}, false alarms {result['false_positive_rate']:.3f} of {result['negatives']}"
+        )
 
 
 if __name__ == "__main__":

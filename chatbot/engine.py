@@ -21,6 +21,7 @@ One reply, in order:
 One object serves many conversations: it keeps no per-conversation state (the history comes with each call),
 models are loaded once in the constructor, and the reply path is classification + retrieval/generation only.
 """
+
 from __future__ import annotations
 
 import logging
@@ -38,15 +39,17 @@ from generator.responder import GenerationOptions
 logger = logging.getLogger(__name__)
 
 DEFAULT_CHECKPOINTS_DIR = "checkpoints"  # where training scripts write and Chatbot.default() looks
-DEFAULT_MAX_CONTEXT_MESSAGES = 9          # 4 earlier exchanges + the message: enough for care mode and follow-ups
-DEFAULT_CANDIDATES = 4                    # replies drawn per turn; the first that passes every check is shown
+DEFAULT_MAX_CONTEXT_MESSAGES = 9  # 4 earlier exchanges + the message: enough for care mode and follow-ups
+DEFAULT_CANDIDATES = 4  # replies drawn per turn; the first that passes every check is shown
 ENGINE_DESCRIPTIONS = {
     "full": "전체 엔진: KoBERT 감정 분류 + KoGPT2 응답 생성",
     "offline": "오프라인 기본 엔진: 가벼운 감정 분류기 + 직접 쓴 답변 검색 (다운로드 없음)",
 }
-OFFLINE_BUILD_VERSION = 7  # bump when the offline classifier's training recipe or the responder's defaults change: the cache rebuilds
+OFFLINE_BUILD_VERSION = (
+    7  # bump when the offline classifier's training recipe or the responder's defaults change: the cache rebuilds
+)
 BANK_CLASSIFIER_MODEL = "svm"  # multi-class SVM: best of nbsvm/svm/logreg on the development conversations
-BANK_CLASSIFIER_C = 0.3        # best of 0.05–1 there (flat from 0.3 up)
+BANK_CLASSIFIER_C = 0.3  # best of 0.05–1 there (flat from 0.3 up)
 
 
 @dataclass(frozen=True)
@@ -73,13 +76,25 @@ class Chatbot:
     gives its own. `safety` is a `chatbot.crisis_model.CrisisDetector` (default: the one built from this project's
     lists)."""
 
-    def __init__(self, classifier, responder, engine_name: str = "custom", *, description: str | None = None,
-                 max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
-                 max_context_messages: int = DEFAULT_MAX_CONTEXT_MESSAGES,
-                 generation_options: dict | GenerationOptions | None = None,
-                 safety=None, candidates: int = DEFAULT_CANDIDATES, reading_policy: ReadingPolicy | None = None):
-        for name, obj, method in (("classifier", classifier, "predict"), ("responder", responder, "generate"),
-                                  ("responder", responder, "stream")):
+    def __init__(
+        self,
+        classifier,
+        responder,
+        engine_name: str = "custom",
+        *,
+        description: str | None = None,
+        max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
+        max_context_messages: int = DEFAULT_MAX_CONTEXT_MESSAGES,
+        generation_options: dict | GenerationOptions | None = None,
+        safety=None,
+        candidates: int = DEFAULT_CANDIDATES,
+        reading_policy: ReadingPolicy | None = None,
+    ):
+        for name, obj, method in (
+            ("classifier", classifier, "predict"),
+            ("responder", responder, "generate"),
+            ("responder", responder, "stream"),
+        ):
             if not callable(getattr(obj, method, None)):
                 raise TypeError(f"{name} must have a {method}() method, got {type(obj).__name__}")
         if max_message_chars < 1 or max_context_messages < 1 or candidates < 1:
@@ -101,9 +116,15 @@ class Chatbot:
 
     # ------------------------------------------------------------------------------------------ constructors
     @classmethod
-    def from_pretrained(cls, classifier=f"{DEFAULT_CHECKPOINTS_DIR}/classifier",
-                        responder=f"{DEFAULT_CHECKPOINTS_DIR}/generator", device: str = "auto",
-                        quantize: bool = False, allow_label_mismatch: bool = False, **kwargs) -> "Chatbot":
+    def from_pretrained(
+        cls,
+        classifier=f"{DEFAULT_CHECKPOINTS_DIR}/classifier",
+        responder=f"{DEFAULT_CHECKPOINTS_DIR}/generator",
+        device: str = "auto",
+        quantize: bool = False,
+        allow_label_mismatch: bool = False,
+        **kwargs,
+    ) -> Chatbot:
         """Full engine from two checkpoint directories or hub ids (`classifier.load_classifier`,
         `generator.load_responder`). Either may also be an already-loaded object. A classifier that lacks emotions
         the generator was trained on is refused unless `allow_label_mismatch`; labels the generator was not trained
@@ -121,13 +142,18 @@ class Chatbot:
         labels = set(getattr(classifier, "labels", None) or ())
         untrained = sorted(labels - set(trained_tags or ()))
         if trained_tags and untrained:  # e.g. a KETI-label classifier with a six-emotion generator
-            logger.warning("classifier labels %s are not among the generator's training tags %s: those messages "
-                           "are answered with the 'none' tag (train both with --label_set six)", untrained,
-                           list(trained_tags))
+            logger.warning(
+                "classifier labels %s are not among the generator's training tags %s: those messages "
+                "are answered with the 'none' tag (train both with --label_set six)",
+                untrained,
+                list(trained_tags),
+            )
         unread = sorted(set(trained_tags or ()) - labels - {"none"})
         if trained_tags and labels and unread:
-            message = (f"the classifier has no {', '.join(unread)}, which the generator was trained to answer: "
-                       f"train both with --label_set six (or pass allow_label_mismatch=True / --allow_label_mismatch)")
+            message = (
+                f"the classifier has no {', '.join(unread)}, which the generator was trained to answer: "
+                f"train both with --label_set six (or pass allow_label_mismatch=True / --allow_label_mismatch)"
+            )
             if not allow_label_mismatch:
                 raise ValueError(message)
             logger.warning(message)
@@ -141,8 +167,14 @@ class Chatbot:
         return cls(classifier, responder, **kwargs)
 
     @classmethod
-    def offline(cls, data_files: Sequence = (), checkpoints_dir=DEFAULT_CHECKPOINTS_DIR, taxonomy=None,
-                allow_label_mismatch: bool = False, **kwargs) -> "Chatbot":
+    def offline(
+        cls,
+        data_files: Sequence = (),
+        checkpoints_dir=DEFAULT_CHECKPOINTS_DIR,
+        taxonomy=None,
+        allow_label_mismatch: bool = False,
+        **kwargs,
+    ) -> Chatbot:
         """Offline default: light classifier + retrieval over the reply bank and `data_files`' dialogues.
 
         The classifier is `<checkpoints_dir>/light` when present (its labels must be the six emotions unless
@@ -153,7 +185,6 @@ class Chatbot:
         import data
         from chatbot.crisis_model import CrisisDetector
         from data.replybank import load_reply_bank
-        from generator import RetrievalResponder
 
         taxonomy = taxonomy or data.Taxonomy.default()
         corpora = []
@@ -164,9 +195,12 @@ class Chatbot:
         bank = load_reply_bank()
         classifier = _offline_classifier(Path(checkpoints_dir) / "light", allow_label_mismatch)
         responder = _offline_responder(bank, corpora, data_files, taxonomy)
-        logger.info("replies: %d written for this project over %d topics, %d from your corpora",
-                    sum(len(group.replies) for group in bank), len({group.topic for group in bank}),
-                    len({e.reply for e in responder.entries if e.topic is None}))
+        logger.info(
+            "replies: %d written for this project over %d topics, %d from your corpora",
+            sum(len(group.replies) for group in bank),
+            len({group.topic for group in bank}),
+            len({e.reply for e in responder.entries if e.topic is None}),
+        )
         kwargs.setdefault("engine_name", "offline")
         kwargs.setdefault("safety", CrisisDetector.default())  # the corpora's crisis categories are not added:
         # measured on the development conversations, they doubled the false alarms (python -m chatbot.crisis_model
@@ -174,14 +208,25 @@ class Chatbot:
         return cls(classifier, responder, **kwargs)
 
     @classmethod
-    def default(cls, checkpoints_dir=DEFAULT_CHECKPOINTS_DIR, data_files: Sequence = (), device: str = "auto",
-                quantize: bool = False, **kwargs) -> "Chatbot":
+    def default(
+        cls,
+        checkpoints_dir=DEFAULT_CHECKPOINTS_DIR,
+        data_files: Sequence = (),
+        device: str = "auto",
+        quantize: bool = False,
+        **kwargs,
+    ) -> Chatbot:
         """Full engine when `<checkpoints_dir>/classifier` and `/generator` hold trained checkpoints, else offline."""
         found, reason = find_full_checkpoints(checkpoints_dir)
         if found:
             logger.info("MaeumChat engine: full (KoBERT + KoGPT2 from %s)", checkpoints_dir)
-            return cls.from_pretrained(Path(checkpoints_dir) / "classifier", Path(checkpoints_dir) / "generator",
-                                       device=device, quantize=quantize, **kwargs)
+            return cls.from_pretrained(
+                Path(checkpoints_dir) / "classifier",
+                Path(checkpoints_dir) / "generator",
+                device=device,
+                quantize=quantize,
+                **kwargs,
+            )
         logger.info("MaeumChat engine: offline default (%s)", reason)
         return cls.offline(data_files=data_files, checkpoints_dir=checkpoints_dir, **kwargs)
 
@@ -219,9 +264,14 @@ class Chatbot:
         care = in_care_mode(bot_turns)  # after a crisis reply, only a new crisis message brings it back
         crisis = self.safety.assess(cleaned.text, [] if care else earlier_user)  # first: before any model below
         try:
-            reading = read_emotion(self.classifier, cleaned.text, earlier_user, self.reading_policy,
-                                   getattr(self.responder, "emotion_votes", None))
-        except Exception:  # noqa: BLE001 — a failing classifier must not block the crisis reply
+            reading = read_emotion(
+                self.classifier,
+                cleaned.text,
+                earlier_user,
+                self.reading_policy,
+                getattr(self.responder, "emotion_votes", None),
+            )
+        except Exception:
             if not crisis:
                 raise
             logger.exception("classifier failed on a crisis message; sending the crisis reply without emotion")
@@ -243,7 +293,7 @@ class Chatbot:
         """The first candidate that passes every check: answering the emotion when sure, else an open question."""
         options = GenerationOptions.of(options).over(self.generation_options).given()
         forbidden = forbidden_tones(reading, self.reading_policy)
-        for tag in ((reading.label, None) if reading.sure else (None,)):
+        for tag in (reading.label, None) if reading.sure else (None,):
             for text in self._candidates(context, tag, options):
                 why = self._refusal(text, message, forbidden, bot_turns, self._tone(text))
                 if why is None:
@@ -258,7 +308,7 @@ class Chatbot:
             return care_reply("positive" if reading is not None else "neutral", bot_turns)
         options = GenerationOptions.of(options).over(self.generation_options).given()
         forbidden = forbidden_tones(reading, self.reading_policy) | {"positive", "mixed"}
-        for tag in ((reading.label, None) if reading.sure else (None,)):
+        for tag in (reading.label, None) if reading.sure else (None,):
             for text in self._candidates(context, tag, options):
                 if self._refusal(text, message, forbidden, bot_turns, self._tone(text)) is None:
                     return f"{text}\n\n{CARE_FOOTER}"
@@ -292,8 +342,10 @@ class Chatbot:
         return None
 
     def __repr__(self) -> str:
-        return f"Chatbot(engine={self.engine!r}, classifier={type(self.classifier).__name__}, " \
-               f"responder={type(self.responder).__name__})"
+        return (
+            f"Chatbot(engine={self.engine!r}, classifier={type(self.classifier).__name__}, "
+            f"responder={type(self.responder).__name__})"
+        )
 
 
 def _offline_classifier(light_dir: Path, allow_label_mismatch: bool):
@@ -307,8 +359,10 @@ def _offline_classifier(light_dir: Path, allow_label_mismatch: bool):
         missing = sorted(set(EMOTIONS) - set(classifier.labels))
         logger.info("using the light classifier in %s (labels: %s)", light_dir, ", ".join(classifier.labels))
         if missing and not allow_label_mismatch:
-            raise ValueError(f"{light_dir}: this light classifier has no {', '.join(missing)} — the chatbot needs all "
-                             f"six emotions. Move it away, retrain with --label_set six, or pass --allow_label_mismatch")
+            raise ValueError(
+                f"{light_dir}: this light classifier has no {', '.join(missing)} — the chatbot needs all "
+                f"six emotions. Move it away, retrain with --label_set six, or pass --allow_label_mismatch"
+            )
         return classifier
     return LightEmotionClassifier.from_pretrained(reply_bank_classifier_dir())
 
@@ -319,14 +373,18 @@ def _offline_responder(bank, corpora, data_files, taxonomy):
     from data.replybank import REPLYBANK_DIR
     from generator import RetrievalResponder
 
-    key = {"kind": "responder", "version": OFFLINE_BUILD_VERSION,
-           "taxonomy": [taxonomy.labels, taxonomy.sources, taxonomy.aliases],
-           "bank": [file_fingerprint(path) for path in sorted(REPLYBANK_DIR.glob("*.jsonl"))],
-           "data": [file_fingerprint(path) for path in data_files]}
+    key = {
+        "kind": "responder",
+        "version": OFFLINE_BUILD_VERSION,
+        "taxonomy": [taxonomy.labels, taxonomy.sources, taxonomy.aliases],
+        "bank": [file_fingerprint(path) for path in sorted(REPLYBANK_DIR.glob("*.jsonl"))],
+        "data": [file_fingerprint(path) for path in data_files],
+    }
 
     def build(directory: Path) -> None:
-        RetrievalResponder.from_reply_bank(bank, (d for c in corpora for d in c.dialogues), taxonomy) \
-            .save_pretrained(directory)
+        RetrievalResponder.from_reply_bank(bank, (d for c in corpora for d in c.dialogues), taxonomy).save_pretrained(
+            directory
+        )
 
     return RetrievalResponder.from_pretrained(cached_directory("responder", key, build, what="the reply index"))
 
@@ -339,16 +397,21 @@ def reply_bank_classifier_dir() -> Path:
 
     BANK_CLASSIFIER_CONFIG = LightConfig(model=BANK_CLASSIFIER_MODEL, C=BANK_CLASSIFIER_C)
     config = BANK_CLASSIFIER_CONFIG
-    key = {"kind": "reply_bank_classifier", "version": OFFLINE_BUILD_VERSION, "config": repr(config),
-           "bank": [file_fingerprint(path) for path in sorted(REPLYBANK_DIR.glob("*.jsonl"))]}
+    key = {
+        "kind": "reply_bank_classifier",
+        "version": OFFLINE_BUILD_VERSION,
+        "config": repr(config),
+        "bank": [file_fingerprint(path) for path in sorted(REPLYBANK_DIR.glob("*.jsonl"))],
+    }
 
     def build(directory: Path) -> None:
         from classifier import LightEmotionClassifier
         from data import load_demo
 
         utterances = load_demo().utterances
-        LightEmotionClassifier(config).fit([u.text for u in utterances], [u.label for u in utterances],
-                                           progress=True).save_pretrained(directory)
+        LightEmotionClassifier(config).fit(
+            [u.text for u in utterances], [u.label for u in utterances], progress=True
+        ).save_pretrained(directory)
 
     return cached_directory("classifier", key, build, what="the offline emotion classifier")
 

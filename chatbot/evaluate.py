@@ -19,6 +19,7 @@ the bot's replies come from the chatbot and go into the history as they would in
 `chatbot/eval_cases/heldout.jsonl` is the blind held-out set: evaluate on it once, at the end of a piece of work (`heldout_v1.jsonl`
 is an earlier one, already evaluated and so development material now).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,10 @@ def load_conversations(path) -> list[dict]:
             raise ValueError(f"{where}: expected {{'id', 'turns': [{{'text', 'emotion', 'also'}}]}}")
         for turn in turns:
             if turn.get("emotion") not in EMOTIONS or not set(turn.get("also", [])) <= set(EMOTIONS):
-                raise ValueError(f"{where}: emotion {turn.get('emotion')!r} / also {turn.get('also')!r} "
-                                 f"not among {', '.join(EMOTIONS)}")
+                raise ValueError(
+                    f"{where}: emotion {turn.get('emotion')!r} / also {turn.get('also')!r} "
+                    f"not among {', '.join(EMOTIONS)}"
+                )
         conversations.append({"id": str(row.get("id", number)), "topic": row.get("topic"), "turns": turns})
     return conversations
 
@@ -69,12 +72,23 @@ def run(chatbot, conversations: list[dict], seed: int = 0) -> list[dict]:
         history: list[dict] = []
         for index, turn in enumerate(conversation["turns"]):
             reply = chatbot.reply(turn["text"], history, seed=seed + index)
-            rows.append({"id": conversation["id"], "turn": index + 1, "topic": conversation["topic"],
-                         "text": turn["text"], "gold": turn["emotion"], "also": list(turn.get("also", [])),
-                         "emotion": reply.emotion, "score": reply.scores.get(reply.emotion, 0.0) if reply.emotion
-                         else 0.0, "reply": reply.text, "safety": reply.safety, "care": reply.care,
-                         "uncertain": getattr(reply, "uncertain", False),
-                         "said_before": any(reply.text == m["content"] for m in history if m["role"] == "assistant")})
+            rows.append(
+                {
+                    "id": conversation["id"],
+                    "turn": index + 1,
+                    "topic": conversation["topic"],
+                    "text": turn["text"],
+                    "gold": turn["emotion"],
+                    "also": list(turn.get("also", [])),
+                    "emotion": reply.emotion,
+                    "score": reply.scores.get(reply.emotion, 0.0) if reply.emotion else 0.0,
+                    "reply": reply.text,
+                    "safety": reply.safety,
+                    "care": reply.care,
+                    "uncertain": getattr(reply, "uncertain", False),
+                    "said_before": any(reply.text == m["content"] for m in history if m["role"] == "assistant"),
+                }
+            )
             history += [{"role": "user", "content": turn["text"]}, {"role": "assistant", "content": reply.text}]
     return rows
 
@@ -86,8 +100,11 @@ def score(rows: list[dict]) -> dict:
     bank = bank_reply_emotions()
     for row in rows:
         row["correct"] = row["emotion"] == row["gold"] or row["emotion"] in row["also"]
-        tone = "neutral" if row["reply"] in bank and bank[row["reply"]] is None else (
-            valence(bank[row["reply"]]) if row["reply"] in bank else reply_valence(row["reply"]))
+        tone = (
+            "neutral"
+            if row["reply"] in bank and bank[row["reply"]] is None
+            else (valence(bank[row["reply"]]) if row["reply"] in bank else reply_valence(row["reply"]))
+        )
         row["reply_tone"] = tone
         row["inverted"] = not (row["safety"] or row["care"]) and is_inverted(tone, valence(row["gold"]))
     total = len(rows)
@@ -99,7 +116,8 @@ def score(rows: list[dict]) -> dict:
     replies = Counter(row["reply"] for row in rows)
     common, common_count = replies.most_common(1)[0] if replies else ("", 0)
     return {
-        "turns": total, "conversations": len({row["id"] for row in rows}),
+        "turns": total,
+        "conversations": len({row["id"] for row in rows}),
         "emotion_accuracy": sum(row["correct"] for row in rows) / total if total else float("nan"),
         "strict_accuracy": sum(row["emotion"] == row["gold"] for row in rows) / total if total else float("nan"),
         "per_emotion": recall,
@@ -119,44 +137,70 @@ def report(figures: dict, rows: list[dict], table: int | None, out=sys.stdout) -
     f = figures
     print(f"conversations {f['conversations']} | user turns {f['turns']}", file=out)
     print(f"emotion accuracy {f['emotion_accuracy']:.3f} (gold or also) | strict {f['strict_accuracy']:.3f}", file=out)
-    print("per-emotion recall: " + " · ".join(f"{e} {v['recall']:.2f} ({v['turns']})"
-                                            for e, v in f["per_emotion"].items()), file=out)
+    print(
+        "per-emotion recall: "
+        + " · ".join(f"{e} {v['recall']:.2f} ({v['turns']})" for e, v in f["per_emotion"].items()),
+        file=out,
+    )
     print("misread as: " + (", ".join(f"{k} {v}" for k, v in f["confusions"]) or "-"), file=out)
-    print(f"inverted replies {len(f['inversions'])} | repeated replies {len(f['repeated'])} "
-          f"({f['repeated_rate']:.1%}) | distinct replies {f['distinct_replies']} | most common reply "
-          f"{f['most_common_reply']['share']:.1%} | open questions (unsure) {f['uncertain']} | "
-          f"crisis replies {len(f['crisis_replies'])}", file=out)
+    print(
+        f"inverted replies {len(f['inversions'])} | repeated replies {len(f['repeated'])} "
+        f"({f['repeated_rate']:.1%}) | distinct replies {f['distinct_replies']} | most common reply "
+        f"{f['most_common_reply']['share']:.1%} | open questions (unsure) {f['uncertain']} | "
+        f"crisis replies {len(f['crisis_replies'])}",
+        file=out,
+    )
     for title, items in (("INVERTED", f["inversions"]), ("REPEATED", f["repeated"]), ("CRISIS", f["crisis_replies"])):
         for row in items:
-            print(f"  {title} {row['id']}#{row['turn']} [{row['gold']}] {row['text']} → {row['reply']}".replace("\n", " "), file=out)
+            print(
+                f"  {title} {row['id']}#{row['turn']} [{row['gold']}] {row['text']} → {row['reply']}".replace(
+                    "\n", " "
+                ),
+                file=out,
+            )
     shown = rows if table is None else rows[:table]
     if shown:
         print("\nid#turn | gold → read (score) | message → reply", file=out)
     for row in shown:
         mark = " " if row["correct"] else "✗"
-        print(f"{mark} {row['id']}#{row['turn']} | {row['gold']} → {row['emotion']} ({row['score']:.2f}) | "
-              f"{row['text']} → {row['reply']}".replace("\n", " "), file=out)
+        print(
+            f"{mark} {row['id']}#{row['turn']} | {row['gold']} → {row['emotion']} ({row['score']:.2f}) | "
+            f"{row['text']} → {row['reply']}".replace("\n", " "),
+            file=out,
+        )
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m chatbot.evaluate",
-                                     description="Run conversation evaluation files through a Chatbot: emotion "
-                                                 "accuracy, inverted and repeated replies, and the replies to read.")
+    parser = argparse.ArgumentParser(
+        prog="python -m chatbot.evaluate",
+        description="Run conversation evaluation files through a Chatbot: emotion "
+        "accuracy, inverted and repeated replies, and the replies to read.",
+    )
     parser.add_argument("files", nargs="+", metavar="FILE", help="evaluation JSONL files (chatbot/eval_cases/*.jsonl)")
-    parser.add_argument("--data", nargs="+", default=[], metavar="FILE",
-                        help="corpora for the offline engine (wellness, 감성대화, ChatbotData, KETI …), as app.py --data")
+    parser.add_argument(
+        "--data",
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="corpora for the offline engine (wellness, 감성대화, ChatbotData, KETI …), as app.py --data",
+    )
     parser.add_argument("--classifier", metavar="DIR", help="full engine: classifier checkpoint")
     parser.add_argument("--generator", metavar="DIR", help="full engine: generator checkpoint")
-    parser.add_argument("--seed", type=int, default=0, help="sampling seed (replies are drawn at random among the best)")
-    parser.add_argument("--table", default="40", help="rows of the reply table to print: a number or 'all' (default 40)")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="sampling seed (replies are drawn at random among the best)"
+    )
+    parser.add_argument(
+        "--table", default="40", help="rows of the reply table to print: a number or 'all' (default 40)"
+    )
     parser.add_argument("--json", metavar="FILE", help="also write every row and figure as JSON")
     args = parser.parse_args(argv)
     table = None if args.table == "all" else int(args.table)
     from chatbot import Chatbot
 
     if args.classifier or args.generator:
-        bot = Chatbot.from_pretrained(classifier=args.classifier or "checkpoints/classifier",
-                                      responder=args.generator or "checkpoints/generator")
+        bot = Chatbot.from_pretrained(
+            classifier=args.classifier or "checkpoints/classifier", responder=args.generator or "checkpoints/generator"
+        )
     else:
         bot = Chatbot.offline(data_files=args.data)
     conversations = [c for path in args.files for c in load_conversations(path)]
@@ -165,8 +209,9 @@ def main(argv=None) -> int:
     figures = score(rows)
     report(figures, rows, table)
     if args.json:
-        Path(args.json).write_text(json.dumps({"figures": figures, "rows": rows}, ensure_ascii=False, indent=1,
-                                              default=str), encoding="utf-8")
+        Path(args.json).write_text(
+            json.dumps({"figures": figures, "rows": rows}, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+        )
     return 0
 
 

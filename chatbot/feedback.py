@@ -8,6 +8,7 @@ One row per rated reply (conversation, turn and reply text): rating again replac
 the row. The export has the columns `message` (what the person wrote), `reply`, `emotion` (the classifier's reading,
 not a human label), `rating`, `engine` and `created_at`; `data.load_any` reads it as message → reply dialogue pairs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,8 +48,10 @@ class FeedbackStore:
     def __init__(self, path):
         self.path = Path(path)
         if not self.path.parent.is_dir():
-            raise FileNotFoundError(f"feedback database {self.path}: folder {self.path.parent} does not exist "
-                                    f"(create it, or give another --feedback_db path)")
+            raise FileNotFoundError(
+                f"feedback database {self.path}: folder {self.path.parent} does not exist "
+                f"(create it, or give another --feedback_db path)"
+            )
         with closing(self._connect()) as connection, connection:
             connection.execute(SCHEMA)
 
@@ -58,8 +61,17 @@ class FeedbackStore:
         except sqlite3.Error as error:
             raise OSError(f"feedback database {self.path}: cannot open it ({error})") from error
 
-    def rate(self, conversation_id: str, turn: int, message: str, reply: str, emotion: str | None,
-             scores: dict, engine: str, rating: str | None) -> None:
+    def rate(
+        self,
+        conversation_id: str,
+        turn: int,
+        message: str,
+        reply: str,
+        emotion: str | None,
+        scores: dict,
+        engine: str,
+        rating: str | None,
+    ) -> None:
         """Store `rating` ("like"/"dislike") for this reply, replacing an earlier vote on it; None withdraws it."""
         if rating is not None and rating not in RATINGS:
             raise ValueError(f"rating must be one of {RATINGS} or None, got {rating!r}")
@@ -73,8 +85,17 @@ class FeedbackStore:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (conversation_id, turn, reply) DO UPDATE SET rating = excluded.rating,"
                 " created_at = excluded.created_at",
-                (*key[:2], message, reply, emotion, json.dumps(scores, ensure_ascii=False), engine, rating,
-                 time.strftime("%Y-%m-%dT%H:%M:%S%z")))
+                (
+                    *key[:2],
+                    message,
+                    reply,
+                    emotion,
+                    json.dumps(scores, ensure_ascii=False),
+                    engine,
+                    rating,
+                    time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                ),
+            )
 
     def rows(self, rating: str = "all") -> list[dict]:
         """Stored ratings oldest first, as dicts; `rating` "like", "dislike" or "all"."""
@@ -111,16 +132,24 @@ def export(db, out, rating: str = "like") -> int:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m chatbot.feedback",
-                                     description="Ratings stored by `python app.py --feedback_db PATH`.")
+    parser = argparse.ArgumentParser(
+        prog="python -m chatbot.feedback", description="Ratings stored by `python app.py --feedback_db PATH`."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    export_parser = commands.add_parser("export", help="write the ratings as training data (JSONL or CSV)",
-                                        description="Write rated replies as rows data.load_any reads "
-                                                    "(message → reply, with the emotion the classifier read).")
+    export_parser = commands.add_parser(
+        "export",
+        help="write the ratings as training data (JSONL or CSV)",
+        description="Write rated replies as rows data.load_any reads "
+        "(message → reply, with the emotion the classifier read).",
+    )
     export_parser.add_argument("--db", required=True, help="the SQLite file given to app.py --feedback_db")
     export_parser.add_argument("--out", required=True, help="output file: .jsonl or .csv")
-    export_parser.add_argument("--rating", choices=(*RATINGS, "all"), default="like",
-                               help="which ratings to export (default: like — liked replies are the training pairs)")
+    export_parser.add_argument(
+        "--rating",
+        choices=(*RATINGS, "all"),
+        default="like",
+        help="which ratings to export (default: like — liked replies are the training pairs)",
+    )
     args = parser.parse_args(argv)
     try:
         count = export(args.db, args.out, args.rating)

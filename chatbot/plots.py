@@ -9,6 +9,7 @@
 
 Every text that reaches the HTML is escaped: labels come from a classifier directory, which may be anyone's.
 """
+
 from __future__ import annotations
 
 import html
@@ -28,7 +29,16 @@ EMOTION_COLORS = {  # the six emotions, Okabe–Ito colours (distinguishable wit
     "슬픔": "#56B4E9",  # sky blue
     "우울": "#0072B2",  # blue
 }
-OTHER_COLORS = ("#7F7F7F", "#B8860B", "#6A3D9A", "#1B7837", "#8C510A", "#C51B7D", "#2166AC", "#000000")  # other label sets
+OTHER_COLORS = (
+    "#7F7F7F",
+    "#B8860B",
+    "#6A3D9A",
+    "#1B7837",
+    "#8C510A",
+    "#C51B7D",
+    "#2166AC",
+    "#000000",
+)  # other label sets
 TITLE = "대화 속 감정 변화"
 X_TITLE = "대화 차례 (보낸 메시지)"
 Y_TITLE = "감정 점수"
@@ -69,10 +79,13 @@ def emotion_bars_html(scores: Mapping[str, float] | None) -> str:
             f'<li data-emotion="{name}" data-score="{score:.4f}"{top_mark}>'
             f'<span class="mc-name">{name}</span>'
             f'<span class="mc-track"><span class="mc-fill" style="width:{100 * score:.1f}%;background:{color}"></span></span>'
-            f'<span class="mc-pct">{_percent(score)}</span></li>')
-    return (f'<div class="mc-bars" data-top="{html.escape(top)}">'
-            f'<p class="mc-top">지금 감정 <strong style="color:{emotion_color(top)}">{html.escape(top)}</strong> '
-            f'{_percent(scores[top])}</p><ul>{"".join(rows)}</ul></div>')
+            f'<span class="mc-pct">{_percent(score)}</span></li>'
+        )
+    return (
+        f'<div class="mc-bars" data-top="{html.escape(top)}">'
+        f'<p class="mc-top">지금 감정 <strong style="color:{emotion_color(top)}">{html.escape(top)}</strong> '
+        f"{_percent(scores[top])}</p><ul>{''.join(rows)}</ul></div>"
+    )
 
 
 def _tick_step(turns: int) -> int:
@@ -83,8 +96,10 @@ def emotion_timeline_html(turn_scores: Sequence[Mapping[str, float]]) -> str:
     """The plot for the scores of each user turn so far (turn 1 first); an explanatory empty state without turns."""
     turn_scores = [scores for scores in turn_scores if scores]
     if not turn_scores:
-        return (f'<div class="mc-timeline mc-empty" data-turns="0"><p class="mc-plot-title">{TITLE}</p>'
-                f'<p>{html.escape(TIMELINE_EMPTY)}</p></div>')
+        return (
+            f'<div class="mc-timeline mc-empty" data-turns="0"><p class="mc-plot-title">{TITLE}</p>'
+            f"<p>{html.escape(TIMELINE_EMPTY)}</p></div>"
+        )
     turns = len(turn_scores)
     emotions = emotion_order({emotion for scores in turn_scores for emotion in scores})
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -95,20 +110,28 @@ def emotion_timeline_html(turn_scores: Sequence[Mapping[str, float]]) -> str:
     def y(score: float) -> float:
         return TOP + (1 - min(max(float(score), 0.0), 1.0)) * plot_height
 
-    parts = [f'<svg class="mc-plot" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-             f'aria-label="{TITLE}: {turns}차례" xmlns="http://www.w3.org/2000/svg">']
+    parts = [
+        f'<svg class="mc-plot" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-label="{TITLE}: {turns}차례" xmlns="http://www.w3.org/2000/svg">'
+    ]
     for tick in (0, 0.25, 0.5, 0.75, 1):  # y grid and labels
-        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" class="mc-grid"/>'
-                     f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" class="mc-tick">{_percent(tick)}</text>')
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" class="mc-grid"/>'
+            f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" class="mc-tick">{_percent(tick)}</text>'
+        )
     step = _tick_step(turns)
     for turn in range(1, turns + 1):  # x ticks: whole turns only
         if (turn - 1) % step == 0 or turn == turns:
-            parts.append(f'<text x="{x(turn):.1f}" y="{TOP + plot_height + 16}" text-anchor="middle" class="mc-tick">'
-                         f'{turn}</text>')
-    parts.append(f'<text x="{LEFT + plot_width / 2:.1f}" y="{HEIGHT - 4}" text-anchor="middle" class="mc-axis">'
-                 f'{X_TITLE}</text>'
-                 f'<text transform="translate(12 {TOP + plot_height / 2:.1f}) rotate(-90)" text-anchor="middle" '
-                 f'class="mc-axis">{Y_TITLE}</text>')
+            parts.append(
+                f'<text x="{x(turn):.1f}" y="{TOP + plot_height + 16}" text-anchor="middle" class="mc-tick">'
+                f"{turn}</text>"
+            )
+    parts.append(
+        f'<text x="{LEFT + plot_width / 2:.1f}" y="{HEIGHT - 4}" text-anchor="middle" class="mc-axis">'
+        f"{X_TITLE}</text>"
+        f'<text transform="translate(12 {TOP + plot_height / 2:.1f}) rotate(-90)" text-anchor="middle" '
+        f'class="mc-axis">{Y_TITLE}</text>'
+    )
     for emotion in emotions:
         color, name = emotion_color(emotion), html.escape(emotion)
         points = [(turn, scores.get(emotion, 0.0)) for turn, scores in enumerate(turn_scores, start=1)]
@@ -117,24 +140,36 @@ def emotion_timeline_html(turn_scores: Sequence[Mapping[str, float]]) -> str:
         if turns > 1:
             parts.append(f'<polyline points="{line}" fill="none" stroke="{color}" stroke-width="2"/>')
         for turn, score in points:
-            parts.append(f'<circle cx="{x(turn):.1f}" cy="{y(score):.1f}" r="3.5" fill="{color}" data-turn="{turn}">'
-                         f'<title>{turn}번째 메시지 · {name} {_percent(score)}</title></circle>')
+            parts.append(
+                f'<circle cx="{x(turn):.1f}" cy="{y(score):.1f}" r="3.5" fill="{color}" data-turn="{turn}">'
+                f"<title>{turn}번째 메시지 · {name} {_percent(score)}</title></circle>"
+            )
         parts.append("</g>")
     parts.append("</svg>")
-    legend = "".join(f'<li data-emotion="{html.escape(e)}"><span class="mc-swatch" style="background:{emotion_color(e)}">'
-                     f'</span>{html.escape(e)}</li>' for e in emotions)
-    return (f'<div class="mc-timeline" data-turns="{turns}"><p class="mc-plot-title">{TITLE}</p>{"".join(parts)}'
-            f'<ul class="mc-legend">{legend}</ul></div>')
+    legend = "".join(
+        f'<li data-emotion="{html.escape(e)}"><span class="mc-swatch" style="background:{emotion_color(e)}">'
+        f"</span>{html.escape(e)}</li>"
+        for e in emotions
+    )
+    return (
+        f'<div class="mc-timeline" data-turns="{turns}"><p class="mc-plot-title">{TITLE}</p>{"".join(parts)}'
+        f'<ul class="mc-legend">{legend}</ul></div>'
+    )
 
 
 def emotion_timeline(turn_scores: Sequence[dict[str, float]]):
     """pandas DataFrame with columns turn (1-based user turn), emotion, score — one row per (turn, emotion)."""
     import pandas as pd
 
-    rows = [(turn, emotion, float(score))
-            for turn, scores in enumerate(turn_scores, start=1) for emotion, score in (scores or {}).items()]
+    rows = [
+        (turn, emotion, float(score))
+        for turn, scores in enumerate(turn_scores, start=1)
+        for emotion, score in (scores or {}).items()
+    ]
     # explicit dtypes: an empty table would be all `object`
-    return pd.DataFrame(rows, columns=list(TIMELINE_COLUMNS)).astype({"turn": "int64", "emotion": "str", "score": "float64"})
+    return pd.DataFrame(rows, columns=list(TIMELINE_COLUMNS)).astype(
+        {"turn": "int64", "emotion": "str", "score": "float64"}
+    )
 
 
 def save_emotion_plot(turn_scores: Sequence[dict[str, float]], path, title: str = TITLE) -> Path:

@@ -10,6 +10,7 @@ The same stem matching reads messages too: `names_setback` (stems in `message_cu
 that a message names a failure or a loss, whatever the classifier says; `opens_new_subject` that it
 leaves the earlier turns behind.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,14 @@ from pathlib import Path
 
 CUES_FILE = Path(__file__).with_name("reply_cues.json")
 MESSAGE_CUES_FILE = Path(__file__).with_name("message_cues.json")
-VALENCE = {"기쁨": "positive", "일상": "neutral", "분노": "negative", "불안": "negative", "슬픔": "negative",
-           "우울": "negative"}  # the six emotions in three groups: what a reply must not contradict
+VALENCE = {
+    "기쁨": "positive",
+    "일상": "neutral",
+    "분노": "negative",
+    "불안": "negative",
+    "슬픔": "negative",
+    "우울": "negative",
+}  # the six emotions in three groups: what a reply must not contradict
 
 
 @lru_cache(maxsize=2)
@@ -37,12 +44,12 @@ def _mentions(compact: str, stems) -> bool:
 
 
 def valence(emotion: str | None) -> str | None:
-    """"positive", "neutral" or "negative" for one of the six emotions; None for None or an unknown label."""
+    """ "positive", "neutral" or "negative" for one of the six emotions; None for None or an unknown label."""
     return VALENCE.get(emotion) if emotion else None
 
 
 def reply_valence(text: str) -> str:
-    """"positive" (cheers or congratulates), "negative" (consoles or names a painful feeling), "mixed" or "neutral"."""
+    """ "positive" (cheers or congratulates), "negative" (consoles or names a painful feeling), "mixed" or "neutral"."""
     compact = _compact(text)
     positive, negative = _mentions(compact, _cues()["positive"]), _mentions(compact, _cues()["negative"])
     if positive and negative:
@@ -53,7 +60,8 @@ def reply_valence(text: str) -> str:
 def is_inverted(reply_tone: str, message_valence: str | None) -> bool:
     """A cheering reply to a negative message, or a consoling one to a positive message."""
     return (message_valence == "negative" and reply_tone == "positive") or (
-        message_valence == "positive" and reply_tone == "negative")
+        message_valence == "positive" and reply_tone == "negative"
+    )
 
 
 def is_repeat(text: str, said: list[str] | tuple[str, ...]) -> bool:

@@ -7,6 +7,7 @@ answering joy needs more certainty than answering sadness, and a reply that chee
 reading is still likely (`forbidden_tones`). A message whose words name a setback ("면접 완전 망한듯", "시험 망함")
 is never read as joy or small talk, however the classifier scores it (`message_cues.json`, `setback_scores`).
 """
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,9 @@ from dataclasses import dataclass, field
 
 from chatbot.quality import VALENCE, names_setback, opens_new_subject
 
-SETBACK_TO = "슬픔"  # where a setback's joy and small-talk share goes: the labelling guide reads a plain setback as sadness
+SETBACK_TO = (
+    "슬픔"  # where a setback's joy and small-talk share goes: the labelling guide reads a plain setback as sadness
+)
 
 
 def setback_scores(message: str, scores: dict[str, float]) -> dict[str, float]:
@@ -22,7 +25,7 @@ def setback_scores(message: str, scores: dict[str, float]) -> dict[str, float]:
     if not names_setback(message) or SETBACK_TO not in scores:
         return scores
     cleared = {label for label in scores if VALENCE.get(label) in ("positive", "neutral")}
-    moved = {label: 0.0 for label in cleared}
+    moved = dict.fromkeys(cleared, 0.0)
     moved[SETBACK_TO] = scores[SETBACK_TO] + sum(scores[label] for label in cleared)
     return {**scores, **moved}
 
@@ -31,15 +34,17 @@ def setback_scores(message: str, scores: dict[str, float]) -> dict[str, float]:
 class ReadingPolicy:
     """When a reading counts as sure, and how much earlier turns weigh. Chosen on the development evaluation set."""
 
-    sure_at: float = 0.45            # top probability to answer that emotion itself
-    group_sure_at: float = 0.6       # or the probability of its valence group (슬픔 vs 우울 matters less than sad vs glad)
-    positive_sure_at: float = 0.55   # answering joy needs more: congratulating a loss is the worst reply
-    context_weight: float = 0.6      # the previous user turn's share when the message alone is unsure or short
-    follow_weight: float = 0.6       # … and when it is not: people usually go on feeling what they just said
-    short_message: int = 11          # characters (without spaces): shorter messages lean on earlier turns
-    short_boost: float = 2.5         # … by this factor on context_weight: "ㅇㅇ" says little of its own
-    risky_share: float = 0.2         # a reply may not cheer when P(negative) reaches this, nor console when P(기쁨) does
-    neighbour_weight: float = 0.4    # share of the nearest written examples' vote (responder.emotion_votes) in the scores
+    sure_at: float = 0.45  # top probability to answer that emotion itself
+    group_sure_at: float = 0.6  # or the probability of its valence group (슬픔 vs 우울 matters less than sad vs glad)
+    positive_sure_at: float = 0.55  # answering joy needs more: congratulating a loss is the worst reply
+    context_weight: float = 0.6  # the previous user turn's share when the message alone is unsure or short
+    follow_weight: float = 0.6  # … and when it is not: people usually go on feeling what they just said
+    short_message: int = 11  # characters (without spaces): shorter messages lean on earlier turns
+    short_boost: float = 2.5  # … by this factor on context_weight: "ㅇㅇ" says little of its own
+    risky_share: float = 0.2  # a reply may not cheer when P(negative) reaches this, nor console when P(기쁨) does
+    neighbour_weight: float = (
+        0.4  # share of the nearest written examples' vote (responder.emotion_votes) in the scores
+    )
 
 
 @dataclass(frozen=True)
@@ -58,8 +63,9 @@ class EmotionReading:
         return sum(p for label, p in self.scores.items() if VALENCE.get(label) == valence)
 
 
-def read_emotion(classifier, message: str, earlier_user_turns=(), policy: ReadingPolicy | None = None,
-                 neighbours=None) -> EmotionReading:
+def read_emotion(
+    classifier, message: str, earlier_user_turns=(), policy: ReadingPolicy | None = None, neighbours=None
+) -> EmotionReading:
     """Classify `message`, blending in the nearest written examples' vote (`neighbours(message)` → emotion
     shares, e.g. `RetrievalResponder.emotion_votes`) and the last two earlier user turns."""
     policy = policy or ReadingPolicy()
@@ -68,8 +74,10 @@ def read_emotion(classifier, message: str, earlier_user_turns=(), policy: Readin
     scores = {label: float(p) for label, p in predictions[0].scores.items()}
     votes = neighbours(message) if neighbours is not None and policy.neighbour_weight > 0 else {}
     if votes and set(votes) <= set(scores):
-        scores = {label: (1 - policy.neighbour_weight) * p + policy.neighbour_weight * votes.get(label, 0.0)
-                  for label, p in scores.items()}
+        scores = {
+            label: (1 - policy.neighbour_weight) * p + policy.neighbour_weight * votes.get(label, 0.0)
+            for label, p in scores.items()
+        }
     scores = setback_scores(message, scores)
     short = len(re.sub(r"\s+", "", message)) < policy.short_message
     leaning = short or max(scores.values()) < policy.sure_at
@@ -86,7 +94,8 @@ def read_emotion(classifier, message: str, earlier_user_turns=(), policy: Readin
         sure = scores[label] >= policy.positive_sure_at
     else:
         sure = scores[label] >= policy.sure_at or (
-            VALENCE.get(label) == "negative" and reading.group_score("negative") >= policy.group_sure_at)
+            VALENCE.get(label) == "negative" and reading.group_score("negative") >= policy.group_sure_at
+        )
     return EmotionReading(label, scores, sure)
 
 
@@ -98,6 +107,7 @@ def forbidden_tones(reading: EmotionReading, policy: ReadingPolicy | None = None
     if reading.valence == "negative" or reading.group_score("negative") >= policy.risky_share:
         forbidden.add("positive")
     if reading.valence == "positive" or (
-            reading.valence != "negative" and reading.group_score("positive") >= policy.risky_share):
+        reading.valence != "negative" and reading.group_score("positive") >= policy.risky_share
+    ):
         forbidden.add("negative")
     return forbidden

@@ -19,6 +19,7 @@ on it, and that is accepted — the reply is harmless and the lines are useful t
     python -m chatbot.safety --rules             # the rule list
     python -m chatbot.safety --eval              # recall / false alarms per split of chatbot/safety_cases/
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,7 +37,14 @@ REPLIES_FILE = PACKAGE_DIR / "safety_replies.json"
 CASES_DIR = PACKAGE_DIR / "safety_cases"
 CARE_MARKER = "자살예방상담전화 109"  # in the crisis reply and every care reply: how care mode is found in a history
 BLIND_SPLIT = "blind"  # evaluated once, at the end of the work it measures: --eval leaves it out unless named
-TRAINED_SPLITS = ("train", "original", "dev", "heldout_v1", "blind_v1", "blind_v2")  # what the learned detector trains on
+TRAINED_SPLITS = (
+    "train",
+    "original",
+    "dev",
+    "heldout_v1",
+    "blind_v1",
+    "blind_v2",
+)  # what the learned detector trains on
 
 
 @dataclass(frozen=True)
@@ -114,8 +122,10 @@ CRISIS_RULES: tuple[tuple[str, str, str], ...] = tuple((r.name, "|".join(r.alter
 # ---------------------------------------------------------------------------------------------- replies
 def _load_replies(path: Path = REPLIES_FILE) -> dict:
     document = json.loads(path.read_text(encoding="utf-8"))
-    lines = "\n".join(f"• {line['label']} {line['number']}" + (f" ({line['hours']})" if line["hours"] else "")
-                      for line in document["lines"])
+    lines = "\n".join(
+        f"• {line['label']} {line['number']}" + (f" ({line['hours']})" if line["hours"] else "")
+        for line in document["lines"]
+    )
     document["crisis_reply"] = "\n".join(document["crisis_reply"]).replace("{lines}", lines)
     return document
 
@@ -244,10 +254,12 @@ def evaluate(positive: list[str], negative: list[str], detect=None) -> dict:
     missed = [text for text in positive if not detect(text)]
     false_alarms = [text for text in negative if detect(text)]
     return {
-        "positives": len(positive), "negatives": len(negative),
+        "positives": len(positive),
+        "negatives": len(negative),
         "recall": 1 - len(missed) / len(positive) if positive else float("nan"),
         "false_positive_rate": len(false_alarms) / len(negative) if negative else float("nan"),
-        "missed": missed, "false_alarms": false_alarms,
+        "missed": missed,
+        "false_alarms": false_alarms,
     }
 
 
@@ -263,23 +275,38 @@ def evaluate_conversations(conversations: list[dict], detector) -> dict:
             false_alarms.append((turns, flagged[0]))
     positives = sum(1 for c in conversations if c["crisis"])
     negatives = len(conversations) - positives
-    return {"positives": positives, "negatives": negatives,
-            "recall": 1 - len(missed) / positives if positives else float("nan"),
-            "false_positive_rate": len(false_alarms) / negatives if negatives else float("nan"),
-            "missed": missed, "false_alarms": false_alarms}
+    return {
+        "positives": positives,
+        "negatives": negatives,
+        "recall": 1 - len(missed) / positives if positives else float("nan"),
+        "false_positive_rate": len(false_alarms) / negatives if negatives else float("nan"),
+        "missed": missed,
+        "false_alarms": false_alarms,
+    }
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m chatbot.safety",
-        description="Check messages with the crisis detector, or evaluate it on chatbot/safety_cases/.")
+        description="Check messages with the crisis detector, or evaluate it on chatbot/safety_cases/.",
+    )
     parser.add_argument("messages", nargs="*", help="messages to check, each on its own")
-    parser.add_argument("--conversation", action="store_true",
-                        help="read the messages as one conversation in order (earlier turns count)")
-    parser.add_argument("--eval", action="store_true",
-                        help=f"recall and false alarms per split (every split but '{BLIND_SPLIT}' unless --split)")
-    parser.add_argument("--split", action="append", metavar="NAME",
-                        help="only these splits (repeatable); the blind split is evaluated only when named here")
+    parser.add_argument(
+        "--conversation",
+        action="store_true",
+        help="read the messages as one conversation in order (earlier turns count)",
+    )
+    parser.add_argument(
+        "--eval",
+        action="store_true",
+        help=f"recall and false alarms per split (every split but '{BLIND_SPLIT}' unless --split)",
+    )
+    parser.add_argument(
+        "--split",
+        action="append",
+        metavar="NAME",
+        help="only these splits (repeatable); the blind split is evaluated only when named here",
+    )
     parser.add_argument("--rules", action="store_true", help="print the rule list")
     args = parser.parse_args(argv)
     if not (args.messages or args.eval or args.rules):
@@ -305,15 +332,19 @@ def _print_evaluation(detector, splits: list[str] | None) -> None:
         rows = [row for row in messages if row["split"] == name]
         scored = [row for row in rows if row["crisis"] is not None]
         trained = " — the detector is trained on this split: optimistic" if name in TRAINED_SPLITS else ""
-        print(f"== split {name}: {len(scored)} scored messages, "
-              f"{sum(1 for c in conversations if c['split'] == name)} conversations{trained}")
+        print(
+            f"== split {name}: {len(scored)} scored messages, "
+            f"{sum(1 for c in conversations if c['split'] == name)} conversations{trained}"
+        )
         if scored:
             positive = [row["text"] for row in scored if row["crisis"]]
             negative = [row["text"] for row in scored if not row["crisis"]]
             for layer, detect in (("rules", match_rules), ("detector", lambda text: detector.assess(text, []))):
                 result = evaluate(positive, negative, detect)
-                print(f"  message level, {layer}: recall {result['recall']:.3f} ({result['positives']} crisis), "
-                      f"false alarms {result['false_positive_rate']:.3f} ({result['negatives']} everyday)")
+                print(
+                    f"  message level, {layer}: recall {result['recall']:.3f} ({result['positives']} crisis), "
+                    f"false alarms {result['false_positive_rate']:.3f} ({result['negatives']} everyday)"
+                )
             for text in result["missed"]:
                 print(f"    missed: {text}")
             for text in result["false_alarms"]:
@@ -326,8 +357,10 @@ def _print_evaluation(detector, splits: list[str] | None) -> None:
         split_conversations = [c for c in conversations if c["split"] == name]
         if split_conversations:
             result = evaluate_conversations(split_conversations, detector)
-            print(f"  conversation level: caught {result['recall']:.3f} of {result['positives']} crisis conversations "
-                  f"by their last turn, false alarms {result['false_positive_rate']:.3f} of {result['negatives']}")
+            print(
+                f"  conversation level: caught {result['recall']:.3f} of {result['positives']} crisis conversations "
+                f"by their last turn, false alarms {result['false_positive_rate']:.3f} of {result['negatives']}"
+            )
             for turns in result["missed"]:
                 print(f"    missed: {' → '.join(turns)}")
             for turns, at in result["false_alarms"]:

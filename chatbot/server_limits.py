@@ -2,6 +2,7 @@
 
 `app.py` wires them in; they touch Gradio only through the app object they are given.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -24,7 +25,8 @@ def throttled_login(user: str, password: str, delay_s: float = LOGIN_DELAY_S, sl
     async def check(username: str, given: str) -> bool:
         async with lock:
             right = secrets.compare_digest(username.encode(), user.encode()) & secrets.compare_digest(
-                given.encode(), password.encode())
+                given.encode(), password.encode()
+            )
             if not right:
                 await sleep(delay_s)
             return right
@@ -78,5 +80,7 @@ def check_port(host: str, port: int) -> None:
         try:
             sock.bind((host, port))
         except OSError as error:
-            raise OSError(f"port {port} on {host} is in use ({error.strerror or error}); start with --port "
-                          f"{port + 1} (or another free port), or stop the program using it") from None
+            raise OSError(
+                f"port {port} on {host} is in use ({error.strerror or error}); start with --port "
+                f"{port + 1} (or another free port), or stop the program using it"
+            ) from None

@@ -8,6 +8,7 @@ Work per request is bounded whatever a client sends: the history is read from it
 context needs (at most MAX_HISTORY_ITEMS items), each message is cut before it is cleaned, and content parts
 are read to a fixed depth and count.
 """
+
 from __future__ import annotations
 
 import reprlib
@@ -61,8 +62,10 @@ def clean_message(message, max_chars: int = DEFAULT_MAX_MESSAGE_CHARS) -> CleanM
     text = collapse_spaces(_strip_control(unicodedata.normalize("NFC", message[:raw_limit])))
     if len(text) <= max_chars and typed <= raw_limit:
         return CleanMessage(text)
-    return CleanMessage(text[:max_chars].rstrip(),
-                        note=f"메시지가 너무 길어 앞의 {max_chars}자만 읽었어요 (입력 {max(typed, len(text))}자).")
+    return CleanMessage(
+        text[:max_chars].rstrip(),
+        note=f"메시지가 너무 길어 앞의 {max_chars}자만 읽었어요 (입력 {max(typed, len(text))}자).",
+    )
 
 
 def content_text(content) -> str:
@@ -86,8 +89,10 @@ def _bounded_text(content, limit: int | None) -> tuple[str, int]:
     while stack:
         item, depth = stack.pop()
         if depth > MAX_CONTENT_DEPTH:
-            raise TypeError(f"message content is nested more than {MAX_CONTENT_DEPTH} levels deep; expected a str "
-                            f"or a list of parts such as {{'type': 'text', 'text': '…'}}")
+            raise TypeError(
+                f"message content is nested more than {MAX_CONTENT_DEPTH} levels deep; expected a str "
+                f"or a list of parts such as {{'type': 'text', 'text': '…'}}"
+            )
         if isinstance(item, str):
             if item:
                 texts.append(item)
@@ -111,8 +116,9 @@ def _bounded_text(content, limit: int | None) -> tuple[str, int]:
     return " ".join(texts), max(length - 1, 0)
 
 
-def build_context(history, message: str, max_messages: int | None = None,
-                  max_chars: int = DEFAULT_MAX_MESSAGE_CHARS) -> list[str]:
+def build_context(
+    history, message: str, max_messages: int | None = None, max_chars: int = DEFAULT_MAX_MESSAGE_CHARS
+) -> list[str]:
     """The generator's context: earlier turns then `message`, oldest first, alternating user/bot, starting and
     ending with a user turn.
 

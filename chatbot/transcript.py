@@ -11,6 +11,7 @@ first crisis or care-mode reply until the conversation is cleared; `revision` co
 that an answer arrived even when it looks the same). Functions never change their argument: each returns a new
 conversation.
 """
+
 from __future__ import annotations
 
 import html
@@ -28,41 +29,61 @@ def new_conversation() -> dict:
 
 def make_turn(message: str, reply) -> dict:
     """A turn from what the person typed and the engine's `Reply`."""
-    return {"message": message, "reply": reply.text, "emotion": reply.emotion,
-            "scores": {label: float(score) for label, score in (reply.scores or {}).items()},
-            "safety": bool(reply.safety), "care": bool(getattr(reply, "care", False)), "note": reply.note,
-            "engine": reply.engine}
+    return {
+        "message": message,
+        "reply": reply.text,
+        "emotion": reply.emotion,
+        "scores": {label: float(score) for label, score in (reply.scores or {}).items()},
+        "safety": bool(reply.safety),
+        "care": bool(getattr(reply, "care", False)),
+        "note": reply.note,
+        "engine": reply.engine,
+    }
 
 
 def _valid_turn(turn) -> bool:
-    return (isinstance(turn, Mapping) and isinstance(turn.get("message"), str) and isinstance(turn.get("reply"), str)
-            and isinstance(turn.get("scores", {}), Mapping)
-            and all(isinstance(k, str) and isinstance(v, (int, float)) for k, v in turn.get("scores", {}).items()))
+    return (
+        isinstance(turn, Mapping)
+        and isinstance(turn.get("message"), str)
+        and isinstance(turn.get("reply"), str)
+        and isinstance(turn.get("scores", {}), Mapping)
+        and all(isinstance(k, str) and isinstance(v, (int, float)) for k, v in turn.get("scores", {}).items())
+    )
 
 
 def as_conversation(conversation) -> dict:
     """A well-formed conversation from whatever the browser sent back (None, an older or damaged value → new)."""
-    if not isinstance(conversation, Mapping) or not isinstance(conversation.get("turns"), list) \
-            or not all(_valid_turn(turn) for turn in conversation["turns"]):
+    if (
+        not isinstance(conversation, Mapping)
+        or not isinstance(conversation.get("turns"), list)
+        or not all(_valid_turn(turn) for turn in conversation["turns"])
+    ):
         return new_conversation()
     turns = [{field: turn.get(field) for field in TURN_FIELDS} for turn in conversation["turns"]]
     for turn in turns:
         turn["scores"] = {k: float(v) for k, v in (turn["scores"] or {}).items()}
         turn["safety"], turn["care"] = bool(turn["safety"]), bool(turn["care"])
     conversation_id, revision = conversation.get("id"), conversation.get("revision")
-    return {"id": conversation_id if isinstance(conversation_id, str) and conversation_id else uuid.uuid4().hex,
-            "revision": revision if isinstance(revision, int) and not isinstance(revision, bool) else len(turns),
-            "care": bool(conversation.get("care")) or any(t["care"] or t["safety"] for t in turns), "turns": turns}
+    return {
+        "id": conversation_id if isinstance(conversation_id, str) and conversation_id else uuid.uuid4().hex,
+        "revision": revision if isinstance(revision, int) and not isinstance(revision, bool) else len(turns),
+        "care": bool(conversation.get("care")) or any(t["care"] or t["safety"] for t in turns),
+        "turns": turns,
+    }
 
 
 def add_turn(conversation: dict, turn: dict) -> dict:
-    return {**conversation, "revision": conversation["revision"] + 1,
-            "care": conversation["care"] or turn["care"] or turn["safety"], "turns": [*conversation["turns"], turn]}
+    return {
+        **conversation,
+        "revision": conversation["revision"] + 1,
+        "care": conversation["care"] or turn["care"] or turn["safety"],
+        "turns": [*conversation["turns"], turn],
+    }
 
 
 def truncate(conversation: dict, turns: int) -> dict:
     """The conversation with only its first `turns` turns (undo, retry). Care mode stays on: it ends only with Clear."""
-    return {**conversation, "revision": conversation["revision"] + 1, "turns": conversation["turns"][:max(0, turns)]}
+    return {**conversation, "revision": conversation["revision"] + 1, "turns": conversation["turns"][: max(0, turns)]}
 
 
 def history(conversation: dict) -> list[dict]:

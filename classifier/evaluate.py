@@ -6,6 +6,7 @@
 Metrics are computed over all examples at once (never averaged per batch). `--split test` re-creates the
 training run's held-out test split (same --seed/--validation_split/--test_split); `--split all` uses every row.
 """
+
 from __future__ import annotations
 
 import time
@@ -18,25 +19,42 @@ from data.fonts import installed_korean_font
 
 def parse_args(argv=None):
     p = make_parser("python -m classifier.evaluate", __doc__)
-    p.add_argument("--model_dir", default="checkpoints/classifier", metavar="DIR",
-                   help="classifier directory (either backend) or hub id")
-    p.add_argument("--test_file", nargs="+", default=[], metavar="FILE",
-                   help="labelled data, any format data.load_any reads")
+    p.add_argument(
+        "--model_dir",
+        default="checkpoints/classifier",
+        metavar="DIR",
+        help="classifier directory (either backend) or hub id",
+    )
+    p.add_argument(
+        "--test_file", nargs="+", default=[], metavar="FILE", help="labelled data, any format data.load_any reads"
+    )
     p.add_argument("--data_dir", default=None, metavar="DIR", help="also read every table file under this directory")
     p.add_argument("--label_set", choices=LABEL_SETS, default="six", help="the label set the model was trained on")
-    p.add_argument("--taxonomy", default=None, metavar="JSON",
-                   help="taxonomy for --label_set six (default: data/taxonomy.json)")
-    p.add_argument("--split", choices=("test", "validation", "all"), default="test",
-                   help="test/validation = the training run's held-out part (same seed and fractions); "
-                        "all = every row")
+    p.add_argument(
+        "--taxonomy", default=None, metavar="JSON", help="taxonomy for --label_set six (default: data/taxonomy.json)"
+    )
+    p.add_argument(
+        "--split",
+        choices=("test", "validation", "all"),
+        default="test",
+        help="test/validation = the training run's held-out part (same seed and fractions); all = every row",
+    )
     p.add_argument("--seed", type=int, default=42, help="split seed (as in training)")
     p.add_argument("--validation_split", type=float, default=0.1, help="validation fraction (as in training)")
     p.add_argument("--test_split", type=float, default=0.1, help="test fraction (as in training)")
-    p.add_argument("--long_text", choices=("truncate", "window"), default=None,
-                   help="KoBERT only: how texts over max_seq_len are read (default: as saved)")
+    p.add_argument(
+        "--long_text",
+        choices=("truncate", "window"),
+        default=None,
+        help="KoBERT only: how texts over max_seq_len are read (default: as saved)",
+    )
     p.add_argument("--eval_batch_size", type=int, default=128, help="sentences per batch")
-    p.add_argument("--output_dir", default=None, metavar="DIR",
-                   help="where report.json and confusion_matrix.png go (default: <model_dir>/eval)")
+    p.add_argument(
+        "--output_dir",
+        default=None,
+        metavar="DIR",
+        help="where report.json and confusion_matrix.png go (default: <model_dir>/eval)",
+    )
     p.add_argument("--no_progress", action="store_true", help="no progress bars (logs, CI)")
     add_debug_flag(p)
     args = p.parse_args(argv)
@@ -71,8 +89,15 @@ def plot_confusion(matrix, labels: list[str], path: Path, title: str) -> str | N
         ax.set_title(title)
         for i in range(len(labels)):
             for j in range(len(labels)):
-                ax.text(j, i, f"{counts[i, j]}\n{share[i, j]:.0%}", ha="center", va="center", fontsize=8,
-                        color="white" if share[i, j] > 0.5 else "black")
+                ax.text(
+                    j,
+                    i,
+                    f"{counts[i, j]}\n{share[i, j]:.0%}",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if share[i, j] > 0.5 else "black",
+                )
         fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
         fig.tight_layout()
         fig.savefig(path, dpi=120)
@@ -89,11 +114,15 @@ def check_model_dir(model_dir: str, long_text: str | None) -> None:
         return  # a hub id: checked when it is loaded
     path = surviving_copy(Path(model_dir).expanduser())
     if not path.is_dir():
-        raise FileNotFoundError(f"--model_dir {model_dir}: no trained classifier there — train one with `python -m "
-                                f"classifier.train --train_file FILE --label_set six --output_dir {model_dir}`")
+        raise FileNotFoundError(
+            f"--model_dir {model_dir}: no trained classifier there — train one with `python -m "
+            f"classifier.train --train_file FILE --label_set six --output_dir {model_dir}`"
+        )
     if long_text and saved_backend(path) == "light":
-        raise ValueError(f"--long_text applies to KoBERT classifiers only; {model_dir} is a light classifier "
-                         f"(leave --long_text out)")
+        raise ValueError(
+            f"--long_text applies to KoBERT classifiers only; {model_dir} is a light classifier "
+            f"(leave --long_text out)"
+        )
 
 
 def main(argv=None) -> dict:
@@ -117,21 +146,27 @@ def main(argv=None) -> dict:
     labels = classifier.labels
     unknown = sorted(set(data.labels) - set(labels))
     if unknown:
-        raise ValueError(f"{', '.join(args.test_file) or args.data_dir}: labels {unknown} are not among the "
-                         f"model's {labels} — wrong --label_set? (model: {args.model_dir})")
+        raise ValueError(
+            f"{', '.join(args.test_file) or args.data_dir}: labels {unknown} are not among the "
+            f"model's {labels} — wrong --label_set? (model: {args.model_dir})"
+        )
     # ---- predict
     started = time.perf_counter()
     if hasattr(classifier, "logits"):
-        predicted = classifier.logits(data.texts, batch_size=args.eval_batch_size,
-                                      progress=not args.no_progress).argmax(-1).tolist()
+        predicted = (
+            classifier.logits(data.texts, batch_size=args.eval_batch_size, progress=not args.no_progress)
+            .argmax(-1)
+            .tolist()
+        )
     else:
         from tqdm.auto import tqdm
 
         index = {label: i for i, label in enumerate(labels)}
         predicted = []
-        for start in tqdm(range(0, len(data.texts), args.eval_batch_size), desc="predict", unit="batch",
-                          disable=args.no_progress):
-            predicted += [index[p.label] for p in classifier.predict(data.texts[start:start + args.eval_batch_size])]
+        for start in tqdm(
+            range(0, len(data.texts), args.eval_batch_size), desc="predict", unit="batch", disable=args.no_progress
+        ):
+            predicted += [index[p.label] for p in classifier.predict(data.texts[start : start + args.eval_batch_size])]
     seconds = time.perf_counter() - started
     gold = [labels.index(label) for label in data.labels]
     # ---- report
@@ -139,12 +174,27 @@ def main(argv=None) -> dict:
     matrix = confusion_matrix(gold, predicted, labels=list(range(len(labels))))
     output_dir = Path(args.output_dir or Path(args.model_dir) / "eval")
     output_dir.mkdir(parents=True, exist_ok=True)
-    font = plot_confusion(matrix, labels, output_dir / "confusion_matrix.png",
-                          f"{Path(args.model_dir).name} · {args.split} · macro-F1 {report['macro_f1']:.3f}")
-    report.update({"model_dir": str(args.model_dir), "backend": type(classifier).__name__, "split": args.split,
-                   "files": args.test_file, "data_dir": args.data_dir, "label_set": args.label_set,
-                   "labels": labels, "confusion_matrix": matrix.tolist(), "dropped": data.dropped,
-                   "predict_seconds": round(seconds, 3), "font": font})
+    font = plot_confusion(
+        matrix,
+        labels,
+        output_dir / "confusion_matrix.png",
+        f"{Path(args.model_dir).name} · {args.split} · macro-F1 {report['macro_f1']:.3f}",
+    )
+    report.update(
+        {
+            "model_dir": str(args.model_dir),
+            "backend": type(classifier).__name__,
+            "split": args.split,
+            "files": args.test_file,
+            "data_dir": args.data_dir,
+            "label_set": args.label_set,
+            "labels": labels,
+            "confusion_matrix": matrix.tolist(),
+            "dropped": data.dropped,
+            "predict_seconds": round(seconds, 3),
+            "font": font,
+        }
+    )
     write_json(output_dir / "report.json", report)
     print(f"{report['examples']} sentences: accuracy {report['accuracy']:.4f}, macro-F1 {report['macro_f1']:.4f}")
     width = max(len(label) for label in labels) + 2

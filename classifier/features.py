@@ -4,6 +4,7 @@
 that costs more than the arithmetic. `tfidf_rows` computes the same rows from a fitted vectorizer's own analyzer,
 vocabulary and idf (tests check it equals `transform`), and is what the reply path uses.
 """
+
 from __future__ import annotations
 
 import math
@@ -37,5 +38,11 @@ def tfidf_rows(vectorizer, texts: list[str]):
         indices += columns
         values += weights
         indptr.append(len(indices))
-    return csr_matrix((np.asarray(values, dtype=vectorizer.dtype), np.asarray(indices, dtype=np.int32),
-                       np.asarray(indptr, dtype=np.int32)), shape=(len(texts), len(vocabulary)))
+    return csr_matrix(
+        (
+            np.asarray(values, dtype=vectorizer.dtype),
+            np.asarray(indices, dtype=np.int32),
+            np.asarray(indptr, dtype=np.int32),
+        ),
+        shape=(len(texts), len(vocabulary)),
+    )

@@ -16,6 +16,7 @@ Same API as EmotionClassifier (`predict`, `labels`, `save_pretrained`, `from_pre
     light_config.json    settings, labels, vocabularies (term lists in column order)
     light_model.safetensors  idf vectors, coefficient matrix, intercepts (float32)
 """
+
 from __future__ import annotations
 
 import json
@@ -50,7 +51,9 @@ class LightConfig:
     model: str = "nbsvm"  # "nbsvm", "svm" (LinearSVC; multi-class) or "logreg" (same F1 as svm, ~50× slower)
     # KETI 4-fold CV (train part) macro-F1: svm 0.514, nbsvm 0.527; class_weight=balanced alone: svm 0.518
     C: float = 0.05  # nbsvm: best of 0.01–0.2 on KETI CV; svm wants 0.1, logreg ~3
-    nb_alpha: float = 1.0  # nbsvm: add-alpha smoothing of the binarised feature counts (C=0.03, β=1: α 0.5 0.521, α 1 0.524)
+    nb_alpha: float = (
+        1.0  # nbsvm: add-alpha smoothing of the binarised feature counts (C=0.03, β=1: α 0.5 0.521, α 1 0.524)
+    )
     nb_interpolation: float = 0.5  # nbsvm: w' = (1-β)·mean|w| + β·w; C=0.05: β 0.25/0.5/0.75 → 0.516/0.527/0.526
     class_weight: str | None = "balanced"  # nbsvm binary fits: each label weighs as much as the rest (+1 point)
     max_iter: int = 2000  # solver iterations; both converge well below this on KETI
@@ -58,14 +61,16 @@ class LightConfig:
     calibration_folds: int = 3  # folds for the temperature fit (3 extra fits of a few seconds)
     semantic: bool = True  # unknown morphemes → nearest known ones by meaning (Kiwi CoNg); needs morphemes=True
     semantic_min_count: int = 2  # a morpheme needs this many training occurrences to be a "known" expansion target
-    semantic_max_vocabulary: int = 4000  # most frequent targets kept: each unknown morpheme is compared with all of them
+    semantic_max_vocabulary: int = (
+        4000  # most frequent targets kept: each unknown morpheme is compared with all of them
+    )
     semantic_neighbours: int = 3  # nearest known morphemes added per unknown one
     semantic_min_similarity: float = 0.5  # CoNg cosine below this is another field of meaning
     coverage_scaling: bool = True  # less confident on text the model barely knows (emotion display); the crisis
     # detector turns it off, since near-equal scores there would read as risk
 
     @classmethod
-    def from_dict(cls, values: dict) -> "LightConfig":
+    def from_dict(cls, values: dict) -> LightConfig:
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in known})
 
@@ -92,13 +97,26 @@ class LightEmotionClassifier:
 
         c = self.config
         self.char_vectorizer = TfidfVectorizer(
-            analyzer=c.analyzer, ngram_range=(c.char_ngram_min, c.char_ngram_max), min_df=c.char_min_df,
-            sublinear_tf=c.sublinear_tf, lowercase=True, vocabulary=char_vocabulary, dtype=np.float32)
+            analyzer=c.analyzer,
+            ngram_range=(c.char_ngram_min, c.char_ngram_max),
+            min_df=c.char_min_df,
+            sublinear_tf=c.sublinear_tf,
+            lowercase=True,
+            vocabulary=char_vocabulary,
+            dtype=np.float32,
+        )
         self.morph_vectorizer = None
         if c.morphemes:
             self.morph_vectorizer = TfidfVectorizer(
-                analyzer="word", token_pattern=r"\S+", ngram_range=(1, c.morph_ngram_max), min_df=c.morph_min_df,
-                sublinear_tf=c.sublinear_tf, lowercase=True, vocabulary=morph_vocabulary, dtype=np.float32)
+                analyzer="word",
+                token_pattern=r"\S+",
+                ngram_range=(1, c.morph_ngram_max),
+                min_df=c.morph_min_df,
+                sublinear_tf=c.sublinear_tf,
+                lowercase=True,
+                vocabulary=morph_vocabulary,
+                dtype=np.float32,
+            )
 
     def _features(self, texts: list[str], fit: bool = False):
         """(texts, char_features + morph_features) sparse TF-IDF."""
@@ -123,15 +141,22 @@ class LightEmotionClassifier:
         if fit and self.config.semantic:
             self.expansion = _fit_expansion(tokenised, self.config)
         morph_texts = [semantic.morpheme_string(found, self.expansion) for found in tokenised]
-        morph = self.morph_vectorizer.fit_transform(morph_texts) if fit else transform(self.morph_vectorizer, morph_texts)
+        morph = (
+            self.morph_vectorizer.fit_transform(morph_texts) if fit else transform(self.morph_vectorizer, morph_texts)
+        )
         vocabulary = self.morph_vectorizer.vocabulary_
-        known = [[f"{t.form}/{t.tag}".lower() in vocabulary
-                  or bool(self.expansion is not None and self.expansion.neighbours(t)) for t in found]
-                 for found in tokenised]
+        known = [
+            [
+                f"{t.form}/{t.tag}".lower() in vocabulary
+                or bool(self.expansion is not None and self.expansion.neighbours(t))
+                for t in found
+            ]
+            for found in tokenised
+        ]
         return hstack([char, morph], format="csr"), _shares(known)  # (texts, char + morph features), (texts,)
 
     # ---------------------------------------------------------------- training
-    def fit(self, texts: list[str], labels: list[str], progress: bool = False) -> "LightEmotionClassifier":
+    def fit(self, texts: list[str], labels: list[str], progress: bool = False) -> LightEmotionClassifier:
         """Fit vectorizers and the linear model; `labels` become the sorted distinct label names.
         `progress` shows a bar over the steps (morpheme analysis, one fit per label, calibration folds)."""
         from tqdm.auto import tqdm
@@ -270,8 +295,9 @@ class LightEmotionClassifier:
         return predictions[0] if single else predictions
 
     # ---------------------------------------------------------------- persistence
-    def save_pretrained(self, directory: str | os.PathLike, *, training_args: dict | None = None,
-                        metrics: dict | None = None) -> Path:
+    def save_pretrained(
+        self, directory: str | os.PathLike, *, training_args: dict | None = None, metrics: dict | None = None
+    ) -> Path:
         """JSON (settings, labels, vocabularies) + safetensors (idf, coefficients), written atomically."""
         from safetensors.numpy import save_file
 
@@ -286,10 +312,16 @@ class LightEmotionClassifier:
             return terms
 
         def write(tmp: Path) -> None:
-            tensors = {"char_idf": self.char_vectorizer.idf_.astype(np.float32),
-                       "coef": self.coef, "intercept": self.intercept}
-            meta = {**asdict(self.config), "labels": self._labels,
-                    "char_vocabulary": vocabulary_list(self.char_vectorizer)}
+            tensors = {
+                "char_idf": self.char_vectorizer.idf_.astype(np.float32),
+                "coef": self.coef,
+                "intercept": self.intercept,
+            }
+            meta = {
+                **asdict(self.config),
+                "labels": self._labels,
+                "char_vocabulary": vocabulary_list(self.char_vectorizer),
+            }
             if self.morph_vectorizer is not None:
                 tensors["morph_idf"] = self.morph_vectorizer.idf_.astype(np.float32)
                 meta["morph_vocabulary"] = vocabulary_list(self.morph_vectorizer)
@@ -302,7 +334,7 @@ class LightEmotionClassifier:
         return atomic_directory(directory, write)
 
     @classmethod
-    def from_pretrained(cls, directory: str | os.PathLike, device: str = "auto") -> "LightEmotionClassifier":
+    def from_pretrained(cls, directory: str | os.PathLike, device: str = "auto") -> LightEmotionClassifier:
         """Load a directory written by `save_pretrained`. `device` is accepted for API symmetry (always CPU)."""
         from safetensors.numpy import load_file
 
@@ -315,7 +347,8 @@ class LightEmotionClassifier:
         model = cls(LightConfig.from_dict(meta))
         model._new_vectorizers(
             char_vocabulary={term: i for i, term in enumerate(meta["char_vocabulary"])},
-            morph_vocabulary={term: i for i, term in enumerate(meta.get("morph_vocabulary", []))} or None)
+            morph_vocabulary={term: i for i, term in enumerate(meta.get("morph_vocabulary", []))} or None,
+        )
         model.char_vectorizer.idf_ = tensors["char_idf"]
         if model.morph_vectorizer is not None:
             model.morph_vectorizer.idf_ = tensors["morph_idf"]
@@ -339,10 +372,12 @@ def _fit_expansion(tokenised: list[list], config: LightConfig):
     from classifier.semantic import CONTENT_TAGS, NeighbourExpansion
 
     counts = Counter((t.form, t.tag, t.id) for found in tokenised for t in found if t.tag in CONTENT_TAGS)
-    frequent = [key for key, count in counts.most_common(config.semantic_max_vocabulary)
-                if count >= config.semantic_min_count]
-    return NeighbourExpansion(sorted(frequent), neighbours=config.semantic_neighbours,
-                              min_similarity=config.semantic_min_similarity)
+    frequent = [
+        key for key, count in counts.most_common(config.semantic_max_vocabulary) if count >= config.semantic_min_count
+    ]
+    return NeighbourExpansion(
+        sorted(frequent), neighbours=config.semantic_neighbours, min_similarity=config.semantic_min_similarity
+    )
 
 
 def _shares(known: list[list[bool]]) -> np.ndarray:

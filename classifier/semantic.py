@@ -12,16 +12,32 @@ Two things the light models need from Kiwi:
 
 Kiwi is loaded once per process (about a second) and shared: its analysis and similarity calls only read the model.
 """
+
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-CONTENT_TAGS = frozenset({  # morphemes that carry meaning (nouns, verbs, adjectives, adverbs, roots, interjections)
-    "NNG", "NNP", "VV", "VA", "XR", "MAG", "IC", "VV-R", "VA-R", "VV-I", "VA-I"})
-DEFAULT_NEIGHBOURS = 3          # nearest vocabulary morphemes added for an unknown one: enough to vote, few enough to stay on topic
-DEFAULT_MIN_SIMILARITY = 0.5    # CoNg cosine below this is a different field (사랑/알고리즘 0.17, 햄스터/강아지 0.65)
+CONTENT_TAGS = frozenset(
+    {  # morphemes that carry meaning (nouns, verbs, adjectives, adverbs, roots, interjections)
+        "NNG",
+        "NNP",
+        "VV",
+        "VA",
+        "XR",
+        "MAG",
+        "IC",
+        "VV-R",
+        "VA-R",
+        "VV-I",
+        "VA-I",
+    }
+)
+DEFAULT_NEIGHBOURS = (
+    3  # nearest vocabulary morphemes added for an unknown one: enough to vote, few enough to stay on topic
+)
+DEFAULT_MIN_SIMILARITY = 0.5  # CoNg cosine below this is a different field (사랑/알고리즘 0.17, 햄스터/강아지 0.65)
 MAX_CACHED_NEIGHBOURS = 200_000  # unknown morphemes remembered per process (each entry is a few small ints)
 SEARCHED_NEIGHBOURS = 100  # Kiwi's nearest morphemes searched for vocabulary ones (most vocabularies meet a few)
 CACHED_ANALYSES = 8192  # recent chat texts whose Kiwi analysis is remembered (a few KB each)
@@ -65,7 +81,7 @@ def _tokens_of(text: str) -> tuple:
     return tuple(kiwi().tokenize(text))
 
 
-def morpheme_string(found: Iterable, expansion: "NeighbourExpansion | None" = None) -> str:
+def morpheme_string(found: Iterable, expansion: NeighbourExpansion | None = None) -> str:
     """`form/TAG` strings joined by spaces; with an expansion, unknown content morphemes are followed by their
     nearest known ones."""
     parts = []
@@ -76,7 +92,7 @@ def morpheme_string(found: Iterable, expansion: "NeighbourExpansion | None" = No
     return " ".join(parts)
 
 
-def analyse(texts: Sequence[str], expansion: "NeighbourExpansion | None" = None) -> list[str]:
+def analyse(texts: Sequence[str], expansion: NeighbourExpansion | None = None) -> list[str]:
     """Each text as space-joined `form/TAG` morphemes (see `morpheme_string`)."""
     return [morpheme_string(found, expansion) for found in tokens(texts)]
 
@@ -89,8 +105,12 @@ class NeighbourExpansion:
     Thread-safe: the cache is a dict written under a lock.
     """
 
-    def __init__(self, vocabulary: Sequence[tuple[str, str, int]], neighbours: int = DEFAULT_NEIGHBOURS,
-                 min_similarity: float = DEFAULT_MIN_SIMILARITY):
+    def __init__(
+        self,
+        vocabulary: Sequence[tuple[str, str, int]],
+        neighbours: int = DEFAULT_NEIGHBOURS,
+        min_similarity: float = DEFAULT_MIN_SIMILARITY,
+    ):
         if neighbours < 1:
             raise ValueError(f"neighbours={neighbours}: expected at least 1")
         self.vocabulary = [(str(form), str(tag), int(index)) for form, tag, index in vocabulary]
@@ -102,7 +122,7 @@ class NeighbourExpansion:
         self._cache_lock = threading.Lock()
 
     @classmethod
-    def from_tokens(cls, tokenised: Iterable[Iterable], min_count: int = 2, **kwargs) -> "NeighbourExpansion":
+    def from_tokens(cls, tokenised: Iterable[Iterable], min_count: int = 2, **kwargs) -> NeighbourExpansion:
         """Vocabulary = content morphemes seen at least `min_count` times in `tokenised` (lists of Kiwi tokens)."""
         counts: dict[tuple[str, str], list] = {}
         for found in tokenised:
@@ -133,28 +153,34 @@ class NeighbourExpansion:
         except (ValueError, RuntimeError):  # a morpheme without a CoNg vector
             return ()
         names = [self._name_of[m.id] for m in found if m.id in self._name_of and m.score >= self.min_similarity]
-        return tuple(names[:self.neighbours_per_morpheme])
+        return tuple(names[: self.neighbours_per_morpheme])
 
     # ------------------------------------------------------------------------------------------ saving
     def to_dict(self) -> dict:
-        return {"kiwi_model": model_version(), "neighbours": self.neighbours_per_morpheme,
-                "min_similarity": self.min_similarity,
-                "vocabulary": [[form, tag, index] for form, tag, index in self.vocabulary]}
+        return {
+            "kiwi_model": model_version(),
+            "neighbours": self.neighbours_per_morpheme,
+            "min_similarity": self.min_similarity,
+            "vocabulary": [[form, tag, index] for form, tag, index in self.vocabulary],
+        }
 
     @classmethod
-    def from_dict(cls, document: dict) -> "NeighbourExpansion":
+    def from_dict(cls, document: dict) -> NeighbourExpansion:
         vocabulary = [tuple(item) for item in document["vocabulary"]]
         if document.get("kiwi_model") != model_version():  # ids moved: look each (form, tag) up again
             vocabulary = _relookup(vocabulary)
-        return cls(vocabulary, neighbours=int(document["neighbours"]),
-                   min_similarity=float(document["min_similarity"]))
+        return cls(
+            vocabulary, neighbours=int(document["neighbours"]), min_similarity=float(document["min_similarity"])
+        )
 
     def __len__(self) -> int:
         return len(self.vocabulary)
 
     def __repr__(self) -> str:
-        return (f"NeighbourExpansion(vocabulary={len(self)}, neighbours={self.neighbours_per_morpheme}, "
-                f"min_similarity={self.min_similarity})")
+        return (
+            f"NeighbourExpansion(vocabulary={len(self)}, neighbours={self.neighbours_per_morpheme}, "
+            f"min_similarity={self.min_similarity})"
+        )
 
 
 def _relookup(vocabulary: Sequence[tuple[str, str, int]]) -> list[tuple[str, str, int]]:

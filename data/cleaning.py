@@ -6,6 +6,7 @@
 - sentences with conflicting labels are kept (once per label) and listed in `report.conflicting`;
 - a malformed row is skipped, counted and quoted in one warning.
 """
+
 from __future__ import annotations
 
 import json
@@ -70,8 +71,9 @@ class CorpusBuilder:
     def __init__(self, name: str, table: Table):
         self.name = name
         self.path = table.path
-        self.report = LoadReport(rows_read=len(table.rows) + table.malformed, malformed=table.malformed,
-                                 encoding=table.encoding)
+        self.report = LoadReport(
+            rows_read=len(table.rows) + table.malformed, malformed=table.malformed, encoding=table.encoding
+        )
         self.utterances: list[Utterance] = []
         self.dialogues: list[DialogueExample] = []
         self._seen_utterances: set = set()
@@ -108,8 +110,9 @@ class CorpusBuilder:
         self.utterances.append(Utterance(text, label, self.name, labels))
         return True
 
-    def add_dialogue(self, context: tuple[str, ...], message: str, reply: str, label: str | None,
-                     labels: tuple[str, ...] = ()) -> bool:
+    def add_dialogue(
+        self, context: tuple[str, ...], message: str, reply: str, label: str | None, labels: tuple[str, ...] = ()
+    ) -> bool:
         key = (context, message, reply, label, labels)
         if key in self._seen_dialogues:
             self.report.dropped_duplicate_dialogues += 1
@@ -123,14 +126,19 @@ class CorpusBuilder:
         report.kept, report.dialogues = len(self.utterances), len(self.dialogues)
         report.conflicting = {text: labels for text, labels in self._labels_of.items() if len(labels) > 1}
         if report.malformed:
-            _warn(f"{self.path}: skipped {report.malformed} malformed row(s) of {report.rows_read}"
-                  + (f" — {'; '.join(self._notes)}" if self._notes else ""), report)
+            _warn(
+                f"{self.path}: skipped {report.malformed} malformed row(s) of {report.rows_read}"
+                + (f" — {'; '.join(self._notes)}" if self._notes else ""),
+                report,
+            )
         for (column, note), raws in self._label_notes.items():
             shown = ", ".join(repr(r) for r, _ in Counter(raws).most_common(3))
             _warn(f"{self.path}: column {column!r}: {len(raws)} label(s) {note}, e.g. {shown}", report)
         if report.conflicting:
-            report.warnings.append(f"{self.path}: {len(report.conflicting)} sentence(s) carry conflicting labels "
-                                   f"(kept once per label; see report.conflicting)")
+            report.warnings.append(
+                f"{self.path}: {len(report.conflicting)} sentence(s) carry conflicting labels "
+                f"(kept once per label; see report.conflicting)"
+            )
         return Corpus(self.name, self.path, self.utterances, self.dialogues, report)
 
 

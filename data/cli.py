@@ -8,6 +8,7 @@ into one line that says what is wrong and, through the exception's message, what
 the parser with `add_debug_flag`) prints the traceback instead. Lives in `data/`, the bottom layer, so the
 model packages, the benchmarks and `app.py` share it without import cycles.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,11 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
     def _get_help_string(self, action):
         text = action.help or ""
-        if (not action.option_strings or action.default in (None, False, [], argparse.SUPPRESS)
-                or "default" in text.lower()):
+        if (
+            not action.option_strings
+            or action.default in (None, False, [], argparse.SUPPRESS)
+            or "default" in text.lower()
+        ):
             return text
         return f"{text} (default: %(default)s)" if text else "default: %(default)s"
 

@@ -4,6 +4,7 @@ Utterances are the bank's messages with their emotion; each message is paired wi
 in turn (message i → reply i mod n), so every reply is used and the examples stay one per message. Open groups
 (replies without an emotion) and groups without replies give no dialogue examples. Contents: data/README.md.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,9 +28,18 @@ def load_demo(directory=REPLYBANK_DIR) -> Corpus:
             seen.add((text, group.emotion))
             utterances.append(Utterance(text, group.emotion, SOURCE))
             if group.replies:
-                dialogues.append(DialogueExample((), text, group.replies[i % len(group.replies)], group.emotion,
-                                                 SOURCE))
-    report = LoadReport(rows_read=len(utterances), kept=len(utterances), dialogues=len(dialogues), encoding="utf-8",
-                        extra={"groups": len(groups), "replies": sum(len(g.replies) for g in groups),
-                               "topics": len({g.topic for g in groups})})
+                dialogues.append(
+                    DialogueExample((), text, group.replies[i % len(group.replies)], group.emotion, SOURCE)
+                )
+    report = LoadReport(
+        rows_read=len(utterances),
+        kept=len(utterances),
+        dialogues=len(dialogues),
+        encoding="utf-8",
+        extra={
+            "groups": len(groups),
+            "replies": sum(len(g.replies) for g in groups),
+            "topics": len({g.topic for g in groups}),
+        },
+    )
     return Corpus(SOURCE, Path(directory), utterances, dialogues, report)

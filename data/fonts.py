@@ -3,6 +3,7 @@
 Lives in `data/`, the bottom layer, because the classifier's confusion matrix, the chatbot's timeline and the app's
 theme all need the same list. matplotlib is imported only when `installed_korean_font` is called.
 """
+
 from __future__ import annotations
 
 import json

@@ -6,6 +6,7 @@ file (formats, encodings, size caps) is data/tables.py; the cleaning rules every
 duplicates, label spellings, conflicts, malformed rows) are data/cleaning.py. Bad input raises `DataError` naming
 the file (and row/column) and what was expected. See data/README.md.
 """
+
 from __future__ import annotations
 
 import csv
@@ -94,8 +95,11 @@ def _parse_wellness(builder: CorpusBuilder, table: Table, category_at: int, user
             for reply in replies_of.get(category, ()):
                 builder.add_dialogue((), utterance, reply, category)
     categories = set(utterances_of) | set(replies_of)
-    builder.report.extra.update(categories=len(categories), reply_rows=reply_rows,
-                                categories_with_replies=sum(1 for c in categories if replies_of.get(c)))
+    builder.report.extra.update(
+        categories=len(categories),
+        reply_rows=reply_rows,
+        categories_with_replies=sum(1 for c in categories if replies_of.get(c)),
+    )
     return builder.build()
 
 
@@ -111,13 +115,16 @@ def _turn_columns(table: Table) -> tuple[list[int], list[int | None]]:
         system_at.append(table.columns.index(names[0]) if names else None)
     if system_at[0] is None:
         found = ", ".join(map(str, table.columns))
-        raise DataError(f"{table.path}: missing column '시스템문장1' (or '시스템응답1'); expected columns "
-                        f"감정_대분류, 감정_소분류, 사람문장1.., 시스템문장1..; found {found}")
+        raise DataError(
+            f"{table.path}: missing column '시스템문장1' (or '시스템응답1'); expected columns "
+            f"감정_대분류, 감정_소분류, 사람문장1.., 시스템문장1..; found {found}"
+        )
     return human_at, system_at
 
 
-def _parse_emotional_dialogue(builder: CorpusBuilder, table: Table, major_at: int, minor_at: int,
-                              _first_human_at: int) -> Corpus:
+def _parse_emotional_dialogue(
+    builder: CorpusBuilder, table: Table, major_at: int, minor_at: int, _first_human_at: int
+) -> Corpus:
     """AI Hub 감성대화말뭉치 (Training or Validation form, xlsx or csv).
 
     Columns `감정_대분류`, `감정_소분류`, `사람문장1..N` and `시스템문장1..N` (or `시스템응답1..N`, as in the
@@ -165,8 +172,7 @@ def _parse_keti_single_turn(builder: CorpusBuilder, table: Table, text_at: int, 
     return builder.build()
 
 
-def _parse_keti_multi_turn(builder: CorpusBuilder, table: Table, start_at: int, text_at: int,
-                           label_at: int) -> Corpus:
+def _parse_keti_multi_turn(builder: CorpusBuilder, table: Table, start_at: int, text_at: int, label_at: int) -> Corpus:
     """AI Hub 한국어 연속적 대화 (KETI; columns `dialog #`, `발화`, `감정`).
 
     A dialogue starts at each row whose `dialog #` is 'S'. Utterance per labelled row (rows without a label
@@ -190,14 +196,16 @@ def _parse_keti_multi_turn(builder: CorpusBuilder, table: Table, start_at: int, 
             unlabelled += 1
     for turns in dialogues:
         for i in range(len(turns) - 1):
-            builder.add_dialogue(tuple(text for text, _ in turns[:i]), turns[i][0], turns[i + 1][0],
-                                 turns[i][1] or None)
+            builder.add_dialogue(
+                tuple(text for text, _ in turns[:i]), turns[i][0], turns[i + 1][0], turns[i][1] or None
+            )
     builder.report.extra.update(dialogues_read=sum(1 for turns in dialogues if turns), unlabelled=unlabelled)
     return builder.build()
 
 
-def _parse_chatbot_data(builder: CorpusBuilder, table: Table, question_at: int, answer_at: int,
-                        label_at: int) -> Corpus:
+def _parse_chatbot_data(
+    builder: CorpusBuilder, table: Table, question_at: int, answer_at: int, label_at: int
+) -> Corpus:
     """songys/Chatbot_data ChatbotData.csv (`Q`, `A`, `label` 0/1/2). Utterance per Q; DialogueExample Q → A."""
     for row, cells in table.rows:
         question, answer = cell(cells, question_at), cell(cells, answer_at)
@@ -225,15 +233,19 @@ def _parse_nsmc(builder: CorpusBuilder, table: Table, _id_at: int, text_at: int,
     return builder.build()
 
 
-FORMATS = {corpus.name: corpus for corpus in (  # in the order detect_format tries them
-    CorpusFormat("wellness", ("구분", "유저", "챗봇"), _parse_wellness),
-    CorpusFormat("emotional_dialogue", ("감정_대분류", "감정_소분류", "사람문장1"), _parse_emotional_dialogue),
-    CorpusFormat("keti_multi_turn", ("dialog #", "발화", "감정"), _parse_keti_multi_turn),
-    CorpusFormat("keti_single_turn", ("Sentence", "Emotion"), _parse_keti_single_turn),
-    CorpusFormat("chatbot_data", ("Q", "A", "label"), _parse_chatbot_data),
-    CorpusFormat("nsmc", ("id", "document", "label"), _parse_nsmc,
-                 {"delimiter": "\t", "quoting": csv.QUOTE_NONE}),  # NSMC's .txt is tab-separated, quotes are text
-)}
+FORMATS = {
+    corpus.name: corpus
+    for corpus in (  # in the order detect_format tries them
+        CorpusFormat("wellness", ("구분", "유저", "챗봇"), _parse_wellness),
+        CorpusFormat("emotional_dialogue", ("감정_대분류", "감정_소분류", "사람문장1"), _parse_emotional_dialogue),
+        CorpusFormat("keti_multi_turn", ("dialog #", "발화", "감정"), _parse_keti_multi_turn),
+        CorpusFormat("keti_single_turn", ("Sentence", "Emotion"), _parse_keti_single_turn),
+        CorpusFormat("chatbot_data", ("Q", "A", "label"), _parse_chatbot_data),
+        CorpusFormat(
+            "nsmc", ("id", "document", "label"), _parse_nsmc, {"delimiter": "\t", "quoting": csv.QUOTE_NONE}
+        ),  # NSMC's .txt is tab-separated, quotes are text
+    )
+}
 
 
 # --------------------------------------------------------------------------------------------------- loaders
@@ -292,8 +304,9 @@ def load_kote(path, labels_path=None) -> Corpus:
 
 
 @_names_the_file
-def load_table(path, text_column: str, label_column: str | None = None, response_column: str | None = None,
-               source: str = "table") -> Corpus:
+def load_table(
+    path, text_column: str, label_column: str | None = None, response_column: str | None = None, source: str = "table"
+) -> Corpus:
     """The user's own CSV / TSV / JSONL / xlsx with named columns.
 
     Utterance per row (label from `label_column`, None without one); with `response_column`, a
@@ -345,8 +358,10 @@ def detect_format(path) -> str:
     if any(c in columns for c in text_columns):
         return "table"
     known = "; ".join(f"{corpus.name} {'/'.join(corpus.required_columns)}" for corpus in FORMATS.values())
-    raise DataError(f"{path}: unrecognised columns {sorted(columns)}; expected one of the known corpora "
-                    f"({known}; KOTE tsv) or a table with a text column named one of {', '.join(text_columns)}")
+    raise DataError(
+        f"{path}: unrecognised columns {sorted(columns)}; expected one of the known corpora "
+        f"({known}; KOTE tsv) or a table with a text column named one of {', '.join(text_columns)}"
+    )
 
 
 @_names_the_file

@@ -1,4 +1,5 @@
 """Typed records every loader returns: utterances, dialogue examples, a load report and the corpus holding them."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -68,12 +69,17 @@ class LoadReport:
     def as_dict(self) -> dict:
         """JSON-friendly form (sets become sorted lists)."""
         return {
-            "rows_read": self.rows_read, "kept": self.kept, "dialogues": self.dialogues,
-            "dropped_empty": self.dropped_empty, "dropped_duplicates": self.dropped_duplicates,
-            "dropped_duplicate_dialogues": self.dropped_duplicate_dialogues, "malformed": self.malformed,
+            "rows_read": self.rows_read,
+            "kept": self.kept,
+            "dialogues": self.dialogues,
+            "dropped_empty": self.dropped_empty,
+            "dropped_duplicates": self.dropped_duplicates,
+            "dropped_duplicate_dialogues": self.dropped_duplicate_dialogues,
+            "malformed": self.malformed,
             "encoding": self.encoding,
             "conflicting": {text: sorted(labels) for text, labels in self.conflicting.items()},
-            "extra": dict(self.extra), "warnings": list(self.warnings),
+            "extra": dict(self.extra),
+            "warnings": list(self.warnings),
         }
 
 
@@ -101,5 +107,7 @@ class Corpus:
         return Corpus(self.name, self.path, list(utterances), list(dialogues), replace(self.report))
 
     def __repr__(self) -> str:
-        return (f"Corpus(name={self.name!r}, path={str(self.path)!r}, utterances={len(self.utterances)}, "
-                f"dialogues={len(self.dialogues)})")
+        return (
+            f"Corpus(name={self.name!r}, path={str(self.path)!r}, utterances={len(self.utterances)}, "
+            f"dialogues={len(self.dialogues)})"
+        )

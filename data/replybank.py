@@ -12,6 +12,7 @@
 
 Groups with the same (topic, emotion, intent) in several files are merged. Licence: the project's own.
 """
+
 from __future__ import annotations
 
 import json
@@ -56,8 +57,10 @@ def load_reply_bank(directory=REPLYBANK_DIR) -> list[ReplyGroup]:
             slot = merged.setdefault(group.key, {"messages": [], "replies": []})
             slot["messages"].extend(m for m in group.messages if m not in slot["messages"])
             slot["replies"].extend(r for r in group.replies if r not in slot["replies"])
-    return [ReplyGroup(topic, emotion, tuple(slot["messages"]), tuple(slot["replies"]), intent)
-            for (topic, emotion, intent), slot in merged.items()]
+    return [
+        ReplyGroup(topic, emotion, tuple(slot["messages"]), tuple(slot["replies"]), intent)
+        for (topic, emotion, intent), slot in merged.items()
+    ]
 
 
 def _parse_group(line: str, where: str) -> ReplyGroup:

@@ -1,4 +1,5 @@
 """Deterministic stratified train/validation/test splits with no sentence in two splits."""
+
 from __future__ import annotations
 
 import random
@@ -36,9 +37,14 @@ class Splits(Generic[T]):
         return {"train": len(self.train), "validation": len(self.validation), "test": len(self.test)}
 
 
-def split_dataset(items: Sequence[T], seed: int = 42, validation: float = 0.1, test: float = 0.1,
-                  label: Callable[[T], object] = _default_label,
-                  text: Callable[[T], str] = _default_text) -> Splits[T]:
+def split_dataset(
+    items: Sequence[T],
+    seed: int = 42,
+    validation: float = 0.1,
+    test: float = 0.1,
+    label: Callable[[T], object] = _default_label,
+    text: Callable[[T], str] = _default_text,
+) -> Splits[T]:
     """Split `items` into train / validation / test.
 
     - grouped: items whose normalised text is equal (`data.text.dedupe_key`) always land in the same split, so no
@@ -70,8 +76,8 @@ def split_dataset(items: Sequence[T], seed: int = 42, validation: float = 0.1, t
         n_test = min(round(n * test), max(n - 1, 0))
         n_validation = min(round(n * validation), max(n - 1 - n_test, 0))
         parts["test"] += keys[:n_test]
-        parts["validation"] += keys[n_test:n_test + n_validation]
-        parts["train"] += keys[n_test + n_validation:]
+        parts["validation"] += keys[n_test : n_test + n_validation]
+        parts["train"] += keys[n_test + n_validation :]
     # Items keep their input order inside each split.
     where = {key: name for name, keys in parts.items() for key in keys}
     result: dict[str, list[T]] = {"train": [], "validation": [], "test": []}

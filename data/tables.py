@@ -8,6 +8,7 @@
 
 What the rows mean is the corpus parsers' business (data/loaders.py).
 """
+
 from __future__ import annotations
 
 import csv
@@ -48,8 +49,10 @@ class Table:
         positions = []
         for name in names:
             if name not in self.columns:
-                raise DataError(f"{self.path}: missing column {name!r}; expected columns "
-                                f"{', '.join(names)}; found {', '.join(map(str, self.columns)) or 'none'}")
+                raise DataError(
+                    f"{self.path}: missing column {name!r}; expected columns "
+                    f"{', '.join(names)}; found {', '.join(map(str, self.columns)) or 'none'}"
+                )
             positions.append(self.columns.index(name))
         return positions
 
@@ -69,11 +72,14 @@ def check_path(path) -> Path:
         kind = "a FIFO (named pipe)" if stat.S_ISFIFO(info.st_mode) else "a device or socket"
         raise DataError(f"{path}: is {kind}, not a regular file; save the data to a file and give its path")
     if path.suffix.lower() not in KNOWN_SUFFIXES:
-        raise DataError(f"{path}: unknown format {path.suffix or '(no suffix)'!r}; "
-                        f"expected one of {', '.join(KNOWN_SUFFIXES)}")
+        raise DataError(
+            f"{path}: unknown format {path.suffix or '(no suffix)'!r}; expected one of {', '.join(KNOWN_SUFFIXES)}"
+        )
     if info.st_size > MAX_FILE_BYTES:
-        raise DataError(f"{path}: {info.st_size / 2**30:.1f} GiB is more than the {MAX_FILE_BYTES / 2**30:.0f} GiB "
-                        f"a data file may hold; split it into smaller files")
+        raise DataError(
+            f"{path}: {info.st_size / 2**30:.1f} GiB is more than the {MAX_FILE_BYTES / 2**30:.0f} GiB "
+            f"a data file may hold; split it into smaller files"
+        )
     return path
 
 
@@ -98,8 +104,10 @@ def decode_bytes(raw: bytes, path) -> tuple[str, str]:
     assert first_error is not None
     offset = first_error.start
     line = raw.count(b"\n", 0, offset) + 1
-    raise DataError(f"{path}: line {line} (byte {offset}): undecodable byte "
-                    f"{raw[offset:offset + 1]!r}; expected text encoded as UTF-8, UTF-8 with BOM or cp949")
+    raise DataError(
+        f"{path}: line {line} (byte {offset}): undecodable byte "
+        f"{raw[offset : offset + 1]!r}; expected text encoded as UTF-8, UTF-8 with BOM or cp949"
+    )
 
 
 def read_text_and_encoding(path: Path) -> tuple[str, str]:
@@ -111,8 +119,13 @@ def read_text(path: Path) -> str:
     return read_text_and_encoding(path)[0]
 
 
-def read_table(path, header: bool = True, delimiter: str | None = None, quoting: Quoting = csv.QUOTE_MINIMAL,
-               expected_fields: int | None = None) -> Table:
+def read_table(
+    path,
+    header: bool = True,
+    delimiter: str | None = None,
+    quoting: Quoting = csv.QUOTE_MINIMAL,
+    expected_fields: int | None = None,
+) -> Table:
     """Read .xlsx / .csv / .tsv / .txt / .jsonl into a `Table`.
 
     Delimited rows with a different number of fields than the header (or `expected_fields`) are malformed:
@@ -135,8 +148,10 @@ def read_header(path: Path) -> list[str]:
         try:
             first = next(workbook.worksheets[0].iter_rows(max_row=1, values_only=True), ())
         except Exception as error:  # noqa: BLE001 — a damaged sheet: XML parse errors while reading the first row
-            raise DataError(f"{path}: the workbook is damaged and cannot be read ({type(error).__name__}); "
-                            f"re-export it from Excel or save it as CSV") from None
+            raise DataError(
+                f"{path}: the workbook is damaged and cannot be read ({type(error).__name__}); "
+                f"re-export it from Excel or save it as CSV"
+            ) from None
         finally:
             workbook.close()
         return [_cell(value).strip() for value in first if _cell(value).strip()]
@@ -216,8 +231,10 @@ def _read_excel(path: Path, header: bool) -> Table:
     except DataError:
         raise
     except Exception as error:  # noqa: BLE001 — a cut or corrupt sheet: openpyxl parses the XML lazily
-        raise DataError(f"{path}: the workbook is damaged and cannot be read ({type(error).__name__}: "
-                        f"{' '.join(str(error).split())}); re-export it from Excel or save it as CSV") from None
+        raise DataError(
+            f"{path}: the workbook is damaged and cannot be read ({type(error).__name__}: "
+            f"{' '.join(str(error).split())}); re-export it from Excel or save it as CSV"
+        ) from None
     finally:
         workbook.close()
 
@@ -266,14 +283,18 @@ def _json_array(path: Path, text: str) -> list[tuple[int, object]]:
     try:
         array = json.loads(text)
     except json.JSONDecodeError as error:
-        raise DataError(f"{path}: line {error.lineno}: invalid JSON ({error.msg}); "
-                        f"expected one JSON object per line or an array of objects") from None
+        raise DataError(
+            f"{path}: line {error.lineno}: invalid JSON ({error.msg}); "
+            f"expected one JSON object per line or an array of objects"
+        ) from None
     except RecursionError:
-        raise DataError(f"{path}: JSON nested too deeply to read; expected an array of flat objects "
-                        f"({{\"text\": …, \"label\": …}})") from None
+        raise DataError(
+            f'{path}: JSON nested too deeply to read; expected an array of flat objects ({{"text": …, "label": …}})'
+        ) from None
     if not isinstance(array, list):
-        raise DataError(f"{path}: expected one JSON object per line or an array of objects, "
-                        f"got a JSON {type(array).__name__}")
+        raise DataError(
+            f"{path}: expected one JSON object per line or an array of objects, got a JSON {type(array).__name__}"
+        )
     return [(index + 1, item) for index, item in enumerate(array)]
 
 

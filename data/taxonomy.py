@@ -3,6 +3,7 @@
 The mapping is optional: every loader returns the corpus's own labels, and the rest of the pipeline works with
 any label set (KETI's 7, NSMC's 2, …). Use `Taxonomy.map_corpus` only when you want the six emotions.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,9 @@ class Taxonomy:
     `labels`.
     """
 
-    def __init__(self, labels=EMOTIONS, sources: dict | None = None, aliases: dict | None = None,
-                 origin: str = "(in memory)"):
+    def __init__(
+        self, labels=EMOTIONS, sources: dict | None = None, aliases: dict | None = None, origin: str = "(in memory)"
+    ):
         self.labels = list(labels)
         self.sources = sources or {}
         self.aliases = {**BUILTIN_ALIASES, **(aliases or {})}
@@ -72,8 +74,10 @@ class Taxonomy:
             raise DataError(f"{path}: 'extends' is {document['extends']!r}; expected \"default\" or no 'extends'")
         else:
             if "labels" not in document or "sources" not in document:
-                raise DataError(f"{path}: missing key {'labels' if 'labels' not in document else 'sources'!r}; "
-                                f"expected a JSON object with 'labels' and 'sources'")
+                raise DataError(
+                    f"{path}: missing key {'labels' if 'labels' not in document else 'sources'!r}; "
+                    f"expected a JSON object with 'labels' and 'sources'"
+                )
             labels, sources, aliases = document["labels"], document["sources"], document.get("aliases", {})
         return cls(labels, sources, aliases, origin=str(path))
 
@@ -96,8 +100,9 @@ class Taxonomy:
                 targets += [(f"sources.{source}.pairs.{major}.{minor}", target) for minor, target in minors.items()]
             for where, target in targets:
                 if target is not None and target not in allowed:
-                    raise DataError(f"{self.origin}: {where} maps to {target!r}; expected one of "
-                                    f"{', '.join(self.labels)} or null")
+                    raise DataError(
+                        f"{self.origin}: {where} maps to {target!r}; expected one of {', '.join(self.labels)} or null"
+                    )
 
     # ----------------------------------------------------------------------------------------------- mapping
     def spec(self, source: str) -> dict | None:
@@ -174,8 +179,12 @@ class Taxonomy:
         report = mapped.report
         report.kept, report.dialogues = len(utterances), len(dialogues)
         report.conflicting = {text: labels for text, labels in labels_of.items() if len(labels) > 1}
-        report.extra = {**report.extra, "unmapped_utterances": unmapped, "unmapped_dialogues": unmapped_dialogues,
-                        "merged_after_mapping": merged}
+        report.extra = {
+            **report.extra,
+            "unmapped_utterances": unmapped,
+            "unmapped_dialogues": unmapped_dialogues,
+            "merged_after_mapping": merged,
+        }
         return mapped
 
     def counts(self, corpus: Corpus) -> Counter:

@@ -8,6 +8,7 @@
 
 Cleaning what a person typed (control characters, length) is `chatbot.text.clean_message`: only chat input needs it.
 """
+
 from __future__ import annotations
 
 import re

@@ -12,7 +12,8 @@ _EXPORTS = {
     "GeneratorConfig": "generator.model",
     "load_kogpt2_tokenizer": "generator.tokenization",
     "RetrievalResponder": "generator.retrieval",
-    "GenerationOptions": "generator.responder", "Responder": "generator.responder",
+    "GenerationOptions": "generator.responder",
+    "Responder": "generator.responder",
     "load_responder": "generator.loading",
 }
 __all__ = [  # the package's names; each loads from its module on first use (_EXPORTS)

@@ -10,6 +10,7 @@ map give the `none` tag (the reply is still good data), and a fraction of traini
 to `none` so the model also answers without one.
 Splits are `data.split_dataset` grouped by *reply*: no reply of the test split appears in training.
 """
+
 from __future__ import annotations
 
 import random
@@ -20,19 +21,21 @@ from pathlib import Path
 from generator.formatting import IGNORE_INDEX, NONE_EMOTION, TurnFormatter
 
 KNOWN_CORPORA = (  # searched under --data_dir, the layout of ../shared/data and of the AI Hub downloads
-    "wellness/wellness_dialog_dataset.csv", "wellness/wellness_dialog_dataset.xlsx",
-    "emotional_dialogue/emotional_dialogue_training.csv", "emotional_dialogue/emotional_dialogue_validation.csv",
+    "wellness/wellness_dialog_dataset.csv",
+    "wellness/wellness_dialog_dataset.xlsx",
+    "emotional_dialogue/emotional_dialogue_training.csv",
+    "emotional_dialogue/emotional_dialogue_validation.csv",
     "chatbot_data/ChatbotData.csv",
 )
 
 
 @dataclass(frozen=True)
 class GenerationExample:
-    context: tuple[str, ...]   # earlier turns, oldest first, ending with a bot turn (or empty)
-    message: str               # the user turn being answered
-    emotion: str | None        # tag the model is conditioned on; None → `none`
-    reply: str                 # target text
-    source: str                # corpus name (wellness, emotional_dialogue, chatbot_data, …)
+    context: tuple[str, ...]  # earlier turns, oldest first, ending with a bot turn (or empty)
+    message: str  # the user turn being answered
+    emotion: str | None  # tag the model is conditioned on; None → `none`
+    reply: str  # target text
+    source: str  # corpus name (wellness, emotional_dialogue, chatbot_data, …)
 
     @property
     def turns(self) -> list[str]:
@@ -50,8 +53,9 @@ def find_corpus_files(data_dir: str | Path) -> list[Path]:
         if path.is_file() and not any(p.parent == path.parent and p.stem == path.stem for p in found):
             found.append(path)
     if not found:
-        raise FileNotFoundError(f"--data_dir {data_dir}: none of {', '.join(KNOWN_CORPORA)}; "
-                                f"pass files with --data_files instead")
+        raise FileNotFoundError(
+            f"--data_dir {data_dir}: none of {', '.join(KNOWN_CORPORA)}; pass files with --data_files instead"
+        )
     return found
 
 
@@ -63,8 +67,10 @@ def load_dialogues(paths: Sequence[str | Path]):
     for path in paths:
         corpus = load_any(path)
         if not corpus.dialogues:
-            raise ValueError(f"{path}: no (message, reply) pairs; expected a dialogue corpus "
-                             f"(wellness, 감성대화, ChatbotData, or a table with a reply/response column)")
+            raise ValueError(
+                f"{path}: no (message, reply) pairs; expected a dialogue corpus "
+                f"(wellness, 감성대화, ChatbotData, or a table with a reply/response column)"
+            )
         dialogues.extend(corpus.dialogues)
     return dialogues
 
@@ -77,7 +83,7 @@ def build_examples(dialogues, taxonomy=None, classifier=None, batch_size: int = 
 
         tags: list[str | None] = []
         for start in tqdm(range(0, len(messages), batch_size), desc="tagging messages", unit="batch"):
-            tags.extend(p.label for p in classifier.predict(messages[start:start + batch_size]))
+            tags.extend(p.label for p in classifier.predict(messages[start : start + batch_size]))
     else:
         if taxonomy is None:
             from data import Taxonomy
@@ -91,8 +97,14 @@ def split_examples(examples: Sequence[GenerationExample], seed: int = 42, valida
     """Deterministic stratified splits grouped by reply text (so no test reply is ever trained on)."""
     from data import split_dataset
 
-    return split_dataset(list(examples), seed=seed, validation=validation, test=test,
-                         label=lambda e: e.emotion or NONE_EMOTION, text=lambda e: e.reply)
+    return split_dataset(
+        list(examples),
+        seed=seed,
+        validation=validation,
+        test=test,
+        label=lambda e: e.emotion or NONE_EMOTION,
+        text=lambda e: e.reply,
+    )
 
 
 def drop_tags(examples: Sequence[GenerationExample], fraction: float, seed: int = 42) -> list[GenerationExample]:
@@ -103,14 +115,19 @@ def drop_tags(examples: Sequence[GenerationExample], fraction: float, seed: int 
     return [replace(e, emotion=None) if rng.random() < fraction else e for e in examples]
 
 
-def encode_examples(formatter: TurnFormatter, examples: Sequence[GenerationExample], max_seq_len: int,
-                    progress: bool = True) -> list[dict[str, list[int]]]:
+def encode_examples(
+    formatter: TurnFormatter, examples: Sequence[GenerationExample], max_seq_len: int, progress: bool = True
+) -> list[dict[str, list[int]]]:
     """Features `{"input_ids", "labels"}` per example (lists; padding happens per batch)."""
     from tqdm.auto import tqdm
 
-    return [{"input_ids": enc.input_ids, "labels": enc.labels}
-            for enc in (formatter.encode(e.turns, e.emotion, e.reply, max_seq_len=max_seq_len)
-                        for e in tqdm(examples, desc="encoding", unit="ex", disable=not progress))]
+    return [
+        {"input_ids": enc.input_ids, "labels": enc.labels}
+        for enc in (
+            formatter.encode(e.turns, e.emotion, e.reply, max_seq_len=max_seq_len)
+            for e in tqdm(examples, desc="encoding", unit="ex", disable=not progress)
+        )
+    ]
 
 
 def collate(features: list[dict[str, list[int]]], pad_id: int):
@@ -118,9 +135,9 @@ def collate(features: list[dict[str, list[int]]], pad_id: int):
     import torch
 
     width = max(len(f["input_ids"]) for f in features)
-    input_ids = torch.full((len(features), width), pad_id, dtype=torch.long)        # (batch, seq) — … [PAD]…
-    labels = torch.full((len(features), width), IGNORE_INDEX, dtype=torch.long)    # (batch, seq) — -100 but reply </s>
-    attention_mask = torch.zeros((len(features), width), dtype=torch.long)         # (batch, seq) — 1 on real tokens
+    input_ids = torch.full((len(features), width), pad_id, dtype=torch.long)  # (batch, seq) — … [PAD]…
+    labels = torch.full((len(features), width), IGNORE_INDEX, dtype=torch.long)  # (batch, seq) — -100 but reply </s>
+    attention_mask = torch.zeros((len(features), width), dtype=torch.long)  # (batch, seq) — 1 on real tokens
     for row, feature in enumerate(features):
         n = len(feature["input_ids"])
         input_ids[row, :n] = torch.tensor(feature["input_ids"])

@@ -8,6 +8,7 @@ path runs `generate` greedily behind logits processors that apply temperature / 
 with that generator (`SeededDraw`) — the same distribution as `do_sample=True`, reproducible under parallel
 calls. Unseeded calls sample from the global RNG as usual.
 """
+
 from __future__ import annotations
 
 import queue
@@ -25,8 +26,9 @@ class ReplyLogitsProcessor:
     they are done here by indexing.
     """
 
-    def __init__(self, prompt_length: int, penalty: float, ngram_size: int, banned_ids, eos_id: int,
-                 min_new_tokens: int = 1):
+    def __init__(
+        self, prompt_length: int, penalty: float, ngram_size: int, banned_ids, eos_id: int, min_new_tokens: int = 1
+    ):
         self.prompt_length, self.penalty, self.ngram_size, self.eos_id = prompt_length, penalty, ngram_size, eos_id
         self.banned_ids = banned_ids  # (n_banned,) long tensor on the model's device
         self.min_new_tokens = min_new_tokens
@@ -35,7 +37,7 @@ class ReplyLogitsProcessor:
         import torch
 
         scores[:, self.banned_ids] = float("-inf")
-        reply = input_ids[:, self.prompt_length:]  # (batch, generated so far)
+        reply = input_ids[:, self.prompt_length :]  # (batch, generated so far)
         if reply.shape[1] < self.min_new_tokens:
             scores[:, self.eos_id] = float("-inf")
         if reply.shape[1] == 0:
@@ -47,8 +49,8 @@ class ReplyLogitsProcessor:
         n = self.ngram_size
         if n and reply.shape[1] >= n:
             for row, tokens in enumerate(reply.tolist()):
-                prefix = tokens[len(tokens) - n + 1:]
-                banned = [tokens[i + n - 1] for i in range(len(tokens) - n + 1) if tokens[i:i + n - 1] == prefix]
+                prefix = tokens[len(tokens) - n + 1 :]
+                banned = [tokens[i + n - 1] for i in range(len(tokens) - n + 1) if tokens[i : i + n - 1] == prefix]
                 if banned:
                     scores[row, banned] = float("-inf")
         return scores
@@ -114,8 +116,9 @@ def call_rng(seed: int | None, device):
     return rng
 
 
-def generate_kwargs(prompts: list[list[int]], options: GenerationOptions, tokenizer, banned_ids, device,
-                    streamer=None, rng=None) -> dict:
+def generate_kwargs(
+    prompts: list[list[int]], options: GenerationOptions, tokenizer, banned_ids, device, streamer=None, rng=None
+) -> dict:
     """Keyword arguments of `model.generate` for left-padded `prompts` under complete `options`."""
     import torch
     from transformers import LogitsProcessorList, TemperatureLogitsWarper, TopKLogitsWarper, TopPLogitsWarper
@@ -124,13 +127,23 @@ def generate_kwargs(prompts: list[list[int]], options: GenerationOptions, tokeni
     pad = tokenizer.pad_token_id
     input_ids = torch.tensor([[pad] * (width - len(p)) + p for p in prompts], device=device)  # (batch, width)
     attention_mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts], device=device)
-    processors = LogitsProcessorList([ReplyLogitsProcessor(
-        width, options.repetition_penalty, options.no_repeat_ngram_size, banned_ids, tokenizer.eos_token_id,
-        options.min_new_tokens)])
+    processors = LogitsProcessorList(
+        [
+            ReplyLogitsProcessor(
+                width,
+                options.repetition_penalty,
+                options.no_repeat_ngram_size,
+                banned_ids,
+                tokenizer.eos_token_id,
+                options.min_new_tokens,
+            )
+        ]
+    )
     do_sample = options.do_sample
     unset = {"temperature": None, "top_p": None, "top_k": None}
-    sampling = {"temperature": options.temperature, "top_p": options.top_p, "top_k": options.top_k} \
-        if do_sample else unset
+    sampling = (
+        {"temperature": options.temperature, "top_p": options.top_p, "top_k": options.top_k} if do_sample else unset
+    )
     if do_sample and rng is not None:
         # own RNG per call (see module docstring): the warpers transformers would add, then the draw; greedy
         # decoding then takes the drawn token
@@ -143,10 +156,18 @@ def generate_kwargs(prompts: list[list[int]], options: GenerationOptions, tokeni
         processors.append(SeededDraw(rng))
         do_sample, sampling = False, unset
     return dict(
-        input_ids=input_ids, attention_mask=attention_mask, max_new_tokens=options.max_new_tokens,
-        do_sample=do_sample, **sampling, use_cache=True, streamer=streamer,
-        eos_token_id=tokenizer.eos_token_id, pad_token_id=pad, bos_token_id=tokenizer.bos_token_id,
-        repetition_penalty=1.0, no_repeat_ngram_size=0,  # done reply-only in ReplyLogitsProcessor
+        input_ids=input_ids,
+        attention_mask=attention_mask,
+        max_new_tokens=options.max_new_tokens,
+        do_sample=do_sample,
+        **sampling,
+        use_cache=True,
+        streamer=streamer,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=pad,
+        bos_token_id=tokenizer.bos_token_id,
+        repetition_penalty=1.0,
+        no_repeat_ngram_size=0,  # done reply-only in ReplyLogitsProcessor
         logits_processor=processors,
     )
 
@@ -157,6 +178,6 @@ def decode_reply(tokenizer, new_ids: Sequence[int]) -> tuple[str, bool]:
     ids = list(new_ids)
     finished = eos in ids
     if finished:
-        ids = ids[:ids.index(eos)]
+        ids = ids[: ids.index(eos)]
     text = tokenizer.decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=False)
     return text, finished

@@ -3,6 +3,7 @@
 Reading entries (from Python objects or `entries.jsonl`), telling a curt reply from a caring one, and choosing
 distinct replies that were not said before in the conversation.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,7 @@ from pathlib import Path
 from data.text import dedupe_key
 
 MIN_CONTAINED_REPLY = 10  # replies this long count as said when found inside an earlier bot turn; shorter ones
-                          # ("네") only when equal, or every turn containing "네" would ban them
+# ("네") only when equal, or every turn containing "네" would ban them
 CURT_ENDINGS = ("하세요.", "세요.", "마세요.", "보세요.", "하십시오.", "해라.", "하라.")
 # an order that acknowledges first is advice, not a command
 CARING_WORDS = ("마음", "힘들", "힘드", "속상", "괜찮", "이해", "걱정", "고마")
@@ -49,8 +50,10 @@ def read_entries(path: Path) -> list[ResponseEntry]:
                 try:
                     entries.append(ResponseEntry(**json.loads(line)))
                 except (json.JSONDecodeError, TypeError) as error:
-                    raise ValueError(f"{path}, line {line_number}: {error}; "
-                                     f"expected a JSON object with message, reply, emotion, source") from None
+                    raise ValueError(
+                        f"{path}, line {line_number}: {error}; "
+                        f"expected a JSON object with message, reply, emotion, source"
+                    ) from None
     return entries
 
 
@@ -69,7 +72,8 @@ def distinct_replies(entries, order, scores, k: int, exclude: Sequence[str]) -> 
             continue
         seen_replies.add(reply_key)
         said_before = reply_key in excluded or (
-            len(reply_key) >= MIN_CONTAINED_REPLY and any(reply_key in text for text in excluded))
+            len(reply_key) >= MIN_CONTAINED_REPLY and any(reply_key in text for text in excluded)
+        )
         (skipped if said_before else chosen).append((float(scores[index]), entry))
         if len(chosen) >= k:
             break
@@ -97,8 +101,9 @@ def as_entry(item, index: int) -> ResponseEntry:
             raise ValueError(f"entry {index}: {item!r:.80} — expected keys message, reply, emotion, source") from None
     if isinstance(item, (tuple, list)) and 2 <= len(item) <= 4 and all(isinstance(x, (str, type(None))) for x in item):
         return ResponseEntry(*item)
-    raise ValueError(f"entry {index}: {item!r:.80} — expected ResponseEntry, dict or "
-                     f"(message, reply[, emotion[, source]])")
+    raise ValueError(
+        f"entry {index}: {item!r:.80} — expected ResponseEntry, dict or (message, reply[, emotion[, source]])"
+    )
 
 
 def split_context(context) -> tuple[list[str], list[str]]:
@@ -107,7 +112,8 @@ def split_context(context) -> tuple[list[str], list[str]]:
     if isinstance(context, str):
         return [context], []
     if not isinstance(context, (list, tuple)) or not context or not all(isinstance(t, str) for t in context):
-        raise TypeError("context must be a str or a non-empty list of str "
-                        "(oldest first, ending with the user message)")
+        raise TypeError(
+            "context must be a str or a non-empty list of str (oldest first, ending with the user message)"
+        )
     turns = list(context)
     return turns[::-2][::-1][-3:], turns[-2::-2]

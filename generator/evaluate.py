@@ -44,7 +44,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--classifier", metavar="DIR", help="classifier dir: emotion-control score (and tags, as in training)"
     )
-    parser.add_argument("--validation_split", "--validation", type=float, help="validation fraction (default: as trained)")
+    parser.add_argument(
+        "--validation_split", "--validation", type=float, help="validation fraction (default: as trained)"
+    )
     parser.add_argument("--test_split", "--test", type=float, help="test fraction (default: as trained)")
     parser.add_argument("--seed", type=int, help="split seed (default: as trained)")
     parser.add_argument("--max_seq_len", type=int, help="tokens per example (default: as trained)")

@@ -8,6 +8,7 @@ Loss is taken only on `reply </s>`; every other label is -100. The emotion is a 
 `none`) after the `<unused1>` marker. User and reply text are encoded with `split_special_tokens=True`, so text
 such as "</s>" or "<sys>" a user types becomes ordinary pieces and can never end, switch or hijack a turn.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,12 +16,12 @@ from dataclasses import dataclass
 
 from data.text import tidy_spacing
 
-USER_TOKEN = "<usr>"          # KoGPT2 id 2: starts a user turn
-SYSTEM_TOKEN = "<sys>"        # KoGPT2 id 4: starts the bot's reply
-EMOTION_TOKEN = "<unused1>"   # KoGPT2 id 10: marks the emotion tag (an unused slot, free to fine-tune)
-END_TOKEN = "</s>"            # KoGPT2 id 1: ends the reply (bos = eos)
-NONE_EMOTION = "none"         # tag for "no emotion given"; trained by dropping the tag for a fraction of examples
-IGNORE_INDEX = -100           # label value the loss skips
+USER_TOKEN = "<usr>"  # KoGPT2 id 2: starts a user turn
+SYSTEM_TOKEN = "<sys>"  # KoGPT2 id 4: starts the bot's reply
+EMOTION_TOKEN = "<unused1>"  # KoGPT2 id 10: marks the emotion tag (an unused slot, free to fine-tune)
+END_TOKEN = "</s>"  # KoGPT2 id 1: ends the reply (bos = eos)
+NONE_EMOTION = "none"  # tag for "no emotion given"; trained by dropping the tag for a fraction of examples
+IGNORE_INDEX = -100  # label value the loss skips
 STRUCTURAL_TOKENS = ("<s>", "</s>", "<usr>", "<pad>", "<sys>", "<unk>", "<mask>", "<d>", "</d>")
 
 
@@ -37,16 +38,20 @@ def encode_text(tokenizer, text: str, forbidden: frozenset[int] | None = None) -
     forbidden = structural_ids(tokenizer) if forbidden is None else forbidden
     ids = tokenizer(text, add_special_tokens=False, split_special_tokens=True)["input_ids"]
     if forbidden.intersection(ids):  # never seen with KoGPT2; guard anyway: one character at a time is always plain
-        ids = [i for ch in text for i in tokenizer(ch, add_special_tokens=False, split_special_tokens=True)["input_ids"]
-               if i not in forbidden]
+        ids = [
+            i
+            for ch in text
+            for i in tokenizer(ch, add_special_tokens=False, split_special_tokens=True)["input_ids"]
+            if i not in forbidden
+        ]
     return ids
 
 
 @dataclass(frozen=True)
 class EncodedTurn:
-    input_ids: list[int]   # (seq,) — <usr> … <unused1> emotion <sys> [reply </s>]
-    labels: list[int]      # (seq,) — -100 except on reply </s>
-    prompt_length: int     # tokens before the reply (where generation starts)
+    input_ids: list[int]  # (seq,) — <usr> … <unused1> emotion <sys> [reply </s>]
+    labels: list[int]  # (seq,) — -100 except on reply </s>
+    prompt_length: int  # tokens before the reply (where generation starts)
 
 
 class TurnFormatter:
@@ -55,10 +60,13 @@ class TurnFormatter:
     def __init__(self, tokenizer):
         self.tokenizer = tokenizer
         self.user_id, self.system_id, self.emotion_id, self.end_id = (
-            tokenizer.convert_tokens_to_ids(t) for t in (USER_TOKEN, SYSTEM_TOKEN, EMOTION_TOKEN, END_TOKEN))
+            tokenizer.convert_tokens_to_ids(t) for t in (USER_TOKEN, SYSTEM_TOKEN, EMOTION_TOKEN, END_TOKEN)
+        )
         unk = tokenizer.unk_token_id
-        for name, i in zip((USER_TOKEN, SYSTEM_TOKEN, EMOTION_TOKEN, END_TOKEN),
-                           (self.user_id, self.system_id, self.emotion_id, self.end_id)):
+        for name, i in zip(
+            (USER_TOKEN, SYSTEM_TOKEN, EMOTION_TOKEN, END_TOKEN),
+            (self.user_id, self.system_id, self.emotion_id, self.end_id),
+        ):
             if i is None or i == unk:
                 raise ValueError(f"tokenizer has no {name} token (expected the KoGPT2 tokenizer)")
         self.forbidden = structural_ids(tokenizer)
@@ -66,8 +74,14 @@ class TurnFormatter:
     def text_ids(self, text: str) -> list[int]:
         return encode_text(self.tokenizer, text, self.forbidden)
 
-    def encode(self, context: str | list[str] | tuple[str, ...], emotion: str | None, reply: str | None = None,
-               max_seq_len: int = 256, max_reply_len: int | None = None) -> EncodedTurn:
+    def encode(
+        self,
+        context: str | list[str] | tuple[str, ...],
+        emotion: str | None,
+        reply: str | None = None,
+        max_seq_len: int = 256,
+        max_reply_len: int | None = None,
+    ) -> EncodedTurn:
         """Ids (and labels when `reply` is given) for the last user turn of `context`.
 
         `context` is oldest first, alternating user/bot, ending with the user message. Oldest whole turns are
@@ -88,7 +102,7 @@ class TurnFormatter:
                 reply_ids = reply_ids[:max_reply_len]  # cut reply: no </s>, the model must not learn to stop mid-way
         tail = [self.emotion_id] + self.text_ids(tag) + [self.system_id]
         room = max_seq_len - len(reply_ids) - len(tail) - 1  # -1 for the <usr> of the message
-        message_ids = self.text_ids(turns[-1])[-max(room, 1):]
+        message_ids = self.text_ids(turns[-1])[-max(room, 1) :]
         prompt = [self.user_id] + message_ids + tail
         # earlier turns, most recent first, kept whole while they fit
         history = turns[:-1]
@@ -96,8 +110,12 @@ class TurnFormatter:
         budget = max_seq_len - len(prompt) - len(reply_ids)
         pairs = _pair_turns(history)
         for user_text, bot_text in reversed(pairs):
-            block = ([self.user_id] + self.text_ids(user_text) if user_text is not None else []) + \
-                    [self.system_id] + self.text_ids(bot_text) + [self.end_id]
+            block = (
+                ([self.user_id] + self.text_ids(user_text) if user_text is not None else [])
+                + [self.system_id]
+                + self.text_ids(bot_text)
+                + [self.end_id]
+            )
             if len(block) > budget:
                 break
             kept = block + kept
@@ -132,7 +150,7 @@ def stable_prefix(text: str, final: bool = False) -> str:
     cleaned = tidy_spacing(text) if final else re.sub(r"\s+", " ", text).lstrip()
     boundary = _FINAL_BOUNDARY if final else _STREAM_BOUNDARY
     ends = [m.end() for m in boundary.finditer(cleaned)]
-    return tidy_spacing(cleaned[:ends[-1]]) if ends else ""
+    return tidy_spacing(cleaned[: ends[-1]]) if ends else ""
 
 
 def finish_reply(text: str, finished: bool) -> str:

@@ -4,13 +4,13 @@ Each backend's config file carries a `backend` key (`kogpt2`: `generator_config.
 `responder_config.json`); a directory with only a Hugging Face `config.json`, or a hub id, is a KoGPT2 model.
 Nothing heavy is imported until a backend is loaded.
 """
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from generator import model as kogpt2
-from generator import retrieval
+from generator import model as kogpt2, retrieval
 from generator.responder import Responder
 from generator.tokenization import DEFAULT_KOGPT2
 
@@ -26,8 +26,9 @@ def saved_backend(directory: str | Path) -> str | None:
             try:
                 backend = json.loads((directory / name).read_text(encoding="utf-8")).get("backend", default)
             except (json.JSONDecodeError, AttributeError) as error:
-                raise ValueError(f"{directory / name}: not a JSON object ({error}); save the responder again") \
-                    from None
+                raise ValueError(
+                    f"{directory / name}: not a JSON object ({error}); save the responder again"
+                ) from None
             if backend not in CONFIG_FILES:
                 raise ValueError(f"{directory / name}: backend {backend!r}; expected one of {', '.join(CONFIG_FILES)}")
             return backend
@@ -47,8 +48,9 @@ def checkpoint_problem(directory: str | Path) -> str | None:
     return None
 
 
-def load_responder(dir_or_hub_id: str | Path = DEFAULT_KOGPT2, device: str | None = "auto",
-                   quantize: bool = False) -> Responder:
+def load_responder(
+    dir_or_hub_id: str | Path = DEFAULT_KOGPT2, device: str | None = "auto", quantize: bool = False
+) -> Responder:
     """The responder saved in a directory (`save_pretrained`, `generator.train`), or a KoGPT2 hub id.
 
     The backend comes from the directory's saved `backend` key; `device` and `quantize` (the CPU int8 option)
@@ -64,7 +66,8 @@ def load_responder(dir_or_hub_id: str | Path = DEFAULT_KOGPT2, device: str | Non
             raise FileNotFoundError(
                 f"{dir_or_hub_id}: no trained generator there (no such directory) — train one with `python -m "
                 f"generator.train --data_dir DATA --output_dir {dir_or_hub_id}`, or give a hub id such as "
-                f"{DEFAULT_KOGPT2}")
+                f"{DEFAULT_KOGPT2}"
+            )
         dir_or_hub_id = path
         if saved_backend(path) == retrieval.BACKEND:
             from generator.retrieval import RetrievalResponder

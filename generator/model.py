@@ -6,6 +6,7 @@ increments that join to what `generate` returns for the same options and seed. D
 
 Emotion tags the model was not trained on (not in `config.emotions`) are given as `none`, with one warning per tag.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,11 +18,11 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from data.taxonomy import EMOTIONS
-from training.device import resolve_device
 from generator import decoding
 from generator.formatting import NONE_EMOTION, TurnFormatter, finish_reply, stable_prefix
 from generator.responder import Context, GenerationOptions
 from generator.tokenization import DEFAULT_KOGPT2, KOGPT2_VOCAB_SIZE, load_kogpt2_tokenizer
+from training.device import resolve_device
 
 logger = logging.getLogger(__name__)
 
@@ -32,18 +33,19 @@ CONFIG_NAME = "generator_config.json"
 @dataclass
 class GeneratorConfig:
     """What a saved generator needs besides its weights: the prompt budget, tags and decoding defaults."""
-    base_model: str = DEFAULT_KOGPT2          # where the weights started (provenance only)
-    max_seq_len: int = 256                    # prompt + reply tokens; wellness turns are < 60 tokens
+
+    base_model: str = DEFAULT_KOGPT2  # where the weights started (provenance only)
+    max_seq_len: int = 256  # prompt + reply tokens; wellness turns are < 60 tokens
     emotions: list[str] = field(default_factory=lambda: [*EMOTIONS, NONE_EMOTION])  # tags seen in training
     # decoding defaults — chosen on a tiny trained model by repeated-n-gram rate (see README, generator section)
-    do_sample: bool = True                    # greedy replies are flat and repeat the most common reply
-    temperature: float = 0.7                  # below 1: fewer off-topic words, still varied
-    top_p: float = 0.9                        # nucleus: cut the long tail of a 51k vocab
-    top_k: int = 50                           # hard cap on candidates per step (cheap, guards top_p)
-    repetition_penalty: float = 1.2           # on reply tokens only; 1.2 stops loops without bending grammar
-    no_repeat_ngram_size: int = 3             # no 3-gram twice within one reply
-    max_new_tokens: int = 48                  # about two short Korean sentences
-    backend: str = BACKEND                    # lets load_responder pick the class from the directory
+    do_sample: bool = True  # greedy replies are flat and repeat the most common reply
+    temperature: float = 0.7  # below 1: fewer off-topic words, still varied
+    top_p: float = 0.9  # nucleus: cut the long tail of a 51k vocab
+    top_k: int = 50  # hard cap on candidates per step (cheap, guards top_p)
+    repetition_penalty: float = 1.2  # on reply tokens only; 1.2 stops loops without bending grammar
+    no_repeat_ngram_size: int = 3  # no 3-gram twice within one reply
+    max_new_tokens: int = 48  # about two short Korean sentences
+    backend: str = BACKEND  # lets load_responder pick the class from the directory
 
     def to_json_file(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -60,9 +62,15 @@ class GeneratorConfig:
     def generation_defaults(self) -> GenerationOptions:
         """The decoding defaults as options (`min_new_tokens` 1: a reply is never empty)."""
         return GenerationOptions(
-            temperature=self.temperature, top_p=self.top_p, top_k=self.top_k, max_new_tokens=self.max_new_tokens,
-            min_new_tokens=1, repetition_penalty=self.repetition_penalty,
-            no_repeat_ngram_size=self.no_repeat_ngram_size, do_sample=self.do_sample)
+            temperature=self.temperature,
+            top_p=self.top_p,
+            top_k=self.top_k,
+            max_new_tokens=self.max_new_tokens,
+            min_new_tokens=1,
+            repetition_penalty=self.repetition_penalty,
+            no_repeat_ngram_size=self.no_repeat_ngram_size,
+            do_sample=self.do_sample,
+        )
 
 
 def inference_dtype(device):
@@ -99,8 +107,10 @@ class ResponseGenerator:
         self.model = model
         self.formatter = TurnFormatter(tokenizer)
         # never emit structural tokens (only </s> ends a reply) nor ids past the tokenizer's vocab
-        self.banned_ids = sorted((set(self.formatter.forbidden) - {tokenizer.eos_token_id})
-                                 | set(range(len(tokenizer), vocab or KOGPT2_VOCAB_SIZE)))
+        self.banned_ids = sorted(
+            (set(self.formatter.forbidden) - {tokenizer.eos_token_id})
+            | set(range(len(tokenizer), vocab or KOGPT2_VOCAB_SIZE))
+        )
         self._banned_tensor = None  # banned_ids on the model's device, made on first use
         self.quantized = False
         self._warned_tags: set[str] = set()
@@ -127,16 +137,20 @@ class ResponseGenerator:
 
     # ---------------------------------------------------------------- loading / saving
     @classmethod
-    def from_pretrained(cls, dir_or_hub_id: str | Path = DEFAULT_KOGPT2, device: str | None = "auto",
-                        quantize: bool = False) -> ResponseGenerator:
+    def from_pretrained(
+        cls, dir_or_hub_id: str | Path = DEFAULT_KOGPT2, device: str | None = "auto", quantize: bool = False
+    ) -> ResponseGenerator:
         """A saved generator directory, or a hub id such as `skt/kogpt2-base-v2` (untuned: replies ignore tags)."""
         from transformers import AutoModelForCausalLM
 
         path = Path(dir_or_hub_id)
         if path.exists() and not (path / "config.json").is_file():
             raise FileNotFoundError(f"{path}: no config.json (expected a directory written by save_pretrained)")
-        config = GeneratorConfig.from_json_file(path / CONFIG_NAME) if (path / CONFIG_NAME).is_file() \
+        config = (
+            GeneratorConfig.from_json_file(path / CONFIG_NAME)
+            if (path / CONFIG_NAME).is_file()
             else GeneratorConfig(base_model=str(dir_or_hub_id))
+        )
         tokenizer = load_kogpt2_tokenizer(dir_or_hub_id)
         model = AutoModelForCausalLM.from_pretrained(str(dir_or_hub_id))
         set_kogpt2_special_ids(model, tokenizer)
@@ -154,8 +168,9 @@ class ResponseGenerator:
         generator.quantized = quantize
         return generator
 
-    def save_pretrained(self, save_directory: str | Path, *, training_args: dict | None = None,
-                        metrics: dict | None = None) -> None:
+    def save_pretrained(
+        self, save_directory: str | Path, *, training_args: dict | None = None, metrics: dict | None = None
+    ) -> None:
         """Weights (safetensors), config, generation defaults, tokenizer and `generator_config.json` (plus
         `training_args.json` and `metrics.json` when given), written to a temporary sibling and swapped into place
         (`training.files.atomic_directory`: no half-written or mixed directories)."""
@@ -183,8 +198,9 @@ class ResponseGenerator:
         if opts.max_new_tokens < 1:
             raise ValueError(f"max_new_tokens={opts.max_new_tokens}: expected at least 1")
         if not 1 <= opts.min_new_tokens <= opts.max_new_tokens:
-            raise ValueError(f"min_new_tokens={opts.min_new_tokens}: expected 1 to max_new_tokens "
-                             f"({opts.max_new_tokens})")
+            raise ValueError(
+                f"min_new_tokens={opts.min_new_tokens}: expected 1 to max_new_tokens ({opts.max_new_tokens})"
+            )
         if opts.do_sample and not opts.temperature > 0:
             raise ValueError(f"temperature={opts.temperature}: expected > 0 when sampling")
         return opts
@@ -197,16 +213,21 @@ class ResponseGenerator:
             first = emotion not in self._warned_tags
             self._warned_tags.add(emotion)
         if first:
-            logger.warning("emotion tag %r was not used in training (known: %s); generating with %r instead",
-                           emotion, ", ".join(self.config.emotions), NONE_EMOTION)
+            logger.warning(
+                "emotion tag %r was not used in training (known: %s); generating with %r instead",
+                emotion,
+                ", ".join(self.config.emotions),
+                NONE_EMOTION,
+            )
         return NONE_EMOTION
 
     def prompt_ids(self, context: Context, emotion: str | None = None, max_new_tokens: int | None = None) -> list[int]:
         """The ids `generate` continues for this turn: as much of `context` as fits beside `max_new_tokens`."""
         max_new_tokens = max_new_tokens or self.config.max_new_tokens
         model_config = self.model.config
-        positions = getattr(model_config, "n_positions", None) \
-            or getattr(model_config, "max_position_embeddings", 1024)
+        positions = getattr(model_config, "n_positions", None) or getattr(
+            model_config, "max_position_embeddings", 1024
+        )
         budget = min(self.config.max_seq_len, positions - max_new_tokens)
         if budget < 8:
             raise ValueError(f"max_new_tokens={max_new_tokens} leaves no room for the prompt in {positions} positions")
@@ -217,8 +238,9 @@ class ResponseGenerator:
 
         if self._banned_tensor is None or self._banned_tensor.device != self.device:
             self._banned_tensor = torch.tensor(self.banned_ids, dtype=torch.long, device=self.device)
-        return decoding.generate_kwargs(prompts, opts, self.tokenizer, self._banned_tensor, self.device,
-                                        streamer=streamer, rng=rng)
+        return decoding.generate_kwargs(
+            prompts, opts, self.tokenizer, self._banned_tensor, self.device, streamer=streamer, rng=rng
+        )
 
     def generate(self, context: Context, emotion: str | None = None, **options) -> str:
         """One reply to `context` (oldest first, ending with the user message; a `str` is one message)."""
@@ -235,8 +257,13 @@ class ResponseGenerator:
             raise ValueError(f"n={n!r}: expected a whole number of candidates, at least 1")
         return self.generate_batch([context] * n, [emotion] * n, batch_size=n, **options)
 
-    def generate_batch(self, contexts: Sequence[Context], emotions: str | None | Sequence[str | None] = None,
-                       batch_size: int = 32, **options) -> list[str]:
+    def generate_batch(
+        self,
+        contexts: Sequence[Context],
+        emotions: str | None | Sequence[str | None] = None,
+        batch_size: int = 32,
+        **options,
+    ) -> list[str]:
         """Replies for many conversations at once (left padding, `batch_size` per forward pass)."""
         import torch
 
@@ -245,18 +272,21 @@ class ResponseGenerator:
             emotions = [emotions] * len(contexts)
         emotions = list(emotions)
         if len(emotions) != len(contexts):
-            raise ValueError(f"{len(contexts)} contexts but {len(emotions)} emotions; "
-                             f"expected one emotion per context")
+            raise ValueError(
+                f"{len(contexts)} contexts but {len(emotions)} emotions; expected one emotion per context"
+            )
         opts = self._options(options)
         rng = decoding.call_rng(opts.seed, self.device)  # one generator for the whole call
         replies: list[str] = []
         with torch.inference_mode():
             for start in range(0, len(contexts), batch_size):
-                prompts = [self.prompt_ids(c, e, opts.max_new_tokens)
-                           for c, e in zip(contexts[start:start + batch_size], emotions[start:start + batch_size])]
+                prompts = [
+                    self.prompt_ids(c, e, opts.max_new_tokens)
+                    for c, e in zip(contexts[start : start + batch_size], emotions[start : start + batch_size])
+                ]
                 kwargs = self._generate_kwargs(prompts, opts, rng)
                 output = self.model.generate(**kwargs)  # (batch, width + new) — prompt then reply ids
-                for row in output[:, kwargs["input_ids"].shape[1]:].tolist():
+                for row in output[:, kwargs["input_ids"].shape[1] :].tolist():
                     replies.append(finish_reply(*decoding.decode_reply(self.tokenizer, row)))
         return replies
 
@@ -295,7 +325,7 @@ class ResponseGenerator:
                     continue  # the reply is over; wait for generate to return
                 text = stable_prefix(decoding.decode_reply(self.tokenizer, new_ids)[0])
                 if len(text) > len(emitted) and text.startswith(emitted):
-                    yield text[len(emitted):]
+                    yield text[len(emitted) :]
                     emitted = text
         finally:  # also when the caller stops iterating: stop generating instead of finishing in the background
             cancelled.event.set()
@@ -306,7 +336,7 @@ class ResponseGenerator:
         if not final.startswith(emitted):  # cannot happen with prefix-stable clean-up; never lose the reply
             raise RuntimeError(f"stream emitted {emitted!r}, which is not a prefix of the reply {final!r}")
         if len(final) > len(emitted):
-            yield final[len(emitted):]
+            yield final[len(emitted) :]
 
     # ---------------------------------------------------------------- scoring
     def loss(self, context, emotion, reply) -> float:

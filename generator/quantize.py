@@ -6,6 +6,7 @@ transposed). The tied LM head (768 × 51,200, the largest matrix of the model) i
 copy. `torch.ao.quantization.quantize_dynamic` is deprecated (it warns); where a torch has removed it, a small
 weight-only int8 linear (`torch._weight_int8pack_mm`) takes its place.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -29,7 +30,6 @@ def conv1d_to_linear(model):
     return model
 
 
-
 def _int8_weight_only_class():
     import torch
 
@@ -38,8 +38,8 @@ def _int8_weight_only_class():
 
         def __init__(self, linear: torch.nn.Linear):
             super().__init__()
-            weight = linear.weight.detach().float()                          # (out, in)
-            scale = weight.abs().amax(dim=1).clamp(min=1e-8) / 127.0        # (out,) — symmetric per output row
+            weight = linear.weight.detach().float()  # (out, in)
+            scale = weight.abs().amax(dim=1).clamp(min=1e-8) / 127.0  # (out,) — symmetric per output row
             self.register_buffer("weight_int8", torch.round(weight / scale[:, None]).to(torch.int8))
             self.register_buffer("scale", scale)
             self.register_buffer("bias", None if linear.bias is None else linear.bias.detach().float().clone())

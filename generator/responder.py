@@ -3,6 +3,7 @@
 Both backends, `ResponseGenerator` (KoGPT2) and `RetrievalResponder` (reply bank + corpora), satisfy `Responder`;
 `chatbot.Chatbot` takes any object that does. Nothing heavy is imported here.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -23,15 +24,15 @@ class GenerationOptions:
     construction (a slider's 48.0 is `max_new_tokens=48`).
     """
 
-    temperature: float | None = None           # > 0 when sampling; higher = more varied
-    top_p: float | None = None                 # nucleus sampling: keep the smallest set of tokens with this mass
-    top_k: int | None = None                   # candidates per step (0 = no cap)
-    max_new_tokens: int | None = None          # reply length cap, in tokens
-    min_new_tokens: int | None = None          # `</s>` is held off until the reply has this many tokens
-    repetition_penalty: float | None = None    # on the reply's own tokens only (the user's words may be echoed)
-    no_repeat_ngram_size: int | None = None    # no n-gram twice within one reply (0 = off)
-    do_sample: bool | None = None              # False = greedy / always the best match
-    seed: int | None = None                    # the call draws from its own generator: reproducible, thread-safe
+    temperature: float | None = None  # > 0 when sampling; higher = more varied
+    top_p: float | None = None  # nucleus sampling: keep the smallest set of tokens with this mass
+    top_k: int | None = None  # candidates per step (0 = no cap)
+    max_new_tokens: int | None = None  # reply length cap, in tokens
+    min_new_tokens: int | None = None  # `</s>` is held off until the reply has this many tokens
+    repetition_penalty: float | None = None  # on the reply's own tokens only (the user's words may be echoed)
+    no_repeat_ngram_size: int | None = None  # no n-gram twice within one reply (0 = off)
+    do_sample: bool | None = None  # False = greedy / always the best match
+    seed: int | None = None  # the call draws from its own generator: reproducible, thread-safe
 
     def __post_init__(self) -> None:
         for name, kind in _KINDS.items():
@@ -76,7 +77,8 @@ def _checked(name: str, value: Any, kind: type) -> Any:
 
 _KINDS: dict[str, type] = {  # option name → the type of its value, in the order they are declared
     f.name: next(t for t in get_args(get_type_hints(GenerationOptions)[f.name]) if t is not type(None))
-    for f in fields(GenerationOptions)}
+    for f in fields(GenerationOptions)
+}
 
 
 @runtime_checkable
@@ -96,13 +98,15 @@ class Responder(Protocol):
         """The reply of `generate` as text increments that join to it exactly."""
         ...
 
-    def generate_candidates(self, context: Context, emotion: str | None = None, n: int = 4,
-                            **options: Any) -> list[str]:
+    def generate_candidates(
+        self, context: Context, emotion: str | None = None, n: int = 4, **options: Any
+    ) -> list[str]:
         """Up to `n` replies for the caller to screen; the first is what `generate` would say."""
         ...
 
-    def save_pretrained(self, save_directory: str | Path, *, training_args: dict | None = None,
-                        metrics: dict | None = None) -> None:
+    def save_pretrained(
+        self, save_directory: str | Path, *, training_args: dict | None = None, metrics: dict | None = None
+    ) -> None:
         """Everything `generator.load_responder` needs, written atomically (with `training_args.json` and
         `metrics.json` when given)."""
         ...

@@ -23,6 +23,7 @@ A `generator.Responder` like `ResponseGenerator`. Of the `GenerationOptions` it 
 Saved as `responder_config.json` + `entries.jsonl` (+ `morphemes.json`, the messages' Kiwi analysis); the TF-IDF
 index is rebuilt at load.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,41 +45,53 @@ BANK_SOURCE = "demo"  # entries of the built-in reply bank (data.load_demo's sou
 GENERAL_TOPIC = "general"  # the bank's replies for messages of no particular topic
 FAR_CORPUS_PENALTY = 1.0  # a corpus reply to a message unlike this one is about something else
 FALLBACK_REPLY = "그렇군요. 조금 더 자세히 이야기해 줄래요?"  # only when there is no entry at all to answer with
-VALENCE = {"기쁨": "positive", "일상": "neutral", "분노": "negative", "불안": "negative", "슬픔": "negative",
-           "우울": "negative"}  # = chatbot.quality.VALENCE (generator must not import chatbot)
+VALENCE = {
+    "기쁨": "positive",
+    "일상": "neutral",
+    "분노": "negative",
+    "불안": "negative",
+    "슬픔": "negative",
+    "우울": "negative",
+}  # = chatbot.quality.VALENCE (generator must not import chatbot)
 
 
 @dataclass
 class RetrievalConfig:
     """How candidates are scored and drawn. Saved beside the entries."""
 
-    emotion_bonus: float = 0.3       # the very same emotion, on top of the same valence group: 불안 gets 불안 replies
-    bank_bonus: float = 0.1          # replies written for this project beat a corpus reply of the same match
-    curt_penalty: float = 0.3        # short imperative replies ("신고하세요.") lose to caring ones
-    context_weight: float = 1.0      # the previous user turn weighs as much as the message: follow-ups keep their topic
-    own_topic_share: float = 0.75    # …unless the message alone gives one topic this share of the votes (a question
+    emotion_bonus: float = 0.3  # the very same emotion, on top of the same valence group: 불안 gets 불안 replies
+    bank_bonus: float = 0.1  # replies written for this project beat a corpus reply of the same match
+    curt_penalty: float = 0.3  # short imperative replies ("신고하세요.") lose to caring ones
+    context_weight: float = 1.0  # the previous user turn weighs as much as the message: follow-ups keep their topic
+    own_topic_share: float = 0.75  # …unless the message alone gives one topic this share of the votes (a question
     # to the bot, a new subject): then it is matched on its own
-    topic_weight: float = 1.0        # how much the topic vote adds to an entry's own similarity (chosen on the development set)
-    topic_votes: int = 15            # most similar bank messages that vote for the topic (similarity² each)
-    general_floor: float = 0.5       # "general" bank replies score at least this: they beat a weak specific match
+    topic_weight: float = (
+        1.0  # how much the topic vote adds to an entry's own similarity (chosen on the development set)
+    )
+    topic_votes: int = 15  # most similar bank messages that vote for the topic (similarity² each)
+    general_floor: float = 0.5  # "general" bank replies score at least this: they beat a weak specific match
     addressed_topics: tuple[str, ...] = ("bot", "greeting", "goodbye", "gratitude")  # replies that answer the
     # person about the bot or the chat itself: odd anywhere else ("답답하게 해서 미안해요" to a complaint about a boss)
     addressed_min_share: float = 0.5  # …so they need half of the topic votes
     corpus_min_similarity: float = 0.45  # a corpus reply is about its own message: only close matches may use it
-    semantic: bool = True            # morphemes + nearest known words in meaning beside characters
-    top_k: int = 5                   # replies drawn from: enough variety between turns, still on topic
-    temperature: float = 1.0         # sampling weight ∝ exp(score / (temperature · score_scale)); higher = flatter
-    score_scale: float = 0.1         # typical similarity gap between a good and a fair match
+    semantic: bool = True  # morphemes + nearest known words in meaning beside characters
+    top_k: int = 5  # replies drawn from: enough variety between turns, still on topic
+    temperature: float = 1.0  # sampling weight ∝ exp(score / (temperature · score_scale)); higher = flatter
+    score_scale: float = 0.1  # typical similarity gap between a good and a fair match
     ngram_range: tuple[int, int] = (1, 3)  # character n-grams: syllables, pairs and triples of Hangul
-    max_candidates: int = 64         # known messages looked at after scoring
+    max_candidates: int = 64  # known messages looked at after scoring
     extra: dict = field(default_factory=dict)  # free-form provenance (sources, counts)
 
 
 class RetrievalResponder:
     """Nearest-message responder over the reply bank and corpora. Thread-safe: read-only after construction."""
 
-    def __init__(self, entries: Iterable[ResponseEntry | tuple | dict], config: RetrievalConfig | None = None,
-                 analysed: dict | None = None):
+    def __init__(
+        self,
+        entries: Iterable[ResponseEntry | tuple | dict],
+        config: RetrievalConfig | None = None,
+        analysed: dict | None = None,
+    ):
         """`analysed`: the morpheme index a `save_pretrained` directory holds (`morphemes.json`), so loading skips
         Kiwi; ignored unless it lists exactly this responder's messages."""
         self.config = config or RetrievalConfig()
@@ -108,9 +121,14 @@ class RetrievalResponder:
             if len(position) > len(self.messages):
                 self.messages.append(entry.message)
         self._entry_message = np.array([position[e.message] for e in self.entries])  # (entries,) message row
-        self._prior = np.array([(self.config.bank_bonus if e.source == BANK_SOURCE else 0.0)
-                                - (self.config.curt_penalty if is_curt(e.reply) else 0.0)
-                                for e in self.entries], dtype=np.float32)  # (entries,)
+        self._prior = np.array(
+            [
+                (self.config.bank_bonus if e.source == BANK_SOURCE else 0.0)
+                - (self.config.curt_penalty if is_curt(e.reply) else 0.0)
+                for e in self.entries
+            ],
+            dtype=np.float32,
+        )  # (entries,)
         self.similarity = MessageSimilarity(self.messages, self.config.ngram_range, self.config.semantic, analysed)
         # topics of the reply bank, and per-entry / per-message arrays read by every reply (built once)
         self.topics = sorted({e.topic for e in self.entries if e.topic is not None})
@@ -157,8 +175,9 @@ class RetrievalResponder:
         return cls(entries, config)
 
     @classmethod
-    def from_reply_bank(cls, groups: Iterable, dialogues: Iterable = (), taxonomy=None,
-                        config: RetrievalConfig | None = None):
+    def from_reply_bank(
+        cls, groups: Iterable, dialogues: Iterable = (), taxonomy=None, config: RetrievalConfig | None = None
+    ):
         """From the reply bank's groups (`data.replybank.load_reply_bank()`), plus corpus dialogues if given.
         Every message of a group is paired with every reply of it; an open group's replies are kept under its
         topic for unsure turns."""
@@ -166,11 +185,16 @@ class RetrievalResponder:
         groups = list(groups)
         for group in groups:
             if group.emotion is None:
-                entries += [ResponseEntry(f"({group.topic})", reply, None, BANK_SOURCE, group.topic, group.intent)
-                            for reply in group.replies]
+                entries += [
+                    ResponseEntry(f"({group.topic})", reply, None, BANK_SOURCE, group.topic, group.intent)
+                    for reply in group.replies
+                ]
                 continue
-            entries += [ResponseEntry(message, reply, group.emotion, BANK_SOURCE, group.topic, group.intent)
-                        for message in group.messages for reply in group.replies]
+            entries += [
+                ResponseEntry(message, reply, group.emotion, BANK_SOURCE, group.topic, group.intent)
+                for message in group.messages
+                for reply in group.replies
+            ]
         for dialogue in dialogues:
             emotion = taxonomy.map_record(dialogue) if taxonomy is not None else dialogue.label
             entries.append(ResponseEntry(dialogue.message, dialogue.reply, emotion, dialogue.source))
@@ -183,8 +207,10 @@ class RetrievalResponder:
         """From `data.Corpus` objects (their `dialogues`), e.g. `[data.load_any(path)]`."""
         corpora = list(corpora)
         responder = cls.from_dialogues((d for corpus in corpora for d in corpus.dialogues), taxonomy, config)
-        responder.config.extra = {**responder.config.extra,
-                                  "sources": {corpus.name: len(corpus.dialogues) for corpus in corpora}}
+        responder.config.extra = {
+            **responder.config.extra,
+            "sources": {corpus.name: len(corpus.dialogues) for corpus in corpora},
+        }
         return responder
 
     # ------------------------------------------------------------------------------------------------ matching
@@ -192,8 +218,14 @@ class RetrievalResponder:
         """(messages,) similarity of every known message to the last turn, with earlier user turns blended in."""
         return self.similarity.scores(turns, self.config.context_weight)
 
-    def candidates(self, message: str | Sequence[str], emotion: str | None = None, k: int | None = None,
-                   exclude: Sequence[str] = (), rng: random.Random | None = None) -> list[tuple[float, ResponseEntry]]:
+    def candidates(
+        self,
+        message: str | Sequence[str],
+        emotion: str | None = None,
+        k: int | None = None,
+        exclude: Sequence[str] = (),
+        rng: random.Random | None = None,
+    ) -> list[tuple[float, ResponseEntry]]:
         """The best `k` entries with distinct replies, as (score, entry), best first.
 
         `message` is the user's message, or their recent turns oldest first (the last one is answered).
@@ -219,8 +251,11 @@ class RetrievalResponder:
             similarity = self._message_scores(turns)  # a follow-up: earlier turns say what it is about
         entry_similarity = similarity[self._entry_message]  # (entries,)
         share = self._topic_shares(similarity)  # (topics,) share of the votes
-        topic_score = np.where(self._entry_topic >= 0, share[np.maximum(self._entry_topic, 0)], 0.0) \
-            if len(share) else np.zeros(len(self.entries))  # (entries,)
+        topic_score = (
+            np.where(self._entry_topic >= 0, share[np.maximum(self._entry_topic, 0)], 0.0)
+            if len(share)
+            else np.zeros(len(self.entries))
+        )  # (entries,)
         close_corpus = ~self._is_bank & (entry_similarity >= c.corpus_min_similarity)  # about what the message is
         topic_score = np.where(close_corpus, share.max() if len(share) else 0.0, topic_score)  # about: its topic
         scores = entry_similarity + c.topic_weight * topic_score + self._prior
@@ -235,8 +270,9 @@ class RetrievalResponder:
             same_valence = ~self._is_open
             if emotion is not None:  # corpus entries of unmapped labels may answer any emotion; the engine reads
                 # their tone before showing them
-                same_valence = same_valence & (self._valence_masks.get(VALENCE.get(emotion, emotion), False)
-                                               | self._unlabelled_corpus)
+                same_valence = same_valence & (
+                    self._valence_masks.get(VALENCE.get(emotion, emotion), False) | self._unlabelled_corpus
+                )
                 scores = scores + c.emotion_bonus * self._emotion_masks.get(emotion, 0)
             allowed = same_valence & ~weakly_addressed
             far = ~self._is_bank & (entry_similarity < c.corpus_min_similarity)
@@ -278,7 +314,7 @@ class RetrievalResponder:
         if not len(self._bank_message_rows):
             return votes
         rows = self._bank_message_rows
-        best = rows[np.argsort(-similarity[rows])[:self.config.topic_votes]]
+        best = rows[np.argsort(-similarity[rows])[: self.config.topic_votes]]
         np.add.at(votes, self._message_topic_id[best], similarity[best] ** 2)
         total = votes.sum()
         return votes / total if total > 0 else votes
@@ -290,13 +326,13 @@ class RetrievalResponder:
         which `top_k`, `temperature`, `do_sample` and `seed` override per call)."""
         return GenerationOptions()
 
-    def generate_candidates(self, context: Context, emotion: str | None = None, n: int = 4,
-                            **options) -> list[str]:
+    def generate_candidates(self, context: Context, emotion: str | None = None, n: int = 4, **options) -> list[str]:
         """Up to `n` distinct replies for the last user message of `context`, in the order they were drawn (the
         first is what `generate` would say with the same options)."""
         user_turns, previous_replies = split_context(context)
         opts = GenerationOptions.of(options).over(
-            GenerationOptions(top_k=self.config.top_k, temperature=self.config.temperature, do_sample=True))
+            GenerationOptions(top_k=self.config.top_k, temperature=self.config.temperature, do_sample=True)
+        )
         rng = random.Random(opts.seed)  # per call: thread-safe, seedable
         found = self.candidates(user_turns, emotion, opts.top_k, exclude=previous_replies, rng=rng)
         if not found:
@@ -322,8 +358,9 @@ class RetrievalResponder:
         yield from re.findall(r"\s*\S+\s*", self.generate(context, emotion, **options))
 
     # ------------------------------------------------------------------------------------------------ saving
-    def save_pretrained(self, save_directory: str | Path, *, training_args: dict | None = None,
-                        metrics: dict | None = None) -> None:
+    def save_pretrained(
+        self, save_directory: str | Path, *, training_args: dict | None = None, metrics: dict | None = None
+    ) -> None:
         """Config + entries (+ the Kiwi analysis, `training_args.json` and `metrics.json` when there are any),
         written to a temporary sibling and swapped into place (`training.files.atomic_directory`)."""
         from training.files import atomic_directory, write_json
@@ -357,8 +394,9 @@ class RetrievalResponder:
         directory = Path(directory)
         config_path = directory / CONFIG_NAME
         if not config_path.is_file():
-            raise FileNotFoundError(f"{directory}: no {CONFIG_NAME} "
-                                    f"(expected a directory saved by RetrievalResponder)")
+            raise FileNotFoundError(
+                f"{directory}: no {CONFIG_NAME} (expected a directory saved by RetrievalResponder)"
+            )
         document = json.loads(config_path.read_text(encoding="utf-8"))
         document.pop("backend", None)
         document["ngram_range"] = tuple(document.get("ngram_range", (1, 3)))
@@ -374,5 +412,7 @@ class RetrievalResponder:
         return len(self.entries)
 
     def __repr__(self) -> str:
-        return (f"RetrievalResponder(entries={len(self.entries)}, messages={len(self.messages)}, "
-                f"top_k={self.config.top_k})")
+        return (
+            f"RetrievalResponder(entries={len(self.entries)}, messages={len(self.messages)}, "
+            f"top_k={self.config.top_k})"
+        )

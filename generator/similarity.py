@@ -4,6 +4,7 @@ TF-IDF over character n-grams (robust to spacing and endings) and, with `semanti
 word never seen before also brings its nearest known words in meaning (`classifier.semantic`). Earlier user turns
 count too, at `context_weight` per turn of age, so a follow-up keeps its topic.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -12,15 +13,21 @@ from collections.abc import Sequence
 class MessageSimilarity:
     """Cosine similarity of a query to every one of `messages`; read-only after construction (thread-safe)."""
 
-    def __init__(self, messages: Sequence[str], ngram_range: tuple[int, int] = (1, 3), semantic: bool = True,
-                 analysed: dict | None = None):
+    def __init__(
+        self,
+        messages: Sequence[str],
+        ngram_range: tuple[int, int] = (1, 3),
+        semantic: bool = True,
+        analysed: dict | None = None,
+    ):
         """`analysed`: a saved `analysis()` of these messages, so Kiwi need not read them again (ignored unless it
         lists exactly `messages`)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.messages = list(messages)
-        self.char_vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(ngram_range),
-                                               sublinear_tf=True, lowercase=True)
+        self.char_vectorizer = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=tuple(ngram_range), sublinear_tf=True, lowercase=True
+        )
         self._char_columns = self.char_vectorizer.fit_transform(self.messages).tocsc()  # (messages, n-grams)
         self.expansion = self.morph_vectorizer = self._morph_columns = None
         self.message_morphemes: list[str] = []
@@ -34,8 +41,9 @@ class MessageSimilarity:
                 tokenised = kiwi.tokens(self.messages)
                 self.expansion = kiwi.NeighbourExpansion.from_tokens(tokenised)
                 self.message_morphemes = [kiwi.morpheme_string(found, self.expansion) for found in tokenised]
-            self.morph_vectorizer = TfidfVectorizer(analyzer="word", token_pattern=r"\S+", sublinear_tf=True,
-                                                    lowercase=False)
+            self.morph_vectorizer = TfidfVectorizer(
+                analyzer="word", token_pattern=r"\S+", sublinear_tf=True, lowercase=False
+            )
             self._morph_columns = self.morph_vectorizer.fit_transform(self.message_morphemes).tocsc()
 
     def analysis(self) -> dict | None:
@@ -50,7 +58,7 @@ class MessageSimilarity:
 
         from classifier.features import tfidf_rows
 
-        weights = np.array([context_weight ** age for age in range(len(turns))][::-1])  # newest = 1
+        weights = np.array([context_weight**age for age in range(len(turns))][::-1])  # newest = 1
 
         def similarity(columns_of, vectorizer, texts):
             rows = tfidf_rows(vectorizer, texts)  # (turns, features) sparse

@@ -292,8 +292,9 @@ def save_epoch(
         }
         output_dir, trained = Path(args.output_dir), accelerator.unwrap_model(model)
         if improved:
-            ResponseGenerator(trained, tokenizer, config).save_pretrained(output_dir, training_args=vars(args),
-                                                                          metrics=metrics)
+            ResponseGenerator(trained, tokenizer, config).save_pretrained(
+                output_dir, training_args=vars(args), metrics=metrics
+            )
         elif output_dir.is_dir():  # later epochs' history: replace the one file atomically
             write_json_atomic(output_dir / "metrics.json", metrics)
         save_resume_state(resume_dir(output_dir), trained, optimizer, scheduler, progress)

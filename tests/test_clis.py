@@ -1,6 +1,7 @@
 """Every command-line tool fails the same way: one `error: …` line on stderr that says what is wrong and what to
 do, exit code 2, the traceback only with --debug. Its --help documents every option. Model names that look like
 paths never reach the hub."""
+
 import argparse
 import ast
 import csv
@@ -20,18 +21,27 @@ REPO = Path(__file__).resolve().parents[1]
 
 def run(tmp_path, *argv, **env):
     """`python argv…` in tmp_path (so checkpoints/… are missing there) with the repository importable."""
-    environment = {**os.environ, "PYTHONPATH": str(REPO), "GRADIO_ANALYTICS_ENABLED": "False",
-                   "HF_HUB_OFFLINE": "1", **env}
-    return subprocess.run([sys.executable, *argv], cwd=tmp_path, env=environment, capture_output=True, text=True,
-                          timeout=300)
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "HF_HUB_OFFLINE": "1",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, *argv], cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.fixture
 def labelled_csv(tmp_path):
     path = tmp_path / "labels.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows([["text", "label"]] + [[f"좋아 {i}", "기쁨"] for i in range(20)]
-                                     + [[f"싫어 {i}", "분노"] for i in range(20)])
+        csv.writer(handle).writerows(
+            [["text", "label"]]
+            + [[f"좋아 {i}", "기쁨"] for i in range(20)]
+            + [[f"싫어 {i}", "분노"] for i in range(20)]
+        )
     return path
 
 
@@ -45,17 +55,27 @@ def busy_port():
 
 CASES = {  # name → (argv, what the one line must say)
     "data": (["-m", "data", "summary", "missing.csv"], "missing.csv: file not found"),
-    "classifier.train": (["-m", "classifier.train", "--backend", "light", "--train_file", "missing.csv"],
-                         "--train_file missing.csv: file not found"),
-    "classifier.train kobert": (["-m", "classifier.train", "--train_file", "labels.csv", "--model_dir", "checkpoints/kobert"],
-                                "--model_dir checkpoints/kobert: no such directory"),
-    "classifier.evaluate": (["-m", "classifier.evaluate", "--test_file", "labels.csv"],
-                            "--model_dir checkpoints/classifier: no trained classifier there — train one with"),
-    "classifier.predict": (["-m", "classifier.predict", "오늘 너무 행복해요"],
-                           "--model_dir checkpoints/classifier: no trained classifier there — train one with"),
+    "classifier.train": (
+        ["-m", "classifier.train", "--backend", "light", "--train_file", "missing.csv"],
+        "--train_file missing.csv: file not found",
+    ),
+    "classifier.train kobert": (
+        ["-m", "classifier.train", "--train_file", "labels.csv", "--model_dir", "checkpoints/kobert"],
+        "--model_dir checkpoints/kobert: no such directory",
+    ),
+    "classifier.evaluate": (
+        ["-m", "classifier.evaluate", "--test_file", "labels.csv"],
+        "--model_dir checkpoints/classifier: no trained classifier there — train one with",
+    ),
+    "classifier.predict": (
+        ["-m", "classifier.predict", "오늘 너무 행복해요"],
+        "--model_dir checkpoints/classifier: no trained classifier there — train one with",
+    ),
     "generator.train": (["-m", "generator.train", "--data_dir", "missing"], "--data_dir missing: not a directory"),
-    "generator.evaluate": (["-m", "generator.evaluate", "--model_dir", "checkpoints/generator"],
-                           "--model_dir checkpoints/generator: no such directory"),
+    "generator.evaluate": (
+        ["-m", "generator.evaluate", "--model_dir", "checkpoints/generator"],
+        "--model_dir checkpoints/generator: no such directory",
+    ),
 }
 
 
@@ -116,7 +136,9 @@ def no_network(monkeypatch):
     return attempts
 
 
-@pytest.mark.parametrize("name", ["checkpoints/generator", "./gen", "~/no-such-maeumchat-model", "a/b/c", "skt/kogpt2-base-v2"])
+@pytest.mark.parametrize(
+    "name", ["checkpoints/generator", "./gen", "~/no-such-maeumchat-model", "a/b/c", "skt/kogpt2-base-v2"]
+)
 def test_load_responder_on_a_missing_local_path_fails_at_once_without_the_hub(tmp_path, monkeypatch, no_network, name):
     from generator import load_responder
 
@@ -128,7 +150,9 @@ def test_load_responder_on_a_missing_local_path_fails_at_once_without_the_hub(tm
 
 
 @pytest.mark.parametrize("name", ["checkpoints/classifier", "./clf", "runs/keti7", "a/b/c"])
-def test_load_classifier_on_a_missing_local_path_fails_at_once_without_the_hub(tmp_path, monkeypatch, no_network, name):
+def test_load_classifier_on_a_missing_local_path_fails_at_once_without_the_hub(
+    tmp_path, monkeypatch, no_network, name
+):
     from classifier import EmotionClassifier, load_classifier
 
     monkeypatch.chdir(tmp_path)
@@ -142,13 +166,25 @@ def test_load_classifier_on_a_missing_local_path_fails_at_once_without_the_hub(t
 def test_long_text_on_a_light_model_is_one_clear_line(tmp_path, labelled_csv, capsys):
     from classifier import evaluate, predict, train
 
-    train.main(["--backend", "light", "--train_file", str(labelled_csv), "--label_set", "original",
-                "--output_dir", str(tmp_path / "light")])
+    train.main(
+        [
+            "--backend",
+            "light",
+            "--train_file",
+            str(labelled_csv),
+            "--label_set",
+            "original",
+            "--output_dir",
+            str(tmp_path / "light"),
+        ]
+    )
     capsys.readouterr()
     for main, argv in ((predict.main, ["안녕"]), (evaluate.main, ["--test_file", str(labelled_csv)])):
         assert run_cli(main, [*argv, "--model_dir", str(tmp_path / "light"), "--long_text", "window"]) == 2
-        assert capsys.readouterr().err == (f"error: --long_text applies to KoBERT classifiers only; {tmp_path / 'light'} "
-                                           f"is a light classifier (leave --long_text out)\n")
+        assert capsys.readouterr().err == (
+            f"error: --long_text applies to KoBERT classifiers only; {tmp_path / 'light'} "
+            f"is a light classifier (leave --long_text out)\n"
+        )
 
 
 def test_kobert_training_checks_every_path_before_reading_data(tmp_path, labelled_csv, monkeypatch):
@@ -160,11 +196,13 @@ def test_kobert_training_checks_every_path_before_reading_data(tmp_path, labelle
     monkeypatch.setattr(train, "load_labelled", never)
     monkeypatch.chdir(tmp_path)
     common = ["--train_file", str(labelled_csv), "--output_dir", str(tmp_path / "out")]
-    for extra, message in ((["--model_dir", "checkpoints/kobert"], "--model_dir checkpoints/kobert: no such directory"),
-                           (["--validation_file", "nope.csv"], "--validation_file nope.csv: file not found"),
-                           (["--taxonomy", "nope.json"], "--taxonomy nope.json: file not found"),
-                           (["--data_dir", "nope"], "--data_dir nope: not a directory"),
-                           (["--resume", "--model_dir", str(tmp_path)], "--resume: .*trainer_state.json not found")):
+    for extra, message in (
+        (["--model_dir", "checkpoints/kobert"], "--model_dir checkpoints/kobert: no such directory"),
+        (["--validation_file", "nope.csv"], "--validation_file nope.csv: file not found"),
+        (["--taxonomy", "nope.json"], "--taxonomy nope.json: file not found"),
+        (["--data_dir", "nope"], "--data_dir nope: not a directory"),
+        (["--resume", "--model_dir", str(tmp_path)], "--resume: .*trainer_state.json not found"),
+    ):
         with pytest.raises(FileNotFoundError, match=message):
             train.main([*common, *extra])
 
@@ -172,11 +210,33 @@ def test_kobert_training_checks_every_path_before_reading_data(tmp_path, labelle
 def test_evaluate_shows_progress(tmp_path, labelled_csv, capsys):
     from classifier import evaluate, train
 
-    train.main(["--backend", "light", "--train_file", str(labelled_csv), "--label_set", "original",
-                "--output_dir", str(tmp_path / "light")])
+    train.main(
+        [
+            "--backend",
+            "light",
+            "--train_file",
+            str(labelled_csv),
+            "--label_set",
+            "original",
+            "--output_dir",
+            str(tmp_path / "light"),
+        ]
+    )
     capsys.readouterr()
-    evaluate.main(["--model_dir", str(tmp_path / "light"), "--test_file", str(labelled_csv), "--label_set", "original",
-                   "--split", "all", "--eval_batch_size", "8"])
+    evaluate.main(
+        [
+            "--model_dir",
+            str(tmp_path / "light"),
+            "--test_file",
+            str(labelled_csv),
+            "--label_set",
+            "original",
+            "--split",
+            "all",
+            "--eval_batch_size",
+            "8",
+        ]
+    )
     err = capsys.readouterr().err
     assert "predict" in err and "5/5" in err  # 40 sentences in batches of 8
 
@@ -208,10 +268,16 @@ def parsers():
         return seen["parser"]
 
     summary = build_parser()._subparsers._group_actions[0].choices["summary"]
-    return {"data summary": summary, "classifier.train": capture(classifier_train.parse_args),
-            "classifier.evaluate": capture(classifier_evaluate.parse_args), "classifier.predict": capture(predict.parse_args),
-            "generator.train": capture(generator_train.parse_args), "generator.evaluate": capture(generator_evaluate.parse_args),
-            "app.py": capture(app.parse_args), "bench.run_all": capture(run_all.main)}
+    return {
+        "data summary": summary,
+        "classifier.train": capture(classifier_train.parse_args),
+        "classifier.evaluate": capture(classifier_evaluate.parse_args),
+        "classifier.predict": capture(predict.parse_args),
+        "generator.train": capture(generator_train.parse_args),
+        "generator.evaluate": capture(generator_evaluate.parse_args),
+        "app.py": capture(app.parse_args),
+        "bench.run_all": capture(run_all.main),
+    }
 
 
 def test_every_option_has_help_and_debug_is_everywhere():
@@ -252,13 +318,27 @@ def main_guard(node: ast.stmt) -> bool:
 
 # main() still returns its results (tests and chatbot.train_all read them), not an exit code: the owner of each
 # module moves the results to a function of their own and lets main() return 0. Strict: once fixed, drop the entry.
-RETURNS_RESULTS = {"chatbot.train_all", "classifier.evaluate", "classifier.predict", "classifier.train",
-                   "generator.evaluate", "generator.train", "bench.bench_classifier", "bench.bench_conversation"}
+RETURNS_RESULTS = {
+    "chatbot.train_all",
+    "classifier.evaluate",
+    "classifier.predict",
+    "classifier.train",
+    "generator.evaluate",
+    "generator.train",
+    "bench.bench_classifier",
+    "bench.bench_conversation",
+}
 
 
-@pytest.mark.parametrize("module", [pytest.param(name, marks=pytest.mark.xfail(
-    strict=True, reason="main() returns its results, not an exit code")) if name in RETURNS_RESULTS else name
-    for name in cli_modules()])
+@pytest.mark.parametrize(
+    "module",
+    [
+        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="main() returns its results, not an exit code"))
+        if name in RETURNS_RESULTS
+        else name
+        for name in cli_modules()
+    ],
+)
 def test_every_cli_main_returns_an_exit_code_that_reaches_the_shell(module):
     path = REPO / (module.replace(".", "/") + ".py")
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -266,8 +346,9 @@ def test_every_cli_main_returns_an_exit_code_that_reaches_the_shell(module):
     assert main.returns is not None and ast.unparse(main.returns) == "int", f"{path}: def main(argv=None) -> int"
     guard = next(node for node in tree.body if main_guard(node))
     exits = [f"{exit_}({call})" for exit_ in ("sys.exit", "raise SystemExit") for call in ("main()", "run_cli(main)")]
-    assert [ast.unparse(statement) for statement in guard.body] in [[line] for line in exits], \
-        f"{path}: `if __name__ == \"__main__\": sys.exit(main())`, or sys.exit(run_cli(main))"
+    assert [ast.unparse(statement) for statement in guard.body] in [[line] for line in exits], (
+        f'{path}: `if __name__ == "__main__": sys.exit(main())`, or sys.exit(run_cli(main))'
+    )
 
 
 @pytest.mark.parametrize("module", cli_modules())

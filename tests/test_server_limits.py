@@ -1,5 +1,6 @@
 """The served app bounds what one client can cost: only /chat is an API, uploads are capped, wrong passwords are
 throttled, idle sessions are forgotten. Loopback only."""
+
 import asyncio
 import os
 import socket
@@ -61,8 +62,9 @@ def test_uploads_are_capped(served):
     _, url = served
     cookies = login(url, "secret").cookies
     small = httpx.post(f"{url}gradio_api/upload", files={"files": ("a.txt", b"x" * 1000)}, cookies=cookies, timeout=30)
-    big = httpx.post(f"{url}gradio_api/upload", files={"files": ("b.bin", b"x" * 2_000_000)}, cookies=cookies,
-                     timeout=30)
+    big = httpx.post(
+        f"{url}gradio_api/upload", files={"files": ("b.bin", b"x" * 2_000_000)}, cookies=cookies, timeout=30
+    )
     assert small.status_code == 200 and big.status_code == 413
 
 

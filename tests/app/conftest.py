@@ -1,4 +1,5 @@
 """Fixtures for the app tests: one offline Chatbot per session, free loopback ports, no telemetry."""
+
 import os
 import socket
 

@@ -4,6 +4,7 @@ Each test opens its own browser context (its own localStorage, so no conversatio
 Chromium resolves no host but localhost (`--host-resolver-rules`), and every request a page makes is recorded:
 a test fails if one leaves 127.0.0.1. Screenshots go to tmp_path, or to $MAEUMCHAT_SCREENSHOTS when set (to look at).
 """
+
 import os
 import sqlite3
 from pathlib import Path
@@ -12,12 +13,19 @@ from urllib.parse import urlparse
 import pytest
 
 from generator import GenerationOptions
+
 pytestmark = pytest.mark.browser  # a real Chromium through Playwright: `make test-fast` skips the file
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run",
-                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 WAIT_MS = 30_000
@@ -85,7 +93,9 @@ class Page:
         self.textbox.fill(text)
         self.done(lambda: self.textbox.press("Enter"))
         if expect_turns is not None:
-            expect(self.plot.locator(".mc-timeline")).to_have_attribute("data-turns", str(expect_turns), timeout=WAIT_MS)
+            expect(self.plot.locator(".mc-timeline")).to_have_attribute(
+                "data-turns", str(expect_turns), timeout=WAIT_MS
+            )
 
     def bubbles(self, role: str):
         return self.chat.locator(f"[data-testid='{role}']")
@@ -148,12 +158,16 @@ def test_type_korean_press_enter_see_reply_bars_and_plot(open_page, served_app, 
     page.expect_in_step(1, first.emotion)
     for emotion in first.scores:  # every emotion has a bar and a legend entry, and they share one colour
         bar_colour = page.bars.locator(f"li[data-emotion='{emotion}'] .mc-fill").evaluate(
-            "e => getComputedStyle(e).backgroundColor")
+            "e => getComputedStyle(e).backgroundColor"
+        )
         line_colour = page.plot.locator(f"g[data-emotion='{emotion}'] circle").first.evaluate(
-            "e => getComputedStyle(e).fill")
+            "e => getComputedStyle(e).fill"
+        )
         assert bar_colour == line_colour, (emotion, bar_colour, line_colour)
     ticks = page.plot.locator("text.mc-tick").all_text_contents()
-    assert "1" in ticks and all(tick.strip().isdigit() for tick in ticks if "%" not in tick)  # whole turns, a point at turn 1
+    assert "1" in ticks and all(
+        tick.strip().isdigit() for tick in ticks if "%" not in tick
+    )  # whole turns, a point at turn 1
     expect(page.plot).to_contain_text("대화 차례")
     expect(page.plot).to_contain_text("감정 점수")
 
@@ -323,8 +337,9 @@ def test_like_and_dislike_land_in_the_sqlite_file(open_page, served_feedback_app
 
     def stored():
         with sqlite3.connect(database) as connection:
-            return connection.execute("SELECT turn, message, reply, emotion, engine, rating FROM feedback "
-                                      "ORDER BY turn").fetchall()
+            return connection.execute(
+                "SELECT turn, message, reply, emotion, engine, rating FROM feedback ORDER BY turn"
+            ).fetchall()
 
     def wait_for(rows):
         for _ in range(100):
@@ -338,9 +353,13 @@ def test_like_and_dislike_land_in_the_sqlite_file(open_page, served_feedback_app
     page.chat.get_by_role("button", name="좋아요").first.click()
     wait_for([(0, HAPPY, first_reply, happy, "offline", "like")])
     page.chat.get_by_role("button", name="싫어요").nth(1).click()
-    wait_for([(0, HAPPY, first_reply, happy, "offline", "like"), (1, ANGRY, second_reply, angry, "offline", "dislike")])
+    wait_for(
+        [(0, HAPPY, first_reply, happy, "offline", "like"), (1, ANGRY, second_reply, angry, "offline", "dislike")]
+    )
     page.chat.get_by_role("button", name="싫어요").first.click()  # changing a vote replaces it
-    wait_for([(0, HAPPY, first_reply, happy, "offline", "dislike"), (1, ANGRY, second_reply, angry, "offline", "dislike")])
+    wait_for(
+        [(0, HAPPY, first_reply, happy, "offline", "dislike"), (1, ANGRY, second_reply, angry, "offline", "dislike")]
+    )
 
 
 def test_login_page_is_korean(browser, offline_chatbot, app_args):
@@ -371,8 +390,10 @@ class OptionsEchoResponder:
     generation_defaults = GenerationOptions(temperature=0.7, top_p=0.9, max_new_tokens=48, do_sample=True)
 
     def generate(self, context, emotion=None, **options):
-        return f"temperature {options.get('temperature')} top_p {options.get('top_p')} " \
-               f"max_new_tokens {options.get('max_new_tokens')}"
+        return (
+            f"temperature {options.get('temperature')} top_p {options.get('top_p')} "
+            f"max_new_tokens {options.get('max_new_tokens')}"
+        )
 
     def stream(self, context, emotion=None, **options):
         yield self.generate(context, emotion, **options)
@@ -412,8 +433,13 @@ def test_the_page_is_served_before_the_engine_is_ready(open_page, browser, offli
     engine = Future()
     blocks = app.build_app(engine)
     blocks.queue()
-    blocks.launch(server_name="127.0.0.1", server_port=app_args().port, prevent_thread_lock=True, quiet=True,
-                  css_paths=[app.UI_DIR / "app.css"])
+    blocks.launch(
+        server_name="127.0.0.1",
+        server_port=app_args().port,
+        prevent_thread_lock=True,
+        quiet=True,
+        css_paths=[app.UI_DIR / "app.css"],
+    )
     try:
         context = browser.new_context(viewport=DESKTOP, locale="ko-KR")
         page = context.new_page()

@@ -2,6 +2,7 @@
 
 No test contacts a non-loopback address: tunnels here are stand-ins passed to `app.launch`.
 """
+
 import threading
 import time
 
@@ -21,19 +22,33 @@ def test_help_lists_the_flags(capsys):
         app.main(["--help"])
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
-    for flag in ("--share", "--auth", "--host", "--port", "--classifier", "--generator", "--data", "--device", "--quantize",
-                 "--feedback_db", "--no_save_history"):
+    for flag in (
+        "--share",
+        "--auth",
+        "--host",
+        "--port",
+        "--classifier",
+        "--generator",
+        "--data",
+        "--device",
+        "--quantize",
+        "--feedback_db",
+        "--no_save_history",
+    ):
         assert flag in out
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--auth", "nopassword"], "expected USER:PASS"),
-    (["--port", "70000"], "expected 1–65535"),
-    (["--device", "tpu"], "invalid choice"),
-    (["--offline", "--classifier", "x"], "cannot be combined"),
-    (["--concurrency", "0"], "expected at least 1"),
-    (["--feedback_db", "/nonexistent-folder/ratings.db"], "folder /nonexistent-folder does not exist"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--auth", "nopassword"], "expected USER:PASS"),
+        (["--port", "70000"], "expected 1–65535"),
+        (["--device", "tpu"], "invalid choice"),
+        (["--offline", "--classifier", "x"], "cannot be combined"),
+        (["--concurrency", "0"], "expected at least 1"),
+        (["--feedback_db", "/nonexistent-folder/ratings.db"], "folder /nonexistent-folder does not exist"),
+    ],
+)
 def test_bad_flags_are_clear_errors(argv, message, capsys):
     with pytest.raises(SystemExit) as exit_info:
         app.parse_args(argv)
@@ -45,8 +60,9 @@ def test_failing_share_says_so_warns_without_auth_and_keeps_serving(app_args, tm
         raise RuntimeError("Could not get share link from Gradio API Server.")
 
     # no chatbot passed: the flags build it (empty checkpoints dir → offline default)
-    blocks, local_url, share_url = app.launch(app_args("--share", "--checkpoints_dir", str(tmp_path)),
-                                              tunnel=offline_tunnel)
+    blocks, local_url, share_url = app.launch(
+        app_args("--share", "--checkpoints_dir", str(tmp_path)), tunnel=offline_tunnel
+    )
     try:
         out = capsys.readouterr().out
         assert share_url is None
@@ -68,8 +84,9 @@ def test_hanging_share_times_out_and_keeps_serving(offline_chatbot, app_args, ca
         never.wait(60)  # a share server that never answers
 
     started = time.monotonic()
-    blocks, local_url, share_url = app.launch(app_args("--share", "--auth", "me:pw"), chatbot=offline_chatbot,
-                                              tunnel=hanging_tunnel, share_timeout_s=1.0)
+    blocks, local_url, share_url = app.launch(
+        app_args("--share", "--auth", "me:pw"), chatbot=offline_chatbot, tunnel=hanging_tunnel, share_timeout_s=1.0
+    )
     try:
         out = capsys.readouterr().out
         assert share_url is None and time.monotonic() - started < 30
@@ -90,8 +107,9 @@ def test_working_share_prints_the_public_link(offline_chatbot, app_args, capsys)
         seen.update(host=local_host, port=local_port)
         return "http://abcd1234.gradio.live"
 
-    blocks, local_url, share_url = app.launch(app_args("--share", "--auth", "me:pw"), chatbot=offline_chatbot,
-                                              tunnel=fake_tunnel)
+    blocks, local_url, share_url = app.launch(
+        app_args("--share", "--auth", "me:pw"), chatbot=offline_chatbot, tunnel=fake_tunnel
+    )
     try:
         assert share_url == "https://abcd1234.gradio.live"
         assert "Public link: https://abcd1234.gradio.live" in capsys.readouterr().out
@@ -116,8 +134,12 @@ def test_python_app_py_serves_until_stopped(app_args, tmp_path):
     repo = Path(app.__file__).resolve().parent
     process = subprocess.Popen(
         [sys.executable, str(repo / "app.py"), "--port", port, "--checkpoints_dir", str(tmp_path / "none")],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONPATH": str(repo)})
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONPATH": str(repo)},
+    )
     lines = []
     try:
         deadline = time.monotonic() + 120
@@ -127,7 +149,9 @@ def test_python_app_py_serves_until_stopped(app_args, tmp_path):
             lines.append(line)
             if "MaeumChat engine:" in line:
                 break
-        reply = Client(f"http://127.0.0.1:{port}/", verbose=False).predict("안녕, 오늘 기분 좋아", 0.8, 0.9, 32, api_name="/chat")
+        reply = Client(f"http://127.0.0.1:{port}/", verbose=False).predict(
+            "안녕, 오늘 기분 좋아", 0.8, 0.9, 32, api_name="/chat"
+        )
         assert reply[0].strip() and set(reply[1]) == {"일상", "기쁨", "분노", "불안", "슬픔", "우울"}
     finally:
         process.send_signal(signal.SIGTERM)

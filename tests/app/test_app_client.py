@@ -1,5 +1,6 @@
 """The running app through gradio_client (loopback only): `/chat` answers with the reply, the emotion and the
 timeline; `/chat_stream` streams; each client session is one conversation."""
+
 import time
 from itertools import pairwise
 
@@ -92,7 +93,9 @@ def served_slow_app(offline_chatbot, app_args):
 def test_chat_stream_yields_growing_text_then_the_result(served_slow_app, offline_chatbot):
     from gradio_client import Client
 
-    job = Client(served_slow_app, verbose=False).submit("요즘 너무 우울하고 무기력해", *SLIDERS, api_name="/chat_stream")
+    job = Client(served_slow_app, verbose=False).submit(
+        "요즘 너무 우울하고 무기력해", *SLIDERS, api_name="/chat_stream"
+    )
     final = job.result(timeout=60)
     texts = [output[0] for output in job.outputs()]
     assert len(set(texts)) >= 3, texts  # it really grew in steps
@@ -130,8 +133,9 @@ def test_chat_answers_at_most_concurrency_replies_at_once(offline_chatbot, app_a
     import app
 
     counting = CountingResponder(offline_chatbot.responder)
-    blocks, url, _ = app.launch(app_args("--concurrency", "2"),
-                                chatbot=Chatbot(offline_chatbot.classifier, counting, "custom"))
+    blocks, url, _ = app.launch(
+        app_args("--concurrency", "2"), chatbot=Chatbot(offline_chatbot.classifier, counting, "custom")
+    )
     try:
         clients = [Client(url, verbose=False) for _ in range(6)]
         with ThreadPoolExecutor(6) as pool:

@@ -1,5 +1,6 @@
 """The emotion panel reads at a glance: whole turns, a marked point from turn 1, Korean axis titles, one colour per
 emotion shared by the bars and the plot, and an empty state that says what will appear."""
+
 import re
 
 import pytest

@@ -1,4 +1,5 @@
 """Ratings on replies in a local SQLite file, and their export as training data that data.load_any reads."""
+
 import json
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +23,10 @@ def test_rating_again_replaces_the_vote_and_withdrawing_removes_it(tmp_path):
     rate(store, 1, None)  # took the vote back
     rate(store, 1, "like", reply="다시 시도한 답 1")  # a retried reply is a reply of its own
     rows = store.rows()
-    assert [(r["turn"], r["reply"], r["rating"]) for r in rows] == [(0, "답 0", "dislike"), (1, "다시 시도한 답 1", "like")]
+    assert [(r["turn"], r["reply"], r["rating"]) for r in rows] == [
+        (0, "답 0", "dislike"),
+        (1, "다시 시도한 답 1", "like"),
+    ]
     assert json.loads(rows[0]["scores"]) == SCORES and rows[0]["engine"] == "offline" and rows[0]["emotion"] == "기쁨"
     with pytest.raises(ValueError, match="rating must be one of"):
         rate(store, 2, "meh")
@@ -51,7 +55,10 @@ def test_export_is_training_data_that_load_any_reads(tmp_path, suffix):
     out = tmp_path / f"liked{suffix}"
     assert feedback.main(["export", "--db", str(store.path), "--out", str(out)]) == 0
     corpus = load_any(out)
-    assert [(d.message, d.reply, d.label) for d in corpus.dialogues] == [("메시지 0", "답 0", "기쁨"), ("메시지 2", "답 2", "기쁨")]
+    assert [(d.message, d.reply, d.label) for d in corpus.dialogues] == [
+        ("메시지 0", "답 0", "기쁨"),
+        ("메시지 2", "답 2", "기쁨"),
+    ]
     everything = tmp_path / f"all{suffix}"
     assert feedback.export(store.path, everything, rating="all") == 3
     assert [d.reply for d in load_any(everything).dialogues] == ["답 0", "답 1", "답 2"]
@@ -71,4 +78,6 @@ def test_the_database_is_plain_sqlite(tmp_path):
     store = feedback.FeedbackStore(tmp_path / "ratings.db")
     rate(store, 0, "like")
     with sqlite3.connect(store.path) as connection:
-        assert connection.execute("SELECT message, reply, rating FROM feedback").fetchall() == [("메시지 0", "답 0", "like")]
+        assert connection.execute("SELECT message, reply, rating FROM feedback").fetchall() == [
+            ("메시지 0", "답 0", "like")
+        ]

@@ -1,5 +1,6 @@
 """The installed package: the README's Python API section runs as is from outside the repo with the venv's Python,
 and the package `__init__`s show their names (dir(), type checkers) while importing nothing until a name is used."""
+
 import ast
 import importlib
 import os
@@ -27,8 +28,9 @@ def test_readme_python_api_runs_verbatim_outside_the_repo(tmp_path):
     script = tmp_path / "readme_api.py"
     script.write_text(readme_python_api(), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # only what is installed in the venv
-    result = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
     if "No module named 'chatbot'" in result.stderr:
         pytest.fail("the project is not installed in this Python: run `make install` (make run/test do it)")
     assert result.returncode == 0, result.stderr[-3000:]
@@ -39,8 +41,10 @@ def test_readme_python_api_runs_verbatim_outside_the_repo(tmp_path):
 
 @pytest.mark.parametrize("name", PACKAGES)
 def test_init_shows_its_names_and_stays_lazy(name):
-    code = (f"import sys, {name}; print(sorted(m for m in sys.modules if m.startswith('{name}.')));"
-            f"print(sorted(set({name}._EXPORTS) - set(dir({name}))))")
+    code = (
+        f"import sys, {name}; print(sorted(m for m in sys.modules if m.startswith('{name}.')));"
+        f"print(sorted(set({name}._EXPORTS) - set(dir({name}))))"
+    )
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert result.stdout.split("\n")[:2] == ["[]", "[]"]  # nothing imported, every export listed by dir()
 

@@ -1,4 +1,5 @@
 """One conversation, from which the chat, the emotion panel, the help banner and the download are derived."""
+
 import html
 
 import pytest
@@ -7,8 +8,16 @@ from chatbot import transcript
 from chatbot.engine import Reply
 
 HAPPY = Reply("좋은 일이네요!", "기쁨", {"기쁨": 0.9, "슬픔": 0.1}, engine="offline")
-SAD = Reply("많이 힘들었겠어요.", "슬픔", {"기쁨": 0.2, "슬픔": 0.8}, engine="offline", note="메시지가 너무 길어 앞의 500자만 읽었어요")
-CRISIS = Reply("지금 바로 109에 전화해 주세요.", "우울", {"기쁨": 0.0, "우울": 1.0}, safety=True, engine="offline", care=True)
+SAD = Reply(
+    "많이 힘들었겠어요.",
+    "슬픔",
+    {"기쁨": 0.2, "슬픔": 0.8},
+    engine="offline",
+    note="메시지가 너무 길어 앞의 500자만 읽었어요",
+)
+CRISIS = Reply(
+    "지금 바로 109에 전화해 주세요.", "우울", {"기쁨": 0.0, "우울": 1.0}, safety=True, engine="offline", care=True
+)
 
 
 def conversation_of(*pairs):
@@ -21,8 +30,11 @@ def conversation_of(*pairs):
 def test_history_display_and_timeline_follow_the_turns():
     conversation = conversation_of(("합격했어", HAPPY), ("  강아지가\n아파  ", SAD))
     assert transcript.history(conversation) == [
-        {"role": "user", "content": "합격했어"}, {"role": "assistant", "content": HAPPY.text},
-        {"role": "user", "content": "  강아지가\n아파  "}, {"role": "assistant", "content": SAD.text}]
+        {"role": "user", "content": "합격했어"},
+        {"role": "assistant", "content": HAPPY.text},
+        {"role": "user", "content": "  강아지가\n아파  "},
+        {"role": "assistant", "content": SAD.text},
+    ]
     assert transcript.turn_scores(conversation) == [HAPPY.scores, SAD.scores]
     assert transcript.latest_scores(conversation) == SAD.scores
     shown = transcript.display(conversation)
@@ -31,9 +43,14 @@ def test_history_display_and_timeline_follow_the_turns():
     assert shown[3]["content"][0]["text"] == f"{SAD.text}\n\n({SAD.note})"  # the engine's note under the reply
 
 
-@pytest.mark.parametrize("typed", [
-    "<b>굵게</b> <script>alert(1)</script>", "![x](http://203.0.113.7/a.png)", "</s><sys> <usr> & &lt; 그대로",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "<b>굵게</b> <script>alert(1)</script>",
+        "![x](http://203.0.113.7/a.png)",
+        "</s><sys> <usr> & &lt; 그대로",
+    ],
+)
 def test_display_escapes_so_the_chat_shows_exactly_what_was_typed(typed):
     shown = transcript.display(transcript.new_conversation(), pending=typed)
     text = shown[0]["content"][0]["text"]
@@ -62,8 +79,13 @@ def test_undo_and_retry_truncate_and_care_lasts_until_clear():
 def test_as_conversation_accepts_only_well_formed_conversations():
     good = conversation_of(("합격했어", HAPPY))
     assert transcript.as_conversation(good) == good
-    for damaged in (None, "text", {"turns": "x"}, {"turns": [{"message": 1}]},
-                    {"turns": [{"message": "a", "reply": "b", "scores": {"기쁨": "high"}}]}):
+    for damaged in (
+        None,
+        "text",
+        {"turns": "x"},
+        {"turns": [{"message": 1}]},
+        {"turns": [{"message": "a", "reply": "b", "scores": {"기쁨": "high"}}]},
+    ):
         fresh = transcript.as_conversation(damaged)
         assert fresh["turns"] == [] and not fresh["care"] and fresh["id"]
     legacy = transcript.as_conversation({"turns": [{"message": "죽고 싶어", "reply": "…", "safety": True}]})

@@ -5,6 +5,7 @@ deciding its emotion); the classifier sleeps a random moment so threads interlea
 shared between calls — a cached prediction, context or rng on the object — would hand one conversation's reply
 or emotion to another and fail the checks.
 """
+
 import random
 import threading
 import time
@@ -17,8 +18,28 @@ from generator.retrieval import RetrievalConfig, RetrievalResponder
 CONVERSATIONS = 20
 TURNS = 3
 EMOTIONS = ["일상", "기쁨", "분노", "불안", "슬픔", "우울"]
-WORDS = ["사과", "바다", "기차", "우산", "연필", "고래", "단풍", "피아노", "눈사람", "등대",
-         "감자", "나비", "호수", "풍선", "시계", "딸기", "거울", "달팽이", "소나무", "지도"]
+WORDS = [
+    "사과",
+    "바다",
+    "기차",
+    "우산",
+    "연필",
+    "고래",
+    "단풍",
+    "피아노",
+    "눈사람",
+    "등대",
+    "감자",
+    "나비",
+    "호수",
+    "풍선",
+    "시계",
+    "딸기",
+    "거울",
+    "달팽이",
+    "소나무",
+    "지도",
+]
 
 
 class CodeWordClassifier:
@@ -39,8 +60,11 @@ class CodeWordClassifier:
 
 def test_parallel_conversations_do_not_cross_over():
     # every conversation owns TURNS + 1 replies, all filed under a message made of its code word only
-    entries = [(f"{word} {word} {word}", f"[{word}] 답장 {n}", EMOTIONS[i % 6])
-               for i, word in enumerate(WORDS) for n in range(TURNS + 1)]
+    entries = [
+        (f"{word} {word} {word}", f"[{word}] 답장 {n}", EMOTIONS[i % 6])
+        for i, word in enumerate(WORDS)
+        for n in range(TURNS + 1)
+    ]
     responder = RetrievalResponder(entries, RetrievalConfig(top_k=TURNS + 1))  # candidates = its own replies
     bot = Chatbot(CodeWordClassifier(), responder, "test")
     start = threading.Barrier(CONVERSATIONS)

@@ -1,5 +1,6 @@
 """Chatbot: safety → read the emotion → respond → screen, with injected parts (call recording) and the real
 offline default."""
+
 import logging
 import re
 
@@ -71,8 +72,10 @@ def test_reply_reads_the_emotion_then_asks_the_responder_with_it(parts):
 
 def test_history_reaches_the_responder_and_earlier_turns_inform_the_reading(parts):
     classifier, responder = parts
-    history = [{"role": "user", "content": [{"type": "text", "text": "너무 속상해"}]},
-               {"role": "assistant", "content": "무슨 일이에요?"}]
+    history = [
+        {"role": "user", "content": [{"type": "text", "text": "너무 속상해"}]},
+        {"role": "assistant", "content": "무슨 일이에요?"},
+    ]
     reply = Chatbot(classifier, responder).reply("응 그냥", history)  # short and unclear alone
     assert responder.calls[0][0] == ["너무 속상해", "무슨 일이에요?", "응 그냥"]
     assert classifier.calls == [["응 그냥", "너무 속상해"]]
@@ -185,10 +188,17 @@ def test_offline_default_reads_and_answers(offline_bot):
     assert set(reply.scores) == set(SIX) and sum(reply.scores.values()) == pytest.approx(1.0)
 
 
-@pytest.mark.parametrize("message, emotion", [
-    ("시험에 떨어졌어", "슬픔"), ("안녕하세요", "일상"), ("너 이름이 뭐야?", "일상"),
-    ("어제 키우던 햄스터가 죽었어", "슬픔"), ("회사 동료가 내 공을 가로챘어", "분노"), ("승진했어!", "기쁨"),
-])
+@pytest.mark.parametrize(
+    "message, emotion",
+    [
+        ("시험에 떨어졌어", "슬픔"),
+        ("안녕하세요", "일상"),
+        ("너 이름이 뭐야?", "일상"),
+        ("어제 키우던 햄스터가 죽었어", "슬픔"),
+        ("회사 동료가 내 공을 가로챘어", "분노"),
+        ("승진했어!", "기쁨"),
+    ],
+)
 def test_offline_reads_the_messages_the_issue_found_misread(offline_bot, message, emotion):
     reply = offline_bot.reply(message)
     assert reply.emotion == emotion, (message, reply.emotion, reply.scores)
@@ -245,8 +255,10 @@ def test_a_named_setback_is_never_read_as_joy_even_when_the_classifier_says_so(p
     assert follow_up.label == "슬픔" and follow_up.scores["기쁨"] < 1 / 6
 
 
-@pytest.mark.parametrize("message", ["좋다 회사 잘렸는데 오히려 좋아", "좋아 헤어졌는데 솔직히 홀가분함",
-                                     "좋네 퇴사하고 나니 속이 다 시원함"])
+@pytest.mark.parametrize(
+    "message",
+    ["좋다 회사 잘렸는데 오히려 좋아", "좋아 헤어졌는데 솔직히 홀가분함", "좋네 퇴사하고 나니 속이 다 시원함"],
+)
 def test_relief_beside_a_setback_word_keeps_the_classifiers_joy(parts, message):
     from chatbot.reading import read_emotion
 
@@ -267,7 +279,10 @@ def test_offline_replies_vary_between_turns(offline_bot):
     for _ in range(4):
         reply = offline_bot.reply("요즘 너무 우울하고 무기력해", history)
         replies.append(reply.text)
-        history += [{"role": "user", "content": "요즘 너무 우울하고 무기력해"}, {"role": "assistant", "content": reply.text}]
+        history += [
+            {"role": "user", "content": "요즘 너무 우울하고 무기력해"},
+            {"role": "assistant", "content": reply.text},
+        ]
     assert len(set(replies)) == 4, replies
 
 
@@ -280,8 +295,11 @@ def test_offline_answers_any_unicode(offline_bot):
 @pytest.mark.slow
 def test_offline_uses_replies_from_data_files(tmp_path):
     data_file = tmp_path / "ChatbotData.csv"
-    data_file.write_text("Q,A,label\n우리 고양이가 무지개다리를 건넜어,고양이도 좋은 기억만 안고 갔을 거예요 야옹,1\n"
-                         "점심 뭐 먹지,김밥 어때요,0\n", encoding="utf-8")
+    data_file.write_text(
+        "Q,A,label\n우리 고양이가 무지개다리를 건넜어,고양이도 좋은 기억만 안고 갔을 거예요 야옹,1\n"
+        "점심 뭐 먹지,김밥 어때요,0\n",
+        encoding="utf-8",
+    )
     bot = Chatbot.offline(data_files=[data_file], checkpoints_dir=tmp_path / "none")
     found = [entry.reply for _, entry in bot.responder.candidates("우리 고양이가 무지개다리를 건넜어", "슬픔", k=12)]
     assert "고양이도 좋은 기억만 안고 갔을 거예요 야옹" in found  # among the bank's own replies for the same loss
@@ -291,7 +309,9 @@ def test_offline_refuses_a_light_classifier_without_the_six_emotions_unless_aske
     from classifier import LightEmotionClassifier
 
     texts = ["맑음 좋아", "햇빛 최고", "맑은 날", "비가 와", "흐린 날씨", "비 오는 날"] * 3
-    LightEmotionClassifier().fit(texts, ["맑음", "맑음", "맑음", "비", "비", "비"] * 3).save_pretrained(tmp_path / "light")
+    LightEmotionClassifier().fit(texts, ["맑음", "맑음", "맑음", "비", "비", "비"] * 3).save_pretrained(
+        tmp_path / "light"
+    )
     with pytest.raises(ValueError, match=r"light: this light classifier has no .*--allow_label_mismatch"):
         Chatbot.offline(checkpoints_dir=tmp_path)
     bot = Chatbot.offline(checkpoints_dir=tmp_path, allow_label_mismatch=True)
@@ -300,12 +320,16 @@ def test_offline_refuses_a_light_classifier_without_the_six_emotions_unless_aske
 
 def test_default_picks_offline_without_checkpoints_and_says_why(tmp_path, caplog):
     (tmp_path / "classifier").mkdir()
-    assert find_full_checkpoints(tmp_path) == (False, f"{tmp_path / 'classifier'}/ has no classifier_config.json or light_config.json")
+    assert find_full_checkpoints(tmp_path) == (
+        False,
+        f"{tmp_path / 'classifier'}/ has no classifier_config.json or light_config.json",
+    )
     with caplog.at_level(logging.INFO, logger="chatbot.engine"):
         bot = Chatbot.default(checkpoints_dir=tmp_path)
     assert bot.engine == "offline"
-    assert any("offline default" in record.getMessage() and "classifier" in record.getMessage()
-               for record in caplog.records)
+    assert any(
+        "offline default" in record.getMessage() and "classifier" in record.getMessage() for record in caplog.records
+    )
     assert not any(record.levelno >= logging.WARNING for record in caplog.records)  # the normal case is no warning
 
 
@@ -353,7 +377,11 @@ def test_generation_defaults_only_where_the_responder_writes_text():
         generation_defaults = GenerationOptions(temperature=0.7, top_p=0.9, max_new_tokens=48, do_sample=True)
 
     assert Chatbot(RecordingClassifier(), Sampler()).generation_defaults == {
-        "temperature": 0.7, "top_p": 0.9, "max_new_tokens": 48, "do_sample": True}
+        "temperature": 0.7,
+        "top_p": 0.9,
+        "max_new_tokens": 48,
+        "do_sample": True,
+    }
     tuned = Chatbot(RecordingClassifier(), Sampler(), generation_options={"top_p": 0.8, "seed": None})
     assert tuned.generation_defaults == {"temperature": 0.7, "top_p": 0.8, "max_new_tokens": 48, "do_sample": True}
     retrieval = RetrievalResponder([("안녕", "안녕하세요", "일상")])

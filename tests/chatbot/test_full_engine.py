@@ -1,6 +1,7 @@
 """The full engine through Chatbot: tiny random-initialised KoBERT classifier + tiny KoGPT2 generator, built with
 the other packages' public APIs and the real tokenizers, saved to tmp_path and loaded by `Chatbot.from_pretrained`
 and `Chatbot.default`. Tests the wiring (not reply quality: the weights are random)."""
+
 import pytest
 
 from chatbot import CRISIS_REPLY, Chatbot, Reply
@@ -19,25 +20,48 @@ def checkpoints(tmp_path_factory, kobert_tokenizer_dir, kogpt2_tokenizer_dir):
 
     torch.manual_seed(0)
     root = tmp_path_factory.mktemp("checkpoints")
-    bert = BertConfig(vocab_size=8002, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                      intermediate_size=64, max_position_embeddings=128, pad_token_id=1)
-    EmotionClassifier.from_config(bert, load_kobert_tokenizer(kobert_tokenizer_dir), EMOTIONS,
-                                  device="cpu").save_pretrained(root / "classifier")
-    gpt2 = GPT2Config(vocab_size=51200, n_embd=32, n_layer=2, n_head=2, n_positions=128,
-                      bos_token_id=1, eos_token_id=1, pad_token_id=3)
-    ResponseGenerator(GPT2LMHeadModel(gpt2), load_kogpt2_tokenizer(kogpt2_tokenizer_dir),
-                      GeneratorConfig(max_seq_len=96, max_new_tokens=8)).save_pretrained(root / "generator")
+    bert = BertConfig(
+        vocab_size=8002,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=128,
+        pad_token_id=1,
+    )
+    EmotionClassifier.from_config(
+        bert, load_kobert_tokenizer(kobert_tokenizer_dir), EMOTIONS, device="cpu"
+    ).save_pretrained(root / "classifier")
+    gpt2 = GPT2Config(
+        vocab_size=51200,
+        n_embd=32,
+        n_layer=2,
+        n_head=2,
+        n_positions=128,
+        bos_token_id=1,
+        eos_token_id=1,
+        pad_token_id=3,
+    )
+    ResponseGenerator(
+        GPT2LMHeadModel(gpt2),
+        load_kogpt2_tokenizer(kogpt2_tokenizer_dir),
+        GeneratorConfig(max_seq_len=96, max_new_tokens=8),
+    ).save_pretrained(root / "generator")
     return root
 
 
 @pytest.fixture(scope="module")
 def full_bot(checkpoints):
-    return Chatbot.from_pretrained(classifier=checkpoints / "classifier", responder=checkpoints / "generator",
-                                   device="cpu")
+    return Chatbot.from_pretrained(
+        classifier=checkpoints / "classifier", responder=checkpoints / "generator", device="cpu"
+    )
 
 
 def test_from_pretrained_replies_with_all_emotion_scores(full_bot):
-    history = [{"role": "user", "content": "안녕"}, {"role": "assistant", "content": [{"type": "text", "text": "반가워요"}]}]
+    history = [
+        {"role": "user", "content": "안녕"},
+        {"role": "assistant", "content": [{"type": "text", "text": "반가워요"}]},
+    ]
     reply = full_bot.reply("오늘 회사에서 너무 힘들었어", history, max_new_tokens=6, seed=0)
     assert isinstance(reply, Reply) and reply.engine == "full" and not reply.safety
     assert reply.text.strip() and reply.emotion in EMOTIONS

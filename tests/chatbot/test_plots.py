@@ -1,4 +1,5 @@
 """Emotion-over-the-conversation plot data and PNG."""
+
 from chatbot.plots import emotion_timeline, save_emotion_plot
 
 TURNS = [{"기쁨": 0.7, "슬픔": 0.3}, {"기쁨": 0.2, "슬픔": 0.8}]

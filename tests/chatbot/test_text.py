@@ -1,4 +1,5 @@
 """Input handling: cleaning, truncation with a note, content parts, history → alternating context."""
+
 import pytest
 
 from chatbot.text import build_context, clean_message, content_text
@@ -46,7 +47,10 @@ def test_history_becomes_alternating_context_ending_with_the_message():
         {"role": "user", "content": "그리고 지갑도 잃어버렸어"},  # unanswered turns join the next
     ]
     assert build_context(history, "위로해 줘") == [
-        "오늘 힘들었어", "무슨 일이 있었어요?", "회사에서 혼났어 그리고 지갑도 잃어버렸어 위로해 줘"]
+        "오늘 힘들었어",
+        "무슨 일이 있었어요?",
+        "회사에서 혼났어 그리고 지갑도 잃어버렸어 위로해 줘",
+    ]
 
 
 def test_context_keeps_the_most_recent_messages_and_starts_with_a_user_turn():
@@ -66,7 +70,9 @@ def test_legacy_pairs_are_accepted_and_bad_history_is_a_clear_error():
         build_context([{"content": "no role"}], "x")
 
 
-@pytest.mark.parametrize("emoji", ["\U0001FAE8", "\U0001FAE9", "\U0001F979"])  # 🫨 🫩 🥹: newer than some Unicode tables
+@pytest.mark.parametrize(
+    "emoji", ["\U0001fae8", "\U0001fae9", "\U0001f979"]
+)  # 🫨 🫩 🥹: newer than some Unicode tables
 def test_emoji_newer_than_pythons_unicode_tables_are_kept(emoji):
     assert clean_message(emoji).text == emoji
     assert clean_message(f"오늘 {emoji}").text == f"오늘 {emoji}"
@@ -92,8 +98,10 @@ class CountingHistory(list):
 def long_history(turns: int, chars: int = 500) -> list:
     history = []
     for i in range(turns // 2):
-        history += [{"role": "user", "content": f"{i}번째 " + "가" * chars},
-                    {"role": "assistant", "content": f"{i}번째 답 " + "나" * chars}]
+        history += [
+            {"role": "user", "content": f"{i}번째 " + "가" * chars},
+            {"role": "assistant", "content": f"{i}번째 답 " + "나" * chars},
+        ]
     return history
 
 

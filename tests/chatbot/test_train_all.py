@@ -1,6 +1,7 @@
 """`python -m chatbot.train_all` end to end on a sample of the real corpora, from the base models by hub id (the hub
 replica of tests/conftest.py, tiny widths): estimate first, interrupted after the generator's first epoch, then the
 same command again finishes the run — finished stages skipped, the generator resumed — and the full engine answers."""
+
 import json
 
 import pytest
@@ -10,11 +11,27 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tiny models, one thr
 
 
 def command(shared_data_dir, output_dir) -> list[str]:
-    return ["--data_dir", str(shared_data_dir), "--output_dir", str(output_dir), "--sample", "60",
-            "--classifier_epochs", "2", "--generator_epochs", "2", "--estimate_steps", "1", "--no_progress",
-            "--classifier_args", "--max_seq_len 32 --train_batch_size 16 --learning_rate 2e-3",
-            "--generator_args", "--max_seq_len 48 --train_batch_size 8 --max_train_examples 32",
-            "--generator_eval_args", "--max_examples 6 --control_messages 3 --max_new_tokens 8 --control_readers classifier"]
+    return [
+        "--data_dir",
+        str(shared_data_dir),
+        "--output_dir",
+        str(output_dir),
+        "--sample",
+        "60",
+        "--classifier_epochs",
+        "2",
+        "--generator_epochs",
+        "2",
+        "--estimate_steps",
+        "1",
+        "--no_progress",
+        "--classifier_args",
+        "--max_seq_len 32 --train_batch_size 16 --learning_rate 2e-3",
+        "--generator_args",
+        "--max_seq_len 48 --train_batch_size 8 --max_train_examples 32",
+        "--generator_eval_args",
+        "--max_examples 6 --control_messages 3 --max_new_tokens 8 --control_readers classifier",
+    ]
 
 
 @pytest.mark.slow
@@ -68,8 +85,14 @@ def test_interrupted_then_resumed_to_a_full_engine(offline_hub, shared_data_dir,
     assert json.loads((out / "classifier" / "eval" / "report.json").read_text())["examples"] > 0
     assert "emotion_control" in json.loads((out / "generator" / "eval_report.json").read_text())
     report = (out / "report" / "report.md").read_text(encoding="utf-8")
-    for needle in ("macro-F1", "perplexity", "![confusion matrix](confusion_matrix.png)", "Sample replies per emotion",
-                   "CC-BY-NC-SA-4.0", "AI Hub"):
+    for needle in (
+        "macro-F1",
+        "perplexity",
+        "![confusion matrix](confusion_matrix.png)",
+        "Sample replies per emotion",
+        "CC-BY-NC-SA-4.0",
+        "AI Hub",
+    ):
         assert needle in report, needle
     assert (out / "report" / "confusion_matrix.png").stat().st_size > 0
     assert (out / "report" / "training_curves.png").stat().st_size > 0
@@ -100,8 +123,9 @@ def test_data_are_found_by_their_columns_and_sampled_whole_categories(shared_dat
     sampled, full = load_any(wellness), load_any(by_format["wellness"][0])
     categories = {u.label for u in sampled.utterances}
     assert 50 <= len(sampled.utterances) < 120 and sampled.dialogues  # whole categories keep their replies
-    assert all(sum(u.label == c for u in sampled.utterances) == sum(u.label == c for u in full.utterances)
-               for c in categories)
+    assert all(
+        sum(u.label == c for u in sampled.utterances) == sum(u.label == c for u in full.utterances) for c in categories
+    )
     assert sample_file(by_format["wellness"][0], tmp_path / "w.csv", 10, seed=1) == wellness  # kept, not redrawn
     assert len(load_any(wellness).utterances) == len(sampled.utterances)
 

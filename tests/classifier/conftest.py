@@ -1,5 +1,6 @@
 """Fixtures for classifier tests: a tiny sentencepiece model trained here (so nothing needs ../shared),
 a tiny random BERT config, and a separable toy emotion task written as CSV."""
+
 import csv
 import random
 from pathlib import Path
@@ -36,9 +37,21 @@ def toy_spm_dir(tmp_path_factory) -> Path:
     lines += ["한국어 모델을 공유합니다.", "Hello world 안녕하세요", "감정을 읽는 챗봇입니다"] * 5
     corpus.write_text("\n".join(lines), encoding="utf-8")
     spm.SentencePieceTrainer.train(
-        input=str(corpus), model_prefix=str(directory / "spiece"), vocab_size=150, hard_vocab_limit=False, model_type="unigram",
-        character_coverage=1.0, unk_id=0, pad_id=1, bos_id=-1, eos_id=-1, unk_piece="[UNK]", pad_piece="[PAD]",
-        control_symbols=["[CLS]", "[SEP]", "[MASK]"], minloglevel=2)
+        input=str(corpus),
+        model_prefix=str(directory / "spiece"),
+        vocab_size=150,
+        hard_vocab_limit=False,
+        model_type="unigram",
+        character_coverage=1.0,
+        unk_id=0,
+        pad_id=1,
+        bos_id=-1,
+        eos_id=-1,
+        unk_piece="[UNK]",
+        pad_piece="[PAD]",
+        control_symbols=["[CLS]", "[SEP]", "[MASK]"],
+        minloglevel=2,
+    )
     return directory
 
 
@@ -52,8 +65,15 @@ def toy_tokenizer(toy_spm_dir):
 def tiny_bert_config(vocab_size: int, positions: int = 128):
     from transformers import BertConfig
 
-    return BertConfig(vocab_size=vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                      intermediate_size=64, max_position_embeddings=positions, pad_token_id=1)
+    return BertConfig(
+        vocab_size=vocab_size,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=positions,
+        pad_token_id=1,
+    )
 
 
 @pytest.fixture()

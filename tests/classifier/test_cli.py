@@ -1,4 +1,5 @@
 """CLIs end to end through main(argv) on fixture files written into tmp_path; load_classifier picks the backend."""
+
 import json
 
 import pytest
@@ -6,16 +7,40 @@ import pytest
 from classifier import evaluate, predict, train
 from classifier.loading import load_classifier
 
-TINY_TRAIN = ["--train_batch_size", "16", "--learning_rate", "3e-3", "--max_seq_len", "32", "--no_progress",
-              "--label_set", "original", "--seed", "0"]
+TINY_TRAIN = [
+    "--train_batch_size",
+    "16",
+    "--learning_rate",
+    "3e-3",
+    "--max_seq_len",
+    "32",
+    "--no_progress",
+    "--label_set",
+    "original",
+    "--seed",
+    "0",
+]
 
 
 @pytest.mark.slow
 def test_train_evaluate_predict_kobert(tiny_base_dir, toy_csv, tmp_path, capsys):
     out = tmp_path / "clf"
-    metrics = train.main(["--model_dir", str(tiny_base_dir), "--from_scratch", "--train_file", str(toy_csv),
-                          "--output_dir", str(out), "--num_train_epochs", "8", "--early_stopping_patience", "8",
-                          *TINY_TRAIN])
+    metrics = train.main(
+        [
+            "--model_dir",
+            str(tiny_base_dir),
+            "--from_scratch",
+            "--train_file",
+            str(toy_csv),
+            "--output_dir",
+            str(out),
+            "--num_train_epochs",
+            "8",
+            "--early_stopping_patience",
+            "8",
+            *TINY_TRAIN,
+        ]
+    )
     assert metrics["test"]["examples"] == 30 and metrics["test"]["accuracy"] >= 0.8  # chance = 1/3
     assert len(metrics["history"]) == 8 and metrics["best_epoch"] is not None
     saved = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
@@ -24,14 +49,28 @@ def test_train_evaluate_predict_kobert(tiny_base_dir, toy_csv, tmp_path, capsys)
     assert args["learning_rate"] == 3e-3 and args["max_seq_len"] == 32
     assert (tmp_path / "clf-resume" / "trainer_state.json").is_file()
 
-    report = evaluate.main(["--model_dir", str(out), "--test_file", str(toy_csv), "--label_set", "original",
-                            "--split", "all", "--output_dir", str(tmp_path / "eval")])
+    report = evaluate.main(
+        [
+            "--model_dir",
+            str(out),
+            "--test_file",
+            str(toy_csv),
+            "--label_set",
+            "original",
+            "--split",
+            "all",
+            "--output_dir",
+            str(tmp_path / "eval"),
+        ]
+    )
     assert report["examples"] == 300 and report["accuracy"] >= 0.8
     assert set(report["per_class"]) == {"기쁨", "분노", "슬픔"}
     assert sum(map(sum, report["confusion_matrix"])) == 300
     png = (tmp_path / "eval" / "confusion_matrix.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    assert json.loads((tmp_path / "eval" / "report.json").read_text(encoding="utf-8"))["macro_f1"] == report["macro_f1"]
+    assert (
+        json.loads((tmp_path / "eval" / "report.json").read_text(encoding="utf-8"))["macro_f1"] == report["macro_f1"]
+    )
 
     capsys.readouterr()
     sentences = tmp_path / "sentences.txt"
@@ -45,8 +84,18 @@ def test_train_evaluate_predict_kobert(tiny_base_dir, toy_csv, tmp_path, capsys)
 @pytest.mark.slow
 def test_resume_continues_from_last_epoch(tiny_base_dir, toy_csv, tmp_path):
     out = tmp_path / "clf"
-    common = ["--model_dir", str(tiny_base_dir), "--from_scratch", "--train_file", str(toy_csv),
-              "--output_dir", str(out), "--early_stopping_patience", "5", *TINY_TRAIN]
+    common = [
+        "--model_dir",
+        str(tiny_base_dir),
+        "--from_scratch",
+        "--train_file",
+        str(toy_csv),
+        "--output_dir",
+        str(out),
+        "--early_stopping_patience",
+        "5",
+        *TINY_TRAIN,
+    ]
     first = train.main([*common, "--num_train_epochs", "1"])
     assert [h["epoch"] for h in first["history"]] == [1]
     resumed = train.main([*common, "--num_train_epochs", "2", "--resume"])
@@ -58,8 +107,9 @@ def test_resume_continues_from_last_epoch(tiny_base_dir, toy_csv, tmp_path):
 
 def test_train_light_backend_and_load_classifier(toy_csv, tmp_path):
     out = tmp_path / "light"
-    metrics = train.main(["--backend", "light", "--train_file", str(toy_csv), "--label_set", "original",
-                          "--output_dir", str(out)])
+    metrics = train.main(
+        ["--backend", "light", "--train_file", str(toy_csv), "--label_set", "original", "--output_dir", str(out)]
+    )
     assert metrics["test"]["accuracy"] >= 0.9 and metrics["validation"]["examples"] == 30
     classifier = load_classifier(out)
     assert type(classifier).__name__ == "LightEmotionClassifier"
@@ -71,11 +121,16 @@ def test_train_light_backend_and_load_classifier(toy_csv, tmp_path):
 def test_six_label_set_maps_through_taxonomy(tmp_path):
     """KETI-style labels: 행복→기쁨, 혐오→분노, 놀람 dropped (data/taxonomy.json)."""
     path = tmp_path / "keti.csv"
-    rows = ["Sentence,Emotion"] + [f"좋은 일이 있었어 {i},행복" for i in range(20)] + \
-           [f"너무 역겹다 {i},혐오" for i in range(20)] + [f"깜짝이야 {i},놀람" for i in range(20)]
+    rows = (
+        ["Sentence,Emotion"]
+        + [f"좋은 일이 있었어 {i},행복" for i in range(20)]
+        + [f"너무 역겹다 {i},혐오" for i in range(20)]
+        + [f"깜짝이야 {i},놀람" for i in range(20)]
+    )
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    metrics = train.main(["--backend", "light", "--train_file", str(path), "--label_set", "six",
-                          "--output_dir", str(tmp_path / "six")])
+    metrics = train.main(
+        ["--backend", "light", "--train_file", str(path), "--label_set", "six", "--output_dir", str(tmp_path / "six")]
+    )
     assert load_classifier(tmp_path / "six").labels == ["기쁨", "분노"]
     assert metrics["train_examples"] == 32
 
@@ -89,8 +144,17 @@ def test_cli_errors(tmp_path, toy_csv, capsys):
     with pytest.raises(FileNotFoundError, match="neither classifier_config.json"):
         load_classifier(tmp_path)
     with pytest.raises(FileNotFoundError, match="trainer_state.json"):
-        train.main(["--train_file", str(toy_csv), "--output_dir", str(tmp_path / "none"), "--resume",
-                    "--label_set", "original"])
+        train.main(
+            [
+                "--train_file",
+                str(toy_csv),
+                "--output_dir",
+                str(tmp_path / "none"),
+                "--resume",
+                "--label_set",
+                "original",
+            ]
+        )
     with pytest.raises(SystemExit):
         predict.main([])
     assert toy_csv.read_text(encoding="utf-8").startswith("text,label")  # inputs never touched

@@ -1,5 +1,6 @@
 """The classifier role: both backends satisfy `Classifier`, share one save signature, and `load_classifier` picks
 the backend from the saved `backend` key. A constructed EmotionClassifier moves and switches nothing."""
+
 import inspect
 import json
 import re
@@ -17,8 +18,13 @@ LABELS = ["기쁨", "분노", "슬픔"]
 @pytest.fixture()
 def tiny_kobert(toy_tokenizer, make_tiny_bert_config):
     torch.manual_seed(0)
-    return EmotionClassifier.from_config(make_tiny_bert_config(len(toy_tokenizer)), toy_tokenizer, LABELS,
-                                         ClassifierConfig(max_seq_len=32), device="cpu")
+    return EmotionClassifier.from_config(
+        make_tiny_bert_config(len(toy_tokenizer)),
+        toy_tokenizer,
+        LABELS,
+        ClassifierConfig(max_seq_len=32),
+        device="cpu",
+    )
 
 
 @pytest.fixture()
@@ -45,8 +51,10 @@ def test_one_save_signature_for_every_saved_model():
     for cls in (EmotionClassifier, LightEmotionClassifier, CrisisDetector):
         parameters = inspect.signature(cls.save_pretrained).parameters
         assert list(parameters) == ["self", "directory", "training_args", "metrics"], cls
-        assert all(parameters[name].kind is inspect.Parameter.KEYWORD_ONLY and parameters[name].default is None
-                   for name in ("training_args", "metrics")), cls
+        assert all(
+            parameters[name].kind is inspect.Parameter.KEYWORD_ONLY and parameters[name].default is None
+            for name in ("training_args", "metrics")
+        ), cls
 
 
 def test_load_classifier_follows_the_saved_backend_key(tiny_kobert, tiny_light, tmp_path):
@@ -64,8 +72,9 @@ def test_load_classifier_follows_the_saved_backend_key(tiny_kobert, tiny_light, 
         assert torch.allclose(before, after, atol=1e-6)
     # the key decides, not which file is there: a light directory whose key says "kobert" is read as KoBERT
     config = tmp_path / "light" / "light_config.json"
-    config.write_text(json.dumps({**json.loads(config.read_text(encoding="utf-8")), "backend": "kobert"}),
-                      encoding="utf-8")
+    config.write_text(
+        json.dumps({**json.loads(config.read_text(encoding="utf-8")), "backend": "kobert"}), encoding="utf-8"
+    )
     with pytest.raises(FileNotFoundError, match="classifier_config.json"):
         load_classifier(tmp_path / "light")
 
@@ -76,8 +85,12 @@ def test_a_missing_or_unknown_backend_key_is_one_line_naming_the_directory(tiny_
     config = directory / "light_config.json"
     settings = json.loads(config.read_text(encoding="utf-8"))
     for backend in (None, "svm"):
-        config.write_text(json.dumps({**settings, "backend": backend} if backend else
-                                     {k: v for k, v in settings.items() if k != "backend"}), encoding="utf-8")
+        config.write_text(
+            json.dumps(
+                {**settings, "backend": backend} if backend else {k: v for k, v in settings.items() if k != "backend"}
+            ),
+            encoding="utf-8",
+        )
         with pytest.raises(ValueError) as error:
             load_classifier(directory)
         message = str(error.value)
@@ -88,12 +101,14 @@ def test_a_missing_or_unknown_backend_key_is_one_line_naming_the_directory(tiny_
         load_classifier(empty)
 
 
-def test_a_constructed_classifier_stays_where_it_was_put_in_the_mode_it_was_given(toy_tokenizer,
-                                                                                make_tiny_bert_config):
+def test_a_constructed_classifier_stays_where_it_was_put_in_the_mode_it_was_given(
+    toy_tokenizer, make_tiny_bert_config
+):
     from transformers import BertConfig, BertForSequenceClassification
 
-    bert_config = BertConfig.from_dict({**make_tiny_bert_config(len(toy_tokenizer)).to_dict(),
-                                        **EmotionClassifier.label_config(LABELS)})
+    bert_config = BertConfig.from_dict(
+        {**make_tiny_bert_config(len(toy_tokenizer)).to_dict(), **EmotionClassifier.label_config(LABELS)}
+    )
     model = BertForSequenceClassification(bert_config).to("meta")  # a device nothing would move it to by itself
     assert model.training
     classifier = EmotionClassifier(model, toy_tokenizer)
@@ -101,7 +116,8 @@ def test_a_constructed_classifier_stays_where_it_was_put_in_the_mode_it_was_give
     model.eval()
     EmotionClassifier(model, toy_tokenizer)
     assert not model.training  # eval stays eval
-    ready = EmotionClassifier.from_config(make_tiny_bert_config(len(toy_tokenizer)), toy_tokenizer, LABELS,
-                                          device="cpu")
+    ready = EmotionClassifier.from_config(
+        make_tiny_bert_config(len(toy_tokenizer)), toy_tokenizer, LABELS, device="cpu"
+    )
     assert ready.device.type == "cpu" and not ready.model.training  # factories give one ready to predict
     assert ready.to("cpu") is ready

@@ -1,4 +1,5 @@
 """LightEmotionClassifier: learns, same API, JSON + safetensors round trip (no pickle), edge inputs, real data."""
+
 import json
 
 import numpy as np
@@ -45,8 +46,7 @@ def test_edge_inputs(toy_light):
 def test_save_load_round_trip_without_pickle(toy_light, tmp_path):
     target = tmp_path / "light"
     toy_light.save_pretrained(target, metrics={"macro_f1": 1.0})
-    assert sorted(p.name for p in target.iterdir()) == ["light_config.json", "light_model.safetensors",
-                                                        "metrics.json"]
+    assert sorted(p.name for p in target.iterdir()) == ["light_config.json", "light_model.safetensors", "metrics.json"]
     meta = json.loads((target / "light_config.json").read_text(encoding="utf-8"))
     assert meta["backend"] == "light" and meta["labels"] == toy_light.labels
     loaded = LightEmotionClassifier.from_pretrained(target)
@@ -59,7 +59,9 @@ def test_logreg_and_binary(make_toy_rows):
     rows = [(t, label) for t, label in make_toy_rows(200, seed=9) if label != "분노"]
     texts, labels = [t for t, _ in rows], [label for _, label in rows]
     for model in ("nbsvm", "svm", "logreg"):
-        classifier = LightEmotionClassifier(LightConfig(char_min_df=1, model=model, C=3.0 if model == "logreg" else 0.1))
+        classifier = LightEmotionClassifier(
+            LightConfig(char_min_df=1, model=model, C=3.0 if model == "logreg" else 0.1)
+        )
         classifier.fit(texts, labels)
         assert classifier.coef.shape[0] == 2
         assert classifier.predict("너무 슬퍼").label == "슬픔" and classifier.predict("정말 기뻐").label == "기쁨"
@@ -95,22 +97,42 @@ def test_real_keti_subset_beats_chance_by_far(shared_data_dir):
     assert f1_score([u.label for u in splits.test], predicted, average="macro") > 0.3
 
 
-SAD = ["강아지가 아파서 울었어", "고양이가 무지개다리를 건넜어", "우리 강아지가 죽었어", "고양이가 하늘나라에 갔어",
-       "강아지랑 이별했어", "고양이를 잃어버렸어", "강아지 병원비가 걱정이야 아파", "고양이가 밥을 안 먹고 아파",
-       "키우던 강아지가 죽어서 슬퍼", "고양이 생각에 눈물이 나"]
-HAPPY = ["시험에 합격했어", "회사에서 승진했어", "시험 점수가 올랐어", "월급이 올라서 신나", "대회에서 우승했어",
-         "면접에 합격했어", "승진 소식을 들었어", "시험을 잘 봤어", "우승 상금을 받았어", "월급날이라 신나"]
+SAD = [
+    "강아지가 아파서 울었어",
+    "고양이가 무지개다리를 건넜어",
+    "우리 강아지가 죽었어",
+    "고양이가 하늘나라에 갔어",
+    "강아지랑 이별했어",
+    "고양이를 잃어버렸어",
+    "강아지 병원비가 걱정이야 아파",
+    "고양이가 밥을 안 먹고 아파",
+    "키우던 강아지가 죽어서 슬퍼",
+    "고양이 생각에 눈물이 나",
+]
+HAPPY = [
+    "시험에 합격했어",
+    "회사에서 승진했어",
+    "시험 점수가 올랐어",
+    "월급이 올라서 신나",
+    "대회에서 우승했어",
+    "면접에 합격했어",
+    "승진 소식을 들었어",
+    "시험을 잘 봤어",
+    "우승 상금을 받았어",
+    "월급날이라 신나",
+]
 
 
 def test_a_message_sharing_no_character_with_training_is_read_by_meaning():
-    """"토끼 떠남" shares no character with any training sentence; Kiwi's CoNg space puts 토끼 beside 강아지 and
+    """ "토끼 떠남" shares no character with any training sentence; Kiwi's CoNg space puts 토끼 beside 강아지 and
     고양이, so it is read as the pet-loss sentences are. Without the semantic step the model can only guess."""
     texts, labels = SAD + HAPPY, ["슬픔"] * len(SAD) + ["기쁨"] * len(HAPPY)
     message = "토끼 떠남"
     assert not set(message.replace(" ", "")) & set("".join(texts))
     by_meaning = LightEmotionClassifier(LightConfig(char_min_df=1, calibration_folds=2)).fit(texts, labels)
     by_characters = LightEmotionClassifier(LightConfig(char_min_df=1, calibration_folds=2, semantic=False)).fit(
-        texts, labels)
+        texts, labels
+    )
     assert by_meaning.predict(message).label == "슬픔" and by_meaning.predict(message).score > 0.8
     assert by_characters.predict(message).label != "슬픔"
     rabbit = next(token for token in semantic.tokens([message])[0] if token.form == "토끼")

@@ -1,4 +1,5 @@
 """EmotionClassifier with tiny random-initialised BERTs: learning, round trip, long text, edge inputs, API shape."""
+
 import json
 
 import pytest
@@ -15,8 +16,13 @@ def tiny_classifier(toy_tokenizer, make_tiny_bert_config, toy_labels):
     assert toy_labels == LABELS
     tiny_bert_config = make_tiny_bert_config
     torch.manual_seed(0)
-    return EmotionClassifier.from_config(tiny_bert_config(len(toy_tokenizer)), toy_tokenizer, LABELS,
-                                         ClassifierConfig(max_seq_len=32, window_stride=16), device="cpu")
+    return EmotionClassifier.from_config(
+        tiny_bert_config(len(toy_tokenizer)),
+        toy_tokenizer,
+        LABELS,
+        ClassifierConfig(max_seq_len=32, window_stride=16),
+        device="cpu",
+    )
 
 
 @pytest.mark.slow
@@ -38,7 +44,7 @@ def test_tiny_model_learns_separable_task(tiny_classifier, make_toy_rows):
     model.train()
     for _epoch in range(6):
         for start in range(0, len(train), 16):
-            rows = train[start:start + 16]
+            rows = train[start : start + 16]
             sequences, _ = tiny_classifier.encode([text for text, _ in rows])
             batch = pad_batch(sequences, tiny_classifier.tokenizer.pad_token_id)
             labels = torch.tensor([label_id[label] for _, label in rows])
@@ -106,8 +112,15 @@ def test_save_load_round_trip(tiny_classifier, tmp_path):
     target = tmp_path / "ckpt"
     tiny_classifier.save_pretrained(target, training_args={"seed": 1}, metrics={"macro_f1": 0.5})
     names = {p.name for p in target.iterdir()}
-    assert {"model.safetensors", "config.json", "spiece.model", "tokenizer_config.json", "classifier_config.json",
-            "training_args.json", "metrics.json"} <= names
+    assert {
+        "model.safetensors",
+        "config.json",
+        "spiece.model",
+        "tokenizer_config.json",
+        "classifier_config.json",
+        "training_args.json",
+        "metrics.json",
+    } <= names
     assert not any(name.endswith((".bin", ".pt", ".pkl")) for name in names)
     config = json.loads((target / "config.json").read_text(encoding="utf-8"))
     assert config["id2label"] == {str(i): label for i, label in enumerate(LABELS)}
@@ -125,8 +138,9 @@ def test_save_load_round_trip(tiny_classifier, tmp_path):
 def test_bad_configuration_errors(toy_tokenizer, tmp_path, make_tiny_bert_config):
     tiny_bert_config = make_tiny_bert_config
     with pytest.raises(ValueError, match="exceeds the model's 128 positions"):
-        EmotionClassifier.from_config(tiny_bert_config(len(toy_tokenizer)), toy_tokenizer, LABELS,
-                                      ClassifierConfig(max_seq_len=512))
+        EmotionClassifier.from_config(
+            tiny_bert_config(len(toy_tokenizer)), toy_tokenizer, LABELS, ClassifierConfig(max_seq_len=512)
+        )
     with pytest.raises(ValueError, match="long_text"):
         ClassifierConfig(long_text="chunks")
     with pytest.raises(ValueError, match="distinct"):

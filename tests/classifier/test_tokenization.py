@@ -1,4 +1,5 @@
 """KoBERT tokenizer: BERT layout, right padding, pad id 1, token types, round trip; pinned ids with the real model."""
+
 import json
 
 import pytest
@@ -10,8 +11,13 @@ README_IDS = [2, 4958, 6855, 2046, 7088, 1050, 7843, 54, 3]
 
 
 def test_special_ids_and_layout(toy_tokenizer):
-    assert (toy_tokenizer.unk_token_id, toy_tokenizer.pad_token_id, toy_tokenizer.cls_token_id,
-            toy_tokenizer.sep_token_id, toy_tokenizer.mask_token_id) == (0, 1, 2, 3, 4)
+    assert (
+        toy_tokenizer.unk_token_id,
+        toy_tokenizer.pad_token_id,
+        toy_tokenizer.cls_token_id,
+        toy_tokenizer.sep_token_id,
+        toy_tokenizer.mask_token_id,
+    ) == (0, 1, 2, 3, 4)
     pieces = toy_tokenizer.sp_model.encode("오늘 정말 행복해")
     assert toy_tokenizer("오늘 정말 행복해")["input_ids"] == [2, *pieces, 3]
 
@@ -34,7 +40,9 @@ def test_edge_inputs(toy_tokenizer):
     emoji = toy_tokenizer("😀🔥")["input_ids"]
     assert emoji[0] == 2 and emoji[-1] == 3 and 0 in emoji  # unknown symbols become [UNK], never a crash
     assert toy_tokenizer.encode_fast(["", "오늘 hello 행복해"]) == [
-        [2, 3], toy_tokenizer("오늘 hello 행복해")["input_ids"]]
+        [2, 3],
+        toy_tokenizer("오늘 hello 행복해")["input_ids"],
+    ]
 
 
 def test_save_load_round_trip(toy_tokenizer, tmp_path):

@@ -1,5 +1,6 @@
 """classifier.train: output directories that are not ours are left alone, and a killed run resumed with --resume
 ends at exactly the weights of an uninterrupted run (the kill is a real SIGKILL of a child process)."""
+
 import os
 import signal
 import subprocess
@@ -12,8 +13,19 @@ from classifier import train
 from training.files import OutputDirectoryError
 
 REPO = Path(__file__).resolve().parents[2]
-TINY = ["--train_batch_size", "16", "--learning_rate", "3e-3", "--max_seq_len", "32", "--no_progress",
-        "--label_set", "original", "--seed", "0"]
+TINY = [
+    "--train_batch_size",
+    "16",
+    "--learning_rate",
+    "3e-3",
+    "--max_seq_len",
+    "32",
+    "--no_progress",
+    "--label_set",
+    "original",
+    "--seed",
+    "0",
+]
 STEPS_PER_EPOCH = 15  # 240 training sentences of toy.csv (300 less 10% validation, 10% test) / batch 16
 
 
@@ -47,8 +59,9 @@ def assert_same_weights(a: Path, b: Path) -> None:
 def killed_run(argv: list[str], fault: str) -> None:
     """`python -m classifier.train argv` in a child process, SIGKILLed at the fault point."""
     env = {**os.environ, "MAEUMCHAT_FAULT": fault, "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
-    result = subprocess.run([sys.executable, "-m", "classifier.train", *argv], cwd=REPO, env=env,
-                            capture_output=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "classifier.train", *argv], cwd=REPO, env=env, capture_output=True, timeout=600
+    )
     assert result.returncode == -signal.SIGKILL, result.stderr.decode()[-3000:]
 
 
@@ -73,35 +86,83 @@ def test_kobert_checks_the_output_dir_before_reading_data(tiny_base_dir, tmp_pat
     out = foreign_folder(tmp_path / "d")
     never_read = tiny_base_dir / "spiece.model"  # not a data file: reading it would fail, but it is never read
     with pytest.raises(OutputDirectoryError, match="--overwrite_output_dir"):
-        train.main(["--model_dir", str(tiny_base_dir), "--from_scratch", "--train_file", str(never_read),
-                    "--output_dir", str(out), *TINY])
+        train.main(
+            [
+                "--model_dir",
+                str(tiny_base_dir),
+                "--from_scratch",
+                "--train_file",
+                str(never_read),
+                "--output_dir",
+                str(out),
+                *TINY,
+            ]
+        )
     assert sorted(p.name for p in out.iterdir()) == ["sub", "thesis.txt"]
     resume_dir = foreign_folder(tmp_path / "e-resume")  # the resume state's folder is guarded too
     with pytest.raises(OutputDirectoryError, match="e-resume"):
-        train.main(["--model_dir", str(tiny_base_dir), "--from_scratch", "--train_file", str(never_read),
-                    "--output_dir", str(tmp_path / "e"), *TINY])
+        train.main(
+            [
+                "--model_dir",
+                str(tiny_base_dir),
+                "--from_scratch",
+                "--train_file",
+                str(never_read),
+                "--output_dir",
+                str(tmp_path / "e"),
+                *TINY,
+            ]
+        )
     assert sorted(p.name for p in resume_dir.iterdir()) == ["sub", "thesis.txt"]
 
 
 @pytest.mark.slow
 def test_kobert_overwrite_keeps_foreign_files(tiny_base_dir, toy_csv, tmp_path):
     out = foreign_folder(tmp_path / "d")
-    train.main(["--model_dir", str(tiny_base_dir), "--from_scratch", "--train_file", str(toy_csv),
-                "--output_dir", str(out), "--num_train_epochs", "1", "--overwrite_output_dir", *TINY])
+    train.main(
+        [
+            "--model_dir",
+            str(tiny_base_dir),
+            "--from_scratch",
+            "--train_file",
+            str(toy_csv),
+            "--output_dir",
+            str(out),
+            "--num_train_epochs",
+            "1",
+            "--overwrite_output_dir",
+            *TINY,
+        ]
+    )
     assert_intact(out)
     assert (out / "model.safetensors").is_file() and (tmp_path / "d-resume" / "trainer_state.json").is_file()
 
 
 # ------------------------------------------------------------------------------------------------ resume
 @pytest.mark.slow
-@pytest.mark.parametrize("fault", ["train:epoch@1", f"train:step@{STEPS_PER_EPOCH + 4}"],
-                         ids=["killed-after-epoch-1", "killed-mid-epoch-2"])
-def test_a_killed_and_resumed_run_ends_at_the_uninterrupted_weights(tiny_base_dir, toy_csv, tmp_path, fault,
-                                                                   one_torch_thread):
+@pytest.mark.parametrize(
+    "fault", ["train:epoch@1", f"train:step@{STEPS_PER_EPOCH + 4}"], ids=["killed-after-epoch-1", "killed-mid-epoch-2"]
+)
+def test_a_killed_and_resumed_run_ends_at_the_uninterrupted_weights(
+    tiny_base_dir, toy_csv, tmp_path, fault, one_torch_thread
+):
     def argv(out):
-        return ["--model_dir", str(tiny_base_dir), "--from_scratch", "--train_file", str(toy_csv),
-                "--output_dir", str(out), "--num_train_epochs", "3", "--early_stopping_patience", "5",
-                "--gradient_accumulation_steps", "2", *TINY]
+        return [
+            "--model_dir",
+            str(tiny_base_dir),
+            "--from_scratch",
+            "--train_file",
+            str(toy_csv),
+            "--output_dir",
+            str(out),
+            "--num_train_epochs",
+            "3",
+            "--early_stopping_patience",
+            "5",
+            "--gradient_accumulation_steps",
+            "2",
+            *TINY,
+        ]
 
     straight = train.main(argv(tmp_path / "straight"))
     killed_run(argv(tmp_path / "resumed"), fault)

@@ -1,5 +1,6 @@
 """Corrupt or hostile inputs become a DataError naming the file, never a raw traceback, a hang or a MemoryError;
 labels that mean the same are read the same (or warned about, naming the file and column)."""
+
 import csv
 import os
 import threading
@@ -26,8 +27,18 @@ def half_cut_xlsx(tmp_path, write_file):
     return cut
 
 
-@pytest.mark.parametrize("name", ["load_any", "load_wellness", "load_emotional_dialogue", "load_keti_single_turn",
-                                  "load_keti_multi_turn", "load_chatbot_data", "load_nsmc"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "load_any",
+        "load_wellness",
+        "load_emotional_dialogue",
+        "load_keti_single_turn",
+        "load_keti_multi_turn",
+        "load_chatbot_data",
+        "load_nsmc",
+    ],
+)
 def test_a_half_cut_sheet_is_a_data_error_naming_the_file(tmp_path, write_file, name):
     import data
 
@@ -56,8 +67,9 @@ def test_json_nested_100000_deep_is_a_data_error(tmp_path):
     with pytest.raises(DataError, match=r"deep\.json: JSON nested too deeply"):
         load_any(array)
     lines = tmp_path / "deep.jsonl"
-    lines.write_text('{"text": "안녕", "label": "기쁨"}\n{"text": ' + "[" * 100_000 + "]" * 100_000 + "}\n",
-                     encoding="utf-8")
+    lines.write_text(
+        '{"text": "안녕", "label": "기쁨"}\n{"text": ' + "[" * 100_000 + "]" * 100_000 + "}\n", encoding="utf-8"
+    )
     with pytest.warns(UserWarning, match=r"deep\.jsonl: skipped 1 malformed row.*nested too deeply"):
         corpus = load_any(lines)
     assert [u.text for u in corpus.utterances] == ["안녕"]
@@ -114,12 +126,28 @@ def test_csv_cells_over_131072_characters_load_like_jsonl(tmp_path):
     assert csv.field_size_limit() >= 2**31 - 1
 
 
-@pytest.mark.parametrize("raw, label", [
-    ("1", "1"), ("1.0", "1"), ("01", "1"), ("+1", "1"), ("1.00", "1"), ("1.5", "1.5"),
-    ("True", "True"), ("true", "True"), ("FALSE", "False"),
-    ("NaN", None), ("nan", None), ("null", None), ("N/A", None), ("", None),
-    ("2024-01-05 00:00:00", "2024-01-05"), ("기\x00쁨", "기쁨"), (" 분노 ", "분노"),
-])
+@pytest.mark.parametrize(
+    "raw, label",
+    [
+        ("1", "1"),
+        ("1.0", "1"),
+        ("01", "1"),
+        ("+1", "1"),
+        ("1.00", "1"),
+        ("1.5", "1.5"),
+        ("True", "True"),
+        ("true", "True"),
+        ("FALSE", "False"),
+        ("NaN", None),
+        ("nan", None),
+        ("null", None),
+        ("N/A", None),
+        ("", None),
+        ("2024-01-05 00:00:00", "2024-01-05"),
+        ("기\x00쁨", "기쁨"),
+        (" 분노 ", "분노"),
+    ],
+)
 def test_label_spellings(raw, label):
     from data.cleaning import normalize_label
 
@@ -127,9 +155,16 @@ def test_label_spellings(raw, label):
 
 
 def test_label_surprises_are_normalised_and_warned_naming_file_and_column(tmp_path, write_file):
-    rows = [["질문 하나", "답", "1"], ["질문 둘", "답", "1.0"], ["질문 셋", "답", "01"], ["질문 넷", "답", "True"],
-            ["질문 다섯", "답", "NaN"], ["질문 여섯", "답", "2024-01-05"], ["질문 일곱", "답", "2\x00"],
-            ["질문 여덟", "답", "0"]]
+    rows = [
+        ["질문 하나", "답", "1"],
+        ["질문 둘", "답", "1.0"],
+        ["질문 셋", "답", "01"],
+        ["질문 넷", "답", "True"],
+        ["질문 다섯", "답", "NaN"],
+        ["질문 여섯", "답", "2024-01-05"],
+        ["질문 일곱", "답", "2\x00"],
+        ["질문 여덟", "답", "0"],
+    ]
     path = write_file("chat.csv", ["Q", "A", "label"], rows)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -145,8 +180,9 @@ def test_label_surprises_are_normalised_and_warned_naming_file_and_column(tmp_pa
 def test_xlsx_numbers_booleans_and_dates_read_like_csv(tmp_path, write_file):
     import datetime
 
-    path = write_file("labels.xlsx", ["text", "label"],
-                      [["가", 1], ["나", 1.0], ["다", True], ["라", datetime.datetime(2024, 1, 5)]])
+    path = write_file(
+        "labels.xlsx", ["text", "label"], [["가", 1], ["나", 1.0], ["다", True], ["라", datetime.datetime(2024, 1, 5)]]
+    )
     with pytest.warns(UserWarning, match="labels.xlsx: column 'label'"):
         corpus = load_any(path)
     assert [u.label for u in corpus.utterances] == ["1", "1", "True", "2024-01-05"]

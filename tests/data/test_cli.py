@@ -1,4 +1,5 @@
 """`python -m data summary FILE...` through main(argv) on fixture files."""
+
 import json
 
 import pytest
@@ -7,8 +8,11 @@ from data.__main__ import main
 
 
 def test_summary_prints_counts_labels_and_mapping(write_file, wellness_rows, capsys):
-    keti = write_file("keti.csv", ["Sentence", "Emotion"],
-                      [["행복해", "행복"], ["행복해", "행복"], ["무서워", "공포"], ["무서워", "놀람"], ["", "중립"]])
+    keti = write_file(
+        "keti.csv",
+        ["Sentence", "Emotion"],
+        [["행복해", "행복"], ["행복해", "행복"], ["무서워", "공포"], ["무서워", "놀람"], ["", "중립"]],
+    )
     wellness = write_file("wellness.xlsx", *wellness_rows)
     assert main(["summary", str(keti), str(wellness)]) == 0
     out = capsys.readouterr().out
@@ -23,8 +27,9 @@ def test_summary_prints_counts_labels_and_mapping(write_file, wellness_rows, cap
 
 def test_summary_json_and_custom_taxonomy(tmp_path, write_file, capsys):
     taxonomy = tmp_path / "mine.json"
-    taxonomy.write_text(json.dumps({"extends": "default", "sources": {"keti": {"map": {"놀람": "불안"}}}}),
-                        encoding="utf-8")
+    taxonomy.write_text(
+        json.dumps({"extends": "default", "sources": {"keti": {"map": {"놀람": "불안"}}}}), encoding="utf-8"
+    )
     keti = write_file("keti.csv", ["Sentence", "Emotion"], [["깜짝이야", "놀람"]])
     assert main(["summary", str(keti), "--taxonomy", str(taxonomy), "--json"]) == 0
     [summary] = json.loads(capsys.readouterr().out)

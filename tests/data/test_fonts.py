@@ -1,4 +1,5 @@
 """One Korean font list (data/fonts.json) for the plots and the page."""
+
 import pytest
 
 from data.fonts import font_families, installed_korean_font

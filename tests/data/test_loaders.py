@@ -26,8 +26,13 @@ def test_wellness_pairs_every_utterance_with_its_category_replies(write_file, we
     assert report.dropped_duplicates == 1 and report.dropped_empty == 1
     assert report.extra == {"categories": 3, "reply_rows": 3, "categories_with_replies": 2}
     assert [u.text for u in corpus.utterances] == [
-        "요즘 너무 우울해요.", "아무것도 하기 싫어요.", "기분이 계속 가라앉아요.", "불안해서 잠이 안 와요.",
-        "가슴이 두근거려요.", "안녕하세요."]
+        "요즘 너무 우울해요.",
+        "아무것도 하기 싫어요.",
+        "기분이 계속 가라앉아요.",
+        "불안해서 잠이 안 와요.",
+        "가슴이 두근거려요.",
+        "안녕하세요.",
+    ]
     assert {u.label for u in corpus.utterances} == {"감정/우울감", "감정/불안감", "일반대화"}
     assert all(u.source == "wellness" for u in corpus.utterances)
     # 3 우울감 utterances × 2 replies + 2 불안감 utterances × 1 reply; 일반대화 has no reply → no pair
@@ -59,14 +64,23 @@ def test_emotional_dialogue_turns_context_and_labels(write_file, emotional_rows)
     assert [d.context for d in first] == [(), turn_1, (*turn_1, "실수할까 봐.", "준비한 만큼 잘할 거예요.")]
     assert [d.reply for d in first] == ["어떤 점이 걱정돼요?", "준비한 만큼 잘할 거예요.", "응원할게요."]
     sad = [d for d in corpus.dialogues if d.label == "슬픔"]
-    assert sad == [DialogueExample((), "요즘 우울해.", "무슨 일 있으셨어요?", "슬픔", "emotional_dialogue",
-                                   ("슬픔", "우울한"))]
+    assert sad == [
+        DialogueExample((), "요즘 우울해.", "무슨 일 있으셨어요?", "슬픔", "emotional_dialogue", ("슬픔", "우울한"))
+    ]
     assert len(corpus.dialogues) == 3 + 1 + 1
 
 
 def test_emotional_dialogue_training_form_with_four_turns_xlsx(write_file):
-    header = ["번호", "연령", "성별", "상황키워드", "신체질환", "감정_대분류", "감정_소분류",
-              *(f"{speaker}{k}" for k in range(1, 5) for speaker in ("사람문장", "시스템응답"))]
+    header = [
+        "번호",
+        "연령",
+        "성별",
+        "상황키워드",
+        "신체질환",
+        "감정_대분류",
+        "감정_소분류",
+        *(f"{speaker}{k}" for k in range(1, 5) for speaker in ("사람문장", "시스템응답")),
+    ]
     row = ["1", "청년", "여성", "연애", "해당없음", "상처", "배신당한", "h1", "s1", "h2", "s2", "h3", "s3", "h4", "s4"]
     corpus = load_emotional_dialogue(write_file("training.xlsx", header, [row]))
     assert [d.message for d in corpus.dialogues] == ["h1", "h2", "h3", "h4"]
@@ -75,8 +89,14 @@ def test_emotional_dialogue_training_form_with_four_turns_xlsx(write_file):
 
 # ----------------------------------------------------------------------------------------------------- KETI
 def test_keti_single_turn_duplicates_and_conflicts_reported(write_file):
-    rows = [["행복해요", "행복"], [" 행복해요 ", "행복"], ["무서워", "공포"], ["무서워", "놀람"], ["", "중립"],
-            ["그렇구나", "중립"]]
+    rows = [
+        ["행복해요", "행복"],
+        [" 행복해요 ", "행복"],
+        ["무서워", "공포"],
+        ["무서워", "놀람"],
+        ["", "중립"],
+        ["그렇구나", "중립"],
+    ]
     corpus = load_keti_single_turn(write_file("keti.csv", ["Sentence", "Emotion"], rows))
     report = corpus.report
     assert (report.rows_read, report.kept, report.dropped_duplicates, report.dropped_empty) == (6, 4, 1, 1)
@@ -86,8 +106,14 @@ def test_keti_single_turn_duplicates_and_conflicts_reported(write_file):
 
 
 def test_keti_multi_turn_dialogues_start_at_S(write_file):
-    rows = [["S", "안녕", "중립"], ["", "무슨 일이야?", "중립"], ["", "화가 나!", "분노"], ["", "", "중립"],
-            ["S", "비가 온다", "중립"], ["", "우산 있어?", ""]]
+    rows = [
+        ["S", "안녕", "중립"],
+        ["", "무슨 일이야?", "중립"],
+        ["", "화가 나!", "분노"],
+        ["", "", "중립"],
+        ["S", "비가 온다", "중립"],
+        ["", "우산 있어?", ""],
+    ]
     corpus = load_keti_multi_turn(write_file("multi.csv", ["dialog #", "발화", "감정"], rows))
     assert corpus.report.extra == {"dialogues_read": 2, "unlabelled": 1}
     assert corpus.report.dropped_empty == 1
@@ -110,8 +136,13 @@ def test_chatbot_data(write_file):
 
 def test_kote_quote_none_labels_and_malformed_rows(tmp_path):
     (tmp_path / "labels.txt").write_text("불평/불만\n환영/호의\n감동/감탄\n", encoding="utf-8")
-    lines = ['1\t"진짜" 감동이에요\t1,2', "2\t별로네요\t0", "3\t형식이 잘못된 줄", "4\t라벨이 이상함\tx,y",
-             "5\t범위 밖\t7"]
+    lines = [
+        '1\t"진짜" 감동이에요\t1,2',
+        "2\t별로네요\t0",
+        "3\t형식이 잘못된 줄",
+        "4\t라벨이 이상함\tx,y",
+        "5\t범위 밖\t7",
+    ]
     path = tmp_path / "val.tsv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.warns(UserWarning, match="skipped 3 malformed"):
@@ -245,8 +276,9 @@ def test_load_any_unrecognised_columns(write_file):
         load_any(write_file("x.csv", ["a", "b"], [["1", "2"]]))
 
 
-@pytest.mark.parametrize("name", ["wellness", "emotional_dialogue", "keti_multi_turn", "keti_single_turn",
-                                  "chatbot_data", "nsmc"])
+@pytest.mark.parametrize(
+    "name", ["wellness", "emotional_dialogue", "keti_multi_turn", "keti_single_turn", "chatbot_data", "nsmc"]
+)
 def test_a_format_is_recognised_and_read_by_the_same_columns(write_file, name):
     """detect_format and the loader read one declaration: its columns are enough to be recognised, and the
     loader names each of them when it is missing."""

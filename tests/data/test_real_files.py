@@ -2,6 +2,7 @@
 
 The CSV copies are read (xlsx is slow) except in one xlsx check.
 """
+
 import pytest
 
 import data
@@ -36,7 +37,11 @@ def test_wellness_counts(wellness):
     with_pairs = {d.label for d in wellness.dialogues}
     assert len(with_pairs) == 355
     assert {u.label for u in wellness.utterances} - with_pairs == {
-        "현재상태/증상감소", "현재상태/증상지속", "배경/부모/죽음", "일반대화"}
+        "현재상태/증상감소",
+        "현재상태/증상지속",
+        "배경/부모/죽음",
+        "일반대화",
+    }
     assert report.kept + report.dropped_duplicates + report.dropped_empty == 5231
     assert all(u.text == u.text.strip() for u in wellness.utterances)
 
@@ -85,8 +90,11 @@ def test_kote_counts(name, shared_file):
 
 
 def test_load_any_recognises_the_real_files(shared_data_dir):
-    expected = {"wellness/wellness_dialog_dataset.csv": "wellness", "kote/val.tsv": "kote",
-                "chatbot_data/ChatbotData.csv": "chatbot_data"}
+    expected = {
+        "wellness/wellness_dialog_dataset.csv": "wellness",
+        "kote/val.tsv": "kote",
+        "chatbot_data/ChatbotData.csv": "chatbot_data",
+    }
     for relative, name in expected.items():
         assert data.load_any(shared_data_dir / relative).name == name
 

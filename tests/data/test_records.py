@@ -1,4 +1,5 @@
 """Records are frozen value objects; importing the data package does no work and pulls no heavy library."""
+
 import dataclasses
 import subprocess
 import sys
@@ -29,7 +30,9 @@ def test_corpus_helpers_and_report_as_dict():
 
 
 def test_import_is_lazy_and_light():
-    code = ("import sys, data; assert 'data.loaders' not in sys.modules; "
-            "from data import load_any, Taxonomy, split_dataset, load_demo; "
-            "heavy = {'openpyxl', 'pandas', 'sklearn', 'torch'} & set(sys.modules); assert not heavy, heavy")
+    code = (
+        "import sys, data; assert 'data.loaders' not in sys.modules; "
+        "from data import load_any, Taxonomy, split_dataset, load_demo; "
+        "heavy = {'openpyxl', 'pandas', 'sklearn', 'torch'} & set(sys.modules); assert not heavy, heavy"
+    )
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)

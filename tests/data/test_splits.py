@@ -1,4 +1,5 @@
 """split_dataset: stratified, deterministic from the seed, and no sentence in two splits."""
+
 from collections import Counter
 
 import pytest
@@ -7,18 +8,26 @@ from data import DataError, DialogueExample, Utterance, split_dataset
 
 
 def _items():
-    items = [Utterance(f"문장 {label} {i}", label, "toy") for label, n in (("가", 100), ("나", 50), ("다", 10))
-             for i in range(n)]
+    items = [
+        Utterance(f"문장 {label} {i}", label, "toy")
+        for label, n in (("가", 100), ("나", 50), ("다", 10))
+        for i in range(n)
+    ]
     # the same sentence in different spacing / width and with two labels: one group, one split
-    items += [Utterance("같은  문장", "가", "toy"), Utterance(" 같은 문장 ", "나", "toy"),
-              Utterance("같은 문장", "가", "toy"), Utterance("ＡＢＣ 문장", "다", "toy"),
-              Utterance("abc 문장", "다", "toy")]
+    items += [
+        Utterance("같은  문장", "가", "toy"),
+        Utterance(" 같은 문장 ", "나", "toy"),
+        Utterance("같은 문장", "가", "toy"),
+        Utterance("ＡＢＣ 문장", "다", "toy"),
+        Utterance("abc 문장", "다", "toy"),
+    ]
     return items
 
 
 def test_no_normalised_text_in_two_splits():
     splits = split_dataset(_items(), seed=1)
     from data.text import dedupe_key
+
     seen = [{dedupe_key(u.text) for u in part} for part in splits]
     assert not (seen[0] & seen[1]) and not (seen[0] & seen[2]) and not (seen[1] & seen[2])
     assert sum(splits.sizes().values()) == len(_items())
@@ -48,8 +57,9 @@ def test_single_item_labels_stay_in_train():
 
 
 def test_dialogue_examples_grouped_by_message():
-    dialogues = [DialogueExample((), f"메시지 {i % 30}", f"답 {i}", "기쁨" if i % 2 else "슬픔", "toy")
-                 for i in range(120)]
+    dialogues = [
+        DialogueExample((), f"메시지 {i % 30}", f"답 {i}", "기쁨" if i % 2 else "슬픔", "toy") for i in range(120)
+    ]
     splits = split_dataset(dialogues, seed=0)
     messages = [{d.message for d in part} for part in splits]
     assert not (messages[0] & messages[1] | messages[0] & messages[2] | messages[1] & messages[2])

@@ -1,4 +1,5 @@
 """The six-emotion taxonomy: documented default mapping, user overrides, and corpora mapped through it."""
+
 import json
 
 import pytest
@@ -16,21 +17,43 @@ def test_default_labels_are_the_six_emotions(taxonomy):
     assert taxonomy.labels == list(EMOTIONS)
 
 
-@pytest.mark.parametrize("source,label,emotion", [
-    ("keti_single_turn", "중립", "일상"), ("keti_single_turn", "행복", "기쁨"), ("keti_multi_turn", "혐오", "분노"),
-    ("keti_single_turn", "공포", "불안"), ("keti_single_turn", "슬픔", "슬픔"), ("keti_single_turn", "놀람", None),
-    ("emotional_dialogue", "당황", "불안"), ("emotional_dialogue", "상처", "슬픔"),
-    ("emotional_dialogue", ("슬픔", "우울한"), "우울"), ("emotional_dialogue", ("슬픔", "비통한"), "슬픔"),
-    ("emotional_dialogue", ("당황", "고립된"), "우울"), ("emotional_dialogue", ("불안", "고립된"), "불안"),
-    ("chatbot_data", "0", "일상"), ("chatbot_data", "1", "슬픔"), ("chatbot_data", "2", None),
-    ("wellness", "감정/우울감", "우울"), ("wellness", "감정/우울감/눈물", "우울"), ("wellness", "감정/외로움", "우울"),
-    ("wellness", "감정/자존감저하", "우울"), ("wellness", "증상/무기력/은둔", "우울"),
-    ("wellness", "감정/걱정/건강문제", "불안"),
-    ("wellness", "감정/짜증", "분노"), ("wellness", "감정/눈물", "슬픔"), ("wellness", "감정/즐거움", "기쁨"),
-    ("wellness", "일반대화", "일상"), ("wellness", "배경/직장", None), ("wellness", "증상/두통", None),
-    ("wellness", "감정/답답/사람많은곳", "불안"), ("wellness", "새로운분류", None),
-    ("my_own_data", "기쁨", "기쁨"), ("my_own_data", "happy", None), ("keti_single_turn", None, None),
-])
+@pytest.mark.parametrize(
+    "source,label,emotion",
+    [
+        ("keti_single_turn", "중립", "일상"),
+        ("keti_single_turn", "행복", "기쁨"),
+        ("keti_multi_turn", "혐오", "분노"),
+        ("keti_single_turn", "공포", "불안"),
+        ("keti_single_turn", "슬픔", "슬픔"),
+        ("keti_single_turn", "놀람", None),
+        ("emotional_dialogue", "당황", "불안"),
+        ("emotional_dialogue", "상처", "슬픔"),
+        ("emotional_dialogue", ("슬픔", "우울한"), "우울"),
+        ("emotional_dialogue", ("슬픔", "비통한"), "슬픔"),
+        ("emotional_dialogue", ("당황", "고립된"), "우울"),
+        ("emotional_dialogue", ("불안", "고립된"), "불안"),
+        ("chatbot_data", "0", "일상"),
+        ("chatbot_data", "1", "슬픔"),
+        ("chatbot_data", "2", None),
+        ("wellness", "감정/우울감", "우울"),
+        ("wellness", "감정/우울감/눈물", "우울"),
+        ("wellness", "감정/외로움", "우울"),
+        ("wellness", "감정/자존감저하", "우울"),
+        ("wellness", "증상/무기력/은둔", "우울"),
+        ("wellness", "감정/걱정/건강문제", "불안"),
+        ("wellness", "감정/짜증", "분노"),
+        ("wellness", "감정/눈물", "슬픔"),
+        ("wellness", "감정/즐거움", "기쁨"),
+        ("wellness", "일반대화", "일상"),
+        ("wellness", "배경/직장", None),
+        ("wellness", "증상/두통", None),
+        ("wellness", "감정/답답/사람많은곳", "불안"),
+        ("wellness", "새로운분류", None),
+        ("my_own_data", "기쁨", "기쁨"),
+        ("my_own_data", "happy", None),
+        ("keti_single_turn", None, None),
+    ],
+)
 def test_documented_mapping(taxonomy, source, label, emotion):
     assert taxonomy.map(source, label) == emotion
 
@@ -43,13 +66,19 @@ def test_every_target_is_one_of_the_six(taxonomy):
 
 
 def test_map_corpus_maps_drops_and_keeps_the_original_label(taxonomy):
-    utterances = [Utterance("무서워", "공포", "keti_single_turn"), Utterance("깜짝이야", "놀람", "keti_single_turn"),
-                  Utterance("싫다", "혐오", "keti_single_turn"), Utterance("싫다", "분노", "keti_single_turn")]
+    utterances = [
+        Utterance("무서워", "공포", "keti_single_turn"),
+        Utterance("깜짝이야", "놀람", "keti_single_turn"),
+        Utterance("싫다", "혐오", "keti_single_turn"),
+        Utterance("싫다", "분노", "keti_single_turn"),
+    ]
     dialogues = [DialogueExample((), "요즘 우울해", "힘드셨겠어요", "슬픔", "emotional_dialogue", ("슬픔", "우울한"))]
     corpus = Corpus("keti_single_turn", None, utterances, dialogues, LoadReport(kept=4, dialogues=1))
     mapped = taxonomy.map_corpus(corpus)
-    assert mapped.utterances == [Utterance("무서워", "불안", "keti_single_turn", ("공포",)),
-                                 Utterance("싫다", "분노", "keti_single_turn", ("혐오",))]
+    assert mapped.utterances == [
+        Utterance("무서워", "불안", "keti_single_turn", ("공포",)),
+        Utterance("싫다", "분노", "keti_single_turn", ("혐오",)),
+    ]
     assert mapped.report.extra == {"unmapped_utterances": 1, "unmapped_dialogues": 0, "merged_after_mapping": 1}
     assert mapped.dialogues[0].label == "우울" and mapped.dialogues[0].labels == ("슬픔", "우울한")
     assert taxonomy.map_record(dialogues[0]) == "우울" and taxonomy.map_record(utterances[1]) is None
@@ -59,9 +88,19 @@ def test_map_corpus_maps_drops_and_keeps_the_original_label(taxonomy):
 
 def test_override_file_extending_the_default(tmp_path, taxonomy):
     path = tmp_path / "mine.json"
-    path.write_text(json.dumps({"extends": "default", "sources": {
-        "keti": {"map": {"놀람": "불안"}}, "emotional_dialogue": {"pairs": {"슬픔": {"비통한": "우울"}}}}},
-        ensure_ascii=False), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "extends": "default",
+                "sources": {
+                    "keti": {"map": {"놀람": "불안"}},
+                    "emotional_dialogue": {"pairs": {"슬픔": {"비통한": "우울"}}},
+                },
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     mine = Taxonomy.from_json(path)
     assert mine.map("keti_single_turn", "놀람") == "불안"
     assert mine.map("keti_single_turn", "중립") == "일상"  # the rest of the default stays
@@ -72,8 +111,13 @@ def test_override_file_extending_the_default(tmp_path, taxonomy):
 
 def test_a_whole_other_label_set(tmp_path):
     path = tmp_path / "binary.json"
-    path.write_text(json.dumps({"labels": ["긍정", "부정"], "sources": {
-        "keti": {"map": {"행복": "긍정", "분노": "부정"}}}}, ensure_ascii=False), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {"labels": ["긍정", "부정"], "sources": {"keti": {"map": {"행복": "긍정", "분노": "부정"}}}},
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     binary = Taxonomy.from_json(path)
     assert binary.labels == ["긍정", "부정"]
     assert binary.map("keti_single_turn", "행복") == "긍정"  # aliases are optional: source name used as is
@@ -82,12 +126,18 @@ def test_a_whole_other_label_set(tmp_path):
     assert Taxonomy.from_json(round_trip).map("keti", "분노") == "부정"
 
 
-@pytest.mark.parametrize("document,message", [
-    ({"labels": ["a"], "sources": {"s": {"map": {"x": "b"}}}}, r"sources\.s\.map\.x maps to 'b'; expected one of a"),
-    ({"labels": ["a"]}, "missing key 'sources'"),
-    ({"extends": "mine", "sources": {}}, "'extends' is 'mine'"),
-    ([1, 2], "expected a JSON object"),
-])
+@pytest.mark.parametrize(
+    "document,message",
+    [
+        (
+            {"labels": ["a"], "sources": {"s": {"map": {"x": "b"}}}},
+            r"sources\.s\.map\.x maps to 'b'; expected one of a",
+        ),
+        ({"labels": ["a"]}, "missing key 'sources'"),
+        ({"extends": "mine", "sources": {}}, "'extends' is 'mine'"),
+        ([1, 2], "expected a JSON object"),
+    ],
+)
 def test_bad_taxonomy_files(tmp_path, document, message):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(document), encoding="utf-8")
@@ -107,4 +157,5 @@ def test_missing_and_invalid_json(tmp_path):
 def test_demo_corpus_maps_to_itself(taxonomy):
     demo = load_demo()
     assert taxonomy.map_corpus(demo).utterances == [
-        Utterance(u.text, u.label, u.source, (u.label,)) for u in demo.utterances]
+        Utterance(u.text, u.label, u.source, (u.label,)) for u in demo.utterances
+    ]

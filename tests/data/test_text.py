@@ -1,4 +1,5 @@
 """The text normalisers of data/text.py: what each keeps and what each drops."""
+
 import pytest
 
 from data.text import collapse_spaces, dedupe_key, letters_only, tidy_spacing
@@ -6,12 +7,15 @@ from data.text import collapse_spaces, dedupe_key, letters_only, tidy_spacing
 FULL_WIDTH_SPACE, NO_BREAK_SPACE = "\u3000", "\u00a0"
 
 
-@pytest.mark.parametrize("raw, collapsed", [
-    ("  오늘   기분이\t\t좋아요\n\n정말  ", "오늘 기분이 좋아요 정말"),
-    (f"{FULL_WIDTH_SPACE}안녕{NO_BREAK_SPACE}{NO_BREAK_SPACE}하세요\r\n", "안녕 하세요"),
-    (" \t\n ", ""),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "raw, collapsed",
+    [
+        ("  오늘   기분이\t\t좋아요\n\n정말  ", "오늘 기분이 좋아요 정말"),
+        (f"{FULL_WIDTH_SPACE}안녕{NO_BREAK_SPACE}{NO_BREAK_SPACE}하세요\r\n", "안녕 하세요"),
+        (" \t\n ", ""),
+        ("", ""),
+    ],
+)
 def test_collapse_spaces(raw, collapsed):
     assert collapse_spaces(raw) == collapsed
 
@@ -38,11 +42,14 @@ def test_letters_only_keeps_letters_digits_and_jamo_in_one_width_and_case():
     assert letters_only("…!? 😊") == ""
 
 
-@pytest.mark.parametrize("raw, tidy", [
-    ("  괜찮아요 .  정말   괜찮아요 ! ", "괜찮아요. 정말 괜찮아요!"),
-    ("그렇군요 ,\n그래서요 ?", "그렇군요, 그래서요?"),
-    ("음 …  그랬구나 ~", "음… 그랬구나~"),
-    ("ＡＢＣ !  😊", "ＡＢＣ! 😊"),  # shown, not compared: full-width letters and emoji stay
-])
+@pytest.mark.parametrize(
+    "raw, tidy",
+    [
+        ("  괜찮아요 .  정말   괜찮아요 ! ", "괜찮아요. 정말 괜찮아요!"),
+        ("그렇군요 ,\n그래서요 ?", "그렇군요, 그래서요?"),
+        ("음 …  그랬구나 ~", "음… 그랬구나~"),
+        ("ＡＢＣ !  😊", "ＡＢＣ! 😊"),  # shown, not compared: full-width letters and emoji stay
+    ],
+)
 def test_tidy_spacing(raw, tidy):
     assert tidy_spacing(raw) == tidy

@@ -1,6 +1,7 @@
 """Fixtures for the generator tests: the KoGPT2 tokenizer (real from ../shared, else a tiny BPE with the same
 special tokens trained here), tiny GPT-2 models (vocab 51,200 like KoGPT2) and one model that has memorised
 20 (message, emotion, reply) triples."""
+
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,9 @@ TRIPLES = [
     ("월급이 또 밀렸어", "분노", "정말 부당한 일이에요. 노동청에 상담해 보세요."),
     ("월급이 또 밀렸어", "우울", "생활이 막막하겠어요. 혼자 견디지 말고 도움을 받아요."),
 ]
-SPECIAL_TOKENS = ["<s>", "</s>", "<usr>", "<pad>", "<sys>", "<unk>", "<mask>", "<d>", "</d>"] + [f"<unused{i}>" for i in range(10)]
+SPECIAL_TOKENS = ["<s>", "</s>", "<usr>", "<pad>", "<sys>", "<unk>", "<mask>", "<d>", "</d>"] + [
+    f"<unused{i}>" for i in range(10)
+]
 
 
 def build_tiny_kogpt2_tokenizer(directory: Path) -> Path:
@@ -41,7 +44,8 @@ def build_tiny_kogpt2_tokenizer(directory: Path) -> Path:
     tokenizer.decoder = decoders.Metaspace()
     corpus = [t for triple in TRIPLES for t in triple] + [
         "<usr> </s> <sys> <pad> <unused1> none 안녕하세요 반가워요 번째 이야기를 길게 하고 있어요 마지막 질문이에요",
-        "가나다라마바사 끝부분 괜찮아요 힘내요 요즘 힘들어 배고파 알겠습니다 0123456789 abcdefghijklmnopqrstuvwxyz"]
+        "가나다라마바사 끝부분 괜찮아요 힘내요 요즘 힘들어 배고파 알겠습니다 0123456789 abcdefghijklmnopqrstuvwxyz",
+    ]
     tokenizer.train_from_iterator(corpus * 5, trainers.BpeTrainer(vocab_size=800, special_tokens=SPECIAL_TOKENS))
     directory.mkdir(parents=True, exist_ok=True)
     tokenizer.save(str(directory / "tokenizer.json"))
@@ -75,8 +79,16 @@ def tiny_gpt2(seed: int = 0, n_positions: int = 128):
     from transformers import GPT2Config, GPT2LMHeadModel
 
     torch.manual_seed(seed)
-    config = GPT2Config(vocab_size=51200, n_positions=n_positions, n_embd=64, n_layer=2, n_head=4,
-                        bos_token_id=1, eos_token_id=1, pad_token_id=3)
+    config = GPT2Config(
+        vocab_size=51200,
+        n_positions=n_positions,
+        n_embd=64,
+        n_layer=2,
+        n_head=4,
+        bos_token_id=1,
+        eos_token_id=1,
+        pad_token_id=3,
+    )
     return GPT2LMHeadModel(config)
 
 
@@ -149,12 +161,42 @@ def write_fixture_corpora(root: Path) -> Path:
     write("wellness/wellness_dialog_dataset.csv", ["구분", "유저", "챗봇"], wellness)
     emotional = []
     for i, (major, minor) in enumerate([("불안", "두려운"), ("기쁨", "신이 난"), ("분노", "툴툴대는")] * 4):
-        emotional.append([i + 1, "청년", "여성", "진로", "해당없음", major, minor,
-                          f"{i}번 이야기: 오늘 회사에서 일이 있었어.", f"{i}번 답: 무슨 일이 있었나요?",
-                          f"{i}번 이야기: 상사가 나를 불렀어.", f"{i}번 답: 그래서 어떻게 하셨어요?", "", ""])
-    write("emotional_dialogue/emotional_dialogue_validation.csv",
-          ["번호", "연령", "성별", "상황키워드", "신체질환", "감정_대분류", "감정_소분류",
-           "사람문장1", "시스템문장1", "사람문장2", "시스템문장2", "사람문장3", "시스템문장3"], emotional)
+        emotional.append(
+            [
+                i + 1,
+                "청년",
+                "여성",
+                "진로",
+                "해당없음",
+                major,
+                minor,
+                f"{i}번 이야기: 오늘 회사에서 일이 있었어.",
+                f"{i}번 답: 무슨 일이 있었나요?",
+                f"{i}번 이야기: 상사가 나를 불렀어.",
+                f"{i}번 답: 그래서 어떻게 하셨어요?",
+                "",
+                "",
+            ]
+        )
+    write(
+        "emotional_dialogue/emotional_dialogue_validation.csv",
+        [
+            "번호",
+            "연령",
+            "성별",
+            "상황키워드",
+            "신체질환",
+            "감정_대분류",
+            "감정_소분류",
+            "사람문장1",
+            "시스템문장1",
+            "사람문장2",
+            "시스템문장2",
+            "사람문장3",
+            "시스템문장3",
+        ],
+        emotional,
+    )
     chatbot = [[f"질문 {i} 오늘 뭐 할까", f"대답 {i} 산책 어때요.", str(i % 3)] for i in range(30)]
     write("chatbot_data/ChatbotData.csv", ["Q", "A", "label"], chatbot)
     return root

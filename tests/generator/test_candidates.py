@@ -1,5 +1,6 @@
 """`generate_candidates` (several sampled replies in one batched call) and the emotion-control measurement of
 `generator.evaluate`, on tiny GPT-2 models (tests/generator/conftest.py)."""
+
 import pytest
 
 from classifier.prediction import Prediction
@@ -29,18 +30,26 @@ def test_candidates_come_from_one_batched_generate_call(random_generator, monkey
 
 
 def test_seeded_candidates_are_reproducible_and_different_draws(random_generator):
-    first = random_generator.generate_candidates(["안녕", "반가워요.", "요즘 잠을 못 자"], "불안", n=4, seed=5, **SAMPLING)
-    assert random_generator.generate_candidates(["안녕", "반가워요.", "요즘 잠을 못 자"], "불안", n=4, seed=5,
-                                                **SAMPLING) == first
+    first = random_generator.generate_candidates(
+        ["안녕", "반가워요.", "요즘 잠을 못 자"], "불안", n=4, seed=5, **SAMPLING
+    )
+    assert (
+        random_generator.generate_candidates(["안녕", "반가워요.", "요즘 잠을 못 자"], "불안", n=4, seed=5, **SAMPLING)
+        == first
+    )
     assert len(set(first)) > 1  # each candidate is its own draw
-    assert random_generator.generate_candidates("요즘 잠을 못 자", "불안", n=4, seed=6, **SAMPLING) != \
-        random_generator.generate_candidates("요즘 잠을 못 자", "불안", n=4, seed=5, **SAMPLING)
+    assert random_generator.generate_candidates(
+        "요즘 잠을 못 자", "불안", n=4, seed=6, **SAMPLING
+    ) != random_generator.generate_candidates("요즘 잠을 못 자", "불안", n=4, seed=5, **SAMPLING)
     # n=1 is the seeded generate(); greedy gives n copies of the greedy reply
-    assert random_generator.generate_candidates("요즘 잠을 못 자", "불안", n=1, seed=5, **SAMPLING) == \
-        [random_generator.generate("요즘 잠을 못 자", "불안", seed=5, **SAMPLING)]
+    assert random_generator.generate_candidates("요즘 잠을 못 자", "불안", n=1, seed=5, **SAMPLING) == [
+        random_generator.generate("요즘 잠을 못 자", "불안", seed=5, **SAMPLING)
+    ]
     greedy = random_generator.generate("요즘 잠을 못 자", "불안", do_sample=False, max_new_tokens=10)
-    assert random_generator.generate_candidates("요즘 잠을 못 자", "불안", n=3, do_sample=False,
-                                                max_new_tokens=10) == [greedy] * 3
+    assert (
+        random_generator.generate_candidates("요즘 잠을 못 자", "불안", n=3, do_sample=False, max_new_tokens=10)
+        == [greedy] * 3
+    )
 
 
 def test_a_trained_model_puts_its_learnt_reply_among_the_candidates(trained_generator, memorised_triples):
@@ -61,7 +70,7 @@ def test_read_back_lift_is_zero_without_control_and_one_with_full_control():
     emotions = [t for _ in range(4) for t in tags]
     perfect = evaluate.read_back(tags, emotions, emotions)
     assert (perfect["accuracy"], perfect["lift"], perfect["chance"]) == (1.0, 1.0, pytest.approx(1 / 3))
-    assert perfect["per_tag"] == {t: 1.0 for t in tags} and perfect["confusion"] == {t: {t: 4} for t in tags}
+    assert perfect["per_tag"] == dict.fromkeys(tags, 1.0) and perfect["confusion"] == {t: {t: 4} for t in tags}
     always_joy = evaluate.read_back(tags, emotions, ["기쁨"] * len(emotions))  # a biased reader, no control
     assert always_joy["lift"] == 0.0 and always_joy["accuracy"] == pytest.approx(1 / 3)
 
@@ -87,8 +96,13 @@ def test_emotion_control_shows_control_on_a_model_that_learnt_the_tags(trained_g
     original = trained_generator.config
     trained_generator.config = GeneratorConfig(emotions=["기쁨", "슬픔", "분노", "불안", "우울", "일상", "none"])
     try:
-        control = evaluate.emotion_control(trained_generator, {"lookup": LookupReader(table, sorted(set(table.values()) | {"일상"}))},
-                                           messages, batch_size=16, max_new_tokens=24)
+        control = evaluate.emotion_control(
+            trained_generator,
+            {"lookup": LookupReader(table, sorted(set(table.values()) | {"일상"}))},
+            messages,
+            batch_size=16,
+            max_new_tokens=24,
+        )
     finally:
         trained_generator.config = original
     assert control["tags"] == ["기쁨", "슬픔", "분노", "불안", "우울", "일상"] and control["decoding"] == "greedy"

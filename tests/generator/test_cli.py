@@ -1,4 +1,5 @@
 """`python -m generator.train` / `generator.evaluate` smoke tests through `main(argv)` on fixture corpora."""
+
 import json
 import math
 
@@ -20,15 +21,40 @@ def tiny_base_dir(tmp_path, gpt2_tokenizer, tiny_model_factory):
 @pytest.mark.slow
 def test_train_resume_and_evaluate(tiny_base_dir, fixture_data_dir, tmp_path, capsys):
     output_dir = tmp_path / "generator"
-    common = ["--model_dir", str(tiny_base_dir), "--data_dir", str(fixture_data_dir), "--output_dir", str(output_dir),
-              "--max_seq_len", "64", "--train_batch_size", "8", "--learning_rate", "3e-3", "--validation", "0.15",
-              "--test", "0.15", "--gradient_accumulation_steps", "2", "--seed", "1"]
+    common = [
+        "--model_dir",
+        str(tiny_base_dir),
+        "--data_dir",
+        str(fixture_data_dir),
+        "--output_dir",
+        str(output_dir),
+        "--max_seq_len",
+        "64",
+        "--train_batch_size",
+        "8",
+        "--learning_rate",
+        "3e-3",
+        "--validation",
+        "0.15",
+        "--test",
+        "0.15",
+        "--gradient_accumulation_steps",
+        "2",
+        "--seed",
+        "1",
+    ]
     result = train.main(common + ["--num_train_epochs", "2"])
     assert [r["epoch"] for r in result["history"]] == [1, 2]
     assert result["history"][1]["validation_loss"] < result["history"][0]["validation_loss"] < math.log(51200)
     names = {p.name for p in output_dir.iterdir()}
-    assert {"model.safetensors", "generation_config.json", "tokenizer.json", "generator_config.json",
-            "training_args.json", "metrics.json"} <= names
+    assert {
+        "model.safetensors",
+        "generation_config.json",
+        "tokenizer.json",
+        "generator_config.json",
+        "training_args.json",
+        "metrics.json",
+    } <= names
     metrics = json.loads((output_dir / "metrics.json").read_text())
     assert metrics["best_validation_perplexity"] == pytest.approx(math.exp(result["best_validation_loss"]))
     assert json.loads((output_dir / "training_args.json").read_text())["max_seq_len"] == 64
@@ -43,8 +69,21 @@ def test_train_resume_and_evaluate(tiny_base_dir, fixture_data_dir, tmp_path, ca
     assert isinstance(generator.generate("요즘 너무 우울해", "우울", max_new_tokens=8, seed=0), str)
 
     report_file = tmp_path / "report.json"
-    report = evaluate.main(["--model_dir", str(output_dir), "--output_file", str(report_file), "--max_examples", "6",
-                            "--max_new_tokens", "8", "--grid", "--grid_min_tokens", "6"])
+    report = evaluate.main(
+        [
+            "--model_dir",
+            str(output_dir),
+            "--output_file",
+            str(report_file),
+            "--max_examples",
+            "6",
+            "--max_new_tokens",
+            "8",
+            "--grid",
+            "--grid_min_tokens",
+            "6",
+        ]
+    )
     assert json.loads(report_file.read_text()) == json.loads(json.dumps(report, ensure_ascii=False))
     assert report["test"]["perplexity"] > 1 and report["test"]["examples"] == report["test_examples"] > 0
     assert set(report["generation"]) >= {"distinct_1", "distinct_2", "mean_reply_tokens", "repeated_3gram_rate"}
@@ -56,16 +95,48 @@ def test_train_resume_and_evaluate(tiny_base_dir, fixture_data_dir, tmp_path, ca
 def test_train_with_classifier_tags_and_emotion_control(tiny_base_dir, fixture_data_dir, tmp_path):
     from classifier.light import LightEmotionClassifier
 
-    texts = ["오늘 회사에서 일이 있었어", "상사가 나를 불렀어", "요즘 너무 우울해", "외로워", "질문 오늘 뭐 할까", "산책 어때요"]
+    texts = [
+        "오늘 회사에서 일이 있었어",
+        "상사가 나를 불렀어",
+        "요즘 너무 우울해",
+        "외로워",
+        "질문 오늘 뭐 할까",
+        "산책 어때요",
+    ]
     classifier = LightEmotionClassifier().fit(texts * 3, ["불안", "불안", "우울", "우울", "일상", "일상"] * 3)
     classifier.save_pretrained(tmp_path / "classifier")
     output_dir = tmp_path / "generator"
-    train.main(["--model_dir", str(tiny_base_dir), "--data_dir", str(fixture_data_dir), "--output_dir", str(output_dir),
-                "--classifier", str(tmp_path / "classifier"), "--num_train_epochs", "1", "--max_seq_len", "64",
-                "--validation", "0.15", "--test", "0.15", "--none_fraction", "0"])
-    assert set(GeneratorConfig.from_json_file(output_dir / "generator_config.json").emotions) <= {"불안", "우울", "일상", "none"}
-    report = evaluate.main(["--model_dir", str(output_dir), "--max_examples", "4", "--max_new_tokens", "6",
-                            "--control_messages", "3"])
+    train.main(
+        [
+            "--model_dir",
+            str(tiny_base_dir),
+            "--data_dir",
+            str(fixture_data_dir),
+            "--output_dir",
+            str(output_dir),
+            "--classifier",
+            str(tmp_path / "classifier"),
+            "--num_train_epochs",
+            "1",
+            "--max_seq_len",
+            "64",
+            "--validation",
+            "0.15",
+            "--test",
+            "0.15",
+            "--none_fraction",
+            "0",
+        ]
+    )
+    assert set(GeneratorConfig.from_json_file(output_dir / "generator_config.json").emotions) <= {
+        "불안",
+        "우울",
+        "일상",
+        "none",
+    }
+    report = evaluate.main(
+        ["--model_dir", str(output_dir), "--max_examples", "4", "--max_new_tokens", "6", "--control_messages", "3"]
+    )
     control = report["emotion_control"]
     assert set(control["tags"]) <= {"불안", "우울", "일상"} and control["messages"] == 3
     assert sum(sum(row.values()) for row in control["confusion"].values()) == 3 * len(control["tags"])
@@ -77,7 +148,17 @@ def test_cli_errors_are_clear(tmp_path, fixture_data_dir, capsys):
         train.main(["--output_dir", str(tmp_path / "x")])
     assert "--data_dir" in capsys.readouterr().err
     with pytest.raises(FileNotFoundError, match="-resume"):
-        train.main(["--data_dir", str(fixture_data_dir), "--model_dir", str(tmp_path), "--output_dir", str(tmp_path / "g"), "--resume"])
+        train.main(
+            [
+                "--data_dir",
+                str(fixture_data_dir),
+                "--model_dir",
+                str(tmp_path),
+                "--output_dir",
+                str(tmp_path / "g"),
+                "--resume",
+            ]
+        )
     with pytest.raises(SystemExit):
         train.main(["--help"])
     assert "--max_seq_len" in capsys.readouterr().out
@@ -90,8 +171,9 @@ def test_metric_definitions():
 
 
 @pytest.mark.slow
-def test_checkpoint_and_resume_state_are_complete_before_the_swap(tiny_base_dir, fixture_data_dir, tmp_path,
-                                                                  monkeypatch):
+def test_checkpoint_and_resume_state_are_complete_before_the_swap(
+    tiny_base_dir, fixture_data_dir, tmp_path, monkeypatch
+):
     """training_args.json + metrics.json are inside the best checkpoint's staging dir, and the --resume state is
     written into a staging dir too: no moment where a swapped-in directory lacks a file or the state is gone."""
     import training.files
@@ -103,15 +185,38 @@ def test_checkpoint_and_resume_state_are_complete_before_the_swap(tiny_base_dir,
         def write_and_record(tmp):
             write(tmp)
             staged.setdefault(str(target), []).append({p.name for p in tmp.iterdir()})
+
         return real(target, write_and_record)
 
     monkeypatch.setattr(training.files, "atomic_directory", recording)
     output_dir = tmp_path / "generator"
-    train.main(["--model_dir", str(tiny_base_dir), "--data_dir", str(fixture_data_dir), "--output_dir", str(output_dir),
-                "--max_seq_len", "64", "--train_batch_size", "8", "--validation", "0.15", "--test", "0.15",
-                "--num_train_epochs", "2", "--seed", "1"])
+    train.main(
+        [
+            "--model_dir",
+            str(tiny_base_dir),
+            "--data_dir",
+            str(fixture_data_dir),
+            "--output_dir",
+            str(output_dir),
+            "--max_seq_len",
+            "64",
+            "--train_batch_size",
+            "8",
+            "--validation",
+            "0.15",
+            "--test",
+            "0.15",
+            "--num_train_epochs",
+            "2",
+            "--seed",
+            "1",
+        ]
+    )
     checkpoints, states = staged.get(str(output_dir), []), staged.get(str(output_dir) + "-resume", [])
-    assert checkpoints and all({"training_args.json", "metrics.json", "model.safetensors"} <= names for names in checkpoints)
-    assert len(states) == 2 and all({"trainer_state.json", "optimizer.safetensors", "model.safetensors"} <= names
-                                    for names in states)
+    assert checkpoints and all(
+        {"training_args.json", "metrics.json", "model.safetensors"} <= names for names in checkpoints
+    )
+    assert len(states) == 2 and all(
+        {"trainer_state.json", "optimizer.safetensors", "model.safetensors"} <= names for names in states
+    )
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging or .old left behind

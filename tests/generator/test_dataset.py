@@ -1,9 +1,9 @@
 """Training-data builder: sources, emotion tags, reply-grouped splits, tag dropping, batching."""
+
 from collections import Counter
 
 import pytest
 
-from training.batches import LengthGroupedBatches
 from generator.dataset import (
     GenerationExample,
     build_examples,
@@ -15,6 +15,7 @@ from generator.dataset import (
     split_examples,
 )
 from generator.formatting import TurnFormatter
+from training.batches import LengthGroupedBatches
 
 
 def test_examples_from_the_three_corpora(fixture_data_dir):
@@ -25,8 +26,8 @@ def test_examples_from_the_three_corpora(fixture_data_dir):
     assert by_source == {"wellness": 2 * 6 * 2, "emotional_dialogue": 12 * 2, "chatbot_data": 30}
     tags = {(e.source, e.message): e.emotion for e in examples}
     assert tags[("wellness", "요즘 너무 우울해 0번째 말이에요")] == "우울"
-    assert tags[("chatbot_data", "질문 0 오늘 뭐 할까")] == "일상"          # label 0 → 일상
-    assert tags[("chatbot_data", "질문 2 오늘 뭐 할까")] is None            # label 2 is not mapped → `none`
+    assert tags[("chatbot_data", "질문 0 오늘 뭐 할까")] == "일상"  # label 0 → 일상
+    assert tags[("chatbot_data", "질문 2 오늘 뭐 할까")] is None  # label 2 is not mapped → `none`
     assert tags[("emotional_dialogue", "0번 이야기: 오늘 회사에서 일이 있었어.")] == "불안"
     second_turn = next(e for e in examples if e.message == "0번 이야기: 상사가 나를 불렀어.")
     assert second_turn.context == ("0번 이야기: 오늘 회사에서 일이 있었어.", "0번 답: 무슨 일이 있었나요?")
@@ -63,7 +64,7 @@ def test_length_grouped_batches_cover_everything_once_with_little_padding():
     padding = sum(max(lengths[i] for i in b) * len(b) - sum(lengths[i] for i in b) for b in batches)
     shuffled = list(range(1000))
     random.Random(0).shuffle(shuffled)
-    naive = [shuffled[i:i + 16] for i in range(0, 1000, 16)]
+    naive = [shuffled[i : i + 16] for i in range(0, 1000, 16)]
     naive_padding = sum(max(lengths[i] for i in b) * len(b) - sum(lengths[i] for i in b) for b in naive)
     assert padding < naive_padding / 4
     sampler.set_epoch(1)
@@ -72,8 +73,10 @@ def test_length_grouped_batches_cover_everything_once_with_little_padding():
 
 def test_collate_pads_right_and_masks_labels(gpt2_tokenizer):
     formatter = TurnFormatter(gpt2_tokenizer)
-    examples = [GenerationExample((), "안녕", "기쁨", "반가워요.", "demo"),
-                GenerationExample(("예전 이야기", "네."), "오늘은 조금 긴 메시지를 보내 볼게요", None, "좋아요.", "demo")]
+    examples = [
+        GenerationExample((), "안녕", "기쁨", "반가워요.", "demo"),
+        GenerationExample(("예전 이야기", "네."), "오늘은 조금 긴 메시지를 보내 볼게요", None, "좋아요.", "demo"),
+    ]
     features = encode_examples(formatter, examples, max_seq_len=64, progress=False)
     batch = collate(features, gpt2_tokenizer.pad_token_id)
     short, long = (len(f["input_ids"]) for f in features)

@@ -1,4 +1,5 @@
 """RetrievalResponder: nearest known utterance → its reply, emotion preferred, no repeats, seedable, round trip."""
+
 import json
 
 import pytest
@@ -31,7 +32,10 @@ def test_the_detected_emotion_decides_between_matches_of_the_other_valence(respo
     assert responder.generate("시험", emotion="기쁨", do_sample=False) == "합격 축하해요! 정말 기쁘겠어요."
     assert responder.generate("시험", emotion="슬픔", do_sample=False) in (ENTRIES[0][1], ENTRIES[1][1])
     for seed in range(20):  # never a reply of the other valence, however the draw goes
-        assert responder.generate("시험에 합격했어 너무 기뻐", emotion="슬픔", seed=seed, temperature=5.0) != ENTRIES[2][1]
+        assert (
+            responder.generate("시험에 합격했어 너무 기뻐", emotion="슬픔", seed=seed, temperature=5.0)
+            != ENTRIES[2][1]
+        )
 
 
 def test_candidates_are_distinct_and_best_first(responder):
@@ -84,7 +88,9 @@ def test_save_load_round_trip_gives_the_same_replies(responder, tmp_path):
     loaded = RetrievalResponder.from_pretrained(target)
     assert loaded.entries == responder.entries
     for seed in range(5):
-        assert loaded.generate("시험 결과", emotion="슬픔", seed=seed) == responder.generate("시험 결과", emotion="슬픔", seed=seed)
+        assert loaded.generate("시험 결과", emotion="슬픔", seed=seed) == responder.generate(
+            "시험 결과", emotion="슬픔", seed=seed
+        )
     responder.save_pretrained(target)  # overwriting an existing directory works and leaves no temp dirs
     assert sorted(p.name for p in tmp_path.iterdir()) == ["responder"]
 
@@ -92,17 +98,24 @@ def test_save_load_round_trip_gives_the_same_replies(responder, tmp_path):
 def test_from_dialogues_maps_corpus_labels_with_a_taxonomy():
     from data import DialogueExample, Taxonomy
 
-    dialogues = [DialogueExample((), "헤어져서 너무 힘들어", "많이 힘들었겠어요.", "1", "chatbot_data"),
-                 DialogueExample((), "여자친구가 생겼어", "축하해요!", "2", "chatbot_data")]
+    dialogues = [
+        DialogueExample((), "헤어져서 너무 힘들어", "많이 힘들었겠어요.", "1", "chatbot_data"),
+        DialogueExample((), "여자친구가 생겼어", "축하해요!", "2", "chatbot_data"),
+    ]
     taxonomy = Taxonomy.default()
     responder = RetrievalResponder.from_dialogues(dialogues, taxonomy=taxonomy)
-    assert [e.emotion for e in responder.entries] == [taxonomy.map("chatbot_data", "1"), taxonomy.map("chatbot_data", "2")]
+    assert [e.emotion for e in responder.entries] == [
+        taxonomy.map("chatbot_data", "1"),
+        taxonomy.map("chatbot_data", "2"),
+    ]
     assert responder.generate("헤어졌어", do_sample=False) == "많이 힘들었겠어요."
 
 
 def test_config_top_k_one_is_deterministic():
     responder = RetrievalResponder(ENTRIES, RetrievalConfig(top_k=1))
-    assert {responder.generate("시험", emotion="기쁨", seed=s) for s in range(5)} == {"합격 축하해요! 정말 기쁘겠어요."}
+    assert {responder.generate("시험", emotion="기쁨", seed=s) for s in range(5)} == {
+        "합격 축하해요! 정말 기쁘겠어요."
+    }
     assert isinstance(responder.entries[0], ResponseEntry)
 
 
@@ -123,8 +136,10 @@ def test_top_k_zero_is_no_cap_and_none_is_the_default(responder):
 
 
 def test_a_short_reply_is_not_dropped_because_an_earlier_turn_contains_it():
-    short = RetrievalResponder([("정말이야?", "네", "일상"), ("정말이야", "그럼요, 정말이에요. 믿어 주세요.", "일상")],
-                               RetrievalConfig(curt_penalty=0.0))
+    short = RetrievalResponder(
+        [("정말이야?", "네", "일상"), ("정말이야", "그럼요, 정말이에요. 믿어 주세요.", "일상")],
+        RetrievalConfig(curt_penalty=0.0),
+    )
     # the earlier bot turn contains "네" as a syllable, but never said the reply "네"
     context = ["안녕", "반갑네요, 오늘 하루는 어땠네요?", "정말이야?"]
     assert short.generate(context, do_sample=False) == "네"

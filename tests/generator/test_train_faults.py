@@ -1,5 +1,6 @@
 """generator.train: output directories that are not ours are left alone, and a killed run resumed with --resume
 ends at exactly the weights of an uninterrupted run (the kill is a real SIGKILL of a child process)."""
+
 import json
 import os
 import signal
@@ -30,9 +31,26 @@ def foreign_folder(path: Path) -> Path:
 
 
 def common(base: Path, data_dir: Path, out: Path) -> list[str]:
-    return ["--model_dir", str(base), "--data_dir", str(data_dir), "--output_dir", str(out), "--max_seq_len", "64",
-            "--train_batch_size", "8", "--learning_rate", "3e-3", "--validation_split", "0.15", "--test_split", "0.15",
-            "--seed", "1"]
+    return [
+        "--model_dir",
+        str(base),
+        "--data_dir",
+        str(data_dir),
+        "--output_dir",
+        str(out),
+        "--max_seq_len",
+        "64",
+        "--train_batch_size",
+        "8",
+        "--learning_rate",
+        "3e-3",
+        "--validation_split",
+        "0.15",
+        "--test_split",
+        "0.15",
+        "--seed",
+        "1",
+    ]
 
 
 def assert_same_weights(a: Path, b: Path) -> None:
@@ -46,8 +64,9 @@ def assert_same_weights(a: Path, b: Path) -> None:
 
 
 @pytest.mark.slow
-def test_foreign_output_dir_is_refused_before_any_work_and_kept_with_overwrite(tiny_base_dir, fixture_data_dir,
-                                                                               tmp_path):
+def test_foreign_output_dir_is_refused_before_any_work_and_kept_with_overwrite(
+    tiny_base_dir, fixture_data_dir, tmp_path
+):
     out = foreign_folder(tmp_path / "d")
     with pytest.raises(OutputDirectoryError, match="thesis.txt"):
         train.main([*common(tiny_base_dir, fixture_data_dir, out), "--num_train_epochs", "1"])
@@ -66,7 +85,9 @@ def test_a_missing_local_base_model_fails_at_once_without_the_hub(fixture_data_d
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("fault", ["train:epoch@1", "train:step@7"], ids=["killed-after-epoch-1", "killed-mid-epoch-2"])
+@pytest.mark.parametrize(
+    "fault", ["train:epoch@1", "train:step@7"], ids=["killed-after-epoch-1", "killed-mid-epoch-2"]
+)
 def test_a_killed_and_resumed_run_ends_at_the_uninterrupted_weights(tiny_base_dir, fixture_data_dir, tmp_path, fault):
     epochs = ["--num_train_epochs", "3"]
     straight = train.main([*common(tiny_base_dir, fixture_data_dir, tmp_path / "straight"), *epochs])
@@ -75,8 +96,9 @@ def test_a_killed_and_resumed_run_ends_at_the_uninterrupted_weights(tiny_base_di
     assert fault.startswith("train:epoch") or steps_per_epoch < 7 < 2 * steps_per_epoch  # step 7 is inside epoch 2
     argv = [*common(tiny_base_dir, fixture_data_dir, tmp_path / "resumed"), *epochs]
     env = {**os.environ, "MAEUMCHAT_FAULT": fault, "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
-    child = subprocess.run([sys.executable, "-m", "generator.train", *argv], cwd=REPO, env=env, capture_output=True,
-                           timeout=600)
+    child = subprocess.run(
+        [sys.executable, "-m", "generator.train", *argv], cwd=REPO, env=env, capture_output=True, timeout=600
+    )
     assert child.returncode == -signal.SIGKILL, child.stderr.decode()[-3000:]
     state = json.loads((tmp_path / "resumed-resume" / "trainer_state.json").read_text(encoding="utf-8"))
     assert state["epoch"] == 1

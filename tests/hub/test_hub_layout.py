@@ -3,6 +3,7 @@ bench/hub_replica.py): `HF_HOME=<replica> HF_HUB_OFFLINE=1`, then the README's c
 classifier.train from skt/kobert-base-v1, generator.train from skt/kogpt2-base-v2, both evaluations,
 Chatbot.default() on the outputs, and app.py answering /chat through gradio_client on a real local server.
 Tiny widths; every published config key, the real tokenizer files and the published weight-file key names."""
+
 import hashlib
 import json
 import os
@@ -29,15 +30,25 @@ def test_the_replica_has_the_hub_layout_and_files(hub_home):
 
     kogpt2, kobert = snapshot_of(hub_home, KOGPT2), snapshot_of(hub_home, KOBERT)
     assert sorted(p.name for p in kogpt2.iterdir()) == ["config.json", "pytorch_model.bin", "tokenizer.json"]
-    assert sorted(p.name for p in kobert.iterdir()) == ["config.json", "pytorch_model.bin", "special_tokens_map.json",
-                                                        "spiece.model", "tokenizer_config.json"]
+    assert sorted(p.name for p in kobert.iterdir()) == [
+        "config.json",
+        "pytorch_model.bin",
+        "special_tokens_map.json",
+        "spiece.model",
+        "tokenizer_config.json",
+    ]
     for entry in [*kogpt2.iterdir(), *kobert.iterdir()]:  # snapshot entries point into blobs/, named by etag
         blob = entry.resolve()
         assert entry.is_symlink() and blob.parent.name == "blobs" and not os.path.isabs(os.readlink(entry))
         if entry.suffix in (".bin", ".model"):
             assert blob.name == hashlib.sha256(blob.read_bytes()).hexdigest()
     config = json.loads((kogpt2 / "config.json").read_text())
-    assert (config["bos_token_id"], config["eos_token_id"], config["pad_token_id"], config["_num_labels"]) == (0, 1, 3, 1)
+    assert (config["bos_token_id"], config["eos_token_id"], config["pad_token_id"], config["_num_labels"]) == (
+        0,
+        1,
+        3,
+        1,
+    )
     assert config["task_specific_params"] == {"text-generation": {"do_sample": True, "max_length": 50}}
     assert json.loads((kobert / "tokenizer_config.json").read_text())["tokenizer_class"] == "XLNetTokenizer"
     assert {"author", "kobert_version"} <= set(json.loads((kobert / "config.json").read_text()))
@@ -65,7 +76,11 @@ def test_base_models_and_tokenizers_load_by_hub_id_with_their_weights(offline_hu
 
     bert = BertForSequenceClassification.from_pretrained(KOBERT, num_labels=6)
     published = torch.load(snapshot_of(offline_hub, KOBERT) / "pytorch_model.bin", weights_only=True)
-    for key in ("embeddings.word_embeddings.weight", "encoder.layer.0.attention.self.query.weight", "pooler.dense.weight"):
+    for key in (
+        "embeddings.word_embeddings.weight",
+        "encoder.layer.0.attention.self.query.weight",
+        "pooler.dense.weight",
+    ):
         assert torch.equal(bert.bert.state_dict()[key], published[key]), key
     gpt2 = AutoModelForCausalLM.from_pretrained(KOGPT2)
     published = torch.load(snapshot_of(offline_hub, KOGPT2) / "pytorch_model.bin", weights_only=True)
@@ -96,8 +111,14 @@ def test_other_cache_shapes_load_too(shape, tmp_path, kobert_tokenizer_dir, monk
         snapshot = snapshots[KOGPT2]
         marker_dir = snapshot.parents[1] / ".no_exist" / snapshot.name
         marker_dir.mkdir(parents=True)
-        for name in ("model.safetensors", "model.safetensors.index.json", "tokenizer_config.json",
-                     "special_tokens_map.json", "generation_config.json", "added_tokens.json"):
+        for name in (
+            "model.safetensors",
+            "model.safetensors.index.json",
+            "tokenizer_config.json",
+            "special_tokens_map.json",
+            "generation_config.json",
+            "added_tokens.json",
+        ):
             (marker_dir / name).touch()
     monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "hub"))
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
@@ -114,15 +135,51 @@ def trained(offline_hub, sampled_corpora, tmp_path_factory):
     from generator import train as generator_train
 
     out = tmp_path_factory.mktemp("hub_run") / "checkpoints"
-    classifier_files = [sampled_corpora / f for f in ("keti_single_turn/keti_single_turn.csv",
-                                                      "emotional_dialogue/emotional_dialogue_validation.csv",
-                                                      "wellness/wellness_dialog_dataset.csv")]
-    classifier_train.main(["--train_file", *map(str, classifier_files), "--label_set", "six",
-                           "--output_dir", str(out / "classifier"), "--num_train_epochs", "2", "--max_seq_len", "32",
-                           "--train_batch_size", "16", "--learning_rate", "2e-3", "--no_progress"])
-    generator_train.main(["--data_dir", str(sampled_corpora), "--output_dir", str(out / "generator"),
-                          "--classifier", str(out / "classifier"), "--num_train_epochs", "1", "--max_seq_len", "48",
-                          "--train_batch_size", "8", "--max_train_examples", "48"])
+    classifier_files = [
+        sampled_corpora / f
+        for f in (
+            "keti_single_turn/keti_single_turn.csv",
+            "emotional_dialogue/emotional_dialogue_validation.csv",
+            "wellness/wellness_dialog_dataset.csv",
+        )
+    ]
+    classifier_train.main(
+        [
+            "--train_file",
+            *map(str, classifier_files),
+            "--label_set",
+            "six",
+            "--output_dir",
+            str(out / "classifier"),
+            "--num_train_epochs",
+            "2",
+            "--max_seq_len",
+            "32",
+            "--train_batch_size",
+            "16",
+            "--learning_rate",
+            "2e-3",
+            "--no_progress",
+        ]
+    )
+    generator_train.main(
+        [
+            "--data_dir",
+            str(sampled_corpora),
+            "--output_dir",
+            str(out / "generator"),
+            "--classifier",
+            str(out / "classifier"),
+            "--num_train_epochs",
+            "1",
+            "--max_seq_len",
+            "48",
+            "--train_batch_size",
+            "8",
+            "--max_train_examples",
+            "48",
+        ]
+    )
     return {"out": out, "classifier_files": classifier_files}
 
 
@@ -135,8 +192,16 @@ def test_training_started_from_the_hub_models(trained):
     assert config["vocab_size"] == 8002 and config["kobert_version"] == 1.0 and len(config["id2label"]) == 6
     assert json.loads((out / "generator" / "generator_config.json").read_text())["base_model"] == KOGPT2
     generator_config = json.loads((out / "generator" / "config.json").read_text())
-    assert (generator_config["bos_token_id"], generator_config["eos_token_id"], generator_config["pad_token_id"]) == (1, 1, 3)
-    assert {p.name for p in (out / "generator").iterdir()} >= {"model.safetensors", "tokenizer.json", "generator_config.json"}
+    assert (generator_config["bos_token_id"], generator_config["eos_token_id"], generator_config["pad_token_id"]) == (
+        1,
+        1,
+        3,
+    )
+    assert {p.name for p in (out / "generator").iterdir()} >= {
+        "model.safetensors",
+        "tokenizer.json",
+        "generator_config.json",
+    }
 
 
 @pytest.mark.slow
@@ -145,11 +210,29 @@ def test_both_evaluations_run(trained):
     from generator import evaluate as generator_evaluate
 
     out = trained["out"]
-    report = classifier_evaluate.main(["--model_dir", str(out / "classifier"), "--label_set", "six",
-                                       "--test_file", *map(str, trained["classifier_files"])])
+    report = classifier_evaluate.main(
+        [
+            "--model_dir",
+            str(out / "classifier"),
+            "--label_set",
+            "six",
+            "--test_file",
+            *map(str, trained["classifier_files"]),
+        ]
+    )
     assert report["examples"] > 0 and set(report["labels"]) == EMOTIONS
-    report = generator_evaluate.main(["--model_dir", str(out / "generator"), "--max_examples", "6",
-                                      "--max_new_tokens", "8", "--control_messages", "3"])
+    report = generator_evaluate.main(
+        [
+            "--model_dir",
+            str(out / "generator"),
+            "--max_examples",
+            "6",
+            "--max_new_tokens",
+            "8",
+            "--control_messages",
+            "3",
+        ]
+    )
     assert report["test"]["perplexity"] > 1 and report["generation"]["replies"] == 6
     assert "changed_share" in report["emotion_control"] or "note" in report["emotion_control"]
 
@@ -172,7 +255,9 @@ def test_chatbot_default_and_the_app_answer_on_the_full_engine(trained):
         port = sock.getsockname()[1]
     blocks, local_url, _ = app.launch(app.parse_args(["--checkpoints_dir", str(out), "--port", str(port)]))
     try:
-        text, emotion, _ = Client(local_url, verbose=False).predict("요즘 잠을 잘 못 자", 0.7, 0.9, 8, api_name="/chat")
+        text, emotion, _ = Client(local_url, verbose=False).predict(
+            "요즘 잠을 잘 못 자", 0.7, 0.9, 8, api_name="/chat"
+        )
         assert text.strip() and set(emotion) == EMOTIONS
         values = {c["props"].get("elem_id"): c["props"].get("value") for c in blocks.config["components"]}
         assert "전체 엔진" in values["engine-banner"]
@@ -192,8 +277,9 @@ def test_fine_tuned_checkpoints_shared_on_the_hub_load_by_id(trained, offline_hu
     for name in ("classifier", "generator"):
         files = {p.name: p.read_bytes() for p in (out / name).iterdir() if p.is_file()}
         write_cached_repo(offline_hub / "hub", f"someone/maeumchat-{name}", files)
-    bot = Chatbot.from_pretrained(classifier="someone/maeumchat-classifier", responder="someone/maeumchat-generator",
-                                  device="cpu")
+    bot = Chatbot.from_pretrained(
+        classifier="someone/maeumchat-classifier", responder="someone/maeumchat-generator", device="cpu"
+    )
     local = Chatbot.from_pretrained(classifier=out / "classifier", responder=out / "generator", device="cpu")
     assert bot.engine == "full" and bot.classifier.labels == local.classifier.labels
     message = "시험에 떨어져서 속상해"

@@ -3,6 +3,7 @@
 Kills are real: a child process runs `atomic_directory` with $MAEUMCHAT_FAULT set and is SIGKILLed at the named
 point (no clean-up handler runs), then this process checks what a loader finds and what the next save recovers.
 """
+
 import json
 import os
 import signal
@@ -97,9 +98,16 @@ def test_a_save_replaces_only_what_it_writes(tmp_path):
     (target / "eval" / "report.json").write_text("{}", encoding="utf-8")
     atomic_directory(target, write_version("v2"))
     assert version_of(target) == "v2" and (target / "weights.bin").read_bytes() == b"v2" * 1000
-    assert sorted(p.name for p in target.iterdir()) == ["config.json", "eval", "notes.md", "trainer_state.json",
-                                                        "weights.bin"]
-    assert (target / "notes.md").read_text(encoding="utf-8") == "my notes" and (target / "eval" / "report.json").is_file()
+    assert sorted(p.name for p in target.iterdir()) == [
+        "config.json",
+        "eval",
+        "notes.md",
+        "trainer_state.json",
+        "weights.bin",
+    ]
+    assert (target / "notes.md").read_text(encoding="utf-8") == "my notes" and (
+        target / "eval" / "report.json"
+    ).is_file()
 
 
 def test_empty_missing_and_legacy_directories_are_fine(tmp_path):
@@ -205,12 +213,22 @@ def test_debris_of_older_versions_and_live_writers(tmp_path):
 
 
 # ----------------------------------------------------------------------------------------------- model names
-@pytest.mark.parametrize("name, local", [
-    ("skt/kobert-base-v1", True),  # the parent folder 'skt' exists in the test below
-    ("owner/model-name", False),
-    ("checkpoints/generator", True), ("runs/keti7", True), ("./model", True), ("../model", True),
-    ("/abs/model", True), ("~/model", True), ("a/b/c", True), ("model", True), ("a\\b", True),
-])
+@pytest.mark.parametrize(
+    "name, local",
+    [
+        ("skt/kobert-base-v1", True),  # the parent folder 'skt' exists in the test below
+        ("owner/model-name", False),
+        ("checkpoints/generator", True),
+        ("runs/keti7", True),
+        ("./model", True),
+        ("../model", True),
+        ("/abs/model", True),
+        ("~/model", True),
+        ("a/b/c", True),
+        ("model", True),
+        ("a\\b", True),
+    ],
+)
 def test_local_paths_are_never_hub_ids(tmp_path, monkeypatch, name, local):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "skt").mkdir()

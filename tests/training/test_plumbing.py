@@ -1,4 +1,5 @@
 """training: one no-decay rule for both models, one bf16 choice, one resume state, one set of trainer flags."""
+
 import argparse
 import json
 
@@ -15,8 +16,16 @@ def tiny_bert():
     from transformers import BertConfig, BertForSequenceClassification
 
     torch.manual_seed(0)
-    return BertForSequenceClassification(BertConfig(vocab_size=50, hidden_size=16, num_hidden_layers=1,
-                                                    num_attention_heads=2, intermediate_size=32, num_labels=3))
+    return BertForSequenceClassification(
+        BertConfig(
+            vocab_size=50,
+            hidden_size=16,
+            num_hidden_layers=1,
+            num_attention_heads=2,
+            intermediate_size=32,
+            num_labels=3,
+        )
+    )
 
 
 def tiny_gpt2():
@@ -35,8 +44,9 @@ def test_no_decay_on_biases_and_norms_only_for_both_models(make, norm_names):
     exempt_names = {names[id(p)] for p in exempt["params"]}
     assert exempt_names == {n for n in names.values() if n.endswith("bias") or any(k in n for k in norm_names)}
     assert exempt_names and len(decayed["params"]) + len(exempt["params"]) == len(names)  # each parameter once
-    assert any(n.endswith(("word_embeddings.weight", "wte.weight")) for n in
-               (names[id(p)] for p in decayed["params"]))  # embeddings decay, as every weight matrix
+    assert any(
+        n.endswith(("word_embeddings.weight", "wte.weight")) for n in (names[id(p)] for p in decayed["params"])
+    )  # embeddings decay, as every weight matrix
 
 
 def test_bf16_is_chosen_in_one_place():
@@ -60,18 +70,27 @@ def test_schedule_counts_optimizer_steps_and_stops_at_max_train_steps():
 
 def test_progress_keeps_the_best_epoch_either_way():
     higher = Progress()
-    assert [higher.finish_epoch({"epoch": e}, s, higher_is_better=True) for e, s in ((1, 0.5), (2, 0.4), (3, 0.6))] \
-        == [True, False, True]
+    assert [
+        higher.finish_epoch({"epoch": e}, s, higher_is_better=True) for e, s in ((1, 0.5), (2, 0.4), (3, 0.6))
+    ] == [True, False, True]
     assert (higher.best, higher.best_epoch, higher.bad_epochs, higher.epoch) == (0.6, 3, 0, 3)
     lower = Progress()
-    assert [lower.finish_epoch({"epoch": e}, s, higher_is_better=False) for e, s in ((1, 2.0), (2, 2.5), (3, 2.2))] \
-        == [True, False, False]
+    assert [
+        lower.finish_epoch({"epoch": e}, s, higher_is_better=False) for e, s in ((1, 2.0), (2, 2.5), (3, 2.2))
+    ] == [True, False, False]
     assert (lower.best, lower.best_epoch, lower.bad_epochs) == (2.0, 1, 2) and len(lower.history) == 3
 
 
 def test_resume_state_restores_optimizer_scheduler_rng_and_progress(tmp_path):
-    args = argparse.Namespace(gradient_accumulation_steps=1, num_train_epochs=2, max_train_steps=None,
-                              weight_decay=0.01, learning_rate=1e-3, warmup_ratio=0.1, lr_scheduler_type="cosine")
+    args = argparse.Namespace(
+        gradient_accumulation_steps=1,
+        num_train_epochs=2,
+        max_train_steps=None,
+        weight_decay=0.01,
+        learning_rate=1e-3,
+        warmup_ratio=0.1,
+        lr_scheduler_type="cosine",
+    )
 
     def run(model, optimizer, scheduler, steps):
         model.train()  # dropout draws from the RNG the state restores
@@ -102,8 +121,15 @@ def test_resume_state_restores_optimizer_scheduler_rng_and_progress(tmp_path):
 
 
 def test_a_resume_state_of_another_layout_is_refused_clearly(tmp_path):
-    args = argparse.Namespace(gradient_accumulation_steps=1, num_train_epochs=1, max_train_steps=None,
-                              weight_decay=0.0, learning_rate=1e-3, warmup_ratio=0.0, lr_scheduler_type="linear")
+    args = argparse.Namespace(
+        gradient_accumulation_steps=1,
+        num_train_epochs=1,
+        max_train_steps=None,
+        weight_decay=0.0,
+        learning_rate=1e-3,
+        warmup_ratio=0.0,
+        lr_scheduler_type="linear",
+    )
     model = tiny_bert()
     optimizer, scheduler = optimizer_and_scheduler(model, args, Schedule.of(1, args))
     state = save_resume_state(tmp_path / "x-resume", model, optimizer, scheduler, Progress())
@@ -126,5 +152,8 @@ def test_both_trainers_share_their_flags_and_accept_the_old_names(tmp_path):
     assert all(clf[name] is not None and gen[name] is not None for name in SIZED_BY_TRAINER)  # each sets its own
     assert (clf["validation_split"], clf["test_split"]) == (gen["validation_split"], gen["test_split"]) == (0.2, 0.3)
     assert "--validation " not in shared.format_help()  # the old names work but are not shown
-    assert with_current_names({"validation": 0.2, "test": 0.3, "seed": 1}) == \
-        {"validation_split": 0.2, "test_split": 0.3, "seed": 1}
+    assert with_current_names({"validation": 0.2, "test": 0.3, "seed": 1}) == {
+        "validation_split": 0.2,
+        "test_split": 0.3,
+        "seed": 1,
+    }
