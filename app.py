@@ -1,5 +1,5 @@
 """MaeumChat web UI (Gradio) — wiring only; every behaviour lives in `chatbot` (`Chatbot`, `transcript`, `plots`,
-`feedback`), the page's text and style in `ui/`.
+`feedback`), the page's components and events in `webui/`, its text and style in `ui/`.
 
     python app.py                                   # offline default (or full, when checkpoints/ holds both)
     python app.py --data ../shared/data/wellness/wellness_dialog_dataset.csv   # more replies for the offline engine
@@ -12,21 +12,27 @@ waits for the engine.
 """
 
 import argparse
-import json
 import logging
 import secrets
 import sys
 import threading
 import time
 from concurrent.futures import Future
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse, urlunparse
 
 from chatbot.server_limits import SESSION_TTL_S, check_port, start_session_expiry, throttled_login
 from data.cli import add_debug_flag, run_cli
-from generator.responder import GenerationOptions
+from webui import UI_DIR
 
-UI_DIR = Path(__file__).resolve().with_name("ui")  # the page's style, examples and help text
+if TYPE_CHECKING:
+    import gradio as gr
+
+    from chatbot import Chatbot
+    from chatbot.feedback import FeedbackStore
+
 DEFAULT_HOST = "127.0.0.1"  # loopback: nothing is exposed unless asked (--host 0.0.0.0 or --share)
 DEFAULT_PORT = 7860  # Gradio's usual port
 SHARE_TIMEOUT_S = 45.0  # Gradio's own tunnel steps time out at 30 s each; never wait longer than this
@@ -34,22 +40,7 @@ DEFAULT_CONCURRENCY = 8  # conversations answered at once; Chatbot is thread-saf
 MAX_UPLOAD = "1mb"  # the UI takes no files; Gradio's upload route is open all the same, so cap it
 MAX_SESSIONS = 1000  # sessions kept in memory at most (oldest dropped first): each holds a page config
 CACHE_SWEEP = (600, 3600)  # delete_cache: every 10 min, drop temporary files older than an hour
-STREAM_INTERVAL_S = 0.08  # a streamed reply is shown at most this often: a few tokens per update reads as smoothly
-#                                 as one, and an engine that answers at once (offline) sends one update, not one per word
-HISTORY_STORAGE_KEY = "maeumchat-conversation"  # the browser's localStorage entry that keeps the conversation
-SLIDERS = {  # option → (label, minimum, maximum, step, value when the engine has no default for it: the API's
-    #             documented default, the generator's own decoding default in the README); shown only where they act
-    "temperature": ("temperature (높을수록 다양한 답)", 0.1, 1.5, 0.05, 0.7),
-    "top_p": ("top-p (낮을수록 무난한 답)", 0.1, 1.0, 0.05, 0.9),
-    "max_new_tokens": ("max new tokens (답 길이 상한)", 8, 128, 8, 48),
-}
-EXAMPLES = tuple(json.loads((UI_DIR / "examples.json").read_text(encoding="utf-8"))["examples"])
-API_DESCRIPTION = (
-    "이 세션의 대화에 이어 메시지에 답해요. 답, 메시지의 감정 점수, 지금까지 차례별 감정 점수를 돌려줘요. "
-    "temperature·top_p·max_new_tokens는 샘플링하는 엔진(KoGPT2)에서만 쓰이고, 오프라인 엔진은 무시해요."
-)
 WARM_UP_MESSAGE = "안녕하세요"  # answered once at start-up, before the engine is announced
-ENGINE_PENDING = "엔진을 준비하고 있어요… 보낸 메시지는 준비되는 대로 답해요."
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -138,333 +129,39 @@ def build_chatbot(args: argparse.Namespace):
     )
 
 
-def engine_banner(chatbot) -> str:
-    return f"**엔진:** {chatbot.description} (`{chatbot.engine}`)"
-
-
-def slider_defaults(chatbot) -> dict:
-    """The slider options this engine acts on, at its defaults ({} offline: the sliders are hidden)."""
-    return {name: value for name, value in chatbot.generation_defaults.items() if name in SLIDERS}
-
-
-def build_app(engine, concurrency_limit: int | None = DEFAULT_CONCURRENCY, feedback=None, save_history: bool = True):
+def build_app(
+    engine: "Chatbot | Future[Chatbot]",
+    concurrency_limit: int | None = DEFAULT_CONCURRENCY,
+    feedback: "FeedbackStore | None" = None,
+    save_history: bool = True,
+) -> "gr.Blocks":
     """The Gradio Blocks. `engine` is a `Chatbot` or a `Future` that gives one (the page is usable before it is done).
 
     One conversation per browser tab (`chatbot.transcript`) is the single source of the chat, the emotion bars, the
     timeline, the help banner and the download: every event (send, example, retry, undo, clear, reload) derives all
     of them from it. `/chat` is the API: message and sampling options in; reply, emotion scores and the per-turn
-    timeline out; the gradio_client session keeps its own conversation. `feedback` is a `chatbot.feedback.FeedbackStore`.
+    timeline out; the gradio_client session keeps its own conversation. `feedback` stores 👍/👎 on replies.
     """
     import gradio as gr
 
-    from chatbot import transcript
-    from chatbot.licences import licence_notice
-    from chatbot.plots import emotion_bars_html, emotion_timeline_html
-    from chatbot.safety import help_lines_html
+    from webui import events, layout
+    from webui.handlers import ChatHandlers
 
     if not isinstance(engine, Future):
         ready, engine = engine, Future()
         engine.set_result(ready)
     known = engine.result() if engine.done() and engine.exception() is None else None  # else: filled in on page load
-    help_banner_html = (UI_DIR / "help_banner.html").read_text(encoding="utf-8").replace("{lines}", help_lines_html())
-    chat_events = {"concurrency_limit": concurrency_limit, "concurrency_id": "chat"}  # UI and API share one limit
-
-    def sampling_options(values) -> dict:
-        """Only the options this engine acts on ({} offline: its sliders are hidden and nothing is passed)."""
-        shown = slider_defaults(engine.result())
-        chosen = {name: value for name, value in zip(SLIDERS, values) if name in shown}
-        if chosen.get("max_new_tokens") is not None:  # an API caller's 50.5 tokens: the whole part, as the slider
-            chosen["max_new_tokens"] = int(chosen["max_new_tokens"])
-        return GenerationOptions.of(chosen).given()
-
-    def timeline_html(conversation: dict) -> str:  # the revision tells a page (and a test) that an answer arrived
-        timeline = emotion_timeline_html(transcript.turn_scores(conversation))
-        return f'<div data-revision="{conversation["revision"]}">{timeline}</div>'
-
-    def render(conversation: dict) -> tuple:
-        """Everything on the page that follows the conversation (the order of `rendered`)."""
-        return (
-            transcript.display(conversation),
-            emotion_bars_html(transcript.latest_scores(conversation)),
-            timeline_html(conversation),
-            gr.update(visible=conversation["care"]),
-            transcript.transcript_text(conversation),
-            conversation,
-        )
-
-    def answer(conversation: dict, message: str, options: dict):
-        """The reply to `message`: the text so far (at most once per STREAM_INTERVAL_S while it grows), then the
-        final `Reply`."""
-        text, shown_at = "", time.monotonic()
-        for item in engine.result().stream(message, transcript.history(conversation), **options):
-            if not isinstance(item, str):
-                yield item
-            elif item:
-                text += item
-                if time.monotonic() - shown_at >= STREAM_INTERVAL_S:
-                    shown_at = time.monotonic()
-                    yield text
-
-    def send(message, conversation, *slider_values):
-        conversation = transcript.as_conversation(conversation)
-        if not isinstance(message, str) or not message.strip():  # nothing typed: nothing is sent, nothing changes
-            yield (gr.skip(),) * len(ui_outputs)
-            return
-        yield from turn_events(conversation, message, slider_values, clear_textbox=True)
-
-    def send_example(example, conversation, *slider_values):
-        yield from turn_events(transcript.as_conversation(conversation), example, slider_values, clear_textbox=False)
-
-    def turn_events(conversation, message, slider_values, clear_textbox):
-        """The page during one turn: the message shows at once (even while the engine is still being built), the
-        reply grows, then everything follows it."""
-        textbox = gr.update(value="") if clear_textbox else gr.skip()
-        unchanged = (gr.skip(),) * (len(rendered) - 1)
-        yield transcript.display(conversation, pending=message), *unchanged, textbox
-        for item in answer(conversation, message, sampling_options(slider_values)):
-            if isinstance(item, str):
-                yield transcript.display(conversation, pending=message, partial=item), *unchanged, gr.skip()
-            else:
-                yield *render(transcript.add_turn(conversation, transcript.make_turn(message, item))), gr.skip()
-
-    def retry(retry_data: gr.RetryData, conversation, *slider_values):
-        conversation = transcript.as_conversation(conversation)
-        turn = retry_data.index // 2  # one user and one bot message per turn
-        if turn >= len(conversation["turns"]):
-            yield *render(conversation), gr.skip()
-            return
-        message = conversation["turns"][turn]["message"]
-        yield from turn_events(transcript.truncate(conversation, turn), message, slider_values, clear_textbox=False)
-
-    def undo(conversation, undo_data: gr.UndoData):
-        conversation = transcript.as_conversation(conversation)
-        turn = undo_data.index // 2
-        if turn >= len(conversation["turns"]):
-            return *render(conversation), gr.skip()
-        message = conversation["turns"][turn]["message"]
-        return *render(transcript.truncate(conversation, turn)), message  # the message goes back into the box
-
-    def clear():
-        return *render(transcript.new_conversation()), ""
-
-    def restore(conversation):
-        """On page load: the conversation this browser kept, if any (a fresh page is left as it is, so a message
-        sent in the first moment is not wiped)."""
-        conversation = transcript.as_conversation(conversation)
-        return render(conversation) if conversation["turns"] else (gr.skip(),) * len(rendered)
-
-    def rate(conversation, like_data: gr.LikeData):
-        conversation = transcript.as_conversation(conversation)
-        index = like_data.index[0] if isinstance(like_data.index, (list, tuple)) else like_data.index
-        turn = index // 2
-        if index % 2 != 1 or turn >= len(conversation["turns"]):
-            return  # not one of this conversation's replies (the page was out of date)
-        rating = {True: "like", False: "dislike"}.get(like_data.liked)  # "" = the vote was taken back
-        entry = conversation["turns"][turn]
-        feedback.rate(
-            conversation["id"],
-            turn,
-            entry["message"],
-            entry["reply"],
-            entry["emotion"],
-            entry["scores"],
-            entry["engine"],
-            rating,
-        )
-
-    def api_result(conversation: dict, message: str, reply) -> tuple:
-        shown = transcript.shown_reply(reply.text, reply.note)
-        if not reply.scores:  # an empty message: answered, but not a turn of the conversation
-            return shown, {}, transcript.turn_scores(conversation), conversation
-        final = transcript.add_turn(conversation, transcript.make_turn(message, reply))
-        return shown, final["turns"][-1]["scores"], transcript.turn_scores(final), final
-
-    def chat_now(message, temperature, top_p, max_new_tokens, conversation) -> tuple:
-        conversation = transcript.as_conversation(conversation)
-        options = sampling_options((temperature, top_p, max_new_tokens))
-        reply = engine.result().reply(message or "", transcript.history(conversation), **options)
-        return api_result(conversation, message or "", reply)
-
-    api_limiter = {}  # made on first use: an anyio limiter belongs to the server's event loop
-
-    async def chat(message: str, temperature: float, top_p: float, max_new_tokens: int, conversation):
-        """Reply to `message` in this session's conversation. Returns the reply, the emotion scores of the message,
-        and the emotion scores of every turn so far (the timeline, turn 1 first). The sampling options act only
-        on an engine that samples (the KoGPT2 generator); the offline engine ignores them."""
-        import anyio
-
-        if concurrency_limit and "limiter" not in api_limiter:
-            api_limiter["limiter"] = anyio.CapacityLimiter(concurrency_limit)
-        # at most `concurrency_limit` replies at once; the others wait without holding one of the server's threads
-        return await anyio.to_thread.run_sync(
-            chat_now, message, temperature, top_p, max_new_tokens, conversation, limiter=api_limiter.get("limiter")
-        )
-
-    def chat_stream(message: str, temperature: float, top_p: float, max_new_tokens: int, conversation):
-        """As /chat, with the reply streamed: the text so far, then the final result."""
-        conversation = transcript.as_conversation(conversation)
-        options = sampling_options((temperature, top_p, max_new_tokens))
-        for item in answer(conversation, message or "", options):
-            if isinstance(item, str):
-                yield item, gr.skip(), gr.skip(), gr.skip()
-            else:
-                yield api_result(conversation, message or "", item)
-
-    def engine_ready():
-        """Once the engine is built (page load): its banner, and the sliders where they act, at its defaults."""
-        chatbot = engine.result()
-        defaults = slider_defaults(chatbot)
-        return (
-            engine_banner(chatbot),
-            licence_notice(chatbot) or "",
-            gr.update(visible=bool(defaults)),
-            *(
-                gr.update(visible=name in defaults, value=defaults.get(name))
-                if name in defaults
-                else gr.update(visible=False)
-                for name in SLIDERS
-            ),
-        )
-
+    handlers = ChatHandlers(engine, feedback, concurrency_limit)
+    queue = events.chat_queue(concurrency_limit)
     # no telemetry from a counselling chat; temporary files swept (CACHE_SWEEP)
     with gr.Blocks(title="마음챗 MaeumChat", analytics_enabled=False, delete_cache=CACHE_SWEEP) as app:
-        gr.HTML(
-            '<h1 class="mc-title">마음챗 <span>MaeumChat</span></h1>'
-            '<p class="mc-subtitle">감정을 읽고 공감하며 답하는 한국어 챗봇</p>',
-            js_on_load=None,
-            elem_id="title",
-        )
-        banner = gr.Markdown(engine_banner(known) if known else ENGINE_PENDING, elem_id="engine-banner")
-        help_banner = gr.HTML(help_banner_html, visible=False, elem_id="help-banner", js_on_load=None)
-        if save_history:
-            conversation_state = gr.BrowserState(None, storage_key=HISTORY_STORAGE_KEY)
-        else:
-            conversation_state = gr.State(None)
-        with gr.Row(equal_height=False, elem_id="main-row"):
-            with gr.Column(scale=3, min_width=320, elem_id="chat-column"):
-                chat_view = gr.Chatbot(
-                    value=[],
-                    elem_id="chat",
-                    show_label=False,
-                    height=480,
-                    layout="bubble",
-                    render_markdown=False,
-                    latex_delimiters=[],
-                    allow_tags=False,
-                    sanitize_html=True,  # shown as typed
-                    group_consecutive_messages=False,
-                    buttons=["copy"],
-                    feedback_options=("Like", "Dislike") if feedback else None,
-                    placeholder="마음을 편하게 이야기해 주세요. 아래 예시를 눌러 시작할 수도 있어요.",
-                )
-                textbox = gr.Textbox(
-                    placeholder="마음을 편하게 이야기해 주세요",
-                    show_label=False,
-                    label="메시지",
-                    elem_id="message",
-                    submit_btn="보내기",
-                    lines=1,
-                    max_lines=6,
-                    autofocus=True,
-                    container=False,
-                )
-                with gr.Row(elem_id="examples"):
-                    example_buttons = [
-                        gr.Button(text, size="sm", variant="secondary", elem_classes="mc-example") for text in EXAMPLES
-                    ]
-            with gr.Column(scale=2, min_width=300, elem_id="emotion-column"):
-                emotion_bars = gr.HTML(emotion_bars_html({}), elem_id="emotion-label", js_on_load=None)
-                emotion_plot = gr.HTML(
-                    timeline_html(transcript.new_conversation()), elem_id="emotion-plot", js_on_load=None
-                )
-        notes = ["휴지통 아이콘은 대화와 감정 기록을 모두 지워요."]
-        if save_history:
-            notes.append("대화는 이 브라우저에만 저장돼 새로고침해도 이어져요.")
-        if feedback:
-            notes.append("답 아래 👍/👎 평가는 메시지·답·감정과 함께 이 서버의 평가 파일에 저장돼요.")
-        with gr.Row(elem_id="chat-notes"):
-            gr.Markdown(" ".join(notes), elem_classes="mc-notes")
-            download = gr.Button(
-                "대화 내려받기 (.txt)", size="sm", variant="secondary", elem_id="download", scale=0, min_width=160
-            )
-        defaults = slider_defaults(known) if known else {}
-        with gr.Accordion("생성 설정", open=False, visible=bool(defaults), elem_id="settings") as settings:
-            sliders = [
-                gr.Slider(
-                    low,
-                    high,
-                    value=defaults.get(name, usual),
-                    step=step,
-                    label=label,
-                    visible=name in defaults,
-                    elem_id=f"slider-{name}",
-                )
-                for name, (label, low, high, step, usual) in SLIDERS.items()
-            ]
-        transcript_box = gr.Textbox(visible=False, elem_id="transcript")  # the download's text, kept in the page
-        gr.HTML((UI_DIR / "help_footer.html").read_text(encoding="utf-8"), js_on_load=None, elem_id="footer-help")
-        licence = gr.Markdown((licence_notice(known) or "") if known else "", elem_id="licence-notice")  # the
-        # licences of the models the engine runs (full engine)
-        # the API: hidden components give /chat named, labelled parameters and outputs
-        api_message = gr.Textbox(visible=False, label="메시지")
-        api_reply = gr.Textbox(visible=False, label="답")
-        api_emotion = gr.JSON(visible=False, label="감정 점수")
-        api_timeline = gr.JSON(visible=False, label="차례별 감정 점수 (1번째 차례부터)")
-        api_conversation = gr.State(None)
-        api_trigger, api_stream_trigger = gr.Button(visible=False), gr.Button(visible=False)
-
-        def show_engine(done: Future) -> None:
-            """Once the engine is built, pages opened from then on show it at once (`engine_ready` fills in the
-            pages opened before): its banner, licences and sliders become the page's initial values."""
-            if done.exception() is not None:
-                return
-            chatbot, defaults = done.result(), slider_defaults(done.result())
-            banner.value, licence.value, settings.visible = (
-                engine_banner(chatbot),
-                licence_notice(chatbot) or "",
-                bool(defaults),
-            )
-            for name, slider in zip(SLIDERS, sliders):
-                slider.visible = name in defaults
-                slider.value = defaults.get(name, slider.value)
-            app.config = app.get_config_file()  # what the page's /config serves from now on
-
+        page = layout.build_page(known, save_history=save_history, ratings=feedback is not None)
         if known is None:
-            engine.add_done_callback(show_engine)
-
-        rendered = [chat_view, emotion_bars, emotion_plot, help_banner, transcript_box, conversation_state]
-        ui_outputs = [*rendered, textbox]
-        private = {"api_visibility": "private", "show_progress": "hidden"}
-        turns = [textbox.submit(send, [textbox, conversation_state, *sliders], ui_outputs, **chat_events, **private)]
-        for button in example_buttons:
-            turns.append(
-                button.click(
-                    send_example, [button, conversation_state, *sliders], ui_outputs, **chat_events, **private
-                )
-            )
-        turns.append(chat_view.retry(retry, [conversation_state, *sliders], ui_outputs, **chat_events, **private))
-        chat_view.undo(undo, [conversation_state], ui_outputs, queue=False, **private)
-        chat_view.clear(clear, None, ui_outputs, cancels=turns, queue=False, **private)  # a reply on its way
-        # would otherwise bring the cleared conversation back when it arrives
-        if feedback:
-            chat_view.like(rate, [conversation_state], None, queue=False, **private)
-        download.click(
-            None, [transcript_box], None, js=(UI_DIR / "download.js").read_text(encoding="utf-8"), **private
-        )
-        app.load(restore, [conversation_state], rendered, queue=False, **private)
+            engine.add_done_callback(partial(layout.show_engine, app, page))
+        events.wire_page(app, page, handlers, queue, ratings=feedback is not None)
         if known is None:
-            app.load(engine_ready, None, [banner, licence, settings, *sliders], **private)
-        api_io = ([api_message, *sliders, api_conversation], [api_reply, api_emotion, api_timeline, api_conversation])
-        # /chat answers outside Gradio's queue (one HTTP request, a third of the queue's cost per call, limited by
-        # its own limiter above); /chat_stream goes through the queue, which streaming needs
-        api_trigger.click(chat, *api_io, api_name="chat", api_description=API_DESCRIPTION, queue=False)
-        api_stream_trigger.click(
-            chat_stream,
-            *api_io,
-            api_name="chat_stream",
-            api_description=API_DESCRIPTION + " 답은 만들어지는 대로 나눠서 보내요.",
-            **chat_events,
-        )
+            events.wire_engine_ready(app, page, handlers)
+        events.wire_api(page, handlers, queue)
     return app
 
 

@@ -20,6 +20,7 @@ import json
 import os
 import random
 import statistics
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -261,7 +262,8 @@ def bench_light(args, texts, label_names, results):
     }
 
 
-def main(argv=None) -> dict:
+def measure(argv=None) -> dict:
+    """Run the benchmark as `python -m bench.bench_classifier argv…` does; return the results (also in --output)."""
     args = parse_args(argv)
     from classifier.tokenization import load_kobert_tokenizer
     from data import load_any
@@ -294,5 +296,10 @@ def main(argv=None) -> dict:
     return results
 
 
+def main(argv=None) -> int:
+    measure(argv)
+    return 0
+
+
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

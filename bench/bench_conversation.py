@@ -18,14 +18,8 @@ import json
 import statistics
 import sys
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
+from bench.common import REPO, percentile
 
 
 def conversations(limit: int | None) -> list[list[str]]:
@@ -39,7 +33,7 @@ def replay(bot, talks: list[list[str]]) -> list[float]:
     """Seconds per reply over every conversation, with its history."""
     seconds = []
     for talk in talks:
-        history = []
+        history: list[dict[str, str]] = []
         for message in talk:
             start = time.perf_counter()
             reply = bot.reply(message, history)
@@ -48,7 +42,8 @@ def replay(bot, talks: list[list[str]]) -> list[float]:
     return seconds
 
 
-def main(argv=None) -> dict:
+def measure(argv=None) -> dict:
+    """Run the benchmark as `python -m bench.bench_conversation argv…` does; return the figures it prints."""
     parser = argparse.ArgumentParser(prog="python -m bench.bench_conversation", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="a few conversations, one round: a smoke run")
     parser.add_argument("--rounds", type=int, default=3, help="rounds over the conversations per engine (default 3)")
@@ -99,6 +94,10 @@ def main(argv=None) -> dict:
     return result
 
 
+def main(argv=None) -> int:
+    measure(argv)
+    return 0
+
+
 if __name__ == "__main__":
-    main()
-    sys.exit(0)
+    sys.exit(main())

@@ -111,16 +111,17 @@ def time_replies(run, count: int, sync) -> list[float]:
 def summarise(name: str, times: list[float], tokens_per_reply: int) -> dict:
     ordered = sorted(times)
     p95 = ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+    p50 = statistics.median(ordered)
     row = {
         "name": name,
         "replies": len(times),
-        "p50_s": statistics.median(ordered),
+        "p50_s": p50,
         "p95_s": p95,
-        "ms_per_token": 1000 * statistics.median(ordered) / tokens_per_reply,
-        "tokens_per_s": tokens_per_reply / statistics.median(ordered),
+        "ms_per_token": 1000 * p50 / tokens_per_reply,
+        "tokens_per_s": tokens_per_reply / p50,
     }
     print(
-        f"  {name:<26} p50 {row['p50_s'] * 1000:8.1f} ms  p95 {p95 * 1000:8.1f} ms  "
+        f"  {name:<26} p50 {p50 * 1000:8.1f} ms  p95 {p95 * 1000:8.1f} ms  "
         f"{row['ms_per_token']:7.2f} ms/token  {row['tokens_per_s']:7.1f} tokens/s",
         flush=True,
     )
@@ -168,7 +169,7 @@ def quality(args) -> dict:
         optimizer.step()
         optimizer.zero_grad()
     fp32 = ResponseGenerator(model, tokenizer).to_inference("cpu")
-    result = {"train_examples": len(train), "test_examples": len(test), "steps": steps}
+    result: dict[str, float] = {"train_examples": len(train), "test_examples": len(test), "steps": steps}
     for name, split in (("train", train), ("test", test)):
         result[f"fp32_{name}_perplexity"] = perplexity(fp32, split)["perplexity"]
     int8 = ResponseGenerator(quantize_int8(model), tokenizer).to_inference("cpu")

@@ -40,7 +40,7 @@ def main(argv=None) -> int:
                 traceback.print_exc()
             print(f"{module_name} failed: {type(error).__name__}: {' '.join(str(error).split())}", file=sys.stderr)
             result = 1
-        if isinstance(result, int) and not isinstance(result, bool) and result != 0:  # mains may return results dicts
+        if result != 0:
             failed.append(module_name)
     if failed:
         print(f"error: {', '.join(failed)} failed (see above; --debug shows the tracebacks)", file=sys.stderr)

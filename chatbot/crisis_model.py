@@ -257,7 +257,7 @@ def _tune(data_files) -> None:
         probability[held_rows] = fold.scores([texts[i] for i in held_rows])[:, LEVELS.index("crisis")]
     rules = np.array([bool(match_rules(text)) for text in texts])
     crisis = levels_array == 2
-    hard_rows = np.array([level == 0 and text in hard for text, level in zip(texts, levels)])
+    hard_rows = np.array([level == 0 and text in hard for text, level in zip(texts, levels, strict=True)])
     everyday_rows = (levels_array == 0) & ~hard_rows
     print(
         f"5-fold CV over {len(texts)} messages ({crisis.sum()} crisis, {hard_rows.sum()} hard everyday, "

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chatbot import quality
+from chatbot.offline import DEFAULT_CHECKPOINTS_DIR, find_full_checkpoints, offline_classifier, offline_responder
 from chatbot.reading import ReadingPolicy, forbidden_tones, read_emotion
 from chatbot.safety import CARE_FOOTER, CRISIS_REPLY, care_reply, in_care_mode, screen_reply, screened_reply
 from chatbot.text import DEFAULT_MAX_MESSAGE_CHARS, EMPTY_MESSAGE_REPLY, build_context, clean_message
@@ -38,18 +39,12 @@ from generator.responder import GenerationOptions
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CHECKPOINTS_DIR = "checkpoints"  # where training scripts write and Chatbot.default() looks
 DEFAULT_MAX_CONTEXT_MESSAGES = 9  # 4 earlier exchanges + the message: enough for care mode and follow-ups
 DEFAULT_CANDIDATES = 4  # replies drawn per turn; the first that passes every check is shown
 ENGINE_DESCRIPTIONS = {
     "full": "전체 엔진: KoBERT 감정 분류 + KoGPT2 응답 생성",
     "offline": "오프라인 기본 엔진: 가벼운 감정 분류기 + 직접 쓴 답변 검색 (다운로드 없음)",
 }
-OFFLINE_BUILD_VERSION = (
-    7  # bump when the offline classifier's training recipe or the responder's defaults change: the cache rebuilds
-)
-BANK_CLASSIFIER_MODEL = "svm"  # multi-class SVM: best of nbsvm/svm/logreg on the development conversations
-BANK_CLASSIFIER_C = 0.3  # best of 0.05–1 there (flat from 0.3 up)
 
 
 @dataclass(frozen=True)
@@ -193,8 +188,8 @@ class Chatbot:
             logger.info("read %s: %d utterances, %d dialogues", path, len(corpus.utterances), len(corpus.dialogues))
             corpora.append(corpus)
         bank = load_reply_bank()
-        classifier = _offline_classifier(Path(checkpoints_dir) / "light", allow_label_mismatch)
-        responder = _offline_responder(bank, corpora, data_files, taxonomy)
+        classifier = offline_classifier(Path(checkpoints_dir) / "light", allow_label_mismatch)
+        responder = offline_responder(bank, corpora, data_files, taxonomy)
         logger.info(
             "replies: %d written for this project over %d topics, %d from your corpora",
             sum(len(group.replies) for group in bank),
@@ -243,10 +238,10 @@ class Chatbot:
 
     def reply(self, message, history=None, **options) -> Reply:
         """Answer `message` given the earlier `history` ({"role", "content"} messages; content str or parts)."""
-        final = None
         for item in self._run(message, history, options):
-            final = item
-        return final
+            if isinstance(item, Reply):
+                return item
+        raise RuntimeError("the reply loop ended without a Reply")
 
     def stream(self, message, history=None, **options) -> Iterator[str | Reply]:
         """Yield the reply as text increments, then the final `Reply` (whose text is the increments joined).
@@ -282,11 +277,11 @@ class Chatbot:
         elif care:
             text, flags = self._care(context, cleaned.text, reading, bot_turns, options), {"care": True}
         else:
+            assert reading is not None  # only a crisis message goes on without a reading
             about = context[-1:] if quality.opens_new_subject(cleaned.text) else context  # 그건 그렇고 …: on its own
             text = self._choose(about, cleaned.text, reading, bot_turns, options)
             flags = {"uncertain": not reading.sure}
-        for piece in re.findall(r"\s*\S+\s*", text):
-            yield piece
+        yield from re.findall(r"\s*\S+\s*", text)
         yield Reply(text, emotion, scores, engine=self.engine, note=cleaned.note, **flags)
 
     def _choose(self, context: list[str], message: str, reading, bot_turns: list[str], options: dict) -> str:
@@ -346,89 +341,3 @@ class Chatbot:
             f"Chatbot(engine={self.engine!r}, classifier={type(self.classifier).__name__}, "
             f"responder={type(self.responder).__name__})"
         )
-
-
-def _offline_classifier(light_dir: Path, allow_label_mismatch: bool):
-    """`light_dir`'s classifier when there is one (checked), else the reply-bank classifier from the cache."""
-    from classifier import LightEmotionClassifier
-    from classifier.loading import saved_backend
-    from data import EMOTIONS
-
-    if light_dir.is_dir() and saved_backend(light_dir) == "light":
-        classifier = LightEmotionClassifier.from_pretrained(light_dir)
-        missing = sorted(set(EMOTIONS) - set(classifier.labels))
-        logger.info("using the light classifier in %s (labels: %s)", light_dir, ", ".join(classifier.labels))
-        if missing and not allow_label_mismatch:
-            raise ValueError(
-                f"{light_dir}: this light classifier has no {', '.join(missing)} — the chatbot needs all "
-                f"six emotions. Move it away, retrain with --label_set six, or pass --allow_label_mismatch"
-            )
-        return classifier
-    return LightEmotionClassifier.from_pretrained(reply_bank_classifier_dir())
-
-
-def _offline_responder(bank, corpora, data_files, taxonomy):
-    """The retrieval responder over the bank and the corpora' dialogues, from the cache (built when missing)."""
-    from chatbot.cache import cached_directory, file_fingerprint
-    from data.replybank import REPLYBANK_DIR
-    from generator import RetrievalResponder
-
-    key = {
-        "kind": "responder",
-        "version": OFFLINE_BUILD_VERSION,
-        "taxonomy": [taxonomy.labels, taxonomy.sources, taxonomy.aliases],
-        "bank": [file_fingerprint(path) for path in sorted(REPLYBANK_DIR.glob("*.jsonl"))],
-        "data": [file_fingerprint(path) for path in data_files],
-    }
-
-    def build(directory: Path) -> None:
-        RetrievalResponder.from_reply_bank(bank, (d for c in corpora for d in c.dialogues), taxonomy).save_pretrained(
-            directory
-        )
-
-    return RetrievalResponder.from_pretrained(cached_directory("responder", key, build, what="the reply index"))
-
-
-def reply_bank_classifier_dir() -> Path:
-    """The cache directory of the light classifier trained on the reply bank's messages (built when missing)."""
-    from chatbot.cache import cached_directory, file_fingerprint
-    from classifier.light import LightConfig
-    from data.replybank import REPLYBANK_DIR
-
-    BANK_CLASSIFIER_CONFIG = LightConfig(model=BANK_CLASSIFIER_MODEL, C=BANK_CLASSIFIER_C)
-    config = BANK_CLASSIFIER_CONFIG
-    key = {
-        "kind": "reply_bank_classifier",
-        "version": OFFLINE_BUILD_VERSION,
-        "config": repr(config),
-        "bank": [file_fingerprint(path) for path in sorted(REPLYBANK_DIR.glob("*.jsonl"))],
-    }
-
-    def build(directory: Path) -> None:
-        from classifier import LightEmotionClassifier
-        from data import load_demo
-
-        utterances = load_demo().utterances
-        LightEmotionClassifier(config).fit(
-            [u.text for u in utterances], [u.label for u in utterances], progress=True
-        ).save_pretrained(directory)
-
-    return cached_directory("classifier", key, build, what="the offline emotion classifier")
-
-
-def find_full_checkpoints(checkpoints_dir=DEFAULT_CHECKPOINTS_DIR) -> tuple[bool, str]:
-    """(True, "") when both trained checkpoints are there, else (False, what is missing)."""
-    from classifier.contract import CONFIG_FILES as CLASSIFIER_CONFIGS
-
-    root = Path(checkpoints_dir)
-    directory = root / "classifier"
-    if not directory.is_dir():
-        return False, f"no {directory}/ — train with `python -m classifier.train --output_dir {directory}`"
-    if not any((directory / name).is_file() for name in CLASSIFIER_CONFIGS.values()):
-        return False, f"{directory}/ has no {' or '.join(CLASSIFIER_CONFIGS.values())}"
-    if not any(directory.glob("*.safetensors")):
-        return False, f"{directory}/ has no *.safetensors weights"
-    from generator.loading import checkpoint_problem
-
-    problem = checkpoint_problem(root / "generator")
-    return (False, problem) if problem else (True, "")

@@ -1,7 +1,7 @@
 """Like/dislike on the chatbot's replies, kept in a local SQLite file, and its export as training data.
 
-    python app.py --feedback_db feedback.db                                  # the UI shows 👍/👎 and says they are stored
-    python -m chatbot.feedback export --db feedback.db --out liked.jsonl     # liked replies → data.load_any-readable rows
+    python app.py --feedback_db feedback.db                               # the UI shows 👍/👎 and says they are stored
+    python -m chatbot.feedback export --db feedback.db --out liked.jsonl  # liked replies → rows data.load_any reads
     python -m chatbot.feedback export --db feedback.db --out all.csv --rating all
 
 One row per rated reply (conversation, turn and reply text): rating again replaces the vote, withdrawing it removes
@@ -81,8 +81,8 @@ class FeedbackStore:
                 connection.execute("DELETE FROM feedback WHERE conversation_id = ? AND turn = ? AND reply = ?", key)
                 return
             connection.execute(
-                "INSERT INTO feedback (conversation_id, turn, message, reply, emotion, scores, engine, rating, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                "INSERT INTO feedback (conversation_id, turn, message, reply, emotion, scores, engine, rating,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (conversation_id, turn, reply) DO UPDATE SET rating = excluded.rating,"
                 " created_at = excluded.created_at",
                 (

@@ -130,7 +130,8 @@ def model_card(
         "Emotion-conditioned Korean reply generator (KoGPT2 fine-tuned on empathetic dialogue) — 감정 태그에 맞춰 "
         "공감하며 답하는 한국어 답변 생성 모델"
         if kind == "generator"
-        else "Korean six-emotion classifier (KoBERT fine-tuned) — 한국어 여섯 감정 분류 모델 (일상·기쁨·분노·불안·슬픔·우울)"
+        else "Korean six-emotion classifier (KoBERT fine-tuned) — "
+        "한국어 여섯 감정 분류 모델 (일상·기쁨·분노·불안·슬픔·우울)"
     )
     front = [
         "---",
@@ -156,8 +157,10 @@ def model_card(
     ]
     if model.get("inherited"):
         lines += [
-            "- This checkpoint is a derivative work: the same CC BY-NC-SA 4.0 terms apply to it "
-            "(이 체크포인트도 같은 조건을 따릅니다)."
+            (
+                "- This checkpoint is a derivative work: the same CC BY-NC-SA 4.0 terms apply to it "
+                "(이 체크포인트도 같은 조건을 따릅니다)."
+            )
         ]
     lines += ["", "## 학습 데이터 / Training data", ""]
     for name in source["corpora"]:
@@ -181,8 +184,10 @@ def model_card(
         else "load_classifier('checkpoints/classifier').predict('오늘 너무 행복해요')",
         "```",
         "",
-        "MaeumChat answers suicide and self-harm messages with a fixed reply naming 109 and 1577-0199, never a "
-        "generated one. It is not a clinical tool.",
+        (
+            "MaeumChat answers suicide and self-harm messages with a fixed reply naming 109 and 1577-0199, never a "
+            "generated one. It is not a clinical tool."
+        ),
         "",
     ]
     for section in extra_sections or []:

@@ -69,7 +69,7 @@ def emotion_bars_html(scores: Mapping[str, float] | None) -> str:
     """Bars for one message's scores in the fixed emotion order; the top emotion named above them."""
     if not scores:
         return f'<div class="mc-bars mc-empty" data-empty="true"><p>{html.escape(BARS_EMPTY)}</p></div>'
-    top = max(scores, key=scores.get)
+    top = max(scores, key=lambda name: scores[name])
     rows = []
     for emotion in emotion_order(scores):
         score = float(scores[emotion])
@@ -78,7 +78,8 @@ def emotion_bars_html(scores: Mapping[str, float] | None) -> str:
         rows.append(
             f'<li data-emotion="{name}" data-score="{score:.4f}"{top_mark}>'
             f'<span class="mc-name">{name}</span>'
-            f'<span class="mc-track"><span class="mc-fill" style="width:{100 * score:.1f}%;background:{color}"></span></span>'
+            f'<span class="mc-track"><span class="mc-fill" style="width:{100 * score:.1f}%;background:{color}">'
+            "</span></span>"
             f'<span class="mc-pct">{_percent(score)}</span></li>'
         )
     return (
@@ -111,8 +112,10 @@ def emotion_timeline_html(turn_scores: Sequence[Mapping[str, float]]) -> str:
         return TOP + (1 - min(max(float(score), 0.0), 1.0)) * plot_height
 
     parts = [
-        f'<svg class="mc-plot" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{TITLE}: {turns}차례" xmlns="http://www.w3.org/2000/svg">'
+        (
+            f'<svg class="mc-plot" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+            f'aria-label="{TITLE}: {turns}차례" xmlns="http://www.w3.org/2000/svg">'
+        )
     ]
     for tick in (0, 0.25, 0.5, 0.75, 1):  # y grid and labels
         parts.append(
@@ -173,7 +176,7 @@ def emotion_timeline(turn_scores: Sequence[dict[str, float]]):
 
 
 def save_emotion_plot(turn_scores: Sequence[dict[str, float]], path, title: str = TITLE) -> Path:
-    """Write the timeline as a PNG (matplotlib, Agg backend) in the UI's colours. Uses a CJK font when one is installed."""
+    """Write the timeline as a PNG (matplotlib, Agg backend) in the UI's colours and a CJK font when installed."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)

@@ -14,29 +14,19 @@ leaves the earlier turns behind.
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 from pathlib import Path
 
+from data.taxonomy import VALENCE
+from data.text import without_spaces
+
 CUES_FILE = Path(__file__).with_name("reply_cues.json")
 MESSAGE_CUES_FILE = Path(__file__).with_name("message_cues.json")
-VALENCE = {
-    "기쁨": "positive",
-    "일상": "neutral",
-    "분노": "negative",
-    "불안": "negative",
-    "슬픔": "negative",
-    "우울": "negative",
-}  # the six emotions in three groups: what a reply must not contradict
 
 
 @lru_cache(maxsize=2)
 def _cues(path: Path = CUES_FILE) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 def _mentions(compact: str, stems) -> bool:
@@ -49,15 +39,16 @@ def valence(emotion: str | None) -> str | None:
 
 
 def reply_valence(text: str) -> str:
-    """ "positive" (cheers or congratulates), "negative" (consoles or names a painful feeling), "mixed" or "neutral"."""
-    compact = _compact(text)
+    """The reply's tone: "positive" (cheers or congratulates), "negative" (consoles or names a painful feeling),
+    "mixed" or "neutral"."""
+    compact = without_spaces(text)
     positive, negative = _mentions(compact, _cues()["positive"]), _mentions(compact, _cues()["negative"])
     if positive and negative:
         return "mixed"
     return "positive" if positive else "negative" if negative else "neutral"
 
 
-def is_inverted(reply_tone: str, message_valence: str | None) -> bool:
+def is_inverted(reply_tone: str | None, message_valence: str | None) -> bool:
     """A cheering reply to a negative message, or a consoling one to a positive message."""
     return (message_valence == "negative" and reply_tone == "positive") or (
         message_valence == "positive" and reply_tone == "negative"
@@ -67,13 +58,15 @@ def is_inverted(reply_tone: str, message_valence: str | None) -> bool:
 def is_repeat(text: str, said: list[str] | tuple[str, ...]) -> bool:
     """Already said in this conversation (equal after spacing, or contained in an earlier turn when long enough
     that containment cannot be chance — a note may have been added around it)."""
-    key = _compact(text)
-    return any(key == _compact(earlier) or (len(key) >= 10 and key in _compact(earlier)) for earlier in said)
+    key = without_spaces(text)
+    return any(
+        key == without_spaces(earlier) or (len(key) >= 10 and key in without_spaces(earlier)) for earlier in said
+    )
 
 
 def is_echo(text: str, message: str) -> bool:
     """The reply is the message handed back (the same after spacing, or one containing the other when long)."""
-    reply, sent = _compact(text), _compact(message)
+    reply, sent = without_spaces(text), without_spaces(message)
     if not reply or not sent:
         return False
     return reply == sent or (min(len(reply), len(sent)) >= 8 and (reply in sent or sent in reply))
@@ -83,18 +76,20 @@ def is_curt(text: str) -> bool:
     """A short imperative one-liner with no question and nothing caring in it."""
     stripped = text.strip()
     cues = _cues()
-    if "?" in stripped or len(_compact(stripped)) > cues["curt_max_chars"]:
+    if "?" in stripped or len(without_spaces(stripped)) > cues["curt_max_chars"]:
         return False
-    return any(stripped.endswith(ending) for ending in cues["imperative_endings"]) or len(_compact(stripped)) <= 6
+    return (
+        any(stripped.endswith(ending) for ending in cues["imperative_endings"]) or len(without_spaces(stripped)) <= 6
+    )
 
 
 def opens_new_subject(message: str) -> bool:
     """Whether the message changes the subject ("그건 그렇고 …", "아무튼 …"): earlier turns no longer say what it is
     about or how the person feels."""
-    return _mentions(_compact(message), _cues(MESSAGE_CUES_FILE)["new_subject"])
+    return _mentions(without_spaces(message), _cues(MESSAGE_CUES_FILE)["new_subject"])
 
 
 def names_setback(message: str) -> bool:
     """Whether the message names a setback (a failure, a loss, a break-up) and no good news beside it."""
-    compact, cues = _compact(message), _cues(MESSAGE_CUES_FILE)
+    compact, cues = without_spaces(message), _cues(MESSAGE_CUES_FILE)
     return _mentions(compact, cues["setback"]) and not _mentions(compact, cues["good_news"])

@@ -10,10 +10,10 @@ is never read as joy or small talk, however the classifier scores it (`message_c
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from chatbot.quality import VALENCE, names_setback, opens_new_subject
+from data.text import without_spaces
 
 SETBACK_TO = (
     "슬픔"  # where a setback's joy and small-talk share goes: the labelling guide reads a plain setback as sadness
@@ -79,16 +79,16 @@ def read_emotion(
             for label, p in scores.items()
         }
     scores = setback_scores(message, scores)
-    short = len(re.sub(r"\s+", "", message)) < policy.short_message
+    short = len(without_spaces(message)) < policy.short_message
     leaning = short or max(scores.values()) < policy.sure_at
     if earlier and (leaning or policy.follow_weight > 0):
         weight = policy.context_weight * (policy.short_boost if short else 1.0) if leaning else policy.follow_weight
-        for age, (turn, prediction) in enumerate(zip(reversed(earlier), predictions[1:])):
+        for age, (turn, prediction) in enumerate(zip(reversed(earlier), predictions[1:], strict=True)):
             for label, p in setback_scores(turn, prediction.scores).items():
                 scores[label] = scores.get(label, 0.0) + weight ** (age + 1) * float(p)
         total = sum(scores.values()) or 1.0
         scores = {label: p / total for label, p in scores.items()}
-    label = max(scores, key=scores.get)
+    label = max(scores, key=lambda name: scores[name])
     reading = EmotionReading(label, scores)
     if VALENCE.get(label) == "positive":
         sure = scores[label] >= policy.positive_sure_at

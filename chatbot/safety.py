@@ -26,7 +26,7 @@ import argparse
 import json
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from data.text import letters_only
@@ -37,14 +37,8 @@ REPLIES_FILE = PACKAGE_DIR / "safety_replies.json"
 CASES_DIR = PACKAGE_DIR / "safety_cases"
 CARE_MARKER = "자살예방상담전화 109"  # in the crisis reply and every care reply: how care mode is found in a history
 BLIND_SPLIT = "blind"  # evaluated once, at the end of the work it measures: --eval leaves it out unless named
-TRAINED_SPLITS = (
-    "train",
-    "original",
-    "dev",
-    "heldout_v1",
-    "blind_v1",
-    "blind_v2",
-)  # what the learned detector trains on
+# what the learned detector trains on: the lists written for training and every blind list once it has been evaluated
+TRAINED_SPLITS = ("train", "original", "dev", "heldout_v1", "blind_v1", "blind_v2")
 
 
 @dataclass(frozen=True)
@@ -55,6 +49,8 @@ class Rule:
     reason: str
     alternatives: tuple[str, ...]
     exclusion: str | None = None
+    _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _exclusion: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "_pattern", re.compile("|".join(self.alternatives)))
@@ -89,8 +85,8 @@ def load_rules(path: Path = RULES_FILE) -> dict[str, Rule]:
                 raise ValueError(f"{path}: rule [{name}] has no alternatives")
             blocks[name] = Rule(name, reason, tuple(alternatives), exclusion)
 
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        line = line.strip()
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
         if not line or line.startswith("#"):
             continue
         header = re.match(r"^\[(\w+)\]\s*(.*)$", line)

@@ -39,7 +39,7 @@ def expire_idle_sessions(app, ttl_s: float) -> int:
     each holds a copy of the page's config); returns how many went."""
     holder = getattr(app, "state_holder", None)
     used = getattr(holder, "time_last_used", None)
-    if used is None:  # not launched, or a Gradio without these internals: capacity still bounds memory
+    if holder is None or used is None:  # not launched, or a Gradio without these internals: capacity bounds memory
         return 0
     cutoff = datetime.now() - timedelta(seconds=ttl_s)
     with holder.lock:
@@ -48,10 +48,11 @@ def expire_idle_sessions(app, ttl_s: float) -> int:
             holder.session_data.pop(session, None)
             used.pop(session, None)
     pending = getattr(getattr(app, "_queue", None), "pending_messages_per_session", None)  # its message queue too
-    for session in idle if pending is not None else ():
-        messages = pending.get(session)
-        if messages is not None and messages.empty():
-            pending.pop(session, None)
+    if pending is not None:
+        for session in idle:
+            messages = pending.get(session)
+            if messages is not None and messages.empty():
+                pending.pop(session, None)
     return len(idle)
 
 

@@ -35,7 +35,7 @@ class CleanMessage:
 
 
 def _strip_control(text: str) -> str:
-    """Drop control and format characters (C0/C1, zero-width, bidi marks) except newline and tab, which become spaces."""
+    """Drop control and format characters (C0/C1, zero-width, bidi marks); newline and tab become spaces."""
     kept = []
     for char in text:
         if char in "\n\t\r":

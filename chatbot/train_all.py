@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shlex
 import sys
 import time
@@ -28,6 +27,7 @@ from pathlib import Path
 
 from chatbot.train_data import TINY_SAMPLE, Plan, make_plan
 from chatbot.train_estimate import describe, estimate, print_estimate
+from data.cli import EXIT_INTERRUPTED, add_debug_flag, run_cli
 from training.files import write_json_atomic
 from training.resume import STATE_FILE as TRAINER_STATE_FILE, resume_dir
 
@@ -93,6 +93,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument(
         "--no_progress", action="store_true", help="no progress bars from the classifier trainer (logs, CI)"
     )
+    add_debug_flag(p)
     args = p.parse_args(argv)
     if not Path(args.data_dir).is_dir():
         p.error(f"--data_dir {args.data_dir}: not a directory (give the folder holding the corpus files)")
@@ -226,7 +227,9 @@ def save_state(output_dir: Path, state: dict) -> None:
     write_json_atomic(Path(output_dir) / STATE_FILE, state)
 
 
-def main(argv=None) -> dict:
+def train(argv=None) -> dict:
+    """Run the stages as `python -m chatbot.train_all argv…` does; return the run's state (also in STATE_FILE):
+    its settings, the stages done and the estimate."""
     args = parse_args(argv)
     output_dir = Path(args.output_dir)
     settings = settings_of(args)
@@ -296,14 +299,14 @@ def main(argv=None) -> dict:
     return state
 
 
-if __name__ == "__main__":
+def main(argv=None) -> int:
     try:
-        main()
-    except KeyboardInterrupt:
+        train(argv)
+    except KeyboardInterrupt:  # said here, not by run_cli: how to continue is the one thing to know
         print("\ninterrupted: run the same command again to continue (finished stages are kept)", file=sys.stderr)
-        sys.exit(130)
-    except (OSError, ValueError) as error:  # bad data, paths or settings: one line (MAEUMCHAT_DEBUG=1: traceback)
-        if os.environ.get("MAEUMCHAT_DEBUG"):
-            raise
-        print(f"error: {str(error).splitlines()[0]}", file=sys.stderr)
-        sys.exit(2)
+        return EXIT_INTERRUPTED
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run_cli(main))

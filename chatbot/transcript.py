@@ -82,7 +82,7 @@ def add_turn(conversation: dict, turn: dict) -> dict:
 
 
 def truncate(conversation: dict, turns: int) -> dict:
-    """The conversation with only its first `turns` turns (undo, retry). Care mode stays on: it ends only with Clear."""
+    """The conversation with only its first `turns` turns (undo, retry). Care mode stays on: only Clear ends it."""
     return {**conversation, "revision": conversation["revision"] + 1, "turns": conversation["turns"][: max(0, turns)]}
 
 

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from classifier.data_prep import LABEL_SETS, check_data_paths, load_labelled, split_labelled
 from data.cli import add_debug_flag, make_parser, run_cli
 from data.fonts import installed_korean_font
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 
 def parse_args(argv=None):
@@ -72,7 +76,7 @@ def plot_confusion(matrix, labels: list[str], path: Path, title: str) -> str | N
     import numpy as np
 
     font = installed_korean_font()
-    rc = {"font.family": [font, "sans-serif"]} if font else {}
+    rc: dict[RcKeyType, list[str]] = {"font.family": [font, "sans-serif"]} if font else {}
     if font is None:
         print("note: no CJK font found (install fonts-noto-cjk); Korean labels may not render")
     with plt.rc_context({**rc, "axes.unicode_minus": False}):
@@ -125,7 +129,8 @@ def check_model_dir(model_dir: str, long_text: str | None) -> None:
         )
 
 
-def main(argv=None) -> dict:
+def evaluate(argv=None) -> dict:
+    """Evaluate as `python -m classifier.evaluate argv…` does; return the report (also in report.json)."""
     args = parse_args(argv)
     from sklearn.metrics import confusion_matrix
 
@@ -203,6 +208,11 @@ def main(argv=None) -> dict:
         print(f"{label:{width}} {row['precision']:9.3f} {row['recall']:6.3f} {row['f1']:6.3f} {row['support']:8d}")
     print(f"report: {output_dir / 'report.json'}, confusion matrix: {output_dir / 'confusion_matrix.png'}")
     return report
+
+
+def main(argv=None) -> int:
+    evaluate(argv)
+    return 0
 
 
 if __name__ == "__main__":

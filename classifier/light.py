@@ -1,4 +1,4 @@
-"""LightEmotionClassifier: TF-IDF char + Kiwi morpheme n-grams → NB-SVM (one-vs-rest) with a fitted softmax temperature.
+"""LightEmotionClassifier: TF-IDF char + Kiwi morpheme n-grams → one-vs-rest NB-SVM with a fitted softmax temperature.
 
 Meaning beyond the characters: morphemes the model has no weight for are followed by the known morphemes nearest
 to them in Kiwi's CoNg embedding space (`classifier.semantic.NeighbourExpansion`), so "햄스터가 떠났어" reads like
@@ -23,16 +23,22 @@ import json
 import os
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
 from classifier.contract import CONFIG_FILES
 from classifier.prediction import Prediction, check_texts
 
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from classifier.semantic import NeighbourExpansion
+
 BACKEND = "light"
 LIGHT_CONFIG = CONFIG_FILES[BACKEND]
 LIGHT_WEIGHTS = "light_model.safetensors"
+NOT_FITTED = "LightEmotionClassifier is not fitted: call fit(texts, labels) or from_pretrained(dir)"
 
 
 @dataclass
@@ -80,11 +86,11 @@ class LightEmotionClassifier:
 
     def __init__(self, config: LightConfig | None = None):
         self.config = config or LightConfig()
-        self.char_vectorizer = None
-        self.morph_vectorizer = None
-        self.coef = None  # (num_labels, num_features) float32
-        self.intercept = None  # (num_labels,) float32
-        self.expansion = None  # classifier.semantic.NeighbourExpansion when config.semantic
+        self.char_vectorizer: TfidfVectorizer | None = None
+        self.morph_vectorizer: TfidfVectorizer | None = None  # when config.morphemes
+        self.coef: np.ndarray | None = None  # (num_labels, num_features) float32
+        self.intercept: np.ndarray | None = None  # (num_labels,) float32
+        self.expansion: NeighbourExpansion | None = None  # when config.semantic
         self._labels: list[str] = []
 
     @property
@@ -92,7 +98,10 @@ class LightEmotionClassifier:
         return list(self._labels)
 
     # ---------------------------------------------------------------- features
-    def _new_vectorizers(self, char_vocabulary=None, morph_vocabulary=None):
+    def _new_vectorizers(
+        self, char_vocabulary=None, morph_vocabulary=None
+    ) -> tuple[TfidfVectorizer, TfidfVectorizer | None]:
+        """Unfitted vectorizers (fixed vocabularies when given) → (char, morph or None); also kept on `self`."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         c = self.config
@@ -117,6 +126,7 @@ class LightEmotionClassifier:
                 vocabulary=morph_vocabulary,
                 dtype=np.float32,
             )
+        return self.char_vectorizer, self.morph_vectorizer
 
     def _features(self, texts: list[str], fit: bool = False):
         """(texts, char_features + morph_features) sparse TF-IDF."""
@@ -130,6 +140,8 @@ class LightEmotionClassifier:
         from classifier import semantic
         from classifier.features import tfidf_rows
 
+        if self.char_vectorizer is None:
+            raise RuntimeError(NOT_FITTED)
         texts = [t.strip() for t in texts]
         transform = (lambda vectorizer, rows: vectorizer.transform(rows)) if len(texts) > 64 else tfidf_rows
         char = self.char_vectorizer.fit_transform(texts) if fit else transform(self.char_vectorizer, texts)
@@ -173,13 +185,13 @@ class LightEmotionClassifier:
         self._new_vectorizers()
         features, coverage = self._features_and_coverage(texts, fit=True)  # (texts, features) sparse, (texts,)
         self._progress.update()
-        labels = np.asarray([str(label) for label in labels])
-        self._labels = sorted(set(labels.tolist()))  # str names, in the order sklearn's classes_ would have
+        label_array = np.asarray([str(label) for label in labels])
+        self._labels = sorted(set(label_array.tolist()))  # str names, in the order sklearn's classes_ would have
         if self.config.model == "nbsvm":
-            self.coef, self.intercept = self._fit_nbsvm(features, labels)
+            self.coef, self.intercept = self._fit_nbsvm(features, label_array)
         else:
             model = self._new_model()
-            model.fit(features, labels)
+            model.fit(features, label_array)
             self.coef = np.asarray(model.coef_, dtype=np.float32)
             self.intercept = np.asarray(model.intercept_, dtype=np.float32).reshape(-1)
             if len(self._labels) == 2:  # binary models store one row; expand to one row per class for softmax
@@ -188,13 +200,13 @@ class LightEmotionClassifier:
             self._progress.update()
         self.config.temperature = 1.0
         if self.config.model in ("svm", "nbsvm"):
-            self.config.temperature = self._fit_temperature(features, labels, coverage)
+            self.config.temperature = self._fit_temperature(features, label_array, coverage)
         self._progress.close()
         del self._progress
         return self
 
     def _fit_nbsvm(self, features, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """One-vs-rest NB-SVM → (coef (labels, features), intercept (labels,)) float32, rows in `self._labels` order."""
+        """One-vs-rest NB-SVM → (coef (labels, features), intercept (labels,)) float32, rows as in `self._labels`."""
         from sklearn.svm import LinearSVC
 
         c = self.config
@@ -256,23 +268,25 @@ class LightEmotionClassifier:
         return float(np.exp(minimize_scalar(log_loss, bounds=(-3, 4), method="bounded").x))
 
     # ---------------------------------------------------------------- inference
-    def _check_fitted(self):
-        if self.coef is None:
-            raise RuntimeError("LightEmotionClassifier is not fitted: call fit(texts, labels) or from_pretrained(dir)")
+    def _fitted(self) -> tuple[TfidfVectorizer, np.ndarray, np.ndarray]:
+        """(char vectorizer, coef, intercept) of a fitted model."""
+        if self.char_vectorizer is None or self.coef is None or self.intercept is None:
+            raise RuntimeError(NOT_FITTED)
+        return self.char_vectorizer, self.coef, self.intercept
 
     def decision_function(self, texts: list[str]) -> np.ndarray:
         """(texts, num_labels) raw scores."""
-        self._check_fitted()
+        _, coef, intercept = self._fitted()
         features = self._features(texts)
-        return np.asarray(features @ self.coef.T) + self.intercept
+        return np.asarray(features @ coef.T) + intercept
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         """(texts, num_labels) softmax probabilities. The fitted temperature is scaled by how much of the text the
         model knows (`_features_and_coverage`): a script or words it never saw ("ㅁㄴㅇㄹ", "心配です") come out
         near equal instead of confidently wrong."""
-        self._check_fitted()
+        _, coef, intercept = self._fitted()
         features, coverage = self._features_and_coverage(texts)
-        scores = np.asarray(features @ self.coef.T) + self.intercept  # (texts, labels)
+        scores = np.asarray(features @ coef.T) + intercept  # (texts, labels)
         if not self.config.coverage_scaling:
             coverage = np.ones_like(coverage)
         scores = (self.config.temperature * coverage)[:, None] * scores
@@ -303,7 +317,7 @@ class LightEmotionClassifier:
 
         from training.files import atomic_directory, write_training_record
 
-        self._check_fitted()
+        char_vectorizer, coef, intercept = self._fitted()
 
         def vocabulary_list(vectorizer) -> list[str]:
             terms = [""] * len(vectorizer.vocabulary_)
@@ -313,14 +327,14 @@ class LightEmotionClassifier:
 
         def write(tmp: Path) -> None:
             tensors = {
-                "char_idf": self.char_vectorizer.idf_.astype(np.float32),
-                "coef": self.coef,
-                "intercept": self.intercept,
+                "char_idf": char_vectorizer.idf_.astype(np.float32),
+                "coef": coef,
+                "intercept": intercept,
             }
             meta = {
                 **asdict(self.config),
                 "labels": self._labels,
-                "char_vocabulary": vocabulary_list(self.char_vectorizer),
+                "char_vocabulary": vocabulary_list(char_vectorizer),
             }
             if self.morph_vectorizer is not None:
                 tensors["morph_idf"] = self.morph_vectorizer.idf_.astype(np.float32)
@@ -345,13 +359,13 @@ class LightEmotionClassifier:
         meta = json.loads((directory / LIGHT_CONFIG).read_text(encoding="utf-8"))
         tensors = load_file(str(directory / LIGHT_WEIGHTS))
         model = cls(LightConfig.from_dict(meta))
-        model._new_vectorizers(
+        char_vectorizer, morph_vectorizer = model._new_vectorizers(
             char_vocabulary={term: i for i, term in enumerate(meta["char_vocabulary"])},
             morph_vocabulary={term: i for i, term in enumerate(meta.get("morph_vocabulary", []))} or None,
         )
-        model.char_vectorizer.idf_ = tensors["char_idf"]
-        if model.morph_vectorizer is not None:
-            model.morph_vectorizer.idf_ = tensors["morph_idf"]
+        char_vectorizer.idf_ = tensors["char_idf"]
+        if morph_vectorizer is not None:
+            morph_vectorizer.idf_ = tensors["morph_idf"]
         model.coef, model.intercept = tensors["coef"], tensors["intercept"]
         model._labels = list(meta["labels"])
         if meta.get("semantic_expansion"):
@@ -365,7 +379,7 @@ class LightEmotionClassifier:
         return f"LightEmotionClassifier(labels={self._labels}, features={size:,}, {self.config})"
 
 
-def _fit_expansion(tokenised: list[list], config: LightConfig):
+def _fit_expansion(tokenised: list[list], config: LightConfig) -> NeighbourExpansion:
     """The expansion's known morphemes: those seen `semantic_min_count` times, the most frequent first."""
     from collections import Counter
 

@@ -10,8 +10,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from data.cli import add_debug_flag, make_parser, run_cli
+
+if TYPE_CHECKING:
+    from classifier.prediction import Prediction
 
 
 def parse_args(argv=None):
@@ -52,7 +56,8 @@ def read_sentences(path: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip()]
 
 
-def main(argv=None) -> list:
+def predict(argv=None) -> list[Prediction]:
+    """Predict and print as `python -m classifier.predict argv…` does; return the predictions, one per sentence."""
     args = parse_args(argv)
     from classifier.evaluate import check_model_dir
     from classifier.loading import load_classifier
@@ -70,6 +75,11 @@ def main(argv=None) -> list:
         print(f"{prediction.label}\t{prediction.score:.3f}\t{sentence}")
         print("\t" + "  ".join(f"{label} {score:.3f}" for label, score in top))
     return predictions
+
+
+def main(argv=None) -> int:
+    predict(argv)
+    return 0
 
 
 if __name__ == "__main__":

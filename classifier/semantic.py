@@ -186,7 +186,7 @@ class NeighbourExpansion:
 def _relookup(vocabulary: Sequence[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
     """(form, tag) → the current Kiwi model's id, by analysing each form alone (morphemes it no longer has drop)."""
     found = []
-    for (form, tag, _), analysed in zip(vocabulary, tokens([form for form, _, _ in vocabulary])):
+    for (form, tag, _), analysed in zip(vocabulary, tokens([form for form, _, _ in vocabulary]), strict=True):
         match = next((token for token in analysed if token.form == form and token.tag == tag), None)
         if match is not None:
             found.append((form, tag, match.id))

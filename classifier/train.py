@@ -341,7 +341,8 @@ def add_test_metrics(output_dir: str, test, metrics: dict, device) -> None:
 
 
 # ------------------------------------------------------------------------------------------------------- main
-def main(argv=None) -> dict:
+def train(argv=None) -> dict:
+    """Train as `python -m classifier.train argv…` does; return the metrics (also in <output_dir>/metrics.json)."""
     args = parse_args(argv)
     check_paths(args)
     from accelerate.utils import set_seed
@@ -351,6 +352,11 @@ def main(argv=None) -> dict:
     if args.backend == "light":
         return train_light(args, train, validation, test)
     return train_kobert(args, data, train, validation, test, labels)
+
+
+def main(argv=None) -> int:
+    train(argv)
+    return 0
 
 
 if __name__ == "__main__":

@@ -14,6 +14,14 @@ from pathlib import Path
 from data.records import Corpus, DataError, DialogueExample, Utterance
 
 EMOTIONS = ("일상", "기쁨", "분노", "불안", "슬픔", "우울")  # the six of the original KoBERT emotion notebook
+VALENCE = {  # the six emotions in three groups: what a reply must not contradict (no cheer to a loss …)
+    "기쁨": "positive",
+    "일상": "neutral",
+    "분노": "negative",
+    "불안": "negative",
+    "슬픔": "negative",
+    "우울": "negative",
+}
 DEFAULT_TAXONOMY_FILE = Path(__file__).with_name("taxonomy.json")
 HIERARCHY_SEPARATOR = "/"  # wellness categories: 감정/우울감/눈물
 BUILTIN_ALIASES = {"keti_single_turn": "keti", "keti_multi_turn": "keti"}  # both KETI sets share one label set

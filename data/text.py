@@ -4,7 +4,8 @@
 - `dedupe_key`: NFKC, lower case, spaces collapsed — "the same sentence": de-duplication, split groups, replies
   already said;
 - `letters_only`: NFKC, lower case, letters and digits only — crisis rules match whatever the spacing and punctuation;
-- `tidy_spacing`: spaces collapsed, none before punctuation — a generated reply as it is shown.
+- `tidy_spacing`: spaces collapsed, none before punctuation — a generated reply as it is shown;
+- `without_spaces`: every whitespace removed — stems and lengths spacing must not change ("망한 듯" = "망한듯").
 
 Cleaning what a person typed (control characters, length) is `chatbot.text.clean_message`: only chat input needs it.
 """
@@ -35,6 +36,11 @@ def letters_only(text: str) -> str:
     punctuation, symbols, emoji and control characters go, so "죽 고  싶 어…!!" reads as "죽고싶어". NFKC turns
     typed jamo (ㅈ, U+3148) into conjoining jamo (U+110C): patterns matched against this form need those."""
     return _NOT_LETTER_OR_DIGIT.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def without_spaces(text: str) -> str:
+    """The text with every whitespace character removed; nothing else changes (people space Korean freely)."""
+    return _WHITESPACE.sub("", text)
 
 
 def tidy_spacing(text: str) -> str:

@@ -17,11 +17,13 @@ _EXPORTS = {
     "load_responder": "generator.loading",
 }
 __all__ = [  # the package's names; each loads from its module on first use (_EXPORTS)
+    "GenerationOptions",
     "GeneratorConfig",
+    "Responder",
     "ResponseGenerator",
     "RetrievalResponder",
-    "load_generator",
     "load_kogpt2_tokenizer",
+    "load_responder",
 ]
 
 if TYPE_CHECKING:  # type checkers and IDEs see the names; at run time they load on first use

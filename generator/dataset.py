@@ -90,7 +90,10 @@ def build_examples(dialogues, taxonomy=None, classifier=None, batch_size: int = 
 
             taxonomy = Taxonomy.default()
         tags = [taxonomy.map_record(d) for d in dialogues]  # (대분류, 소분류) for 감성대화
-    return [GenerationExample(tuple(d.context), d.message, tag, d.reply, d.source) for d, tag in zip(dialogues, tags)]
+    return [
+        GenerationExample(tuple(d.context), d.message, tag, d.reply, d.source)
+        for d, tag in zip(dialogues, tags, strict=True)
+    ]
 
 
 def split_examples(examples: Sequence[GenerationExample], seed: int = 42, validation: float = 0.1, test: float = 0.1):

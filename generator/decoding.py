@@ -123,21 +123,22 @@ def generate_kwargs(
     import torch
     from transformers import LogitsProcessorList, TemperatureLogitsWarper, TopKLogitsWarper, TopPLogitsWarper
 
+    penalty, ngram_size, min_new_tokens = (
+        options.repetition_penalty,
+        options.no_repeat_ngram_size,
+        options.min_new_tokens,
+    )
+    if penalty is None or ngram_size is None or min_new_tokens is None:
+        raise ValueError(
+            "repetition_penalty, no_repeat_ngram_size and min_new_tokens must be set: pass options over the "
+            "generator's generation_defaults"
+        )
     width = max(len(p) for p in prompts)
     pad = tokenizer.pad_token_id
     input_ids = torch.tensor([[pad] * (width - len(p)) + p for p in prompts], device=device)  # (batch, width)
     attention_mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts], device=device)
     processors = LogitsProcessorList(
-        [
-            ReplyLogitsProcessor(
-                width,
-                options.repetition_penalty,
-                options.no_repeat_ngram_size,
-                banned_ids,
-                tokenizer.eos_token_id,
-                options.min_new_tokens,
-            )
-        ]
+        [ReplyLogitsProcessor(width, penalty, ngram_size, banned_ids, tokenizer.eos_token_id, min_new_tokens)]
     )
     do_sample = options.do_sample
     unset = {"temperature": None, "top_p": None, "top_k": None}

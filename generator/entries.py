@@ -1,24 +1,24 @@
 """`ResponseEntry`: one known exchange the retrieval responder may answer with, and the rules about its reply.
 
-Reading entries (from Python objects or `entries.jsonl`), telling a curt reply from a caring one, and choosing
-distinct replies that were not said before in the conversation.
+Making entries (from Python objects, the reply bank's groups, dialogues; reading and writing `entries.jsonl`),
+telling a curt reply from a caring one (`reply_tone.json`), and choosing distinct replies that were not said
+before in the conversation.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from data.text import dedupe_key
+from data.text import dedupe_key, without_spaces
 
 MIN_CONTAINED_REPLY = 10  # replies this long count as said when found inside an earlier bot turn; shorter ones
 # ("네") only when equal, or every turn containing "네" would ban them
-CURT_ENDINGS = ("하세요.", "세요.", "마세요.", "보세요.", "하십시오.", "해라.", "하라.")
-# an order that acknowledges first is advice, not a command
-CARING_WORDS = ("마음", "힘들", "힘드", "속상", "괜찮", "이해", "걱정", "고마")
+BANK_SOURCE = "demo"  # entries of the built-in reply bank (data.load_demo's source name)
+TONE_FILE = Path(__file__).with_name("reply_tone.json")  # curt endings and caring words (phrase lists are data)
 
 
 @dataclass(frozen=True)
@@ -57,12 +57,76 @@ def read_entries(path: Path) -> list[ResponseEntry]:
     return entries
 
 
+def unique_entries(items: Iterable[ResponseEntry | tuple | dict]) -> list[ResponseEntry]:
+    """`items` as entries (see `as_entry`), in order, each exchange once; those with a blank message or reply are
+    left out."""
+    entries: list[ResponseEntry] = []
+    seen = set()
+    for index, item in enumerate(items):
+        entry = as_entry(item, index)
+        if not entry.message.strip() or not entry.reply.strip():
+            continue
+        key = (entry.message, entry.reply, entry.emotion, entry.topic, entry.intent)
+        if key not in seen:
+            seen.add(key)
+            entries.append(entry)
+    return entries
+
+
+def reply_emotions(entries: Iterable[ResponseEntry]) -> dict[str, str | None]:
+    """Each reply → the emotion it was written or given for; None when it serves several emotions or open
+    questions."""
+    emotions: dict[str, str | None] = {}
+    for entry in entries:
+        known = emotions.setdefault(entry.reply, entry.emotion)
+        if known != entry.emotion:
+            emotions[entry.reply] = None
+    return emotions
+
+
+def write_entries(path: Path, entries: Iterable[ResponseEntry]) -> None:
+    """`entries` as `read_entries` reads them: one JSON object a line."""
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(asdict(entry), ensure_ascii=False) + "\n" for entry in entries)
+
+
+def bank_entries(groups: Iterable) -> list[ResponseEntry]:
+    """The reply bank's groups (`data.replybank.load_reply_bank()`) as entries: every message of a group paired with
+    every reply of it; an open group's replies are kept under its topic (message "(topic)") for unsure turns."""
+    entries: list[ResponseEntry] = []
+    for group in groups:
+        if group.emotion is None:
+            entries += [
+                ResponseEntry(f"({group.topic})", reply, None, BANK_SOURCE, group.topic, group.intent)
+                for reply in group.replies
+            ]
+            continue
+        entries += [
+            ResponseEntry(message, reply, group.emotion, BANK_SOURCE, group.topic, group.intent)
+            for message in group.messages
+            for reply in group.replies
+        ]
+    return entries
+
+
+def dialogue_entries(dialogues: Iterable, taxonomy=None) -> list[ResponseEntry]:
+    """`data.DialogueExample`s as entries; with a `data.Taxonomy`, their labels mapped to its emotions (None when
+    unmapped)."""
+    entries = []
+    for dialogue in dialogues:
+        emotion = taxonomy.map_record(dialogue) if taxonomy is not None else dialogue.label
+        entries.append(ResponseEntry(dialogue.message, dialogue.reply, emotion, dialogue.source))
+    return entries
+
+
 def distinct_replies(entries, order, scores, k: int, exclude: Sequence[str]) -> list[tuple[float, ResponseEntry]]:
     """The first `k` entries of `order` with distinct replies, skipping replies already said while others remain."""
     import numpy as np
 
     excluded = {dedupe_key(text) for text in exclude}
-    chosen, skipped, seen_replies = [], [], set()
+    chosen: list[tuple[float, ResponseEntry]] = []
+    skipped: list[tuple[float, ResponseEntry]] = []  # said before: used only when nothing else is left
+    seen_replies: set[str] = set()
     for index in order:
         if not np.isfinite(scores[index]):
             break
@@ -80,15 +144,23 @@ def distinct_replies(entries, order, scores, k: int, exclude: Sequence[str]) -> 
     return chosen or skipped[:k]
 
 
+@lru_cache(maxsize=1)
+def tone_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(curt endings, caring words) from `reply_tone.json`, read once."""
+    document = json.loads(TONE_FILE.read_text(encoding="utf-8"))
+    return tuple(document["curt_endings"]), tuple(document["caring_words"])
+
+
 def is_curt(reply: str) -> bool:
     """A curt or bossy reply: a short one-liner, or one that only tells the person what to do ("어깨를 펴보세요.")
     without asking or acknowledging anything."""
-    compact = re.sub(r"\s+", "", reply)
+    curt_endings, caring_words = tone_words()
+    compact = without_spaces(reply)
     if "?" in reply:
         return False
-    if len(compact) <= 14 and (reply.strip().endswith(CURT_ENDINGS) or len(compact) <= 6):
+    if len(compact) <= 14 and (reply.strip().endswith(curt_endings) or len(compact) <= 6):
         return True
-    return reply.strip().endswith(CURT_ENDINGS) and not any(word in compact for word in CARING_WORDS)
+    return reply.strip().endswith(curt_endings) and not any(word in compact for word in caring_words)
 
 
 def as_entry(item, index: int) -> ResponseEntry:

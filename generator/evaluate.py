@@ -10,12 +10,13 @@ training_args.json unless given). Writes a JSON report (--output_file, default <
 from __future__ import annotations
 
 import argparse
-import functools
 import itertools
 import json
 import math
-from collections import Counter
 from pathlib import Path
+
+from data.cli import add_debug_flag, make_parser, run_cli
+from generator.emotion_control import emotion_control, light_reader, per_emotion_examples
 
 DATA_ARGS = ("data_dir", "data_files", "taxonomy", "validation_split", "test_split", "seed", "max_seq_len")
 GRID = {  # the sampled settings --grid compares (same seed per setting), plus greedy rows (GREEDY_GRID)
@@ -30,8 +31,6 @@ GREEDY_GRID = [
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    from data.cli import add_debug_flag, make_parser
-
     parser = make_parser("python -m generator.evaluate", __doc__)
     parser.add_argument(
         "--model_dir", required=True, metavar="DIR", help="generator checkpoint (from generator.train)"
@@ -77,13 +76,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
 def distinct_n(replies: list[str], n: int) -> float:
     """Unique word n-grams / all word n-grams over all replies (Li et al. 2016)."""
-    grams = [tuple(w[i : i + n]) for w in map(_words, replies) for i in range(len(w) - n + 1)]
+    grams = [tuple(w[i : i + n]) for w in (reply.split() for reply in replies) for i in range(len(w) - n + 1)]
     return len(set(grams)) / len(grams) if grams else 0.0
 
 
@@ -157,122 +152,14 @@ def perplexity(generator, examples, batch_size: int = 16) -> dict:
     }
 
 
-@functools.lru_cache(maxsize=1)
-def light_reader():
-    """An independent reader of replies: the light TF-IDF classifier fitted on the built-in demo utterances (seconds).
-
-    It never saw the generator's training data nor the classifier that tagged it, so what it reads in a reply comes
-    from the reply's words alone.
-    """
-    from classifier.light import LightEmotionClassifier
-    from data import Taxonomy, load_demo
-
-    utterances = Taxonomy.default().map_corpus(load_demo()).utterances
-    return LightEmotionClassifier().fit([u.text for u in utterances], [u.label for u in utterances])
-
-
-def read_back(tags: list[str], emotions: list[str], readings: list[str]) -> dict:
-    """How a reader's labels of the replies follow the tags they were generated under.
-
-    accuracy = share read as their own tag; lift = mean over tags t of P(read t | tag t) - P(read t | other tags):
-    0 when the tag changes nothing the reader sees (whatever its biases), up to 1 for full control.
-    """
-    confusion = {t: Counter() for t in tags}
-    for tag, reading in zip(emotions, readings):
-        confusion[tag][reading] += 1
-    total = {t: max(sum(confusion[t].values()), 1) for t in tags}
-    per_tag = {t: confusion[t][t] / total[t] for t in tags}
-    lifts = []
-    for t in tags:
-        others = [u for u in tags if u != t]
-        if others:
-            elsewhere = sum(confusion[u][t] for u in others) / max(sum(total[u] for u in others), 1)
-            lifts.append(per_tag[t] - elsewhere)
-    hits = sum(confusion[t][t] for t in tags)
-    return {
-        "accuracy": hits / max(sum(total.values()), 1),
-        "chance": 1 / len(tags),
-        "per_tag": per_tag,
-        "lift": sum(lifts) / len(lifts) if lifts else 0.0,
-        "confusion": {t: dict(c) for t, c in confusion.items()},
-    }
-
-
-def emotion_control(
-    generator, readers: dict, messages: list[str], batch_size: int, max_new_tokens: int | None = None
-) -> dict:
-    """The same messages answered under every emotion tag the generator was trained on: how the replies change.
-
-    Decoding is greedy, so the tag is the only thing that differs between the replies to one message.
-    - changed_share: over every pair of tags, the share of messages whose two replies differ (0 = the tag is ignored);
-    - per reader (a classifier with `predict`): how often it reads the tag back from the reply, its chance level and
-      the lift over the same messages under the other tags (`read_back`).
-    The first reader's figures are also given at the top level (`accuracy`, `chance`, `per_tag`, `confusion`).
-    """
-    from generator.formatting import NONE_EMOTION
-
-    tags = [t for t in generator.config.emotions if t != NONE_EMOTION]
-    if len(tags) < 2:
-        return {"tags": tags, "messages": len(messages), "note": "fewer than two trained tags: nothing to swap"}
-    contexts = [m for m in messages for _ in tags]
-    emotions = [t for _ in messages for t in tags]
-    options = {"do_sample": False}
-    if max_new_tokens:
-        options["max_new_tokens"] = max_new_tokens
-    replies = generator.generate_batch(contexts, emotions, batch_size=batch_size, **options)
-    by_message = [replies[i * len(tags) : (i + 1) * len(tags)] for i in range(len(messages))]
-    pairs = [(a, b) for a in range(len(tags)) for b in range(a + 1, len(tags))]
-    differ = sum(row[a] != row[b] for row in by_message for a, b in pairs)
-    result: dict = {
-        "tags": tags,
-        "messages": len(messages),
-        "decoding": "greedy",
-        "changed_share": differ / max(len(pairs) * len(messages), 1),
-        "distinct_replies_per_message": sum(len(set(row)) for row in by_message) / max(len(messages), 1),
-        "readers": {},
-    }
-    readings_of = {}
-    for name, reader in readers.items():
-        known = [t for t in tags if t in set(reader.labels)]
-        if len(known) < 2:
-            result["readers"][name] = {"note": f"reader knows fewer than two of the tags {tags}"}
-            continue
-        rows = [i for i, e in enumerate(emotions) if e in known]
-        readings = [p.label for p in reader.predict([replies[i] or "." for i in rows])]
-        readings_of[name] = dict(zip(rows, readings))
-        result["readers"][name] = {"tags": known, **read_back(known, [emotions[i] for i in rows], readings)}
-    first = next((r for r in result["readers"].values() if "accuracy" in r), None)
-    if first is not None:
-        result.update({k: first[k] for k in ("accuracy", "chance", "per_tag", "lift", "confusion")})
-    result["examples"] = [
-        {
-            "message": c,
-            "tag": e,
-            "reply": r,
-            **{f"read_by_{name}": readings.get(i) for name, readings in readings_of.items()},
-        }
-        for i, (c, e, r) in enumerate(zip(contexts, emotions, replies))
-        if i < 2 * len(tags)
-    ]
-    return result
-
-
-def per_emotion_examples(examples, replies: list[str], per_emotion: int = 2) -> dict[str, list[dict]]:
-    """Up to `per_emotion` (message, reference, reply) rows for each tag, in test-split order (for the report)."""
-    rows: dict[str, list[dict]] = {}
-    for example, reply in zip(examples, replies):
-        tag = example.emotion or "none"
-        if len(rows.setdefault(tag, [])) < per_emotion:
-            rows[tag].append({"message": example.message, "reference": example.reply, "reply": reply})
-    return rows
-
-
 def decoding_grid(generator, sample, args) -> list[dict]:
     """Reply statistics of forced-length replies under every `GRID` setting (and `GREEDY_GRID`), fewest loops first."""
     from tqdm.auto import tqdm
 
     grid = []
-    settings = [{"do_sample": True, **dict(zip(GRID, values))} for values in itertools.product(*GRID.values())]
+    settings = [
+        {"do_sample": True, **dict(zip(GRID, values, strict=True))} for values in itertools.product(*GRID.values())
+    ]
     for setting in tqdm(settings + GREEDY_GRID, desc="decoding grid"):
         grid_replies = forced_length_replies(
             generator, sample, setting, args.grid_min_tokens, args.eval_batch_size, args.generation_seed
@@ -300,7 +187,25 @@ def summary(report: dict) -> dict:
     return figures
 
 
-def main(argv=None) -> dict:
+def data_arguments(args: argparse.Namespace, trained: dict, model_dir: Path) -> argparse.Namespace:
+    """The data arguments the test split is rebuilt from: as given, else as in `trained` (the checkpoint's
+    training_args.json), else `generator.train`'s defaults."""
+    data = argparse.Namespace(
+        **{k: getattr(args, k) if getattr(args, k) is not None else trained.get(k) for k in DATA_ARGS}
+    )
+    data.data_files = data.data_files or []
+    data.validation_split = 0.1 if data.validation_split is None else data.validation_split
+    data.test_split = 0.1 if data.test_split is None else data.test_split
+    data.seed = 42 if data.seed is None else data.seed
+    if not data.data_dir and not data.data_files:
+        raise ValueError(
+            f"{model_dir}: no training_args.json to rebuild the test split from; give --data_dir or --data_files"
+        )
+    return data
+
+
+def evaluate(argv=None) -> dict:
+    """Evaluate as `python -m generator.evaluate argv…` does; return the report (also in the --output_file)."""
     from generator.model import ResponseGenerator
     from generator.train import prepare_splits
 
@@ -321,17 +226,7 @@ def main(argv=None) -> dict:
         if (model_dir / "training_args.json").is_file()
         else {}
     )
-    data = argparse.Namespace(
-        **{k: getattr(args, k) if getattr(args, k) is not None else trained.get(k) for k in DATA_ARGS}
-    )
-    data.data_files = data.data_files or []
-    data.validation_split = 0.1 if data.validation_split is None else data.validation_split
-    data.test_split = 0.1 if data.test_split is None else data.test_split
-    data.seed = 42 if data.seed is None else data.seed
-    if not data.data_dir and not data.data_files:
-        raise ValueError(
-            f"{model_dir}: no training_args.json to rebuild the test split from; give --data_dir or --data_files"
-        )
+    data = data_arguments(args, trained, model_dir)
 
     generator = ResponseGenerator.from_pretrained(model_dir, device=args.device, quantize=args.quantize)
     # the split must be rebuilt with the tags training used (they stratify it): the training classifier, if any
@@ -364,7 +259,7 @@ def main(argv=None) -> dict:
     report["generation"] = reply_statistics(generator, replies)
     report["generation"]["examples"] = [
         {"message": e.message, "emotion": e.emotion, "reference": e.reply, "reply": r}
-        for e, r in list(zip(sample, replies))[:10]
+        for e, r in list(zip(sample, replies, strict=True))[:10]
     ]
     report["generation"]["per_emotion"] = per_emotion_examples(sample, replies)
     if args.grid:
@@ -387,7 +282,10 @@ def main(argv=None) -> dict:
     return report
 
 
-if __name__ == "__main__":
-    from data.cli import run_cli
+def main(argv=None) -> int:
+    evaluate(argv)
+    return 0
 
+
+if __name__ == "__main__":
     raise SystemExit(run_cli(main))

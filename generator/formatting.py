@@ -12,6 +12,7 @@ such as "</s>" or "<sys>" a user types becomes ordinary pieces and can never end
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from data.text import tidy_spacing
@@ -66,6 +67,7 @@ class TurnFormatter:
         for name, i in zip(
             (USER_TOKEN, SYSTEM_TOKEN, EMOTION_TOKEN, END_TOKEN),
             (self.user_id, self.system_id, self.emotion_id, self.end_id),
+            strict=True,
         ):
             if i is None or i == unk:
                 raise ValueError(f"tokenizer has no {name} token (expected the KoGPT2 tokenizer)")
@@ -76,7 +78,7 @@ class TurnFormatter:
 
     def encode(
         self,
-        context: str | list[str] | tuple[str, ...],
+        context: str | Sequence[str],
         emotion: str | None,
         reply: str | None = None,
         max_seq_len: int = 256,

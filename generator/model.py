@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from data.taxonomy import EMOTIONS
 from generator import decoding
@@ -23,6 +24,9 @@ from generator.formatting import NONE_EMOTION, TurnFormatter, finish_reply, stab
 from generator.responder import Context, GenerationOptions
 from generator.tokenization import DEFAULT_KOGPT2, KOGPT2_VOCAB_SIZE, load_kogpt2_tokenizer
 from training.device import resolve_device
+
+if TYPE_CHECKING:
+    import torch
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +115,7 @@ class ResponseGenerator:
             (set(self.formatter.forbidden) - {tokenizer.eos_token_id})
             | set(range(len(tokenizer), vocab or KOGPT2_VOCAB_SIZE))
         )
-        self._banned_tensor = None  # banned_ids on the model's device, made on first use
+        self._banned_tensor: torch.Tensor | None = None  # banned_ids on the model's device, made on first use
         self.quantized = False
         self._warned_tags: set[str] = set()
         self._warn_lock = threading.Lock()
@@ -125,7 +129,7 @@ class ResponseGenerator:
     def generation_defaults(self) -> GenerationOptions:
         return self.config.generation_defaults()
 
-    def to_inference(self, device: str | None = "auto") -> ResponseGenerator:
+    def to_inference(self, device: str | torch.device | None = "auto") -> ResponseGenerator:
         """Ready the model for replying: on `device` (auto = CUDA if present), bf16 on a CUDA device that supports
         it, else fp32, in eval mode. Returns `self`."""
         target = resolve_device(device)
@@ -158,7 +162,10 @@ class ResponseGenerator:
         if quantize and target.type != "cpu":
             if device not in (None, "auto"):
                 raise ValueError(f"quantize=True is the CPU int8 option, not for device={device!r} (GPUs run bf16)")
-            warnings.warn("quantize=True ignored: a GPU is present, the generator runs there (bf16 when supported)")
+            warnings.warn(
+                "quantize=True ignored: a GPU is present, the generator runs there (bf16 when supported)",
+                stacklevel=2,
+            )
             quantize = False
         if quantize:
             from generator.quantize import quantize_int8
@@ -195,13 +202,14 @@ class ResponseGenerator:
     def _options(self, options: dict) -> GenerationOptions:
         """`options` over this generator's defaults, checked."""
         opts = GenerationOptions.of(options).over(self.generation_defaults)
-        if opts.max_new_tokens < 1:
-            raise ValueError(f"max_new_tokens={opts.max_new_tokens}: expected at least 1")
-        if not 1 <= opts.min_new_tokens <= opts.max_new_tokens:
-            raise ValueError(
-                f"min_new_tokens={opts.min_new_tokens}: expected 1 to max_new_tokens ({opts.max_new_tokens})"
-            )
-        if opts.do_sample and not opts.temperature > 0:
+        max_new, min_new, temperature = opts.max_new_tokens, opts.min_new_tokens, opts.temperature
+        if max_new is None or min_new is None or temperature is None:  # the defaults set them all
+            raise ValueError("generation_defaults must set max_new_tokens, min_new_tokens and temperature")
+        if max_new < 1:
+            raise ValueError(f"max_new_tokens={max_new}: expected at least 1")
+        if not 1 <= min_new <= max_new:
+            raise ValueError(f"min_new_tokens={min_new}: expected 1 to max_new_tokens ({max_new})")
+        if opts.do_sample and not temperature > 0:
             raise ValueError(f"temperature={opts.temperature}: expected > 0 when sampling")
         return opts
 
@@ -225,9 +233,7 @@ class ResponseGenerator:
         """The ids `generate` continues for this turn: as much of `context` as fits beside `max_new_tokens`."""
         max_new_tokens = max_new_tokens or self.config.max_new_tokens
         model_config = self.model.config
-        positions = getattr(model_config, "n_positions", None) or getattr(
-            model_config, "max_position_embeddings", 1024
-        )
+        positions = getattr(model_config, "n_positions", 0) or getattr(model_config, "max_position_embeddings", 1024)
         budget = min(self.config.max_seq_len, positions - max_new_tokens)
         if budget < 8:
             raise ValueError(f"max_new_tokens={max_new_tokens} leaves no room for the prompt in {positions} positions")
@@ -282,7 +288,9 @@ class ResponseGenerator:
             for start in range(0, len(contexts), batch_size):
                 prompts = [
                     self.prompt_ids(c, e, opts.max_new_tokens)
-                    for c, e in zip(contexts[start : start + batch_size], emotions[start : start + batch_size])
+                    for c, e in zip(
+                        contexts[start : start + batch_size], emotions[start : start + batch_size], strict=True
+                    )
                 ]
                 kwargs = self._generate_kwargs(prompts, opts, rng)
                 output = self.model.generate(**kwargs)  # (batch, width + new) — prompt then reply ids

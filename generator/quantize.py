@@ -36,6 +36,10 @@ def _int8_weight_only_class():
     class _Int8WeightOnlyLinear(torch.nn.Module):
         """y = x · (int8 weight × per-row scale)ᵀ + b; used only where `quantize_dynamic` is gone."""
 
+        weight_int8: torch.Tensor  # buffers, registered in __init__: typed here so they read as tensors
+        scale: torch.Tensor
+        bias: torch.Tensor | None
+
         def __init__(self, linear: torch.nn.Linear):
             super().__init__()
             weight = linear.weight.detach().float()  # (out, in)

@@ -69,9 +69,12 @@ def _checked(name: str, value: Any, kind: type) -> Any:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name}={value!r}: expected a number")
     if kind is int:
-        if not float(value).is_integer():
+        if isinstance(value, numbers.Integral):  # exact, however large (a seed)
+            return int(value)
+        number = float(value)
+        if not number.is_integer():
             raise TypeError(f"{name}={value!r}: expected a whole number")
-        return int(value)
+        return int(number)
     return float(value)
 
 

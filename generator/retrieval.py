@@ -34,25 +34,29 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from generator.entries import ResponseEntry, as_entry, distinct_replies, is_curt, read_entries, split_context
+from data.taxonomy import VALENCE
+from generator.entries import (
+    BANK_SOURCE,
+    ResponseEntry,
+    bank_entries,
+    dialogue_entries,
+    distinct_replies,
+    is_curt,
+    read_entries,
+    reply_emotions,
+    split_context,
+    unique_entries,
+    write_entries,
+)
 from generator.responder import Context, GenerationOptions
 
 BACKEND = "retrieval"
 CONFIG_NAME = "responder_config.json"
 ENTRIES_NAME = "entries.jsonl"
 MORPHEMES_NAME = "morphemes.json"  # optional: the messages' Kiwi analysis, so loading does not analyse again
-BANK_SOURCE = "demo"  # entries of the built-in reply bank (data.load_demo's source name)
 GENERAL_TOPIC = "general"  # the bank's replies for messages of no particular topic
 FAR_CORPUS_PENALTY = 1.0  # a corpus reply to a message unlike this one is about something else
 FALLBACK_REPLY = "그렇군요. 조금 더 자세히 이야기해 줄래요?"  # only when there is no entry at all to answer with
-VALENCE = {
-    "기쁨": "positive",
-    "일상": "neutral",
-    "분노": "negative",
-    "불안": "negative",
-    "슬픔": "negative",
-    "우울": "negative",
-}  # = chatbot.quality.VALENCE (generator must not import chatbot)
 
 
 @dataclass
@@ -95,16 +99,7 @@ class RetrievalResponder:
         """`analysed`: the morpheme index a `save_pretrained` directory holds (`morphemes.json`), so loading skips
         Kiwi; ignored unless it lists exactly this responder's messages."""
         self.config = config or RetrievalConfig()
-        self.entries: list[ResponseEntry] = []
-        seen = set()
-        for index, item in enumerate(entries):
-            entry = as_entry(item, index)
-            if not entry.message.strip() or not entry.reply.strip():
-                continue
-            key = (entry.message, entry.reply, entry.emotion, entry.topic, entry.intent)
-            if key not in seen:
-                seen.add(key)
-                self.entries.append(entry)
+        self.entries: list[ResponseEntry] = unique_entries(entries)
         if not self.entries:
             raise ValueError("RetrievalResponder needs at least one entry with a non-empty message and reply")
         self._build_index(analysed)
@@ -132,7 +127,7 @@ class RetrievalResponder:
         self.similarity = MessageSimilarity(self.messages, self.config.ngram_range, self.config.semantic, analysed)
         # topics of the reply bank, and per-entry / per-message arrays read by every reply (built once)
         self.topics = sorted({e.topic for e in self.entries if e.topic is not None})
-        topic_id = {topic: i for i, topic in enumerate(self.topics)}
+        topic_id: dict[str | None, int] = {topic: i for i, topic in enumerate(self.topics)}
         self._entry_topic = np.array([topic_id.get(e.topic, -1) for e in self.entries])  # (entries,) −1 = corpus
         self._is_bank = self._entry_topic >= 0
         self._is_open = np.array([e.topic is not None and e.emotion is None for e in self.entries])
@@ -147,14 +142,10 @@ class RetrievalResponder:
                 self._message_topic_id[self._entry_message[index]] = topic_id[entry.topic]
                 self._message_emotion[int(self._entry_message[index])] = entry.emotion
         self._bank_message_rows = np.flatnonzero(self._message_topic_id >= 0)
-        self.reply_emotions: dict[str, str | None] = {}  # reply → the emotion it was written or given for
-        for entry in self.entries:  # None when a reply serves several emotions or open questions
-            known = self.reply_emotions.setdefault(entry.reply, entry.emotion)
-            if known != entry.emotion:
-                self.reply_emotions[entry.reply] = None
+        self.reply_emotions = reply_emotions(self.entries)  # reply → the emotion it was written or given for
         emotions = {e.emotion for e in self.entries if e.emotion is not None}
         self._emotion_masks = {emotion: np.array([e.emotion == emotion for e in self.entries]) for emotion in emotions}
-        self._valence_masks = {}
+        self._valence_masks: dict[str, np.ndarray] = {}  # valence group → its entries
         for emotion, mask in self._emotion_masks.items():
             valence = VALENCE.get(emotion, emotion)
             self._valence_masks[valence] = self._valence_masks.get(valence, np.zeros(len(mask), dtype=bool)) | mask
@@ -168,11 +159,7 @@ class RetrievalResponder:
     def from_dialogues(cls, dialogues: Iterable, taxonomy=None, config: RetrievalConfig | None = None):
         """From `data.DialogueExample`s. With a `data.Taxonomy`, corpus labels are mapped to its emotions
         (unmapped ones keep the entry with emotion None: used only when no emotion filter applies)."""
-        entries = []
-        for dialogue in dialogues:
-            emotion = taxonomy.map_record(dialogue) if taxonomy is not None else dialogue.label
-            entries.append(ResponseEntry(dialogue.message, dialogue.reply, emotion, dialogue.source))
-        return cls(entries, config)
+        return cls(dialogue_entries(dialogues, taxonomy), config)
 
     @classmethod
     def from_reply_bank(
@@ -181,24 +168,8 @@ class RetrievalResponder:
         """From the reply bank's groups (`data.replybank.load_reply_bank()`), plus corpus dialogues if given.
         Every message of a group is paired with every reply of it; an open group's replies are kept under its
         topic for unsure turns."""
-        entries = []
         groups = list(groups)
-        for group in groups:
-            if group.emotion is None:
-                entries += [
-                    ResponseEntry(f"({group.topic})", reply, None, BANK_SOURCE, group.topic, group.intent)
-                    for reply in group.replies
-                ]
-                continue
-            entries += [
-                ResponseEntry(message, reply, group.emotion, BANK_SOURCE, group.topic, group.intent)
-                for message in group.messages
-                for reply in group.replies
-            ]
-        for dialogue in dialogues:
-            emotion = taxonomy.map_record(dialogue) if taxonomy is not None else dialogue.label
-            entries.append(ResponseEntry(dialogue.message, dialogue.reply, emotion, dialogue.source))
-        responder = cls(entries, config)
+        responder = cls(bank_entries(groups) + dialogue_entries(dialogues, taxonomy), config)
         responder.config.extra = {**responder.config.extra, "bank_groups": len(groups)}
         return responder
 
@@ -337,11 +308,12 @@ class RetrievalResponder:
         found = self.candidates(user_turns, emotion, opts.top_k, exclude=previous_replies, rng=rng)
         if not found:
             return [FALLBACK_REPLY]
-        if not opts.do_sample or opts.temperature <= 0 or len(found) == 1:
+        temperature = self.config.temperature if opts.temperature is None else opts.temperature  # set over it
+        if not opts.do_sample or temperature <= 0 or len(found) == 1:
             return [entry.reply for _, entry in found[:n]]
         best = found[0][0]
-        weights = [math.exp((score - best) / (opts.temperature * self.config.score_scale)) for score, _ in found]
-        order = []
+        weights = [math.exp((score - best) / (temperature * self.config.score_scale)) for score, _ in found]
+        order: list[int] = []
         pool = list(range(len(found)))
         while pool and len(order) < n:  # draw without replacement, weighted
             pick = rng.choices(pool, weights=[weights[i] for i in pool], k=1)[0]
@@ -369,8 +341,7 @@ class RetrievalResponder:
             config = asdict(self.config)
             config["ngram_range"] = list(config["ngram_range"])
             write_json(staging / CONFIG_NAME, {"backend": BACKEND, **config})
-            with open(staging / ENTRIES_NAME, "w", encoding="utf-8") as handle:
-                handle.writelines(json.dumps(asdict(entry), ensure_ascii=False) + "\n" for entry in self.entries)
+            write_entries(staging / ENTRIES_NAME, self.entries)
             analysis = self._analysis()
             if analysis is not None:  # so that loading need not run Kiwi again
                 (staging / MORPHEMES_NAME).write_text(json.dumps(analysis, ensure_ascii=False), encoding="utf-8")
@@ -383,9 +354,10 @@ class RetrievalResponder:
     def _analysis(self) -> dict | None:
         """The messages' Kiwi analysis (and the bank-only vote index's), as `morphemes.json` holds it."""
         document = self.similarity.analysis()
-        bank = self.vote_index._analysis() if document is not None and self.vote_index is not self else None
-        if bank is not None:
-            document["bank"] = bank
+        if document is not None and self.vote_index is not self:
+            bank = self.vote_index._analysis()
+            if bank is not None:
+                document["bank"] = bank
         return document
 
     @classmethod

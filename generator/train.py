@@ -191,7 +191,9 @@ def new_model(args, tokenizer, emotions: list[str]):
     return model, config
 
 
-def main(argv=None) -> dict:
+def train(argv=None) -> dict:
+    """Train as `python -m generator.train argv…` does; return the validation history, the best validation loss and
+    the output directory."""
     from accelerate import Accelerator
     from accelerate.utils import set_seed
 
@@ -264,6 +266,11 @@ def main(argv=None) -> dict:
     bar.close()
     accelerator.end_training()
     return {"history": progress.history, "best_validation_loss": progress.best, "output_dir": str(args.output_dir)}
+
+
+def main(argv=None) -> int:
+    train(argv)
+    return 0
 
 
 def perplexity(loss: float) -> float:

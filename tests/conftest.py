@@ -93,6 +93,20 @@ def offline_hub(hub_home) -> Iterator[Path]:
         yield hub_home
 
 
+def emotional_dialogue_header(turns: int = 3, system: str = "시스템문장") -> list[str]:
+    """The columns of an AI Hub 감성대화 (emotional dialogue) file: seven about the speaker and the emotion, then
+    `turns` pairs of the person's line and the system's (`시스템문장k` in the validation file, `시스템응답k` in the
+    training one)."""
+    about = ["번호", "연령", "성별", "상황키워드", "신체질환", "감정_대분류", "감정_소분류"]
+    return [*about, *(f"{speaker}{k}" for k in range(1, turns + 1) for speaker in ("사람문장", system))]
+
+
+# Test modules and conftests below cannot import this one under --import-mode=importlib: helpers go out as fixtures.
+@pytest.fixture(scope="session")
+def make_emotional_dialogue_header():
+    return emotional_dialogue_header
+
+
 @pytest.fixture(scope="session")
 def sampled_corpora(tmp_path_factory, shared_data_dir) -> Path:
     """A few rows of each real corpus (wellness keeps whole categories), laid out like ../shared/data."""

@@ -46,6 +46,26 @@ def labelled_csv(tmp_path):
 
 
 @pytest.fixture
+def light_model_dir(tmp_path, labelled_csv) -> Path:
+    """A light classifier trained on `labelled_csv`."""
+    from classifier import train
+
+    train.main(
+        [
+            "--backend",
+            "light",
+            "--train_file",
+            str(labelled_csv),
+            "--label_set",
+            "original",
+            "--output_dir",
+            str(tmp_path / "light"),
+        ]
+    )
+    return tmp_path / "light"
+
+
+@pytest.fixture
 def busy_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -163,26 +183,14 @@ def test_load_classifier_on_a_missing_local_path_fails_at_once_without_the_hub(
     assert not no_network
 
 
-def test_long_text_on_a_light_model_is_one_clear_line(tmp_path, labelled_csv, capsys):
-    from classifier import evaluate, predict, train
+def test_long_text_on_a_light_model_is_one_clear_line(light_model_dir, labelled_csv, capsys):
+    from classifier import evaluate, predict
 
-    train.main(
-        [
-            "--backend",
-            "light",
-            "--train_file",
-            str(labelled_csv),
-            "--label_set",
-            "original",
-            "--output_dir",
-            str(tmp_path / "light"),
-        ]
-    )
     capsys.readouterr()
     for main, argv in ((predict.main, ["안녕"]), (evaluate.main, ["--test_file", str(labelled_csv)])):
-        assert run_cli(main, [*argv, "--model_dir", str(tmp_path / "light"), "--long_text", "window"]) == 2
+        assert run_cli(main, [*argv, "--model_dir", str(light_model_dir), "--long_text", "window"]) == 2
         assert capsys.readouterr().err == (
-            f"error: --long_text applies to KoBERT classifiers only; {tmp_path / 'light'} "
+            f"error: --long_text applies to KoBERT classifiers only; {light_model_dir} "
             f"is a light classifier (leave --long_text out)\n"
         )
 
@@ -207,26 +215,14 @@ def test_kobert_training_checks_every_path_before_reading_data(tmp_path, labelle
             train.main([*common, *extra])
 
 
-def test_evaluate_shows_progress(tmp_path, labelled_csv, capsys):
-    from classifier import evaluate, train
+def test_evaluate_shows_progress(light_model_dir, labelled_csv, capsys):
+    from classifier import evaluate
 
-    train.main(
-        [
-            "--backend",
-            "light",
-            "--train_file",
-            str(labelled_csv),
-            "--label_set",
-            "original",
-            "--output_dir",
-            str(tmp_path / "light"),
-        ]
-    )
     capsys.readouterr()
     evaluate.main(
         [
             "--model_dir",
-            str(tmp_path / "light"),
+            str(light_model_dir),
             "--test_file",
             str(labelled_csv),
             "--label_set",
@@ -316,29 +312,7 @@ def main_guard(node: ast.stmt) -> bool:
     return isinstance(node, ast.If) and ast.unparse(node.test) in ('__name__ == "__main__"', "__name__ == '__main__'")
 
 
-# main() still returns its results (tests and chatbot.train_all read them), not an exit code: the owner of each
-# module moves the results to a function of their own and lets main() return 0. Strict: once fixed, drop the entry.
-RETURNS_RESULTS = {
-    "chatbot.train_all",
-    "classifier.evaluate",
-    "classifier.predict",
-    "classifier.train",
-    "generator.evaluate",
-    "generator.train",
-    "bench.bench_classifier",
-    "bench.bench_conversation",
-}
-
-
-@pytest.mark.parametrize(
-    "module",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="main() returns its results, not an exit code"))
-        if name in RETURNS_RESULTS
-        else name
-        for name in cli_modules()
-    ],
-)
+@pytest.mark.parametrize("module", cli_modules())  # results come from a function of their own, never from main()
 def test_every_cli_main_returns_an_exit_code_that_reaches_the_shell(module):
     path = REPO / (module.replace(".", "/") + ".py")
     tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -295,16 +295,16 @@ def test_conversation_survives_a_reload_and_downloads_as_text(open_page, served_
 def test_examples_look_clickable_run_and_stay_available(open_page, served_app):
     from playwright.sync_api import expect
 
-    import app
+    from webui.layout import EXAMPLES
 
     page = open_page(served_app)
     examples = page.page.locator("#examples button")
-    expect(examples).to_have_count(len(app.EXAMPLES), timeout=WAIT_MS)
+    expect(examples).to_have_count(len(EXAMPLES), timeout=WAIT_MS)
     assert examples.first.evaluate("e => getComputedStyle(e).cursor") == "pointer"
     examples.nth(0).click()
     page.expect_in_step(1, "기쁨")
-    expect(page.bubbles("user")).to_have_text(app.EXAMPLES[0])
-    expect(examples).to_have_count(len(app.EXAMPLES))  # still there after the first message
+    expect(page.bubbles("user")).to_have_text(EXAMPLES[0])
+    expect(examples).to_have_count(len(EXAMPLES))  # still there after the first message
     examples.nth(2).click()
     page.expect_in_step(2, "분노")
 

@@ -68,7 +68,8 @@ class SlowStreamingChatbot:
 
     def __init__(self, chatbot, pause_s: float):
         self.chatbot, self.pause_s = chatbot, pause_s
-        self.engine, self.description, self.generation_defaults = "custom", chatbot.description, {}
+        self.engine, self.description = "custom", chatbot.description
+        self.generation_defaults: dict[str, float] = {}  # no sliders: the offline engine samples nothing
         self.classifier, self.responder = chatbot.classifier, chatbot.responder
 
     def reply(self, message, history=None, **options):

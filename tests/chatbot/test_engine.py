@@ -1,5 +1,5 @@
-"""Chatbot: safety → read the emotion → respond → screen, with injected parts (call recording) and the real
-offline default."""
+"""Chatbot: safety → read the emotion → respond → screen, with injected parts (call recording); the real offline
+default is in test_offline_engine.py."""
 
 import logging
 import re
@@ -7,7 +7,6 @@ import re
 import pytest
 
 from chatbot import CRISIS_REPLY, Chatbot, Reply
-from chatbot.engine import find_full_checkpoints
 from chatbot.safety import CARE_FOOTER, SAFETY_REPLIES
 from chatbot.text import EMPTY_MESSAGE_REPLY
 from classifier.prediction import Prediction
@@ -176,70 +175,13 @@ def test_parts_without_the_api_are_rejected():
         Chatbot(object(), RecordingResponder())
 
 
-# ----------------------------------------------------------------------------------------- offline default
-@pytest.fixture(scope="module")
-def offline_bot(tmp_path_factory):
-    return Chatbot.offline(checkpoints_dir=tmp_path_factory.mktemp("no_checkpoints"))
-
-
-def test_offline_default_reads_and_answers(offline_bot):
-    reply = offline_bot.reply("시험에 합격해서 정말 기뻐!")
-    assert reply.engine == "offline" and reply.emotion == "기쁨" and reply.text and not reply.safety
-    assert set(reply.scores) == set(SIX) and sum(reply.scores.values()) == pytest.approx(1.0)
-
-
-@pytest.mark.parametrize(
-    "message, emotion",
-    [
-        ("시험에 떨어졌어", "슬픔"),
-        ("안녕하세요", "일상"),
-        ("너 이름이 뭐야?", "일상"),
-        ("어제 키우던 햄스터가 죽었어", "슬픔"),
-        ("회사 동료가 내 공을 가로챘어", "분노"),
-        ("승진했어!", "기쁨"),
-    ],
-)
-def test_offline_reads_the_messages_the_issue_found_misread(offline_bot, message, emotion):
-    reply = offline_bot.reply(message)
-    assert reply.emotion == emotion, (message, reply.emotion, reply.scores)
-    assert not reply.safety
-
-
-def _history(*turns):
-    return [{"role": role, "content": text} for pair in turns for role, text in zip(("user", "assistant"), pair)]
-
-
-def test_offline_one_word_follow_ups_keep_the_subject_and_the_feeling(offline_bot):
-    topic_of = {entry.reply: entry.topic for entry in offline_bot.responder.entries}
-    said = offline_bot.reply("우리 강아지가 어제 무지개다리 건넜어")
-    assert topic_of[said.text] == "pets" and said.emotion == "슬픔"
-    for follow_up in ("ㅇㅇ", "응..", "그러게"):
-        reply = offline_bot.reply(follow_up, _history(("우리 강아지가 어제 무지개다리 건넜어", said.text)))
-        assert reply.emotion == "슬픔" and topic_of.get(reply.text) in ("pets", "grief", "general"), (follow_up, reply)
-
-
-def test_offline_a_clear_new_subject_is_answered_on_its_own(offline_bot):
-    topic_of = {entry.reply: entry.topic for entry in offline_bot.responder.entries}
-    greeted = offline_bot.reply("안녕")
-    assert "마음챗" in offline_bot.reply("너 이름 뭐야", _history(("안녕", greeted.text))).text  # not more greeting
-    failed = offline_bot.reply("시험 떨어졌어")
-    lunch = offline_bot.reply("그건 그렇고 점심 뭐 먹지", _history(("시험 떨어졌어", failed.text)))
-    assert lunch.emotion == "일상" and topic_of.get(lunch.text) != "exam", lunch
-
-
+# ----------------------------------------------------------------------------- reading with injected parts
 def test_a_new_subject_leaves_the_earlier_turns_out_of_the_reading_and_the_reply(parts):
     classifier, responder = parts
     history = [{"role": "user", "content": "너무 속상해"}, {"role": "assistant", "content": "무슨 일이에요?"}]
     reply = Chatbot(classifier, responder).reply("아무튼 응", history)
     assert classifier.calls == [["아무튼 응"]] and responder.calls[0][0] == ["아무튼 응"]
     assert reply.emotion != "슬픔" and reply.uncertain
-
-
-def test_offline_answers_the_bots_name_and_never_cheers_a_failed_exam(offline_bot):
-    assert "마음챗" in offline_bot.reply("너 이름이 뭐야?").text
-    for seed in range(10):
-        text = offline_bot.reply("시험에 떨어졌어", seed=seed).text
-        assert not any(word in text for word in ("축하", "잘됐", "기뻐")), text
 
 
 def test_a_named_setback_is_never_read_as_joy_even_when_the_classifier_says_so(parts):
@@ -265,85 +207,6 @@ def test_relief_beside_a_setback_word_keeps_the_classifiers_joy(parts, message):
     classifier, _ = parts  # reads 좋 as 기쁨 0.8
     reading = read_emotion(classifier, message)
     assert reading.label == "기쁨" and reading.scores["기쁨"] == pytest.approx(0.8)
-
-
-@pytest.mark.parametrize("message", ["오늘 면접 봤는데 완전 망한듯", "시험 망함", "완전 망한듯"])
-def test_offline_never_cheers_slang_setbacks_the_classifier_reads_as_joy(offline_bot, message):
-    reply = offline_bot.reply(message)
-    assert reply.emotion in ("슬픔", "우울", "불안", "분노"), (message, reply.scores)
-    assert not any(word in reply.text for word in ("축하", "잘됐", "기뻐", "신나")), reply.text
-
-
-def test_offline_replies_vary_between_turns(offline_bot):
-    history, replies = [], []
-    for _ in range(4):
-        reply = offline_bot.reply("요즘 너무 우울하고 무기력해", history)
-        replies.append(reply.text)
-        history += [
-            {"role": "user", "content": "요즘 너무 우울하고 무기력해"},
-            {"role": "assistant", "content": reply.text},
-        ]
-    assert len(set(replies)) == 4, replies
-
-
-def test_offline_answers_any_unicode(offline_bot):
-    for message in ("🙂🙂🙂", "心配です", "¿qué tal? 👋", "ㅋㅋㅋㅋ"):
-        reply = offline_bot.reply(message)
-        assert reply.text and reply.emotion is not None
-
-
-@pytest.mark.slow
-def test_offline_uses_replies_from_data_files(tmp_path):
-    data_file = tmp_path / "ChatbotData.csv"
-    data_file.write_text(
-        "Q,A,label\n우리 고양이가 무지개다리를 건넜어,고양이도 좋은 기억만 안고 갔을 거예요 야옹,1\n"
-        "점심 뭐 먹지,김밥 어때요,0\n",
-        encoding="utf-8",
-    )
-    bot = Chatbot.offline(data_files=[data_file], checkpoints_dir=tmp_path / "none")
-    found = [entry.reply for _, entry in bot.responder.candidates("우리 고양이가 무지개다리를 건넜어", "슬픔", k=12)]
-    assert "고양이도 좋은 기억만 안고 갔을 거예요 야옹" in found  # among the bank's own replies for the same loss
-
-
-def test_offline_refuses_a_light_classifier_without_the_six_emotions_unless_asked(tmp_path):
-    from classifier import LightEmotionClassifier
-
-    texts = ["맑음 좋아", "햇빛 최고", "맑은 날", "비가 와", "흐린 날씨", "비 오는 날"] * 3
-    LightEmotionClassifier().fit(texts, ["맑음", "맑음", "맑음", "비", "비", "비"] * 3).save_pretrained(
-        tmp_path / "light"
-    )
-    with pytest.raises(ValueError, match=r"light: this light classifier has no .*--allow_label_mismatch"):
-        Chatbot.offline(checkpoints_dir=tmp_path)
-    bot = Chatbot.offline(checkpoints_dir=tmp_path, allow_label_mismatch=True)
-    assert set(bot.reply("비가 와서 기분이 그래").scores) == {"맑음", "비"}
-
-
-def test_default_picks_offline_without_checkpoints_and_says_why(tmp_path, caplog):
-    (tmp_path / "classifier").mkdir()
-    assert find_full_checkpoints(tmp_path) == (
-        False,
-        f"{tmp_path / 'classifier'}/ has no classifier_config.json or light_config.json",
-    )
-    with caplog.at_level(logging.INFO, logger="chatbot.engine"):
-        bot = Chatbot.default(checkpoints_dir=tmp_path)
-    assert bot.engine == "offline"
-    assert any(
-        "offline default" in record.getMessage() and "classifier" in record.getMessage() for record in caplog.records
-    )
-    assert not any(record.levelno >= logging.WARNING for record in caplog.records)  # the normal case is no warning
-
-
-@pytest.mark.slow
-def test_offline_answers_from_the_real_wellness_file(shared_data_dir, tmp_path):
-    import data
-
-    wellness_file = shared_data_dir / "wellness" / "wellness_dialog_dataset.csv"
-    wellness = data.load_any(wellness_file)
-    bot = Chatbot.offline(data_files=[wellness_file], checkpoints_dir=tmp_path)
-    example = next(d for d in wellness.dialogues if len(d.message) > 15 and "불면" in d.label)
-    replies_to_it = {d.reply for d in wellness.dialogues if d.message == example.message}
-    found = bot.responder.generate_candidates([example.message], "불안", n=10, do_sample=False)
-    assert replies_to_it & set(found)
 
 
 def test_from_pretrained_warns_about_labels_the_generator_was_not_trained_on(caplog):

@@ -82,7 +82,7 @@ def test_emoji_newer_than_pythons_unicode_tables_are_kept(emoji):
 class CountingHistory(list):
     """A history that records which items were read."""
 
-    def __init__(self, items):
+    def __init__(self, items: list) -> None:
         super().__init__(items)
         self.read: set[int] = set()
 

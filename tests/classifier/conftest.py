@@ -3,6 +3,7 @@ a tiny random BERT config, and a separable toy emotion task written as CSV."""
 
 import csv
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,43 @@ def tiny_base_dir(tmp_path, toy_spm_dir) -> Path:
     shutil.copy(toy_spm_dir / "spiece.model", directory / "spiece.model")
     tiny_bert_config(len(load_kobert_tokenizer(directory))).save_pretrained(directory)
     return directory
+
+
+# Hyper-parameters under which the tiny BERT learns the toy task in a few epochs of a few seconds each.
+TINY_TRAINING = [
+    "--train_batch_size",
+    "16",
+    "--learning_rate",
+    "3e-3",
+    "--max_seq_len",
+    "32",
+    "--no_progress",
+    "--label_set",
+    "original",
+    "--seed",
+    "0",
+]
+
+
+@pytest.fixture()
+def kobert_train_argv(tiny_base_dir) -> Callable[..., list[str]]:
+    """kobert_train_argv(train_file, output_dir, *extra) → `classifier.train` argv: the tiny base model from scratch
+    with TINY_TRAINING, plus `extra` (epochs, patience, --resume …)."""
+
+    def argv(train_file: Path, output_dir: Path, *extra: str) -> list[str]:
+        return [
+            "--model_dir",
+            str(tiny_base_dir),
+            "--from_scratch",
+            "--train_file",
+            str(train_file),
+            "--output_dir",
+            str(output_dir),
+            *extra,
+            *TINY_TRAINING,
+        ]
+
+    return argv
 
 
 @pytest.fixture()

@@ -7,40 +7,11 @@ import pytest
 from classifier import evaluate, predict, train
 from classifier.loading import load_classifier
 
-TINY_TRAIN = [
-    "--train_batch_size",
-    "16",
-    "--learning_rate",
-    "3e-3",
-    "--max_seq_len",
-    "32",
-    "--no_progress",
-    "--label_set",
-    "original",
-    "--seed",
-    "0",
-]
-
 
 @pytest.mark.slow
-def test_train_evaluate_predict_kobert(tiny_base_dir, toy_csv, tmp_path, capsys):
+def test_train_evaluate_predict_kobert(kobert_train_argv, toy_csv, tmp_path, capsys):
     out = tmp_path / "clf"
-    metrics = train.main(
-        [
-            "--model_dir",
-            str(tiny_base_dir),
-            "--from_scratch",
-            "--train_file",
-            str(toy_csv),
-            "--output_dir",
-            str(out),
-            "--num_train_epochs",
-            "8",
-            "--early_stopping_patience",
-            "8",
-            *TINY_TRAIN,
-        ]
-    )
+    metrics = train.train(kobert_train_argv(toy_csv, out, "--num_train_epochs", "8", "--early_stopping_patience", "8"))
     assert metrics["test"]["examples"] == 30 and metrics["test"]["accuracy"] >= 0.8  # chance = 1/3
     assert len(metrics["history"]) == 8 and metrics["best_epoch"] is not None
     saved = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
@@ -49,7 +20,7 @@ def test_train_evaluate_predict_kobert(tiny_base_dir, toy_csv, tmp_path, capsys)
     assert args["learning_rate"] == 3e-3 and args["max_seq_len"] == 32
     assert (tmp_path / "clf-resume" / "trainer_state.json").is_file()
 
-    report = evaluate.main(
+    report = evaluate.evaluate(
         [
             "--model_dir",
             str(out),
@@ -75,30 +46,18 @@ def test_train_evaluate_predict_kobert(tiny_base_dir, toy_csv, tmp_path, capsys)
     capsys.readouterr()
     sentences = tmp_path / "sentences.txt"
     sentences.write_text("오늘 너무 슬퍼\n\n정말 짜증나\n", encoding="utf-8")
-    predictions = predict.main(["--model_dir", str(out), "오늘 정말 행복해", "--file", str(sentences), "--json"])
+    predictions = predict.predict(["--model_dir", str(out), "오늘 정말 행복해", "--file", str(sentences), "--json"])
     lines = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
     assert [line["text"] for line in lines] == ["오늘 정말 행복해", "오늘 너무 슬퍼", "정말 짜증나"]
     assert [p.label for p in predictions] == ["기쁨", "슬픔", "분노"]
 
 
 @pytest.mark.slow
-def test_resume_continues_from_last_epoch(tiny_base_dir, toy_csv, tmp_path):
-    out = tmp_path / "clf"
-    common = [
-        "--model_dir",
-        str(tiny_base_dir),
-        "--from_scratch",
-        "--train_file",
-        str(toy_csv),
-        "--output_dir",
-        str(out),
-        "--early_stopping_patience",
-        "5",
-        *TINY_TRAIN,
-    ]
-    first = train.main([*common, "--num_train_epochs", "1"])
+def test_resume_continues_from_last_epoch(kobert_train_argv, toy_csv, tmp_path):
+    common = kobert_train_argv(toy_csv, tmp_path / "clf", "--early_stopping_patience", "5")
+    first = train.train([*common, "--num_train_epochs", "1"])
     assert [h["epoch"] for h in first["history"]] == [1]
-    resumed = train.main([*common, "--num_train_epochs", "2", "--resume"])
+    resumed = train.train([*common, "--num_train_epochs", "2", "--resume"])
     assert [h["epoch"] for h in resumed["history"]] == [1, 2]  # epoch 1 restored, only epoch 2 trained
     assert resumed["history"][0] == first["history"][0]
     state = json.loads((tmp_path / "clf-resume" / "trainer_state.json").read_text(encoding="utf-8"))
@@ -107,14 +66,14 @@ def test_resume_continues_from_last_epoch(tiny_base_dir, toy_csv, tmp_path):
 
 def test_train_light_backend_and_load_classifier(toy_csv, tmp_path):
     out = tmp_path / "light"
-    metrics = train.main(
+    metrics = train.train(
         ["--backend", "light", "--train_file", str(toy_csv), "--label_set", "original", "--output_dir", str(out)]
     )
     assert metrics["test"]["accuracy"] >= 0.9 and metrics["validation"]["examples"] == 30
     classifier = load_classifier(out)
     assert type(classifier).__name__ == "LightEmotionClassifier"
     assert classifier.predict("진짜 열받아").label == "분노"
-    report = evaluate.main(["--model_dir", str(out), "--test_file", str(toy_csv), "--label_set", "original"])
+    report = evaluate.evaluate(["--model_dir", str(out), "--test_file", str(toy_csv), "--label_set", "original"])
     assert report["examples"] == 30 and (out / "eval" / "report.json").is_file()
 
 
@@ -128,7 +87,7 @@ def test_six_label_set_maps_through_taxonomy(tmp_path):
         + [f"깜짝이야 {i},놀람" for i in range(20)]
     )
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    metrics = train.main(
+    metrics = train.train(
         ["--backend", "light", "--train_file", str(path), "--label_set", "six", "--output_dir", str(tmp_path / "six")]
     )
     assert load_classifier(tmp_path / "six").labels == ["기쁨", "분노"]

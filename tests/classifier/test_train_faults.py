@@ -13,19 +13,6 @@ from classifier import train
 from training.files import OutputDirectoryError
 
 REPO = Path(__file__).resolve().parents[2]
-TINY = [
-    "--train_batch_size",
-    "16",
-    "--learning_rate",
-    "3e-3",
-    "--max_seq_len",
-    "32",
-    "--no_progress",
-    "--label_set",
-    "original",
-    "--seed",
-    "0",
-]
 STEPS_PER_EPOCH = 15  # 240 training sentences of toy.csv (300 less 10% validation, 10% test) / batch 16
 
 
@@ -82,58 +69,22 @@ def test_light_refuses_a_folder_of_foreign_files_and_keeps_them_with_overwrite(t
     assert load_classifier(out).predict("진짜 열받아").label == "분노"
 
 
-def test_kobert_checks_the_output_dir_before_reading_data(tiny_base_dir, tmp_path):
+def test_kobert_checks_the_output_dir_before_reading_data(tiny_base_dir, kobert_train_argv, tmp_path):
     out = foreign_folder(tmp_path / "d")
     never_read = tiny_base_dir / "spiece.model"  # not a data file: reading it would fail, but it is never read
     with pytest.raises(OutputDirectoryError, match="--overwrite_output_dir"):
-        train.main(
-            [
-                "--model_dir",
-                str(tiny_base_dir),
-                "--from_scratch",
-                "--train_file",
-                str(never_read),
-                "--output_dir",
-                str(out),
-                *TINY,
-            ]
-        )
+        train.main(kobert_train_argv(never_read, out))
     assert sorted(p.name for p in out.iterdir()) == ["sub", "thesis.txt"]
     resume_dir = foreign_folder(tmp_path / "e-resume")  # the resume state's folder is guarded too
     with pytest.raises(OutputDirectoryError, match="e-resume"):
-        train.main(
-            [
-                "--model_dir",
-                str(tiny_base_dir),
-                "--from_scratch",
-                "--train_file",
-                str(never_read),
-                "--output_dir",
-                str(tmp_path / "e"),
-                *TINY,
-            ]
-        )
+        train.main(kobert_train_argv(never_read, tmp_path / "e"))
     assert sorted(p.name for p in resume_dir.iterdir()) == ["sub", "thesis.txt"]
 
 
 @pytest.mark.slow
-def test_kobert_overwrite_keeps_foreign_files(tiny_base_dir, toy_csv, tmp_path):
+def test_kobert_overwrite_keeps_foreign_files(kobert_train_argv, toy_csv, tmp_path):
     out = foreign_folder(tmp_path / "d")
-    train.main(
-        [
-            "--model_dir",
-            str(tiny_base_dir),
-            "--from_scratch",
-            "--train_file",
-            str(toy_csv),
-            "--output_dir",
-            str(out),
-            "--num_train_epochs",
-            "1",
-            "--overwrite_output_dir",
-            *TINY,
-        ]
-    )
+    train.main(kobert_train_argv(toy_csv, out, "--num_train_epochs", "1", "--overwrite_output_dir"))
     assert_intact(out)
     assert (out / "model.safetensors").is_file() and (tmp_path / "d-resume" / "trainer_state.json").is_file()
 
@@ -144,31 +95,25 @@ def test_kobert_overwrite_keeps_foreign_files(tiny_base_dir, toy_csv, tmp_path):
     "fault", ["train:epoch@1", f"train:step@{STEPS_PER_EPOCH + 4}"], ids=["killed-after-epoch-1", "killed-mid-epoch-2"]
 )
 def test_a_killed_and_resumed_run_ends_at_the_uninterrupted_weights(
-    tiny_base_dir, toy_csv, tmp_path, fault, one_torch_thread
+    kobert_train_argv, toy_csv, tmp_path, fault, one_torch_thread
 ):
     def argv(out):
-        return [
-            "--model_dir",
-            str(tiny_base_dir),
-            "--from_scratch",
-            "--train_file",
-            str(toy_csv),
-            "--output_dir",
-            str(out),
+        return kobert_train_argv(
+            toy_csv,
+            out,
             "--num_train_epochs",
             "3",
             "--early_stopping_patience",
             "5",
             "--gradient_accumulation_steps",
             "2",
-            *TINY,
-        ]
+        )
 
-    straight = train.main(argv(tmp_path / "straight"))
+    straight = train.train(argv(tmp_path / "straight"))
     killed_run(argv(tmp_path / "resumed"), fault)
     state = (tmp_path / "resumed-resume" / "trainer_state.json").read_text(encoding="utf-8")
     assert '"epoch": 1' in state  # the kill came after epoch 1's state was saved, before epoch 2's
-    resumed = train.main([*argv(tmp_path / "resumed"), "--resume"])
+    resumed = train.train([*argv(tmp_path / "resumed"), "--resume"])
     assert resumed["history"] == straight["history"]  # same losses and validation scores, epoch by epoch
     assert_same_weights(tmp_path / "straight-resume", tmp_path / "resumed-resume")  # last epoch, every weight
     assert_same_weights(tmp_path / "straight", tmp_path / "resumed")  # best epoch

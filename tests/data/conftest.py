@@ -61,21 +61,6 @@ WELLNESS_ROWS = [
     ["감정/불안감", "가슴이 두근거려요.", ""],
     ["일반대화", "안녕하세요.", ""],  # a category without replies
 ]
-EMOTIONAL_HEADER = [
-    "번호",
-    "연령",
-    "성별",
-    "상황키워드",
-    "신체질환",
-    "감정_대분류",
-    "감정_소분류",
-    "사람문장1",
-    "시스템문장1",
-    "사람문장2",
-    "시스템문장2",
-    "사람문장3",
-    "시스템문장3",
-]
 EMOTIONAL_ROWS = [
     [
         "1",
@@ -117,5 +102,5 @@ def wellness_rows():
 
 
 @pytest.fixture
-def emotional_rows():
-    return EMOTIONAL_HEADER, [list(row) for row in EMOTIONAL_ROWS]
+def emotional_rows(make_emotional_dialogue_header):
+    return make_emotional_dialogue_header(), [list(row) for row in EMOTIONAL_ROWS]

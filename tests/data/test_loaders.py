@@ -70,17 +70,8 @@ def test_emotional_dialogue_turns_context_and_labels(write_file, emotional_rows)
     assert len(corpus.dialogues) == 3 + 1 + 1
 
 
-def test_emotional_dialogue_training_form_with_four_turns_xlsx(write_file):
-    header = [
-        "번호",
-        "연령",
-        "성별",
-        "상황키워드",
-        "신체질환",
-        "감정_대분류",
-        "감정_소분류",
-        *(f"{speaker}{k}" for k in range(1, 5) for speaker in ("사람문장", "시스템응답")),
-    ]
+def test_emotional_dialogue_training_form_with_four_turns_xlsx(write_file, make_emotional_dialogue_header):
+    header = make_emotional_dialogue_header(turns=4, system="시스템응답")
     row = ["1", "청년", "여성", "연애", "해당없음", "상처", "배신당한", "h1", "s1", "h2", "s2", "h3", "s3", "h4", "s4"]
     corpus = load_emotional_dialogue(write_file("training.xlsx", header, [row]))
     assert [d.message for d in corpus.dialogues] == ["h1", "h2", "h3", "h4"]

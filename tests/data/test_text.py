@@ -2,7 +2,7 @@
 
 import pytest
 
-from data.text import collapse_spaces, dedupe_key, letters_only, tidy_spacing
+from data.text import collapse_spaces, dedupe_key, letters_only, tidy_spacing, without_spaces
 
 FULL_WIDTH_SPACE, NO_BREAK_SPACE = "\u3000", "\u00a0"
 
@@ -53,3 +53,8 @@ def test_letters_only_keeps_letters_digits_and_jamo_in_one_width_and_case():
 )
 def test_tidy_spacing(raw, tidy):
     assert tidy_spacing(raw) == tidy
+
+
+def test_without_spaces_drops_every_whitespace_and_nothing_else():
+    assert without_spaces(" 망한 듯\t진짜\u3000ㅠㅠ\n") == "망한듯진짜ㅠㅠ"
+    assert without_spaces("A.b, 😀") == "A.b,😀"

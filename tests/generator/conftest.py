@@ -2,6 +2,7 @@
 special tokens trained here), tiny GPT-2 models (vocab 51,200 like KoGPT2) and one model that has memorised
 20 (message, emotion, reply) triples."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -140,8 +141,9 @@ def memorised_triples():
     return list(TRIPLES)
 
 
-def write_fixture_corpora(root: Path) -> Path:
-    """Small files in the three corpus formats, laid out like ../shared/data (wellness/, emotional_dialogue/, chatbot_data/)."""
+def write_fixture_corpora(root: Path, emotional_header: list[str]) -> Path:
+    """Small files in the three corpus formats, laid out like ../shared/data
+    (wellness/, emotional_dialogue/, chatbot_data/)."""
     import csv
 
     def write(relative, header, rows):
@@ -178,33 +180,54 @@ def write_fixture_corpora(root: Path) -> Path:
                 "",
             ]
         )
-    write(
-        "emotional_dialogue/emotional_dialogue_validation.csv",
-        [
-            "번호",
-            "연령",
-            "성별",
-            "상황키워드",
-            "신체질환",
-            "감정_대분류",
-            "감정_소분류",
-            "사람문장1",
-            "시스템문장1",
-            "사람문장2",
-            "시스템문장2",
-            "사람문장3",
-            "시스템문장3",
-        ],
-        emotional,
-    )
+    write("emotional_dialogue/emotional_dialogue_validation.csv", emotional_header, emotional)
     chatbot = [[f"질문 {i} 오늘 뭐 할까", f"대답 {i} 산책 어때요.", str(i % 3)] for i in range(30)]
     write("chatbot_data/ChatbotData.csv", ["Q", "A", "label"], chatbot)
     return root
 
 
 @pytest.fixture(scope="session")
-def fixture_data_dir(tmp_path_factory) -> Path:
-    return write_fixture_corpora(tmp_path_factory.mktemp("corpora"))
+def fixture_data_dir(tmp_path_factory, make_emotional_dialogue_header) -> Path:
+    return write_fixture_corpora(tmp_path_factory.mktemp("corpora"), make_emotional_dialogue_header())
+
+
+@pytest.fixture
+def tiny_base_dir(tmp_path, gpt2_tokenizer) -> Path:
+    """A 'pretrained' tiny KoGPT2-like directory (random weights + the tokenizer) to fine-tune from."""
+    from generator.model import GeneratorConfig, ResponseGenerator
+
+    directory = tmp_path / "tiny-kogpt2"
+    ResponseGenerator(tiny_gpt2(seed=0), gpt2_tokenizer, GeneratorConfig()).save_pretrained(directory)
+    return directory
+
+
+@pytest.fixture
+def generator_train_argv(tiny_base_dir, fixture_data_dir) -> Callable[..., list[str]]:
+    """generator_train_argv(output_dir, *extra) → `generator.train` argv fine-tuning `tiny_base_dir` on the fixture
+    corpora (64-token turns, batches of 8, 15% validation, 15% test, seed 1), plus `extra` (epochs, --resume …)."""
+
+    def argv(output_dir: Path, *extra: str) -> list[str]:
+        return [
+            "--model_dir",
+            str(tiny_base_dir),
+            "--data_dir",
+            str(fixture_data_dir),
+            "--output_dir",
+            str(output_dir),
+            "--max_seq_len",
+            "64",
+            "--train_batch_size",
+            "8",
+            "--validation_split",
+            "0.15",
+            "--test_split",
+            "0.15",
+            "--seed",
+            "1",
+            *extra,
+        ]
+
+    return argv
 
 
 @pytest.fixture(scope="session")

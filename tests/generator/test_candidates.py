@@ -1,10 +1,10 @@
 """`generate_candidates` (several sampled replies in one batched call) and the emotion-control measurement of
-`generator.evaluate`, on tiny GPT-2 models (tests/generator/conftest.py)."""
+`generator.emotion_control`, on tiny GPT-2 models (tests/generator/conftest.py)."""
 
 import pytest
 
 from classifier.prediction import Prediction
-from generator import evaluate
+from generator import emotion_control
 from generator.model import GeneratorConfig, ResponseGenerator
 
 SAMPLING = {"temperature": 1.5, "top_p": 1.0, "top_k": 0, "max_new_tokens": 10}  # wide: a random model's draws differ
@@ -68,10 +68,10 @@ def test_candidate_options_are_checked(random_generator):
 def test_read_back_lift_is_zero_without_control_and_one_with_full_control():
     tags = ["기쁨", "슬픔", "분노"]
     emotions = [t for _ in range(4) for t in tags]
-    perfect = evaluate.read_back(tags, emotions, emotions)
+    perfect = emotion_control.read_back(tags, emotions, emotions)
     assert (perfect["accuracy"], perfect["lift"], perfect["chance"]) == (1.0, 1.0, pytest.approx(1 / 3))
     assert perfect["per_tag"] == dict.fromkeys(tags, 1.0) and perfect["confusion"] == {t: {t: 4} for t in tags}
-    always_joy = evaluate.read_back(tags, emotions, ["기쁨"] * len(emotions))  # a biased reader, no control
+    always_joy = emotion_control.read_back(tags, emotions, ["기쁨"] * len(emotions))  # a biased reader, no control
     assert always_joy["lift"] == 0.0 and always_joy["accuracy"] == pytest.approx(1 / 3)
 
 
@@ -96,7 +96,7 @@ def test_emotion_control_shows_control_on_a_model_that_learnt_the_tags(trained_g
     original = trained_generator.config
     trained_generator.config = GeneratorConfig(emotions=["기쁨", "슬픔", "분노", "불안", "우울", "일상", "none"])
     try:
-        control = evaluate.emotion_control(
+        control = emotion_control.emotion_control(
             trained_generator,
             {"lookup": LookupReader(table, sorted(set(table.values()) | {"일상"}))},
             messages,
@@ -122,13 +122,15 @@ class TagBlindGenerator:
 
 def test_emotion_control_reads_zero_for_a_tag_blind_generator():
     reader = LookupReader({}, ["기쁨", "슬픔", "분노", "일상"])
-    control = evaluate.emotion_control(TagBlindGenerator(), {"lookup": reader}, ["안녕", "배고파"], batch_size=8)
+    control = emotion_control.emotion_control(
+        TagBlindGenerator(), {"lookup": reader}, ["안녕", "배고파"], batch_size=8
+    )
     assert control["changed_share"] == 0.0 and control["distinct_replies_per_message"] == 1.0
     assert control["lift"] == 0.0 and control["readers"]["lookup"]["accuracy"] == pytest.approx(0.0)
 
 
 @pytest.mark.slow
 def test_the_light_reader_is_independent_and_reads_six_emotions():
-    reader = evaluate.light_reader()
+    reader = emotion_control.light_reader()
     assert set(reader.labels) == {"일상", "기쁨", "분노", "불안", "슬픔", "우울"}
-    assert evaluate.light_reader() is reader  # fitted once per process
+    assert emotion_control.light_reader() is reader  # fitted once per process

@@ -7,43 +7,14 @@ import pytest
 
 from generator import evaluate, train
 from generator.loading import load_responder
-from generator.model import GeneratorConfig, ResponseGenerator
-
-
-@pytest.fixture
-def tiny_base_dir(tmp_path, gpt2_tokenizer, tiny_model_factory):
-    """A 'pretrained' tiny KoGPT2-like directory (random weights + real tokenizer) to fine-tune from."""
-    directory = tmp_path / "tiny-kogpt2"
-    ResponseGenerator(tiny_model_factory(seed=0), gpt2_tokenizer, GeneratorConfig()).save_pretrained(directory)
-    return directory
+from generator.model import GeneratorConfig
 
 
 @pytest.mark.slow
-def test_train_resume_and_evaluate(tiny_base_dir, fixture_data_dir, tmp_path, capsys):
+def test_train_resume_and_evaluate(generator_train_argv, tmp_path, capsys):
     output_dir = tmp_path / "generator"
-    common = [
-        "--model_dir",
-        str(tiny_base_dir),
-        "--data_dir",
-        str(fixture_data_dir),
-        "--output_dir",
-        str(output_dir),
-        "--max_seq_len",
-        "64",
-        "--train_batch_size",
-        "8",
-        "--learning_rate",
-        "3e-3",
-        "--validation",
-        "0.15",
-        "--test",
-        "0.15",
-        "--gradient_accumulation_steps",
-        "2",
-        "--seed",
-        "1",
-    ]
-    result = train.main(common + ["--num_train_epochs", "2"])
+    common = generator_train_argv(output_dir, "--learning_rate", "3e-3", "--gradient_accumulation_steps", "2")
+    result = train.train(common + ["--num_train_epochs", "2"])
     assert [r["epoch"] for r in result["history"]] == [1, 2]
     assert result["history"][1]["validation_loss"] < result["history"][0]["validation_loss"] < math.log(51200)
     names = {p.name for p in output_dir.iterdir()}
@@ -61,7 +32,7 @@ def test_train_resume_and_evaluate(tiny_base_dir, fixture_data_dir, tmp_path, ca
     config = GeneratorConfig.from_json_file(output_dir / "generator_config.json")
     assert {"일상", "우울", "불안", "none"} <= set(config.emotions)
 
-    resumed = train.main(common + ["--num_train_epochs", "3", "--resume"])
+    resumed = train.train(common + ["--num_train_epochs", "3", "--resume"])
     assert [r["epoch"] for r in resumed["history"]] == [1, 2, 3]
     assert resumed["history"][:2] == result["history"]
 
@@ -69,7 +40,7 @@ def test_train_resume_and_evaluate(tiny_base_dir, fixture_data_dir, tmp_path, ca
     assert isinstance(generator.generate("요즘 너무 우울해", "우울", max_new_tokens=8, seed=0), str)
 
     report_file = tmp_path / "report.json"
-    report = evaluate.main(
+    report = evaluate.evaluate(
         [
             "--model_dir",
             str(output_dir),
@@ -92,7 +63,7 @@ def test_train_resume_and_evaluate(tiny_base_dir, fixture_data_dir, tmp_path, ca
 
 
 @pytest.mark.slow
-def test_train_with_classifier_tags_and_emotion_control(tiny_base_dir, fixture_data_dir, tmp_path):
+def test_train_with_classifier_tags_and_emotion_control(generator_train_argv, tmp_path):
     from classifier.light import LightEmotionClassifier
 
     texts = [
@@ -107,26 +78,9 @@ def test_train_with_classifier_tags_and_emotion_control(tiny_base_dir, fixture_d
     classifier.save_pretrained(tmp_path / "classifier")
     output_dir = tmp_path / "generator"
     train.main(
-        [
-            "--model_dir",
-            str(tiny_base_dir),
-            "--data_dir",
-            str(fixture_data_dir),
-            "--output_dir",
-            str(output_dir),
-            "--classifier",
-            str(tmp_path / "classifier"),
-            "--num_train_epochs",
-            "1",
-            "--max_seq_len",
-            "64",
-            "--validation",
-            "0.15",
-            "--test",
-            "0.15",
-            "--none_fraction",
-            "0",
-        ]
+        generator_train_argv(
+            output_dir, "--classifier", str(tmp_path / "classifier"), "--num_train_epochs", "1", "--none_fraction", "0"
+        )
     )
     assert set(GeneratorConfig.from_json_file(output_dir / "generator_config.json").emotions) <= {
         "불안",
@@ -134,7 +88,7 @@ def test_train_with_classifier_tags_and_emotion_control(tiny_base_dir, fixture_d
         "일상",
         "none",
     }
-    report = evaluate.main(
+    report = evaluate.evaluate(
         ["--model_dir", str(output_dir), "--max_examples", "4", "--max_new_tokens", "6", "--control_messages", "3"]
     )
     control = report["emotion_control"]
@@ -171,9 +125,7 @@ def test_metric_definitions():
 
 
 @pytest.mark.slow
-def test_checkpoint_and_resume_state_are_complete_before_the_swap(
-    tiny_base_dir, fixture_data_dir, tmp_path, monkeypatch
-):
+def test_checkpoint_and_resume_state_are_complete_before_the_swap(generator_train_argv, tmp_path, monkeypatch) -> None:
     """training_args.json + metrics.json are inside the best checkpoint's staging dir, and the --resume state is
     written into a staging dir too: no moment where a swapped-in directory lacks a file or the state is gone."""
     import training.files
@@ -190,28 +142,7 @@ def test_checkpoint_and_resume_state_are_complete_before_the_swap(
 
     monkeypatch.setattr(training.files, "atomic_directory", recording)
     output_dir = tmp_path / "generator"
-    train.main(
-        [
-            "--model_dir",
-            str(tiny_base_dir),
-            "--data_dir",
-            str(fixture_data_dir),
-            "--output_dir",
-            str(output_dir),
-            "--max_seq_len",
-            "64",
-            "--train_batch_size",
-            "8",
-            "--validation",
-            "0.15",
-            "--test",
-            "0.15",
-            "--num_train_epochs",
-            "2",
-            "--seed",
-            "1",
-        ]
-    )
+    train.main(generator_train_argv(output_dir, "--num_train_epochs", "2"))
     checkpoints, states = staged.get(str(output_dir), []), staged.get(str(output_dir) + "-resume", [])
     assert checkpoints and all(
         {"training_args.json", "metrics.json", "model.safetensors"} <= names for names in checkpoints

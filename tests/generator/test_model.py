@@ -34,7 +34,10 @@ def test_batched_equals_single_under_greedy(trained_generator):
         + ["처음 보는 아주 긴 문장 " * 3]
     )
     emotions = [e for _, e, _ in TRIPLES] + [None]
-    single = [trained_generator.generate(c, e, do_sample=False, max_new_tokens=24) for c, e in zip(contexts, emotions)]
+    single = [
+        trained_generator.generate(c, e, do_sample=False, max_new_tokens=24)
+        for c, e in zip(contexts, emotions, strict=True)
+    ]
     batched = trained_generator.generate_batch(contexts, emotions, do_sample=False, max_new_tokens=24, batch_size=8)
     assert batched == single
     assert trained_generator.generate_batch([TRIPLES[2][0]] * 2, "일상", do_sample=False) == [TRIPLES[2][2]] * 2
@@ -77,9 +80,12 @@ def generated_ids(generator, *args, **options) -> list[int]:
     """The reply ids `generator.generate(*args, **options)` produced (its `model.generate` output, prompt cut)."""
     outputs = []
     generate = generator.model.generate
-    generator.model.generate = lambda **kwargs: (
-        outputs.append((kwargs["input_ids"].shape[1], generate(**kwargs))) or outputs[-1][1]
-    )
+
+    def recording_generate(**kwargs):
+        outputs.append((kwargs["input_ids"].shape[1], generate(**kwargs)))
+        return outputs[-1][1]
+
+    generator.model.generate = recording_generate
     try:
         generator.generate(*args, **options)
     finally:

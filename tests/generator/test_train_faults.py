@@ -11,46 +11,15 @@ from pathlib import Path
 import pytest
 
 from generator import train
-from generator.model import GeneratorConfig, ResponseGenerator
 from training.files import OutputDirectoryError
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def tiny_base_dir(tmp_path, gpt2_tokenizer, tiny_model_factory):
-    directory = tmp_path / "tiny-kogpt2"
-    ResponseGenerator(tiny_model_factory(seed=0), gpt2_tokenizer, GeneratorConfig()).save_pretrained(directory)
-    return directory
 
 
 def foreign_folder(path: Path) -> Path:
     (path / "sub").mkdir(parents=True)
     (path / "thesis.txt").write_text("four years of work", encoding="utf-8")
     return path
-
-
-def common(base: Path, data_dir: Path, out: Path) -> list[str]:
-    return [
-        "--model_dir",
-        str(base),
-        "--data_dir",
-        str(data_dir),
-        "--output_dir",
-        str(out),
-        "--max_seq_len",
-        "64",
-        "--train_batch_size",
-        "8",
-        "--learning_rate",
-        "3e-3",
-        "--validation_split",
-        "0.15",
-        "--test_split",
-        "0.15",
-        "--seed",
-        "1",
-    ]
 
 
 def assert_same_weights(a: Path, b: Path) -> None:
@@ -64,15 +33,13 @@ def assert_same_weights(a: Path, b: Path) -> None:
 
 
 @pytest.mark.slow
-def test_foreign_output_dir_is_refused_before_any_work_and_kept_with_overwrite(
-    tiny_base_dir, fixture_data_dir, tmp_path
-):
+def test_foreign_output_dir_is_refused_before_any_work_and_kept_with_overwrite(generator_train_argv, tmp_path):
     out = foreign_folder(tmp_path / "d")
     with pytest.raises(OutputDirectoryError, match="thesis.txt"):
-        train.main([*common(tiny_base_dir, fixture_data_dir, out), "--num_train_epochs", "1"])
+        train.main([*generator_train_argv(out), "--num_train_epochs", "1"])
     assert sorted(p.name for p in out.iterdir()) == ["sub", "thesis.txt"]
     assert not (tmp_path / "d-resume").exists()
-    train.main([*common(tiny_base_dir, fixture_data_dir, out), "--num_train_epochs", "1", "--overwrite_output_dir"])
+    train.main([*generator_train_argv(out), "--num_train_epochs", "1", "--overwrite_output_dir"])
     assert (out / "thesis.txt").read_text(encoding="utf-8") == "four years of work" and (out / "sub").is_dir()
     assert (out / "model.safetensors").is_file() and (tmp_path / "d-resume" / "trainer_state.json").is_file()
 
@@ -88,13 +55,13 @@ def test_a_missing_local_base_model_fails_at_once_without_the_hub(fixture_data_d
 @pytest.mark.parametrize(
     "fault", ["train:epoch@1", "train:step@7"], ids=["killed-after-epoch-1", "killed-mid-epoch-2"]
 )
-def test_a_killed_and_resumed_run_ends_at_the_uninterrupted_weights(tiny_base_dir, fixture_data_dir, tmp_path, fault):
+def test_a_killed_and_resumed_run_ends_at_the_uninterrupted_weights(generator_train_argv, tmp_path, fault):
     epochs = ["--num_train_epochs", "3"]
-    straight = train.main([*common(tiny_base_dir, fixture_data_dir, tmp_path / "straight"), *epochs])
+    straight = train.train(generator_train_argv(tmp_path / "straight", *epochs))
     saved = json.loads((tmp_path / "straight-resume" / "trainer_state.json").read_text(encoding="utf-8"))
     steps_per_epoch = saved["scheduler"]["last_epoch"] // 3  # the scheduler counted every optimizer step
     assert fault.startswith("train:epoch") or steps_per_epoch < 7 < 2 * steps_per_epoch  # step 7 is inside epoch 2
-    argv = [*common(tiny_base_dir, fixture_data_dir, tmp_path / "resumed"), *epochs]
+    argv = generator_train_argv(tmp_path / "resumed", *epochs)
     env = {**os.environ, "MAEUMCHAT_FAULT": fault, "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
     child = subprocess.run(
         [sys.executable, "-m", "generator.train", *argv], cwd=REPO, env=env, capture_output=True, timeout=600
@@ -102,7 +69,7 @@ def test_a_killed_and_resumed_run_ends_at_the_uninterrupted_weights(tiny_base_di
     assert child.returncode == -signal.SIGKILL, child.stderr.decode()[-3000:]
     state = json.loads((tmp_path / "resumed-resume" / "trainer_state.json").read_text(encoding="utf-8"))
     assert state["epoch"] == 1
-    resumed = train.main([*argv, "--resume"])
+    resumed = train.train([*argv, "--resume"])
     assert resumed["history"] == straight["history"]
     assert_same_weights(tmp_path / "straight-resume", tmp_path / "resumed-resume")  # last epoch, every weight
     assert_same_weights(tmp_path / "straight", tmp_path / "resumed")  # best epoch

@@ -210,7 +210,7 @@ def test_both_evaluations_run(trained):
     from generator import evaluate as generator_evaluate
 
     out = trained["out"]
-    report = classifier_evaluate.main(
+    report = classifier_evaluate.evaluate(
         [
             "--model_dir",
             str(out / "classifier"),
@@ -221,7 +221,7 @@ def test_both_evaluations_run(trained):
         ]
     )
     assert report["examples"] > 0 and set(report["labels"]) == EMOTIONS
-    report = generator_evaluate.main(
+    report = generator_evaluate.evaluate(
         [
             "--model_dir",
             str(out / "generator"),

@@ -1,0 +1,103 @@
+"""The offline default engine's parts, built once and loaded from the cache (`chatbot.cache`): the light emotion
+classifier trained on the reply bank's messages (or the user's own in `<checkpoints>/light`) and the retrieval
+responder over the bank and any `--data` corpora; and how `Chatbot.default()` tells whether full checkpoints are
+there instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CHECKPOINTS_DIR = "checkpoints"  # where training scripts write and Chatbot.default() looks
+OFFLINE_BUILD_VERSION = (
+    7  # bump when the offline classifier's training recipe or the responder's defaults change: the cache rebuilds
+)
+BANK_CLASSIFIER_MODEL = "svm"  # multi-class SVM: best of nbsvm/svm/logreg on the development conversations
+BANK_CLASSIFIER_C = 0.3  # best of 0.05–1 there (flat from 0.3 up)
+
+
+def offline_classifier(light_dir: Path, allow_label_mismatch: bool):
+    """`light_dir`'s classifier when there is one (checked), else the reply-bank classifier from the cache."""
+    from classifier import LightEmotionClassifier
+    from classifier.loading import saved_backend
+    from data import EMOTIONS
+
+    if light_dir.is_dir() and saved_backend(light_dir) == "light":
+        classifier = LightEmotionClassifier.from_pretrained(light_dir)
+        missing = sorted(set(EMOTIONS) - set(classifier.labels))
+        logger.info("using the light classifier in %s (labels: %s)", light_dir, ", ".join(classifier.labels))
+        if missing and not allow_label_mismatch:
+            raise ValueError(
+                f"{light_dir}: this light classifier has no {', '.join(missing)} — the chatbot needs all "
+                f"six emotions. Move it away, retrain with --label_set six, or pass --allow_label_mismatch"
+            )
+        return classifier
+    return LightEmotionClassifier.from_pretrained(reply_bank_classifier_dir())
+
+
+def offline_responder(bank, corpora, data_files, taxonomy):
+    """The retrieval responder over the bank and the corpora' dialogues, from the cache (built when missing)."""
+    from chatbot.cache import cached_directory, file_fingerprint
+    from data.replybank import REPLYBANK_DIR
+    from generator import RetrievalResponder
+
+    key = {
+        "kind": "responder",
+        "version": OFFLINE_BUILD_VERSION,
+        "taxonomy": [taxonomy.labels, taxonomy.sources, taxonomy.aliases],
+        "bank": [file_fingerprint(path) for path in sorted(REPLYBANK_DIR.glob("*.jsonl"))],
+        "data": [file_fingerprint(path) for path in data_files],
+    }
+
+    def build(directory: Path) -> None:
+        RetrievalResponder.from_reply_bank(bank, (d for c in corpora for d in c.dialogues), taxonomy).save_pretrained(
+            directory
+        )
+
+    return RetrievalResponder.from_pretrained(cached_directory("responder", key, build, what="the reply index"))
+
+
+def reply_bank_classifier_dir() -> Path:
+    """The cache directory of the light classifier trained on the reply bank's messages (built when missing)."""
+    from chatbot.cache import cached_directory, file_fingerprint
+    from classifier.light import LightConfig
+    from data.replybank import REPLYBANK_DIR
+
+    config = LightConfig(model=BANK_CLASSIFIER_MODEL, C=BANK_CLASSIFIER_C)
+    key = {
+        "kind": "reply_bank_classifier",
+        "version": OFFLINE_BUILD_VERSION,
+        "config": repr(config),
+        "bank": [file_fingerprint(path) for path in sorted(REPLYBANK_DIR.glob("*.jsonl"))],
+    }
+
+    def build(directory: Path) -> None:
+        from classifier import LightEmotionClassifier
+        from data import load_demo
+
+        labelled = [(u.text, u.label) for u in load_demo().utterances if u.label is not None]
+        texts, labels = [text for text, _ in labelled], [label for _, label in labelled]
+        LightEmotionClassifier(config).fit(texts, labels, progress=True).save_pretrained(directory)
+
+    return cached_directory("classifier", key, build, what="the offline emotion classifier")
+
+
+def find_full_checkpoints(checkpoints_dir=DEFAULT_CHECKPOINTS_DIR) -> tuple[bool, str]:
+    """(True, "") when both trained checkpoints are there, else (False, what is missing)."""
+    from classifier.contract import CONFIG_FILES as CLASSIFIER_CONFIGS
+
+    root = Path(checkpoints_dir)
+    directory = root / "classifier"
+    if not directory.is_dir():
+        return False, f"no {directory}/ — train with `python -m classifier.train --output_dir {directory}`"
+    if not any((directory / name).is_file() for name in CLASSIFIER_CONFIGS.values()):
+        return False, f"{directory}/ has no {' or '.join(CLASSIFIER_CONFIGS.values())}"
+    if not any(directory.glob("*.safetensors")):
+        return False, f"{directory}/ has no *.safetensors weights"
+    from generator.loading import checkpoint_problem
+
+    problem = checkpoint_problem(root / "generator")
+    return (False, problem) if problem else (True, "")
