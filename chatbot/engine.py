@@ -258,6 +258,8 @@ class Chatbot:
         earlier_user, bot_turns = context[-3::-2][::-1], context[-2::-2]
         care = in_care_mode(bot_turns)  # after a crisis reply, only a new crisis message brings it back
         crisis = self.safety.assess(cleaned.text, [] if care else earlier_user)  # first: before any model below
+        if quality.opens_new_subject(cleaned.text):  # "그건 그렇고 …": read and answered on its own (not for safety)
+            context, earlier_user = context[-1:], []
         try:
             reading = read_emotion(
                 self.classifier,
@@ -278,8 +280,7 @@ class Chatbot:
             text, flags = self._care(context, cleaned.text, reading, bot_turns, options), {"care": True}
         else:
             assert reading is not None  # only a crisis message goes on without a reading
-            about = context[-1:] if quality.opens_new_subject(cleaned.text) else context  # 그건 그렇고 …: on its own
-            text = self._choose(about, cleaned.text, reading, bot_turns, options)
+            text = self._choose(context, cleaned.text, reading, bot_turns, options)
             flags = {"uncertain": not reading.sure}
         yield from re.findall(r"\s*\S+\s*", text)
         yield Reply(text, emotion, scores, engine=self.engine, note=cleaned.note, **flags)

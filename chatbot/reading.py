@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from chatbot.quality import VALENCE, names_setback, opens_new_subject
+from chatbot.quality import VALENCE, names_setback
 from data.text import without_spaces
 
 SETBACK_TO = (
@@ -69,7 +69,7 @@ def read_emotion(
     """Classify `message`, blending in the nearest written examples' vote (`neighbours(message)` → emotion
     shares, e.g. `RetrievalResponder.emotion_votes`) and the last two earlier user turns."""
     policy = policy or ReadingPolicy()
-    earlier = [] if opens_new_subject(message) else [turn for turn in list(earlier_user_turns)[-2:] if turn.strip()]
+    earlier = [turn for turn in list(earlier_user_turns)[-2:] if turn.strip()]
     predictions = classifier.predict([message, *reversed(earlier)])  # the message, then newest earlier turn first
     scores = {label: float(p) for label, p in predictions[0].scores.items()}
     votes = neighbours(message) if neighbours is not None and policy.neighbour_weight > 0 else {}

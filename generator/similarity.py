@@ -8,6 +8,7 @@ count too, at `context_weight` per turn of age, so a follow-up keeps its topic.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 
 class MessageSimilarity:
@@ -25,6 +26,8 @@ class MessageSimilarity:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.messages = list(messages)
+        # one reply scores the same turns several times (emotion vote, topic, each candidate pass): keep the last few
+        self._cached_scores = lru_cache(maxsize=32)(self._scores)
         self.char_vectorizer = TfidfVectorizer(
             analyzer="char_wb", ngram_range=tuple(ngram_range), sublinear_tf=True, lowercase=True
         )
@@ -53,7 +56,11 @@ class MessageSimilarity:
         return {"messages": self.messages, "morphemes": self.message_morphemes, "expansion": self.expansion.to_dict()}
 
     def scores(self, turns: Sequence[str], context_weight: float):
-        """(messages,) similarity of every message to the last of `turns`, with the earlier ones blended in."""
+        """(messages,) similarity of every message to the last of `turns`, with the earlier ones blended in.
+        Read-only: the array is shared by later calls with the same turns."""
+        return self._cached_scores(tuple(turns), float(context_weight))
+
+    def _scores(self, turns: tuple[str, ...], context_weight: float):
         import numpy as np
 
         from classifier.features import tfidf_rows
@@ -75,4 +82,5 @@ class MessageSimilarity:
 
             morphs = kiwi.analyse(list(turns), self.expansion)
             scores = (scores + similarity(self._morph_columns, self.morph_vectorizer, morphs)) / 2
+        scores.flags.writeable = False
         return scores

@@ -152,3 +152,12 @@ def test_a_long_reply_said_inside_a_noted_turn_is_still_skipped(responder):
     context = ["시험에 떨어져서 너무 속상해", noted, "시험에 떨어져서 너무 속상해"]
     for seed in range(10):
         assert responder.generate(context, emotion="슬픔", seed=seed) != "시험 결과 때문에 많이 속상하겠어요."
+
+
+def test_scores_of_the_same_turns_are_computed_once_and_cannot_be_changed_by_a_caller(responder):
+    similarity = responder.similarity
+    first = similarity.scores(["시험 떨어졌어", "ㅇㅇ"], 1.0)
+    assert similarity.scores(("시험 떨어졌어", "ㅇㅇ"), 1) is first  # a list and a tuple of the same turns
+    assert similarity.scores(["ㅇㅇ"], 1.0) is not first
+    with pytest.raises(ValueError):
+        first[0] = 1.0  # shared by later calls: read-only
