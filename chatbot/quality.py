@@ -89,6 +89,12 @@ def opens_new_subject(message: str) -> bool:
     return _mentions(without_spaces(message), _cues(MESSAGE_CUES_FILE)["new_subject"])
 
 
+def names_relief(message: str) -> bool:
+    """Whether the message tells relief or things getting better, and names no setback."""
+    compact, cues = without_spaces(message), _cues(MESSAGE_CUES_FILE)
+    return _mentions(compact, cues["relief"]) and not _mentions(compact, cues["setback"])
+
+
 def names_setback(message: str) -> bool:
     """Whether the message names a setback (a failure, a loss, a break-up) and no good news beside it."""
     compact, cues = without_spaces(message), _cues(MESSAGE_CUES_FILE)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from chatbot.quality import VALENCE, names_setback
+from chatbot.quality import VALENCE, names_relief, names_setback
 from data.text import without_spaces
 
+RELIEF_TO = "기쁨"  # relief and things getting better are good news in the labelling guide
 SETBACK_TO = (
     "슬픔"  # where a setback's joy and small-talk share goes: the labelling guide reads a plain setback as sadness
 )
@@ -30,6 +31,17 @@ def setback_scores(message: str, scores: dict[str, float]) -> dict[str, float]:
     return {**scores, **moved}
 
 
+def relief_scores(message: str, scores: dict[str, float], share: float) -> dict[str, float]:
+    """`scores` with `share` of the negative emotions' probability moved to joy when the message tells relief
+    ("수술까지는 안 해도 된대", "덜 외로워졌어"): the worry words beside the relief are what the classifier sees."""
+    if share <= 0 or RELIEF_TO not in scores or not names_relief(message):
+        return scores
+    negative = {label for label in scores if VALENCE.get(label) == "negative"}
+    moved = {label: scores[label] * (1 - share) for label in negative}
+    moved[RELIEF_TO] = scores[RELIEF_TO] + share * sum(scores[label] for label in negative)
+    return {**scores, **moved}
+
+
 @dataclass(frozen=True)
 class ReadingPolicy:
     """When a reading counts as sure, and how much earlier turns weigh. Chosen on the development evaluation set."""
@@ -42,6 +54,7 @@ class ReadingPolicy:
     short_message: int = 11  # characters (without spaces): shorter messages lean on earlier turns
     short_boost: float = 2.5  # … by this factor on context_weight: "ㅇㅇ" says little of its own
     risky_share: float = 0.2  # a reply may not cheer when P(negative) reaches this, nor console when P(기쁨) does
+    relief_share: float = 0.5  # of the negative share moved to joy when the message tells relief (relief_scores)
     neighbour_weight: float = (
         0.4  # share of the nearest written examples' vote (responder.emotion_votes) in the scores
     )
@@ -78,7 +91,7 @@ def read_emotion(
             label: (1 - policy.neighbour_weight) * p + policy.neighbour_weight * votes.get(label, 0.0)
             for label, p in scores.items()
         }
-    scores = setback_scores(message, scores)
+    scores = relief_scores(message, setback_scores(message, scores), policy.relief_share)
     short = len(without_spaces(message)) < policy.short_message
     leaning = short or max(scores.values()) < policy.sure_at
     if earlier and (leaning or policy.follow_weight > 0):

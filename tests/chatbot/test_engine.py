@@ -209,6 +209,22 @@ def test_relief_beside_a_setback_word_keeps_the_classifiers_joy(parts, message):
     assert reading.label == "기쁨" and reading.scores["기쁨"] == pytest.approx(0.8)
 
 
+@pytest.mark.parametrize("message", ["속상했는데 수술은 안 해도 된대", "슬펐는데 요즘은 덜 외로워졌어"])
+def test_relief_moves_part_of_the_sad_share_to_joy(parts, message):
+    from chatbot.reading import ReadingPolicy, read_emotion
+
+    classifier, _ = parts  # reads 슬/속상 as 슬픔 0.8: the worry words beside the relief
+    reading = read_emotion(classifier, message, policy=ReadingPolicy(relief_share=0.5))
+    assert reading.label == "기쁨" and reading.scores["기쁨"] == pytest.approx(
+        0.04 + 0.5 * (0.8 + 3 * 0.04)
+    )  # 분노 불안 슬픔 우울 are negative
+    assert sum(reading.scores.values()) == pytest.approx(1.0)
+    unchanged = read_emotion(classifier, message, policy=ReadingPolicy(relief_share=0.0))
+    assert unchanged.label == "슬픔"
+    setback = read_emotion(classifier, "속상해 시험 떨어졌는데 걱정했는데 역시나")  # a setback beside it: no relief
+    assert setback.label == "슬픔"
+
+
 def test_from_pretrained_warns_about_labels_the_generator_was_not_trained_on(caplog):
     classifier, responder = RecordingClassifier(), RecordingResponder()
     responder.config = type("Config", (), {"emotions": ["일상", "기쁨", "분노", "불안", "우울", "none"]})()  # no 슬픔

@@ -43,6 +43,9 @@ def detector():
         "죽 고  싶 어…!!",
         "ＳＵＩＣＩＤＥ",
         "I want to kill myself",
+        "밧줄 주문했어 택배 오늘 온대",
+        "드라마 보다가 나도 자살하고 싶어졌어",  # one's own wish, even beside a drama
+        "내일 아침에 안 일어나도 아무도 모를 거야",
     ],
 )
 def test_explicit_crisis_sentences_match_a_rule(sentence):
@@ -61,6 +64,10 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "졸업식에서 마지막 인사 하려고",
         "칼로 손목시계 줄 잘랐어",
         "아직 죽고 싶지는 않아",
+        "오늘 뉴스에 자살률 통계 나왔던데 심각하더라",  # someone else's, in the news
+        "친척이 보자마자 살쪘냐고 물어봄",  # 자 + 살 across a word boundary
+        "혼자 살아야 되나 룸메랑 살아야 되나",
+        "이 숙제 너무 많아서 다 끝내버리고 싶다",
     ],
 )
 def test_everyday_words_and_hyperbole_match_no_rule(sentence):
