@@ -27,6 +27,7 @@ from typing import Any
 
 import torch
 
+from data.cli import command_main
 from training.device import autocast
 
 REPO = Path(__file__).resolve().parents[1]
@@ -296,9 +297,7 @@ def measure(argv=None) -> dict:
     return results
 
 
-def main(argv=None) -> int:
-    measure(argv)
-    return 0
+main = command_main(measure)
 
 
 if __name__ == "__main__":

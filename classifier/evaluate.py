@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from classifier.data_prep import LABEL_SETS, check_data_paths, load_labelled, split_labelled
-from data.cli import add_debug_flag, make_parser, run_cli
+from data.cli import add_debug_flag, command_main, make_parser, run_cli
 from data.fonts import installed_korean_font
 
 if TYPE_CHECKING:
@@ -210,9 +210,7 @@ def evaluate(argv=None) -> dict:
     return report
 
 
-def main(argv=None) -> int:
-    evaluate(argv)
-    return 0
+main = command_main(evaluate)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from data.cli import add_debug_flag, make_parser, run_cli
+from data.cli import add_debug_flag, command_main, make_parser, run_cli
 
 if TYPE_CHECKING:
     from classifier.prediction import Prediction
@@ -77,9 +77,7 @@ def predict(argv=None) -> list[Prediction]:
     return predictions
 
 
-def main(argv=None) -> int:
-    predict(argv)
-    return 0
+main = command_main(predict)
 
 
 if __name__ == "__main__":
