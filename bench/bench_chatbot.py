@@ -48,22 +48,14 @@ def reply_latency(bot, turns: int, options: dict) -> list[float]:
 def full_engine(tokenizers_dir: Path, quick: bool, workdir: Path):
     """Chatbot over full-size (or, with --quick, tiny) random-initialised KoBERT + KoGPT2, via from_pretrained."""
     import torch
-    from transformers import BertConfig, GPT2Config, GPT2LMHeadModel
+    from transformers import BertConfig, GPT2LMHeadModel
 
     from classifier import EmotionClassifier, load_kobert_tokenizer
+    from generator.tokenization import kogpt2_config
 
     torch.manual_seed(0)
     kobert = BertConfig.from_pretrained(str(tokenizers_dir / "kobert"))  # skt/kobert-base-v1's config: 12 × 768
-    kogpt2 = GPT2Config(
-        vocab_size=51200,
-        n_positions=1024,
-        n_embd=768,
-        n_layer=12,
-        n_head=12,  # skt/kogpt2-base-v2
-        bos_token_id=1,
-        eos_token_id=1,
-        pad_token_id=3,
-    )
+    kogpt2 = kogpt2_config()  # skt/kogpt2-base-v2's
     if quick:
         kobert.update({"hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 64})
         kogpt2.update({"n_embd": 32, "n_layer": 2, "n_head": 2})
