@@ -28,6 +28,7 @@ from pathlib import Path
 from bench.common import EVERYDAY_MESSAGES as MESSAGES, REPO, app_environment, free_port, percentile
 from chatbot import Chatbot
 from data import EMOTIONS
+from data.cli import make_parser
 from generator import GeneratorConfig, ResponseGenerator, load_kogpt2_tokenizer
 
 
@@ -212,9 +213,7 @@ def serve_and_measure(
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.bench_chatbot", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = make_parser("python -m bench.bench_chatbot", __doc__)
     parser.add_argument("--quick", action="store_true", help="smoke run: tiny full engine, few turns")
     parser.add_argument("--turns", type=int, default=None, help="replies timed per engine (default 40; quick 4)")
     parser.add_argument(

@@ -27,7 +27,7 @@ from typing import Any
 
 import torch
 
-from data.cli import command_main
+from data.cli import command_main, make_parser
 from training.device import autocast
 
 REPO = Path(__file__).resolve().parents[1]
@@ -36,11 +36,7 @@ DEFAULT_TOKENIZER = REPO.parent / "shared" / "tokenizers" / "kobert"
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(
-        prog="python -m bench.bench_classifier",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = make_parser("python -m bench.bench_classifier", __doc__)
     p.add_argument("--data_file", default=str(DEFAULT_DATA), help="KETI single-turn CSV/XLSX (real sentences)")
     p.add_argument("--model_dir", default=str(DEFAULT_TOKENIZER), help="dir with spiece.model (+ config.json)")
     p.add_argument("--quick", action="store_true", help="tiny model and few steps: a smoke run")

@@ -21,6 +21,8 @@ import statistics
 import time
 from pathlib import Path
 
+from data.cli import make_parser
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_TOKENIZER = REPO.parent / "shared" / "tokenizers" / "kogpt2"
 PROMPTS = [
@@ -34,11 +36,7 @@ PROMPTS = [
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(
-        prog="python -m bench.bench_generator",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = make_parser("python -m bench.bench_generator", __doc__)
     p.add_argument("--quick", action="store_true", help="2-layer model, 3 replies, batches 1 and 4: smoke run")
     p.add_argument("--tokenizer_dir", default=str(DEFAULT_TOKENIZER), help="KoGPT2 tokenizer (real prompts)")
     p.add_argument("--replies", type=int, default=20, help="replies per latency row (p50/p95 over these)")

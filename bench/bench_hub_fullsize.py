@@ -27,16 +27,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from data.cli import make_parser
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = REPO.parent / "shared"
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(
-        prog="python -m bench.bench_hub_fullsize",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = make_parser("python -m bench.bench_hub_fullsize", __doc__)
     p.add_argument("--quick", action="store_true", help="tiny widths: a smoke run")
     p.add_argument("--home", help="HF_HOME to build the replica in (default: a temporary directory, removed after)")
     p.add_argument("--shared", default=str(DEFAULT_SHARED), help="../shared (tokenizers/ and data/)")
