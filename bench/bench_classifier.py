@@ -23,7 +23,6 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import torch
 
@@ -53,19 +52,10 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def bert_config(vocab_size: int, quick: bool, attn: str):
-    from transformers import BertConfig
+    from classifier.tokenization import kobert_config
 
     tiny = {"hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 128}
-    base = {"hidden_size": 768, "num_hidden_layers": 12, "num_attention_heads": 12, "intermediate_size": 3072}
-    settings: dict[str, Any] = {
-        "vocab_size": vocab_size,
-        "max_position_embeddings": 512,
-        "pad_token_id": 1,
-        "num_labels": 7,
-        "attn_implementation": attn,
-        **(tiny if quick else base),
-    }
-    return BertConfig(**settings)
+    return kobert_config(vocab_size=vocab_size, num_labels=7, attn_implementation=attn, **(tiny if quick else {}))
 
 
 def new_model(vocab_size: int, quick: bool, attn: str, seed: int):
