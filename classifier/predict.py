@@ -20,20 +20,6 @@ if TYPE_CHECKING:
     from classifier.prediction import Prediction
 
 
-def parse_args(argv=None):
-    p = make_parser("python -m classifier.predict", __doc__)
-    p.add_argument("sentences", nargs="*", help="sentences to classify")
-    p.add_argument("--file", default=None, help="text file, one sentence per line (UTF-8); '-' reads stdin")
-    add_model_arguments(p)
-    p.add_argument("--top_k", type=int, default=3, help="class scores shown per sentence")
-    p.add_argument("--json", action="store_true", help="one JSON object per line instead of text")
-    add_debug_flag(p)
-    args = p.parse_args(argv)
-    if not args.sentences and not args.file:
-        p.error("give sentences or --file FILE")
-    return args
-
-
 def add_model_arguments(p: argparse.ArgumentParser) -> None:
     """--model_dir and --long_text: which saved classifier to read and how (also classifier.evaluate's flags)."""
     p.add_argument(
@@ -75,6 +61,20 @@ def load_model(args: argparse.Namespace) -> Classifier:
     from classifier.loading import load_classifier  # why: `--help` stays light
 
     return load_classifier(args.model_dir, **({"long_text": args.long_text} if args.long_text else {}))
+
+
+def parse_args(argv=None):
+    p = make_parser("python -m classifier.predict", __doc__)
+    p.add_argument("sentences", nargs="*", help="sentences to classify")
+    p.add_argument("--file", default=None, help="text file, one sentence per line (UTF-8); '-' reads stdin")
+    add_model_arguments(p)
+    p.add_argument("--top_k", type=int, default=3, help="class scores shown per sentence")
+    p.add_argument("--json", action="store_true", help="one JSON object per line instead of text")
+    add_debug_flag(p)
+    args = p.parse_args(argv)
+    if not args.sentences and not args.file:
+        p.error("give sentences or --file FILE")
+    return args
 
 
 def read_sentences(path: str) -> list[str]:
