@@ -28,6 +28,7 @@ from pathlib import Path
 from bench.common import EVERYDAY_MESSAGES as MESSAGES, REPO, app_environment, free_port, percentile
 from chatbot import Chatbot
 from data import EMOTIONS
+from data.cli import make_parser
 from generator import GeneratorConfig, ResponseGenerator, load_kogpt2_tokenizer
 
 
@@ -48,22 +49,14 @@ def reply_latency(bot, turns: int, options: dict) -> list[float]:
 def full_engine(tokenizers_dir: Path, quick: bool, workdir: Path):
     """Chatbot over full-size (or, with --quick, tiny) random-initialised KoBERT + KoGPT2, via from_pretrained."""
     import torch
-    from transformers import BertConfig, GPT2Config, GPT2LMHeadModel
+    from transformers import BertConfig, GPT2LMHeadModel
 
     from classifier import EmotionClassifier, load_kobert_tokenizer
+    from generator.tokenization import kogpt2_config
 
     torch.manual_seed(0)
     kobert = BertConfig.from_pretrained(str(tokenizers_dir / "kobert"))  # skt/kobert-base-v1's config: 12 × 768
-    kogpt2 = GPT2Config(
-        vocab_size=51200,
-        n_positions=1024,
-        n_embd=768,
-        n_layer=12,
-        n_head=12,  # skt/kogpt2-base-v2
-        bos_token_id=1,
-        eos_token_id=1,
-        pad_token_id=3,
-    )
+    kogpt2 = kogpt2_config()  # skt/kogpt2-base-v2's
     if quick:
         kobert.update({"hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 64})
         kogpt2.update({"n_embd": 32, "n_layer": 2, "n_head": 2})
@@ -220,9 +213,7 @@ def serve_and_measure(
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.bench_chatbot", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = make_parser("python -m bench.bench_chatbot", __doc__)
     parser.add_argument("--quick", action="store_true", help="smoke run: tiny full engine, few turns")
     parser.add_argument("--turns", type=int, default=None, help="replies timed per engine (default 40; quick 4)")
     parser.add_argument(

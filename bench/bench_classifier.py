@@ -23,10 +23,10 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import torch
 
+from data.cli import command_main, make_parser
 from training.device import autocast
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,11 +35,7 @@ DEFAULT_TOKENIZER = REPO.parent / "shared" / "tokenizers" / "kobert"
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(
-        prog="python -m bench.bench_classifier",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = make_parser("python -m bench.bench_classifier", __doc__)
     p.add_argument("--data_file", default=str(DEFAULT_DATA), help="KETI single-turn CSV/XLSX (real sentences)")
     p.add_argument("--model_dir", default=str(DEFAULT_TOKENIZER), help="dir with spiece.model (+ config.json)")
     p.add_argument("--quick", action="store_true", help="tiny model and few steps: a smoke run")
@@ -56,19 +52,10 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def bert_config(vocab_size: int, quick: bool, attn: str):
-    from transformers import BertConfig
+    from classifier.tokenization import kobert_config
 
     tiny = {"hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 128}
-    base = {"hidden_size": 768, "num_hidden_layers": 12, "num_attention_heads": 12, "intermediate_size": 3072}
-    settings: dict[str, Any] = {
-        "vocab_size": vocab_size,
-        "max_position_embeddings": 512,
-        "pad_token_id": 1,
-        "num_labels": 7,
-        "attn_implementation": attn,
-        **(tiny if quick else base),
-    }
-    return BertConfig(**settings)
+    return kobert_config(vocab_size=vocab_size, num_labels=7, attn_implementation=attn, **(tiny if quick else {}))
 
 
 def new_model(vocab_size: int, quick: bool, attn: str, seed: int):
@@ -296,9 +283,7 @@ def measure(argv=None) -> dict:
     return results
 
 
-def main(argv=None) -> int:
-    measure(argv)
-    return 0
+main = command_main(measure)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import sys
 import time
 
 from bench.common import REPO, percentile
+from data.cli import command_main
 
 
 def conversations(limit: int | None) -> list[list[str]]:
@@ -94,9 +95,7 @@ def measure(argv=None) -> dict:
     return result
 
 
-def main(argv=None) -> int:
-    measure(argv)
-    return 0
+main = command_main(measure)
 
 
 if __name__ == "__main__":

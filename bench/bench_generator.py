@@ -21,6 +21,8 @@ import statistics
 import time
 from pathlib import Path
 
+from data.cli import make_parser
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_TOKENIZER = REPO.parent / "shared" / "tokenizers" / "kogpt2"
 PROMPTS = [
@@ -34,11 +36,7 @@ PROMPTS = [
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(
-        prog="python -m bench.bench_generator",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = make_parser("python -m bench.bench_generator", __doc__)
     p.add_argument("--quick", action="store_true", help="2-layer model, 3 replies, batches 1 and 4: smoke run")
     p.add_argument("--tokenizer_dir", default=str(DEFAULT_TOKENIZER), help="KoGPT2 tokenizer (real prompts)")
     p.add_argument("--replies", type=int, default=20, help="replies per latency row (p50/p95 over these)")
@@ -53,10 +51,10 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def build_generator(args, layers: int, device: str):
     import torch
-    from transformers import GPT2Config, GPT2LMHeadModel
+    from transformers import GPT2LMHeadModel
 
     from generator.model import ResponseGenerator
-    from generator.tokenization import load_kogpt2_tokenizer
+    from generator.tokenization import kogpt2_config, load_kogpt2_tokenizer
 
     tokenizer_dir = Path(args.tokenizer_dir)
     if not (tokenizer_dir / "tokenizer.json").is_file():
@@ -64,17 +62,7 @@ def build_generator(args, layers: int, device: str):
             f"--tokenizer_dir {tokenizer_dir}: no tokenizer.json (the KoGPT2 tokenizer is needed for real prompts)"
         )
     torch.manual_seed(0)
-    config = GPT2Config(
-        vocab_size=51200,
-        n_positions=1024,
-        n_embd=768,
-        n_layer=layers,
-        n_head=12,
-        bos_token_id=1,
-        eos_token_id=1,
-        pad_token_id=3,
-    )  # skt/kogpt2-base-v2's shape
-    model = GPT2LMHeadModel(config)
+    model = GPT2LMHeadModel(kogpt2_config(n_layer=layers))  # skt/kogpt2-base-v2's widths
     return ResponseGenerator(model, load_kogpt2_tokenizer(tokenizer_dir)).to_inference(device)
 
 
@@ -131,7 +119,7 @@ def summarise(name: str, times: list[float], tokens_per_reply: int) -> dict:
 def quality(args) -> dict:
     """Perplexity of a tiny model trained on the demo set: fp32 vs int8 (same weights)."""
     import torch
-    from transformers import GPT2Config, GPT2LMHeadModel
+    from transformers import GPT2LMHeadModel
 
     from data import load_demo, split_dataset
     from generator.dataset import GenerationExample, collate, encode_examples
@@ -139,7 +127,7 @@ def quality(args) -> dict:
     from generator.formatting import TurnFormatter
     from generator.model import ResponseGenerator
     from generator.quantize import quantize_int8
-    from generator.tokenization import load_kogpt2_tokenizer
+    from generator.tokenization import kogpt2_config, load_kogpt2_tokenizer
 
     tokenizer = load_kogpt2_tokenizer(args.tokenizer_dir)
     examples = [GenerationExample(d.context, d.message, d.label, d.reply, d.source) for d in load_demo().dialogues]
@@ -147,18 +135,7 @@ def quality(args) -> dict:
         examples, seed=0, validation=0.0, test=0.2, label=lambda e: e.emotion, text=lambda e: e.message
     )
     torch.manual_seed(0)
-    model = GPT2LMHeadModel(
-        GPT2Config(
-            vocab_size=51200,
-            n_positions=128,
-            n_embd=128,
-            n_layer=2,
-            n_head=4,
-            bos_token_id=1,
-            eos_token_id=1,
-            pad_token_id=3,
-        )
-    )
+    model = GPT2LMHeadModel(kogpt2_config(n_positions=128, n_embd=128, n_layer=2, n_head=4))
     features = encode_examples(TurnFormatter(tokenizer), train, 64, progress=False)
     optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3)
     steps = 30 if args.quick else 150

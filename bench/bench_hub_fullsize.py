@@ -27,16 +27,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from data.cli import make_parser
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = REPO.parent / "shared"
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(
-        prog="python -m bench.bench_hub_fullsize",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = make_parser("python -m bench.bench_hub_fullsize", __doc__)
     p.add_argument("--quick", action="store_true", help="tiny widths: a smoke run")
     p.add_argument("--home", help="HF_HOME to build the replica in (default: a temporary directory, removed after)")
     p.add_argument("--shared", default=str(DEFAULT_SHARED), help="../shared (tokenizers/ and data/)")
@@ -173,57 +171,52 @@ def trainer_commands(plan, out: Path, train_steps: int) -> dict:
     from classifier import train as classifier_train
     from generator import train as generator_train
 
-    phases = {}
     print(
         f"(2) classifier.train from {KOBERT_ID}, generator.train from {KOGPT2_ID}: {train_steps} steps each",
         flush=True,
     )
+    classifier_argv = [
+        "--train_file",
+        *map(str, plan.classifier_files),
+        "--label_set",
+        "six",
+        "--output_dir",
+        str(out / "classifier"),
+        "--max_train_steps",
+        str(train_steps),
+        "--train_batch_size",
+        "16",
+        "--no_progress",
+    ]
+    generator_argv = [
+        "--data_files",
+        *map(str, plan.generator_files),
+        "--classifier",
+        str(out / "classifier"),
+        "--output_dir",
+        str(out / "generator"),
+        "--num_train_epochs",
+        "1",
+        "--max_train_examples",
+        str(16 * train_steps),
+        "--validation_split",
+        "0.05",
+        "--test_split",
+        "0.05",
+    ]
+    return {
+        "classifier_train": timed_command("classifier.train", classifier_train.main, classifier_argv),
+        "generator_train": timed_command("generator.train", generator_train.main, generator_argv),
+    }
+
+
+def timed_command(name: str, main, argv: list[str]) -> dict:
+    """Run a command's `main(argv)`; its seconds and the peak RSS so far, printed and returned."""
     started = time.perf_counter()
-    classifier_train.main(
-        [
-            "--train_file",
-            *map(str, plan.classifier_files),
-            "--label_set",
-            "six",
-            "--output_dir",
-            str(out / "classifier"),
-            "--max_train_steps",
-            str(train_steps),
-            "--train_batch_size",
-            "16",
-            "--no_progress",
-        ]
-    )
-    phases["classifier_train"] = {"seconds": time.perf_counter() - started, "peak_rss_mib": peak_rss_mib()}
-    print(
-        f"  classifier.train {phases['classifier_train']['seconds']:.1f} s, peak RSS {peak_rss_mib():,.0f} MiB",
-        flush=True,
-    )
-    started = time.perf_counter()
-    generator_train.main(
-        [
-            "--data_files",
-            *map(str, plan.generator_files),
-            "--classifier",
-            str(out / "classifier"),
-            "--output_dir",
-            str(out / "generator"),
-            "--num_train_epochs",
-            "1",
-            "--max_train_examples",
-            str(16 * train_steps),
-            "--validation_split",
-            "0.05",
-            "--test_split",
-            "0.05",
-        ]
-    )
-    phases["generator_train"] = {"seconds": time.perf_counter() - started, "peak_rss_mib": peak_rss_mib()}
-    print(
-        f"  generator.train {phases['generator_train']['seconds']:.1f} s, peak RSS {peak_rss_mib():,.0f} MiB",
-        flush=True,
-    )
-    return phases
+    main(argv)
+    phase = {"seconds": time.perf_counter() - started, "peak_rss_mib": peak_rss_mib()}
+    print(f"  {name} {phase['seconds']:.1f} s, peak RSS {phase['peak_rss_mib']:,.0f} MiB", flush=True)
+    return phase
 
 
 def chat(out: Path, replies: int) -> dict:

@@ -12,7 +12,6 @@ Each start uses an empty checkpoints folder, so it measures the offline default 
 
 from __future__ import annotations
 
-import argparse
 import os
 import signal
 import statistics
@@ -23,6 +22,7 @@ import time
 from pathlib import Path
 
 from bench.common import REPO, free_port
+from data.cli import make_parser
 
 POLL_S = 0.05  # how often the page is asked for while starting: finer than the figures reported
 START_TIMEOUT_S = 180
@@ -94,9 +94,7 @@ def one_start(via: str, workdir: Path) -> tuple[float, float]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.bench_startup", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = make_parser("python -m bench.bench_startup", __doc__)
     parser.add_argument(
         "--via",
         choices=("python", "make"),

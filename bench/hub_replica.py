@@ -28,7 +28,6 @@ Tokenizer files are the real ones, read from `tokenizers_dir` (`../shared/tokeni
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import io
 import json
@@ -37,6 +36,8 @@ import shutil
 import sys
 from pathlib import Path
 from typing import Any
+
+from data.cli import make_parser
 
 KOBERT_ID = "skt/kobert-base-v1"
 KOGPT2_ID = "skt/kogpt2-base-v2"
@@ -206,9 +207,7 @@ def build_hub_replica(
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.hub_replica", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = make_parser("python -m bench.hub_replica", __doc__)
     parser.add_argument("--home", required=True, help="HF_HOME to write (the cache goes to HOME/hub)")
     parser.add_argument(
         "--size", choices=("tiny", "full"), default="tiny", help="network widths (configs stay the hub's)"

@@ -1,7 +1,8 @@
 """The chatbot engine: safety → classify → respond. `Chatbot.reply(message, history)`."""
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from data.lazy import lazy_exports
 
 _EXPORTS = {
     "Chatbot": "chatbot.engine",
@@ -21,11 +22,4 @@ if TYPE_CHECKING:  # type checkers and IDEs see the names; at run time they load
     from chatbot.safety import CRISIS_REPLY, detect_crisis
 
 
-def __getattr__(name):
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'chatbot' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from chatbot.train_data import TINY_SAMPLE, Plan, make_plan
 from chatbot.train_estimate import describe, estimate, print_estimate
-from data.cli import EXIT_INTERRUPTED, add_debug_flag, run_cli
+from data.cli import EXIT_INTERRUPTED, add_debug_flag, make_parser, run_cli
 from training.files import write_json_atomic
 from training.resume import STATE_FILE as TRAINER_STATE_FILE, resume_dir
 
@@ -44,9 +44,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     from classifier.tokenization import KOBERT_HUB_ID
     from generator.tokenization import DEFAULT_KOGPT2
 
-    p = argparse.ArgumentParser(
-        prog="python -m chatbot.train_all", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    p = make_parser("python -m chatbot.train_all", __doc__)
     p.add_argument("--data_dir", required=True, help="folder with the corpus files (sub-folders are searched)")
     p.add_argument(
         "--output_dir",
@@ -113,7 +111,7 @@ def trainer_argv(stage: str, plan: Plan, args) -> list[str]:
     """The argument list each stage hands to the trainer's or evaluator's `main(argv)`."""
     tiny = TINY_ARGS.get(stage, []) if args.tiny else []
     if stage == "classifier":
-        argv = [
+        return [
             "--train_file",
             *map(str, plan.classifier_files),
             "--label_set",
@@ -128,12 +126,9 @@ def trainer_argv(stage: str, plan: Plan, args) -> list[str]:
             str(args.seed),
             *tiny,
             *shlex.split(args.classifier_args),
+            *(["--no_progress"] if args.no_progress else []),
+            *resume_flag(plan.classifier_dir),
         ]
-        if args.no_progress:
-            argv.append("--no_progress")
-        if (resume_dir(plan.classifier_dir) / TRAINER_STATE_FILE).is_file():
-            argv.append("--resume")
-        return argv
     if stage == "classifier_eval":
         return [
             "--model_dir",
@@ -148,7 +143,7 @@ def trainer_argv(stage: str, plan: Plan, args) -> list[str]:
             str(args.seed),
         ]
     if stage == "generator":
-        argv = [
+        return [
             "--data_files",
             *map(str, plan.generator_files),
             "--classifier",
@@ -163,10 +158,8 @@ def trainer_argv(stage: str, plan: Plan, args) -> list[str]:
             str(args.seed),
             *tiny,
             *shlex.split(args.generator_args),
+            *resume_flag(plan.generator_dir),
         ]
-        if (resume_dir(plan.generator_dir) / TRAINER_STATE_FILE).is_file():
-            argv.append("--resume")
-        return argv
     if stage == "generator_eval":
         return [
             "--model_dir",
@@ -177,6 +170,11 @@ def trainer_argv(stage: str, plan: Plan, args) -> list[str]:
             *shlex.split(args.generator_eval_args),
         ]
     raise ValueError(f"no trainer for stage {stage!r}")
+
+
+def resume_flag(output_dir: Path) -> list[str]:
+    """`--resume` when a trainer's earlier run into `output_dir` left its resume state: a stopped stage continues."""
+    return ["--resume"] if (resume_dir(output_dir) / TRAINER_STATE_FILE).is_file() else []
 
 
 def run_stage(stage: str, plan: Plan, args) -> None:

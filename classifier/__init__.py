@@ -3,8 +3,9 @@
 Nothing heavy (torch, transformers, scikit-learn) is imported until a name is used.
 """
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from data.lazy import lazy_exports
 
 _EXPORTS = {
     "Prediction": "classifier.prediction",
@@ -36,11 +37,4 @@ if TYPE_CHECKING:  # type checkers and IDEs see the names; at run time they load
     from classifier.tokenization import KoBertTokenizer, load_kobert_tokenizer
 
 
-def __getattr__(name):
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'classifier' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from classifier.data_prep import LABEL_SETS, check_data_paths, load_labelled, split_labelled
-from data.cli import add_debug_flag, make_parser, run_cli
+from classifier.predict import add_model_arguments, check_model_dir, load_model
+from data.cli import add_debug_flag, command_main, make_parser, run_cli
 from data.fonts import installed_korean_font
 
 if TYPE_CHECKING:
@@ -23,12 +24,7 @@ if TYPE_CHECKING:
 
 def parse_args(argv=None):
     p = make_parser("python -m classifier.evaluate", __doc__)
-    p.add_argument(
-        "--model_dir",
-        default="checkpoints/classifier",
-        metavar="DIR",
-        help="classifier directory (either backend) or hub id",
-    )
+    add_model_arguments(p)
     p.add_argument(
         "--test_file", nargs="+", default=[], metavar="FILE", help="labelled data, any format data.load_any reads"
     )
@@ -46,12 +42,6 @@ def parse_args(argv=None):
     p.add_argument("--seed", type=int, default=42, help="split seed (as in training)")
     p.add_argument("--validation_split", type=float, default=0.1, help="validation fraction (as in training)")
     p.add_argument("--test_split", type=float, default=0.1, help="test fraction (as in training)")
-    p.add_argument(
-        "--long_text",
-        choices=("truncate", "window"),
-        default=None,
-        help="KoBERT only: how texts over max_seq_len are read (default: as saved)",
-    )
     p.add_argument("--eval_batch_size", type=int, default=128, help="sentences per batch")
     p.add_argument(
         "--output_dir",
@@ -109,32 +99,11 @@ def plot_confusion(matrix, labels: list[str], path: Path, title: str) -> str | N
     return font
 
 
-def check_model_dir(model_dir: str, long_text: str | None) -> None:
-    """Fail before the data is read: a missing local model, or --long_text given for a light model."""
-    from classifier.loading import saved_backend
-    from training.files import looks_local, surviving_copy
-
-    if not looks_local(model_dir):
-        return  # a hub id: checked when it is loaded
-    path = surviving_copy(Path(model_dir).expanduser())
-    if not path.is_dir():
-        raise FileNotFoundError(
-            f"--model_dir {model_dir}: no trained classifier there — train one with `python -m "
-            f"classifier.train --train_file FILE --label_set six --output_dir {model_dir}`"
-        )
-    if long_text and saved_backend(path) == "light":
-        raise ValueError(
-            f"--long_text applies to KoBERT classifiers only; {model_dir} is a light classifier "
-            f"(leave --long_text out)"
-        )
-
-
 def evaluate(argv=None) -> dict:
     """Evaluate as `python -m classifier.evaluate argv…` does; return the report (also in report.json)."""
     args = parse_args(argv)
     from sklearn.metrics import confusion_matrix
 
-    from classifier.loading import load_classifier
     from classifier.training_utils import classification_metrics
     from training.files import write_json
 
@@ -146,8 +115,7 @@ def evaluate(argv=None) -> dict:
         _, validation, test = split_labelled(data, args.seed, args.validation_split, args.test_split)
         data = test if args.split == "test" else validation
     # ---- model
-    options = {"long_text": args.long_text} if args.long_text else {}
-    classifier = load_classifier(args.model_dir, **options)
+    classifier = load_model(args)
     labels = classifier.labels
     unknown = sorted(set(data.labels) - set(labels))
     if unknown:
@@ -210,9 +178,7 @@ def evaluate(argv=None) -> dict:
     return report
 
 
-def main(argv=None) -> int:
-    evaluate(argv)
-    return 0
+main = command_main(evaluate)
 
 
 if __name__ == "__main__":

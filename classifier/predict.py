@@ -7,21 +7,21 @@ python -m classifier.predict --file sentences.txt --json        # one sentence p
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from data.cli import add_debug_flag, make_parser, run_cli
+from data.cli import add_debug_flag, command_main, make_parser, run_cli
 
 if TYPE_CHECKING:
+    from classifier.contract import Classifier
     from classifier.prediction import Prediction
 
 
-def parse_args(argv=None):
-    p = make_parser("python -m classifier.predict", __doc__)
-    p.add_argument("sentences", nargs="*", help="sentences to classify")
-    p.add_argument("--file", default=None, help="text file, one sentence per line (UTF-8); '-' reads stdin")
+def add_model_arguments(p: argparse.ArgumentParser) -> None:
+    """--model_dir and --long_text: which saved classifier to read and how (also classifier.evaluate's flags)."""
     p.add_argument(
         "--model_dir",
         default="checkpoints/classifier",
@@ -34,6 +34,40 @@ def parse_args(argv=None):
         default=None,
         help="KoBERT only: how texts over max_seq_len are read (default: as saved)",
     )
+
+
+def check_model_dir(model_dir: str, long_text: str | None) -> None:
+    """Fail before the data is read: a missing local model, or --long_text given for a light model."""
+    from classifier.loading import saved_backend  # why: `--help` stays light
+    from training.files import looks_local, surviving_copy
+
+    if not looks_local(model_dir):
+        return  # a hub id: checked when it is loaded
+    path = surviving_copy(Path(model_dir).expanduser())
+    if not path.is_dir():
+        raise FileNotFoundError(
+            f"--model_dir {model_dir}: no trained classifier there — train one with `python -m "
+            f"classifier.train --train_file FILE --label_set six --output_dir {model_dir}`"
+        )
+    if long_text and saved_backend(path) == "light":
+        raise ValueError(
+            f"--long_text applies to KoBERT classifiers only; {model_dir} is a light classifier "
+            f"(leave --long_text out)"
+        )
+
+
+def load_model(args: argparse.Namespace) -> Classifier:
+    """The classifier --model_dir names, reading long texts as --long_text says (KoBERT only; default: as saved)."""
+    from classifier.loading import load_classifier  # why: `--help` stays light
+
+    return load_classifier(args.model_dir, **({"long_text": args.long_text} if args.long_text else {}))
+
+
+def parse_args(argv=None):
+    p = make_parser("python -m classifier.predict", __doc__)
+    p.add_argument("sentences", nargs="*", help="sentences to classify")
+    p.add_argument("--file", default=None, help="text file, one sentence per line (UTF-8); '-' reads stdin")
+    add_model_arguments(p)
     p.add_argument("--top_k", type=int, default=3, help="class scores shown per sentence")
     p.add_argument("--json", action="store_true", help="one JSON object per line instead of text")
     add_debug_flag(p)
@@ -59,13 +93,9 @@ def read_sentences(path: str) -> list[str]:
 def predict(argv=None) -> list[Prediction]:
     """Predict and print as `python -m classifier.predict argv…` does; return the predictions, one per sentence."""
     args = parse_args(argv)
-    from classifier.evaluate import check_model_dir
-    from classifier.loading import load_classifier
-
     check_model_dir(args.model_dir, args.long_text)  # before reading stdin or a file
     sentences = list(args.sentences) + (read_sentences(args.file) if args.file else [])
-    options = {"long_text": args.long_text} if args.long_text else {}
-    classifier = load_classifier(args.model_dir, **options)
+    classifier = load_model(args)
     predictions = classifier.predict(sentences)
     for sentence, prediction in zip(sentences, predictions, strict=True):
         if args.json:
@@ -77,9 +107,7 @@ def predict(argv=None) -> list[Prediction]:
     return predictions
 
 
-def main(argv=None) -> int:
-    predict(argv)
-    return 0
+main = command_main(predict)
 
 
 if __name__ == "__main__":

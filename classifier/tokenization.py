@@ -17,6 +17,23 @@ from transformers import SentencePieceBackend
 
 KOBERT_HUB_ID = "skt/kobert-base-v1"  # user default; tests only ever pass local directories
 SPIECE_FILE = "spiece.model"
+KOBERT_SHAPE = {  # skt/kobert-base-v1's BertConfig: its vocab, [PAD] id and widths
+    "vocab_size": 8002,
+    "pad_token_id": 1,
+    "max_position_embeddings": 512,
+    "hidden_size": 768,
+    "num_hidden_layers": 12,
+    "num_attention_heads": 12,
+    "intermediate_size": 3072,
+}
+
+
+def kobert_config(**widths):
+    """A `BertConfig` of KoBERT's shape (`KOBERT_SHAPE`) with `widths` (hidden_size, num_hidden_layers …) in place of
+    its own: random-initialised models that read this tokenizer's ids (tests, benchmarks)."""
+    from transformers import BertConfig
+
+    return BertConfig(**{**KOBERT_SHAPE, **widths})
 
 
 class KoBertTokenizer(SentencePieceBackend):

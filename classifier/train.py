@@ -22,7 +22,7 @@ import torch
 from classifier.data_prep import LABEL_SETS, check_data_paths, label_order, load_labelled, split_labelled
 from classifier.tokenization import KOBERT_HUB_ID
 from classifier.training_utils import classification_metrics, collate
-from data.cli import add_debug_flag, make_parser, run_cli
+from data.cli import add_debug_flag, command_main, make_parser, run_cli
 from training.arguments import add_training_arguments
 from training.batches import LengthGroupedBatches, batch_loader
 from training.device import autocast
@@ -354,9 +354,7 @@ def train(argv=None) -> dict:
     return train_kobert(args, data, train, validation, test, labels)
 
 
-def main(argv=None) -> int:
-    train(argv)
-    return 0
+main = command_main(train)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
 Nothing is read at import time; every name below is imported on first use.
 """
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from data.lazy import lazy_exports
 
 _EXPORTS = {
     "Utterance": "data.records",
@@ -67,11 +68,4 @@ if TYPE_CHECKING:  # type checkers and IDEs see the names; at run time they load
     from data.taxonomy import EMOTIONS, Taxonomy
 
 
-def __getattr__(name):
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'data' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+from collections.abc import Callable
+from typing import Protocol
 
 DEBUG_FLAG = "--debug"
 EXIT_ERROR = 2  # argparse's own code for a bad command line: one code for "the command could not do its job"
@@ -61,6 +63,22 @@ def error_line(error: BaseException) -> str:
     if isinstance(error, EXPECTED) or _is_ours(error):
         return f"error: {message or type(error).__name__}"
     return f"error: {type(error).__name__}: {message}  (add {DEBUG_FLAG} for the traceback)"
+
+
+class Main(Protocol):
+    def __call__(self, argv: list[str] | None = None) -> int: ...
+
+
+def command_main(command: Callable[[list[str] | None], object]) -> Main:
+    """The `main(argv) -> int` of a command whose function returns what it made (a report, predictions) to Python
+    callers and tests: run it and return exit code 0 (a failure raises; `run_cli` makes it one line and code 2)."""
+
+    def main(argv: list[str] | None = None) -> int:
+        command(argv)
+        return 0
+
+    main.__doc__ = command.__doc__
+    return main
 
 
 def run_cli(main, argv: list[str] | None = None) -> int:

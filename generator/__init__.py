@@ -4,8 +4,9 @@
 Nothing heavy is imported until a name is used.
 """
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from data.lazy import lazy_exports
 
 _EXPORTS = {
     "ResponseGenerator": "generator.model",
@@ -34,11 +35,4 @@ if TYPE_CHECKING:  # type checkers and IDEs see the names; at run time they load
     from generator.tokenization import load_kogpt2_tokenizer
 
 
-def __getattr__(name):
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'generator' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -15,7 +15,7 @@ import json
 import math
 from pathlib import Path
 
-from data.cli import add_debug_flag, make_parser, run_cli
+from data.cli import add_debug_flag, command_main, make_parser, run_cli
 from generator.emotion_control import emotion_control, light_reader, per_emotion_examples
 
 DATA_ARGS = ("data_dir", "data_files", "taxonomy", "validation_split", "test_split", "seed", "max_seq_len")
@@ -282,9 +282,7 @@ def evaluate(argv=None) -> dict:
     return report
 
 
-def main(argv=None) -> int:
-    evaluate(argv)
-    return 0
+main = command_main(evaluate)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,16 @@ from pathlib import Path
 
 DEFAULT_KOGPT2 = "skt/kogpt2-base-v2"  # the pretrained model users fine-tune; hub id, never fetched in tests
 KOGPT2_VOCAB_SIZE = 51200  # model vocab; every id the tokenizer produces is below it
+KOGPT2_SHAPE = {  # skt/kogpt2-base-v2's GPT2Config: its vocab, special ids and widths
+    "vocab_size": KOGPT2_VOCAB_SIZE,
+    "bos_token_id": 1,  # </s>: KoGPT2 was trained with it as both bos and eos (SPECIAL_TOKENS)
+    "eos_token_id": 1,
+    "pad_token_id": 3,  # <pad>
+    "n_positions": 1024,
+    "n_embd": 768,
+    "n_layer": 12,
+    "n_head": 12,
+}
 SPECIAL_TOKENS = {  # set in code because the hub repo has no tokenizer_config.json
     "bos_token": "</s>",  # KoGPT2 was trained with </s> as both bos and eos
     "eos_token": "</s>",
@@ -19,6 +29,14 @@ SPECIAL_TOKENS = {  # set in code because the hub repo has no tokenizer_config.j
     "pad_token": "<pad>",
     "mask_token": "<mask>",
 }
+
+
+def kogpt2_config(**widths):
+    """A `GPT2Config` of KoGPT2's shape (`KOGPT2_SHAPE`) with `widths` (n_layer, n_embd, n_head, n_positions …) in
+    place of its own: random-initialised models that read this tokenizer's ids (tests, benchmarks)."""
+    from transformers import GPT2Config  # why: importing the tokenizer module stays light
+
+    return GPT2Config(**{**KOGPT2_SHAPE, **widths})
 
 
 def load_kogpt2_tokenizer(dir_or_hub_id: str | Path = DEFAULT_KOGPT2):

@@ -18,7 +18,7 @@ import random
 from dataclasses import replace
 from pathlib import Path
 
-from data.cli import add_debug_flag, make_parser, run_cli
+from data.cli import add_debug_flag, command_main, make_parser, run_cli
 from data.records import MAX_TEXT_CHARS
 from generator.tokenization import DEFAULT_KOGPT2
 from training.arguments import add_training_arguments
@@ -268,9 +268,7 @@ def train(argv=None) -> dict:
     return {"history": progress.history, "best_validation_loss": progress.best, "output_dir": str(args.output_dir)}
 
 
-def main(argv=None) -> int:
-    train(argv)
-    return 0
+main = command_main(train)
 
 
 def perplexity(loss: float) -> float:

@@ -13,37 +13,23 @@ EMOTIONS = ["일상", "기쁨", "분노", "불안", "슬픔", "우울"]
 @pytest.fixture(scope="module")
 def checkpoints(tmp_path_factory, kobert_tokenizer_dir, kogpt2_tokenizer_dir):
     import torch
-    from transformers import BertConfig, GPT2Config, GPT2LMHeadModel
+    from transformers import GPT2LMHeadModel
 
     from classifier import EmotionClassifier, load_kobert_tokenizer
+    from classifier.tokenization import kobert_config
     from generator import GeneratorConfig, ResponseGenerator, load_kogpt2_tokenizer
+    from generator.tokenization import kogpt2_config
 
     torch.manual_seed(0)
     root = tmp_path_factory.mktemp("checkpoints")
-    bert = BertConfig(
-        vocab_size=8002,
-        hidden_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=64,
-        max_position_embeddings=128,
-        pad_token_id=1,
+    bert = kobert_config(
+        hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64, max_position_embeddings=128
     )
     EmotionClassifier.from_config(
         bert, load_kobert_tokenizer(kobert_tokenizer_dir), EMOTIONS, device="cpu"
     ).save_pretrained(root / "classifier")
-    gpt2 = GPT2Config(
-        vocab_size=51200,
-        n_embd=32,
-        n_layer=2,
-        n_head=2,
-        n_positions=128,
-        bos_token_id=1,
-        eos_token_id=1,
-        pad_token_id=3,
-    )
     ResponseGenerator(
-        GPT2LMHeadModel(gpt2),
+        GPT2LMHeadModel(kogpt2_config(n_embd=32, n_layer=2, n_head=2, n_positions=128)),
         load_kogpt2_tokenizer(kogpt2_tokenizer_dir),
         GeneratorConfig(max_seq_len=96, max_new_tokens=8),
     ).save_pretrained(root / "generator")

@@ -77,20 +77,12 @@ def _tiny_models_on_one_thread(one_torch_thread):
 def tiny_gpt2(seed: int = 0, n_positions: int = 128):
     """Random GPT-2 with KoGPT2's vocab and special ids, 2 layers × 64 wide."""
     import torch
-    from transformers import GPT2Config, GPT2LMHeadModel
+    from transformers import GPT2LMHeadModel
+
+    from generator.tokenization import kogpt2_config
 
     torch.manual_seed(seed)
-    config = GPT2Config(
-        vocab_size=51200,
-        n_positions=n_positions,
-        n_embd=64,
-        n_layer=2,
-        n_head=4,
-        bos_token_id=1,
-        eos_token_id=1,
-        pad_token_id=3,
-    )
-    return GPT2LMHeadModel(config)
+    return GPT2LMHeadModel(kogpt2_config(n_positions=n_positions, n_embd=64, n_layer=2, n_head=4))
 
 
 @pytest.fixture(scope="session")

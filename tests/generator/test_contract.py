@@ -10,17 +10,11 @@ from generator import GenerationOptions, Responder, RetrievalResponder, load_res
 from generator.loading import checkpoint_problem, saved_backend
 from generator.model import GeneratorConfig, ResponseGenerator
 
-ENTRIES = [
-    ("오늘 시험에 떨어졌어", "많이 속상하겠어요.", "슬픔"),
-    ("오늘 시험에 떨어졌어", "다음엔 잘될 거예요.", "슬픔"),
-    ("시험에 붙었어", "축하해요! 정말 잘됐어요.", "기쁨"),
-    ("비가 와", "우산 챙기세요.", "일상"),
-]
-
 
 @pytest.fixture(scope="module")
-def retrieval():
-    return RetrievalResponder(ENTRIES)
+def retrieval(memorised_triples):
+    """A reply bank of the same (message, emotion, reply) triples the KoGPT2 fixture has learnt."""
+    return RetrievalResponder([(message, reply, emotion) for message, emotion, reply in memorised_triples])
 
 
 @pytest.fixture()

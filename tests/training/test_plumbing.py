@@ -12,6 +12,11 @@ from training.optim import Schedule, decay_groups, optimizer_and_scheduler
 from training.resume import Progress, load_resume_state, resume_dir, save_resume_state
 
 
+def trainer_args(*argv: str) -> argparse.Namespace:
+    """The flags both trainers share, parsed as a trainer parses them (defaults for all not given)."""
+    return add_training_arguments(argparse.ArgumentParser(), model_dir="m", output_dir="o").parse_args(list(argv))
+
+
 def tiny_bert():
     from transformers import BertConfig, BertForSequenceClassification
 
@@ -61,7 +66,7 @@ def test_bf16_is_chosen_in_one_place():
 
 
 def test_schedule_counts_optimizer_steps_and_stops_at_max_train_steps():
-    args = argparse.Namespace(gradient_accumulation_steps=2, num_train_epochs=3, max_train_steps=None)
+    args = trainer_args("--gradient_accumulation_steps", "2", "--num_train_epochs", "3")
     assert Schedule.of(10, args) == Schedule(steps_per_epoch=5, total_steps=15, epochs=3)
     assert Schedule.of(10, args, processes=2) == Schedule(steps_per_epoch=3, total_steps=9, epochs=3)
     args.max_train_steps = 7
@@ -82,14 +87,8 @@ def test_progress_keeps_the_best_epoch_either_way():
 
 
 def test_resume_state_restores_optimizer_scheduler_rng_and_progress(tmp_path):
-    args = argparse.Namespace(
-        gradient_accumulation_steps=1,
-        num_train_epochs=2,
-        max_train_steps=None,
-        weight_decay=0.01,
-        learning_rate=1e-3,
-        warmup_ratio=0.1,
-        lr_scheduler_type="cosine",
+    args = trainer_args(
+        "--num_train_epochs", "2", "--learning_rate", "1e-3", "--warmup_ratio", "0.1", "--lr_scheduler_type", "cosine"
     )
 
     def run(model, optimizer, scheduler, steps):
@@ -121,14 +120,8 @@ def test_resume_state_restores_optimizer_scheduler_rng_and_progress(tmp_path):
 
 
 def test_a_resume_state_of_another_layout_is_refused_clearly(tmp_path):
-    args = argparse.Namespace(
-        gradient_accumulation_steps=1,
-        num_train_epochs=1,
-        max_train_steps=None,
-        weight_decay=0.0,
-        learning_rate=1e-3,
-        warmup_ratio=0.0,
-        lr_scheduler_type="linear",
+    args = trainer_args(
+        "--num_train_epochs", "1", "--learning_rate", "1e-3", "--warmup_ratio", "0", "--weight_decay", "0"
     )
     model = tiny_bert()
     optimizer, scheduler = optimizer_and_scheduler(model, args, Schedule.of(1, args))
