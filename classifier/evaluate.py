@@ -13,9 +13,14 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+from tqdm.auto import tqdm
+
 from classifier.data_prep import LABEL_SETS, check_data_paths, load_labelled, split_labelled
+from classifier.loading import saved_backend
 from data.cli import add_debug_flag, make_parser, run_cli
 from data.fonts import installed_korean_font
+from training.files import looks_local, surviving_copy, write_json
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -69,11 +74,10 @@ def parse_args(argv=None):
 
 def plot_confusion(matrix, labels: list[str], path: Path, title: str) -> str | None:
     """Row-normalised confusion matrix with counts; returns the font used (None = fallback, Hangul may be boxes)."""
-    import matplotlib
+    import matplotlib  # why: matplotlib only when a confusion plot is drawn
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import numpy as np
 
     font = installed_korean_font()
     rc: dict[RcKeyType, list[str]] = {"font.family": [font, "sans-serif"]} if font else {}
@@ -111,9 +115,6 @@ def plot_confusion(matrix, labels: list[str], path: Path, title: str) -> str | N
 
 def check_model_dir(model_dir: str, long_text: str | None) -> None:
     """Fail before the data is read: a missing local model, or --long_text given for a light model."""
-    from classifier.loading import saved_backend
-    from training.files import looks_local, surviving_copy
-
     if not looks_local(model_dir):
         return  # a hub id: checked when it is loaded
     path = surviving_copy(Path(model_dir).expanduser())
@@ -132,11 +133,10 @@ def check_model_dir(model_dir: str, long_text: str | None) -> None:
 def evaluate(argv=None) -> dict:
     """Evaluate as `python -m classifier.evaluate argv…` does; return the report (also in report.json)."""
     args = parse_args(argv)
-    from sklearn.metrics import confusion_matrix
+    from sklearn.metrics import confusion_matrix  # why: sklearn, torch; `--help` stays light
 
     from classifier.loading import load_classifier
     from classifier.training_utils import classification_metrics
-    from training.files import write_json
 
     # ---- paths first (fast), then data, then model
     check_data_paths({"--test_file": args.test_file, "--taxonomy": [args.taxonomy]}, args.data_dir)
@@ -164,8 +164,6 @@ def evaluate(argv=None) -> dict:
             .tolist()
         )
     else:
-        from tqdm.auto import tqdm
-
         index = {label: i for i, label in enumerate(labels)}
         predicted = []
         for start in tqdm(

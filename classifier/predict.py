@@ -59,7 +59,7 @@ def read_sentences(path: str) -> list[str]:
 def predict(argv=None) -> list[Prediction]:
     """Predict and print as `python -m classifier.predict argv…` does; return the predictions, one per sentence."""
     args = parse_args(argv)
-    from classifier.evaluate import check_model_dir
+    from classifier.evaluate import check_model_dir  # why: sklearn, torch; `--help` stays light
     from classifier.loading import load_classifier
 
     check_model_dir(args.model_dir, args.long_text)  # before reading stdin or a file
