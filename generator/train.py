@@ -28,15 +28,7 @@ from classifier import load_classifier
 from data import Taxonomy
 from data.cli import add_debug_flag, make_parser, run_cli
 from data.records import MAX_TEXT_CHARS
-from generator.dataset import (
-    build_examples,
-    collate,
-    drop_tags,
-    encode_examples,
-    find_corpus_files,
-    load_dialogues,
-    split_examples,
-)
+from generator import dataset
 from generator.formatting import NONE_EMOTION, TurnFormatter
 from generator.model import GeneratorConfig, ResponseGenerator, set_kogpt2_special_ids
 from generator.tokenization import DEFAULT_KOGPT2, load_kogpt2_tokenizer
@@ -112,16 +104,16 @@ def prepare_splits(args, classifier=None):
 
     Every turn is cut at data.records.MAX_TEXT_CHARS, as chat cuts the history it passes to the generator.
     """
-    files = (find_corpus_files(args.data_dir) if args.data_dir else []) + [Path(f) for f in args.data_files]
+    files = (dataset.find_corpus_files(args.data_dir) if args.data_dir else []) + [Path(f) for f in args.data_files]
     taxonomy = None
     if getattr(args, "taxonomy", None):
         taxonomy = Taxonomy.from_json(args.taxonomy)
     dialogues = [
         replace(d, context=tuple(map(_cut, d.context)), message=_cut(d.message), reply=_cut(d.reply))
-        for d in load_dialogues(files)
+        for d in dataset.load_dialogues(files)
     ]
-    examples = build_examples(dialogues, taxonomy=taxonomy, classifier=classifier)
-    return split_examples(examples, seed=args.seed, validation=args.validation_split, test=args.test_split)
+    examples = dataset.build_examples(dialogues, taxonomy=taxonomy, classifier=classifier)
+    return dataset.split_examples(examples, seed=args.seed, validation=args.validation_split, test=args.test_split)
 
 
 def load_examples(args, device):
@@ -134,7 +126,7 @@ def load_examples(args, device):
     if args.max_train_examples and args.max_train_examples < len(train):  # a random subset, not one corpus
         train = random.Random(args.seed).sample(train, args.max_train_examples)
 
-    train = drop_tags(train, args.none_fraction, seed=args.seed)
+    train = dataset.drop_tags(train, args.none_fraction, seed=args.seed)
     if not train or not validation:
         raise ValueError(
             f"{len(train)} training / {len(validation)} validation examples; expected both non-empty "
@@ -146,9 +138,9 @@ def load_examples(args, device):
 def loaders(tokenizer, train, validation, args, progress: bool):
     """(train, validation) DataLoaders of length-grouped, dynamically padded batches."""
     formatter = TurnFormatter(tokenizer)
-    train_features = encode_examples(formatter, train, args.max_seq_len, progress)
-    validation_features = encode_examples(formatter, validation, args.max_seq_len, progress)
-    pad = functools.partial(collate, pad_id=tokenizer.pad_token_id)
+    train_features = dataset.encode_examples(formatter, train, args.max_seq_len, progress)
+    validation_features = dataset.encode_examples(formatter, validation, args.max_seq_len, progress)
+    pad = functools.partial(dataset.collate, pad_id=tokenizer.pad_token_id)
     train_batches = LengthGroupedBatches(
         [len(f["input_ids"]) for f in train_features], args.train_batch_size, args.seed
     )
