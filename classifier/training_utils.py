@@ -5,7 +5,6 @@ Length-grouped batches and resume state are shared with the generator: `training
 from __future__ import annotations
 
 import torch
-from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
 from classifier.model import pad_batch
 
@@ -23,6 +22,12 @@ def collate(pad_id: int):
 
 def classification_metrics(labels: list[str], gold: list[int], predicted: list[int]) -> dict:
     """Accuracy and macro-F1 over ALL examples (not averaged per batch), plus per-class P/R/F1."""
+    from sklearn.metrics import (  # why: sklearn; `classifier.train --help` stays lighter
+        accuracy_score,
+        f1_score,
+        precision_recall_fscore_support,
+    )
+
     ids = list(range(len(labels)))
     precision, recall, f1, support = precision_recall_fscore_support(gold, predicted, labels=ids, zero_division=0)
     return {
