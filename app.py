@@ -23,8 +23,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse, urlunparse
 
+from chatbot.feedback import FeedbackStore
 from chatbot.server_limits import SESSION_TTL_S, check_port, start_session_expiry, throttled_login
 from data.cli import add_debug_flag, run_cli
+from data.fonts import font_families
 from webui import UI_DIR
 
 if TYPE_CHECKING:
@@ -105,7 +107,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def build_chatbot(args: argparse.Namespace):
     """The Chatbot the flags ask for (see --help)."""
-    from chatbot import Chatbot
+    from chatbot import Chatbot  # why: sklearn; `app.py --help` stays light
 
     common = {"max_message_chars": args.max_message_chars}
     if args.classifier or args.generator:
@@ -142,7 +144,7 @@ def build_app(
     of them from it. `/chat` is the API: message and sampling options in; reply, emotion scores and the per-turn
     timeline out; the gradio_client session keeps its own conversation. `feedback` stores 👍/👎 on replies.
     """
-    import gradio as gr
+    import gradio as gr  # why: gradio; `app.py --help` stays light
 
     from webui import events, layout
     from webui.handlers import ChatHandlers
@@ -168,9 +170,7 @@ def build_app(
 def offline_theme():
     """Gradio's Soft theme with locally installed fonts only: the default theme imports Google Fonts, which an
     offline machine cannot reach (and a browser would try on every page load)."""
-    import gradio as gr
-
-    from data.fonts import font_families
+    import gradio as gr  # why: gradio; `app.py --help` stays light
 
     return gr.themes.Soft(
         font=[*font_families("korean"), "sans-serif", *font_families("emoji")],
@@ -185,7 +185,7 @@ def start_share_link(host: str, port: int, timeout_s: float = SHARE_TIMEOUT_S, t
     defaults to Gradio's `networking.setup_tunnel`; tests pass their own.
     """
     if tunnel is None:
-        from gradio.networking import setup_tunnel as tunnel
+        from gradio.networking import setup_tunnel as tunnel  # why: gradio; `app.py --help` stays light
     result: dict = {}
 
     def run():
@@ -230,8 +230,6 @@ def launch(
         engine.set_result(chatbot)
     feedback = None
     if args.feedback_db:
-        from chatbot.feedback import FeedbackStore
-
         feedback = FeedbackStore(args.feedback_db)  # before serving: a bad path stops here, not at the first 👍
     app = build_app(
         engine, concurrency_limit=args.concurrency, feedback=feedback, save_history=not args.no_save_history

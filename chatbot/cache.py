@@ -8,13 +8,18 @@ else `$XDG_CACHE_HOME/maeumchat`, else `~/.cache/maeumchat`. Deleting it is alwa
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import logging
 import os
+import shutil
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from training.files import atomic_directory, write_json
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +46,6 @@ def file_fingerprint(path) -> dict:
 def cached_directory(kind: str, key: dict, build: Callable[[Path], None], what: str = "") -> Path:
     """The directory holding what `build(directory)` wrote for `key`, built first when missing. `build` is given
     a directory that does not exist yet (it may create it atomically, as `save_pretrained` does)."""
-    from training.files import atomic_directory, write_json
-
     digest = hashlib.sha256(json.dumps(key, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:20]
     directory = cache_root() / kind / digest
     if (directory / COMPLETE_MARK).is_file():
@@ -61,10 +64,6 @@ def cached_directory(kind: str, key: dict, build: Callable[[Path], None], what: 
 
 def main(argv=None) -> int:
     """`python -m chatbot.cache build|where|clear`."""
-    import argparse
-    import shutil
-    import sys
-
     parser = argparse.ArgumentParser(
         prog="python -m chatbot.cache",
         description="The offline engine's build cache: build it ahead of the first "
@@ -87,7 +86,7 @@ def main(argv=None) -> int:
     else:
         logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
         started = time.perf_counter()
-        from chatbot import Chatbot
+        from chatbot import Chatbot  # why: import cycle (engine → offline → cache)
 
         Chatbot.offline()
         print(f"offline engine ready in {root} ({time.perf_counter() - started:.1f} s)")

@@ -32,7 +32,19 @@ from pathlib import Path
 
 import numpy as np
 
-from chatbot.safety import BLIND_SPLIT, TRAINED_SPLITS, CrisisMatch, load_cases, match_rules
+import data
+from chatbot.cache import cached_directory, file_fingerprint
+from chatbot.safety import (
+    BLIND_SPLIT,
+    CASES_DIR,
+    TRAINED_SPLITS,
+    CrisisMatch,
+    evaluate_conversations,
+    load_cases,
+    match_rules,
+)
+from data.replybank import REPLYBANK_DIR, load_reply_bank
+from training.files import atomic_directory, write_json, write_training_record
 
 LEVELS = ("none", "warning", "crisis")  # level 0, 1, 2 of chatbot/safety_cases
 CONFIG_NAME = "crisis_config.json"
@@ -110,7 +122,7 @@ class CrisisDetector:
     def fit(
         cls, texts: list[str], levels: list[int], thresholds: CrisisThresholds | None = None, progress: bool = False
     ) -> CrisisDetector:
-        from classifier.light import LightConfig, LightEmotionClassifier
+        from classifier.light import LightConfig, LightEmotionClassifier  # why: sklearn; `--help` stays light
 
         labels = [LEVELS[level] for level in levels]
         config = LightConfig(
@@ -130,10 +142,6 @@ class CrisisDetector:
 
     @classmethod
     def _build_cached(cls, data_files) -> CrisisDetector:
-        from chatbot.cache import cached_directory, file_fingerprint
-        from chatbot.safety import CASES_DIR
-        from data.replybank import REPLYBANK_DIR
-
         files = (
             sorted(CASES_DIR.glob("*.jsonl")) + sorted(REPLYBANK_DIR.glob("*.jsonl")) + [Path(p) for p in data_files]
         )
@@ -154,7 +162,6 @@ class CrisisDetector:
         self, directory: str | os.PathLike, *, training_args: dict | None = None, metrics: dict | None = None
     ) -> Path:
         """The light model (in `model/`), levels and thresholds, and args/metrics when given, written atomically."""
-        from training.files import atomic_directory, write_json, write_training_record
 
         def write(staging: Path) -> None:
             self.model.save_pretrained(staging / "model")
@@ -165,7 +172,7 @@ class CrisisDetector:
 
     @classmethod
     def from_pretrained(cls, directory) -> CrisisDetector:
-        from classifier.light import LightEmotionClassifier
+        from classifier.light import LightEmotionClassifier  # why: sklearn; `--help` stays light
 
         directory = Path(directory)
         config = json.loads((directory / CONFIG_NAME).read_text(encoding="utf-8"))
@@ -194,8 +201,6 @@ def training_cases(data_files=(), splits=TRAINED_SPLITS, everyday: bool = True) 
             texts.append(row["text"])
             levels.append(row["level"])
     if everyday:
-        from data.replybank import load_reply_bank
-
         for group in load_reply_bank():
             for text in group.messages:
                 if text not in seen:
@@ -203,8 +208,6 @@ def training_cases(data_files=(), splits=TRAINED_SPLITS, everyday: bool = True) 
                     texts.append(text)
                     levels.append(LEVELS.index("none"))
     for path in data_files:
-        import data
-
         corpus = data.load_any(path)
         if corpus.name != "wellness":
             continue
@@ -248,9 +251,7 @@ def _tune(data_files) -> None:
     """Message thresholds by 5-fold cross-validation over the training lists (recall on crisis messages, false
     alarms on the hard everyday lists and on the reply bank's ordinary messages), then the conversation thresholds
     on the training conversations with a detector fitted on every training message."""
-    from sklearn.model_selection import StratifiedKFold
-
-    from chatbot.safety import evaluate_conversations
+    from sklearn.model_selection import StratifiedKFold  # why: sklearn only when tuning; `--help` stays light
 
     texts, levels = training_cases(data_files)
     messages, conversations = load_cases()

@@ -30,11 +30,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import data
 from chatbot import quality
+from chatbot.crisis_model import CrisisDetector
 from chatbot.offline import DEFAULT_CHECKPOINTS_DIR, find_full_checkpoints, offline_classifier, offline_responder
 from chatbot.reading import ReadingPolicy, forbidden_tones, read_emotion
 from chatbot.safety import CARE_FOOTER, CRISIS_REPLY, care_reply, in_care_mode, screen_reply, screened_reply
 from chatbot.text import DEFAULT_MAX_MESSAGE_CHARS, EMPTY_MESSAGE_REPLY, build_context, clean_message
+from classifier import load_classifier
+from data.replybank import load_reply_bank
 from generator.responder import GenerationOptions
 
 logger = logging.getLogger(__name__)
@@ -95,8 +99,6 @@ class Chatbot:
         if max_message_chars < 1 or max_context_messages < 1 or candidates < 1:
             raise ValueError("max_message_chars, max_context_messages and candidates must be at least 1")
         if safety is None:
-            from chatbot.crisis_model import CrisisDetector
-
             safety = CrisisDetector.default()
         self.classifier = classifier
         self.responder = responder
@@ -124,8 +126,7 @@ class Chatbot:
         `generator.load_responder`). Either may also be an already-loaded object. A classifier that lacks emotions
         the generator was trained on is refused unless `allow_label_mismatch`; labels the generator was not trained
         on are answered with its 'none' tag (a warning says so)."""
-        from classifier import load_classifier
-        from generator import load_responder
+        from generator import load_responder  # why: torch; the offline engine never loads it
 
         if isinstance(classifier, (str, Path)):
             logger.info("loading classifier from %s", classifier)
@@ -177,10 +178,6 @@ class Chatbot:
         labels are noisy and skewed, so the corpora feed retrieval only (their replies, filtered by emotion and
         re-ranked by meaning): the emotion classifier and the crisis detector read the same with or without them.
         """
-        import data
-        from chatbot.crisis_model import CrisisDetector
-        from data.replybank import load_reply_bank
-
         taxonomy = taxonomy or data.Taxonomy.default()
         corpora = []
         for path in data_files:

@@ -29,12 +29,12 @@ from collections import Counter
 from pathlib import Path
 
 from chatbot.quality import is_inverted, reply_valence, valence
+from data import EMOTIONS
+from data.replybank import load_reply_bank
 
 
 def load_conversations(path) -> list[dict]:
     """The conversations of an evaluation file, each checked (a bad line names the file and line)."""
-    from data import EMOTIONS
-
     path = Path(path)
     conversations = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -60,8 +60,6 @@ def load_conversations(path) -> list[dict]:
 
 def bank_reply_emotions() -> dict[str, str | None]:
     """Reply text → its bank group's emotion (None for open questions)."""
-    from data.replybank import load_reply_bank
-
     return {reply: group.emotion for group in load_reply_bank() for reply in group.replies}
 
 
@@ -95,8 +93,6 @@ def run(chatbot, conversations: list[dict], seed: int = 0) -> list[dict]:
 
 def score(rows: list[dict]) -> dict:
     """The figures `python -m chatbot.evaluate` prints, from `run`'s rows."""
-    from data import EMOTIONS
-
     bank = bank_reply_emotions()
     for row in rows:
         row["correct"] = row["emotion"] == row["gold"] or row["emotion"] in row["also"]
@@ -195,7 +191,7 @@ def main(argv=None) -> int:
     parser.add_argument("--json", metavar="FILE", help="also write every row and figure as JSON")
     args = parser.parse_args(argv)
     table = None if args.table == "all" else int(args.table)
-    from chatbot import Chatbot
+    from chatbot import Chatbot  # why: sklearn; `--help` stays light
 
     if args.classifier or args.generator:
         bot = Chatbot.from_pretrained(

@@ -12,6 +12,10 @@ import json
 import os
 from pathlib import Path
 
+from classifier.data_prep import files_in
+from data.loaders import detect_format
+from generator.dataset import find_corpus_files
+
 LICENCES_FILE = Path(__file__).with_name("licences.json")
 KOGPT2_ID = "skt/kogpt2-base-v2"  # every ResponseGenerator uses KoGPT2's tokenizer and (fine-tuned) weights
 KOBERT_ID = "skt/kobert-base-v1"  # every EmotionClassifier uses KoBERT's sentencepiece model and encoder
@@ -32,20 +36,14 @@ def training_files(training_args: dict, kind: str) -> list[Path]:
     data_dir = training_args.get("data_dir")
     if data_dir and Path(data_dir).is_dir():
         if kind == "generator":
-            from generator.dataset import find_corpus_files
-
             files += find_corpus_files(data_dir)
         else:
-            from classifier.data_prep import files_in
-
             files += files_in(data_dir)
     return files
 
 
 def corpora_of(files: list[Path]) -> tuple[list[str], list[str]]:
     """(known corpus names, files whose corpus is unknown or that are gone), recognised by their columns."""
-    from data.loaders import detect_format
-
     known = load_licences()["corpora"]
     names, unknown = [], []
     for path in files:

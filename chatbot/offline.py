@@ -9,6 +9,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from chatbot.cache import cached_directory, file_fingerprint
+from classifier.contract import CONFIG_FILES as CLASSIFIER_CONFIGS
+from classifier.loading import saved_backend
+from data import EMOTIONS, load_demo
+from data.replybank import REPLYBANK_DIR
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_CHECKPOINTS_DIR = "checkpoints"  # where training scripts write and Chatbot.default() looks
@@ -21,9 +27,7 @@ BANK_CLASSIFIER_C = 0.3  # best of 0.05–1 there (flat from 0.3 up)
 
 def offline_classifier(light_dir: Path, allow_label_mismatch: bool):
     """`light_dir`'s classifier when there is one (checked), else the reply-bank classifier from the cache."""
-    from classifier import LightEmotionClassifier
-    from classifier.loading import saved_backend
-    from data import EMOTIONS
+    from classifier import LightEmotionClassifier  # why: sklearn, not on `import chatbot.engine`
 
     if light_dir.is_dir() and saved_backend(light_dir) == "light":
         classifier = LightEmotionClassifier.from_pretrained(light_dir)
@@ -40,9 +44,7 @@ def offline_classifier(light_dir: Path, allow_label_mismatch: bool):
 
 def offline_responder(bank, corpora, data_files, taxonomy):
     """The retrieval responder over the bank and the corpora' dialogues, from the cache (built when missing)."""
-    from chatbot.cache import cached_directory, file_fingerprint
-    from data.replybank import REPLYBANK_DIR
-    from generator import RetrievalResponder
+    from generator import RetrievalResponder  # why: sklearn, not on `import chatbot.engine`
 
     key = {
         "kind": "responder",
@@ -62,9 +64,7 @@ def offline_responder(bank, corpora, data_files, taxonomy):
 
 def reply_bank_classifier_dir() -> Path:
     """The cache directory of the light classifier trained on the reply bank's messages (built when missing)."""
-    from chatbot.cache import cached_directory, file_fingerprint
-    from classifier.light import LightConfig
-    from data.replybank import REPLYBANK_DIR
+    from classifier.light import LightConfig  # why: sklearn, not on `import chatbot.engine`
 
     config = LightConfig(model=BANK_CLASSIFIER_MODEL, C=BANK_CLASSIFIER_C)
     key = {
@@ -75,8 +75,7 @@ def reply_bank_classifier_dir() -> Path:
     }
 
     def build(directory: Path) -> None:
-        from classifier import LightEmotionClassifier
-        from data import load_demo
+        from classifier import LightEmotionClassifier  # why: sklearn, not on `import chatbot.engine`
 
         labelled = [(u.text, u.label) for u in load_demo().utterances if u.label is not None]
         texts, labels = [text for text, _ in labelled], [label for _, label in labelled]
@@ -87,8 +86,6 @@ def reply_bank_classifier_dir() -> Path:
 
 def find_full_checkpoints(checkpoints_dir=DEFAULT_CHECKPOINTS_DIR) -> tuple[bool, str]:
     """(True, "") when both trained checkpoints are there, else (False, what is missing)."""
-    from classifier.contract import CONFIG_FILES as CLASSIFIER_CONFIGS
-
     root = Path(checkpoints_dir)
     directory = root / "classifier"
     if not directory.is_dir():
@@ -97,7 +94,7 @@ def find_full_checkpoints(checkpoints_dir=DEFAULT_CHECKPOINTS_DIR) -> tuple[bool
         return False, f"{directory}/ has no {' or '.join(CLASSIFIER_CONFIGS.values())}"
     if not any(directory.glob("*.safetensors")):
         return False, f"{directory}/ has no *.safetensors weights"
-    from generator.loading import checkpoint_problem
+    from generator.loading import checkpoint_problem  # why: torch; only when classifier checkpoints exist
 
     problem = checkpoint_problem(root / "generator")
     return (False, problem) if problem else (True, "")

@@ -162,7 +162,7 @@ def emotion_timeline_html(turn_scores: Sequence[Mapping[str, float]]) -> str:
 
 def emotion_timeline(turn_scores: Sequence[dict[str, float]]):
     """pandas DataFrame with columns turn (1-based user turn), emotion, score — one row per (turn, emotion)."""
-    import pandas as pd
+    import pandas as pd  # why: pandas only for the table export; the chat UI's HTML plots need none
 
     rows = [
         (turn, emotion, float(score))
@@ -177,7 +177,7 @@ def emotion_timeline(turn_scores: Sequence[dict[str, float]]):
 
 def save_emotion_plot(turn_scores: Sequence[dict[str, float]], path, title: str = TITLE) -> Path:
     """Write the timeline as a PNG (matplotlib, Agg backend) in the UI's colours and a CJK font when installed."""
-    import matplotlib
+    import matplotlib  # why: matplotlib only for the PNG export; the chat UI's HTML plots need none
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt

@@ -27,8 +27,10 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 
+from chatbot.text import content_text
 from data.text import letters_only
 
 PACKAGE_DIR = Path(__file__).parent
@@ -136,8 +138,6 @@ assert CARE_MARKER in CRISIS_REPLY and CARE_MARKER in CARE_FOOTER, "care mode is
 def help_lines_html() -> str:
     """The help lines as HTML list items with tap-to-call links (the UI's help banner); numbers from
     `safety_replies.json`, so the banner and the crisis reply never disagree."""
-    from html import escape
-
     items = []
     for line in HELP_LINES:
         numbers = " · ".join(f'<a href="tel:{escape(n)}">{escape(n)}</a>' for n in line["number"].split(" / "))
@@ -186,7 +186,7 @@ def detect_crisis(text: str, history=None, detector=None) -> CrisisMatch | None:
     if not isinstance(text, str):
         raise TypeError(f"detect_crisis(): expected str, got {type(text).__name__}")
     if detector is None:
-        from chatbot.crisis_model import CrisisDetector
+        from chatbot.crisis_model import CrisisDetector  # why: import cycle (crisis_model imports safety)
 
         detector = CrisisDetector.default()
     return detector.assess(text, _user_turns(history))
@@ -203,8 +203,6 @@ def screen_reply(text: str) -> str | None:
 
 
 def _user_turns(history) -> list[str]:
-    from chatbot.text import content_text
-
     if not history:
         return []
     turns = []
@@ -307,7 +305,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if not (args.messages or args.eval or args.rules):
         parser.error("give messages to check, --eval or --rules")
-    from chatbot.crisis_model import CrisisDetector
+    from chatbot.crisis_model import CrisisDetector  # why: import cycle (crisis_model imports safety)
 
     detector = CrisisDetector.default()
     if args.rules:

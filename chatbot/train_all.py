@@ -19,6 +19,7 @@ classifier learns from KETI single-turn, 감성대화 and wellness; the generato
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import shlex
 import sys
@@ -27,7 +28,10 @@ from pathlib import Path
 
 from chatbot.train_data import TINY_SAMPLE, Plan, make_plan
 from chatbot.train_estimate import describe, estimate, print_estimate
+from chatbot.train_report import write_report
+from classifier.tokenization import KOBERT_HUB_ID
 from data.cli import EXIT_INTERRUPTED, add_debug_flag, make_parser, run_cli
+from generator.tokenization import DEFAULT_KOGPT2
 from training.files import write_json_atomic
 from training.resume import STATE_FILE as TRAINER_STATE_FILE, resume_dir
 
@@ -41,9 +45,6 @@ TINY_ARGS = {  # --tiny: short sequences, few examples, a small evaluation (epoc
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    from classifier.tokenization import KOBERT_HUB_ID
-    from generator.tokenization import DEFAULT_KOGPT2
-
     p = make_parser("python -m chatbot.train_all", __doc__)
     p.add_argument("--data_dir", required=True, help="folder with the corpus files (sub-folders are searched)")
     p.add_argument(
@@ -179,8 +180,6 @@ def resume_flag(output_dir: Path) -> list[str]:
 
 def run_stage(stage: str, plan: Plan, args) -> None:
     if stage == "report":
-        from chatbot.train_report import write_report
-
         write_report(plan.output_dir, load_state(plan.output_dir))
         return
     module = {
@@ -189,7 +188,6 @@ def run_stage(stage: str, plan: Plan, args) -> None:
         "generator": "generator.train",
         "generator_eval": "generator.evaluate",
     }[stage]
-    import importlib
 
     argv = trainer_argv(stage, plan, args)
     print(f"$ python -m {module} {shlex.join(argv)}", flush=True)

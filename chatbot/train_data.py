@@ -9,6 +9,14 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tqdm.auto import tqdm
+
+from classifier.data_prep import files_in
+from data import DataError
+from data.loaders import detect_format, read_table
+from generator.tokenization import DEFAULT_KOGPT2, load_kogpt2_tokenizer
+from training.files import atomic_directory
+
 WORK_DIR = "train_all"  # <output_dir>/train_all: data sample and tiny base models (re-made identically when missing)
 CLASSIFIER_FORMATS = ("keti_single_turn", "emotional_dialogue", "wellness")  # the README's classifier corpora
 GENERATOR_FORMATS = ("wellness", "emotional_dialogue", "chatbot_data")  # dialogue corpora with replies
@@ -45,10 +53,6 @@ class Plan:
 
 def find_corpora(data_dir: Path) -> tuple[dict[str, list[Path]], dict[str, str]]:
     """Corpus files under `data_dir` by format (recognised from their columns), and the files left out (why)."""
-    from classifier.data_prep import files_in
-    from data import DataError
-    from data.loaders import detect_format
-
     by_format: dict[str, list[Path]] = {}
     skipped = {}
     for path in files_in(data_dir):
@@ -72,8 +76,6 @@ def sample_file(source: Path, target: Path, rows: int, seed: int) -> Path:
 
     Written once (atomically); an existing sample is kept, so a resumed run reads exactly the same rows.
     """
-    from data.loaders import read_table
-
     if target.is_file():
         return target
     table = read_table(source)
@@ -107,11 +109,10 @@ def sample_file(source: Path, target: Path, rows: int, seed: int) -> Path:
 
 def build_tiny_bases(work_dir: Path, kobert: str, kogpt2: str, seed: int) -> tuple[str, str]:
     """Tiny random-initialised KoBERT and KoGPT2 directories with the real tokenizers and the base configs."""
-    import torch
+    import torch  # why: torch only when tiny bases are built; `train_all --help` stays light
     from transformers import AutoConfig, BertModel, GPT2LMHeadModel
 
     from classifier.tokenization import load_kobert_tokenizer
-    from generator.tokenization import DEFAULT_KOGPT2, load_kogpt2_tokenizer
 
     kobert_dir, kogpt2_dir = work_dir / "base" / "kobert", work_dir / "base" / "kogpt2"
     if not (kobert_dir / "config.json").is_file():
@@ -134,7 +135,6 @@ def build_tiny_bases(work_dir: Path, kobert: str, kogpt2: str, seed: int) -> tup
 
 def _save_base(directory: Path, model, tokenizer) -> None:
     """A base-model directory (weights and tokenizer, as the hub has them), written atomically."""
-    from training.files import atomic_directory
 
     def write(tmp: Path) -> None:
         model.save_pretrained(tmp)
@@ -148,8 +148,6 @@ def make_plan(args) -> Plan:
     by_format, skipped = find_corpora(Path(args.data_dir))
     work_dir = output_dir / WORK_DIR
     if args.sample:
-        from tqdm.auto import tqdm
-
         jobs = [(kind, path) for kind, paths in by_format.items() for path in paths]
         sampled: dict[str, list[Path]] = {}
         for kind, path in tqdm(jobs, desc=f"sampling {args.sample} rows per file", unit="file"):

@@ -4,10 +4,18 @@ real batches, with the trainers' own settings (batch sizes, lengths, epochs), ti
 from __future__ import annotations
 
 import argparse
+import gc
 import math
 import random
 import time
 from typing import TYPE_CHECKING
+
+from tqdm.auto import tqdm
+
+from classifier.data_prep import load_labelled
+from generator.dataset import build_examples, collate, encode_examples, load_dialogues
+from generator.formatting import TurnFormatter
+from generator.tokenization import load_kogpt2_tokenizer
 
 if TYPE_CHECKING:
     from chatbot.train_all import Plan
@@ -16,8 +24,7 @@ if TYPE_CHECKING:
 def timed_steps(model, batches, steps: int, device, bf16: bool | None = None) -> tuple[float, float]:
     """(seconds per optimizer step, seconds per forward-only batch) over `steps` steps after one warm-up step;
     in bf16 as `bf16` says (by default: as the trainers decide for `device`)."""
-    import torch
-    from tqdm.auto import tqdm
+    import torch  # why: torch only when steps are timed; `train_all --help` stays light
 
     from training.device import autocast, use_bf16
 
@@ -53,7 +60,7 @@ def timed_steps(model, batches, steps: int, device, bf16: bool | None = None) ->
 
 def _timed_reply_tokens(model, tokenizer, features, device, new_tokens: int = 8) -> float:
     """Seconds per generated token for a batch of replies (KV cache), from one short `generate` call."""
-    import torch
+    import torch  # why: torch only when steps are timed; `train_all --help` stays light
 
     prompts = [f["input_ids"][: len(f["input_ids"]) - sum(1 for x in f["labels"] if x != -100)] for f in features]
     width = max(map(len, prompts))
@@ -76,11 +83,8 @@ def _timed_reply_tokens(model, tokenizer, features, device, new_tokens: int = 8)
 
 def time_classifier(plan: Plan, clf: argparse.Namespace, steps: int, rng: random.Random, device) -> dict:
     """The classifier's data size, loading time, and timed steps on real sentences."""
-    import gc
+    import torch  # why: torch only when steps are timed; `train_all --help` stays light
 
-    import torch
-
-    from classifier.data_prep import load_labelled
     from classifier.model import EmotionClassifier, pad_batch
     from training.device import use_bf16
 
@@ -114,14 +118,9 @@ def time_generator(
     plan: Plan, gen: argparse.Namespace, gen_eval: argparse.Namespace, steps: int, rng: random.Random, device
 ) -> dict:
     """The generator's data size, loading time, timed steps and reply tokens on real examples."""
-    import gc
-
-    import torch
+    import torch  # why: torch only when steps are timed; `train_all --help` stays light
     from transformers import AutoModelForCausalLM
 
-    from generator.dataset import build_examples, collate, encode_examples, load_dialogues
-    from generator.formatting import TurnFormatter
-    from generator.tokenization import load_kogpt2_tokenizer
     from training.device import use_bf16
 
     started = time.perf_counter()
@@ -156,7 +155,7 @@ def estimate(plan: Plan, args, argv: dict[str, list[str]]) -> dict:
     """Seconds each stage will take on this device. `argv` holds the argument lists train_all hands the classifier
     and generator trainers and the generator's evaluation. Epochs are upper bounds for the classifier (it stops
     early); replies are timed at full length (an upper bound too)."""
-    from classifier import train as classifier_train
+    from classifier import train as classifier_train  # why: torch; `train_all --help` stays light
     from generator import evaluate as generator_evaluate, train as generator_train
     from training.device import resolve_device
 

@@ -11,6 +11,8 @@ import os
 import shutil
 from pathlib import Path
 
+from chatbot.licences import load_licences, write_model_card
+
 
 def _read(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
@@ -23,7 +25,7 @@ def _cell(text) -> str:
 
 def plot_training_curves(classifier_metrics: dict, generator_metrics: dict, path: Path) -> Path | None:
     """Validation macro-F1 of the classifier and train/validation loss of the generator, per epoch."""
-    import matplotlib
+    import matplotlib  # why: matplotlib only when a report with curves is written
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -163,8 +165,6 @@ def _samples_section(gen_eval: dict) -> list[str]:
 
 
 def _licence_section(output_dir: Path) -> list[str]:
-    from chatbot.licences import load_licences
-
     licences = load_licences()
     lines = ["## 라이선스 / Licences", ""]
     lines += [f"- {m['name']}: {m['licence']} — {m['ko']} / {m['en']}" for m in licences["models"].values()]
@@ -184,8 +184,6 @@ def _licence_section(output_dir: Path) -> list[str]:
 def _write_model_cards(
     classifier_dir: Path, generator_dir: Path, report: Path, clf_eval: dict, gen_eval: dict
 ) -> None:
-    from chatbot.licences import write_model_card
-
     note = f"Trained by `python -m chatbot.train_all`; report: `{os.path.relpath(report, classifier_dir)}`."
     if classifier_dir.is_dir():
         metrics = {k: round(clf_eval[k], 4) for k in ("accuracy", "macro_f1") if k in clf_eval}

@@ -13,7 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tqdm.auto import tqdm
+
+from data import EMOTIONS, Taxonomy, load_any, split_dataset
 from data.records import MAX_TEXT_CHARS
+from data.text import dedupe_key
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".json", ".xlsx", ".xls")
 LABEL_SETS = ("six", "original")
@@ -77,9 +81,6 @@ def load_labelled(
     that carries two different labels is dropped entirely (it would teach the model both answers). Texts
     longer than `max_chars` are cut (with one warning). `progress` shows a bar over the files.
     """
-    from data import Taxonomy, load_any
-    from data.text import dedupe_key
-
     if label_set not in LABEL_SETS:
         raise ValueError(f"--label_set {label_set!r}: expected one of {LABEL_SETS}")
     paths = [Path(f) for f in files] + (files_in(data_dir) if data_dir else [])
@@ -93,7 +94,6 @@ def load_labelled(
     sources: dict[str, int] = {}
     dropped: Counter[str] = Counter()
     shortened = 0
-    from tqdm.auto import tqdm
 
     for path in tqdm(paths, desc="reading data", unit="file", disable=not (progress and len(paths) > 1)):
         corpus = load_any(path)
@@ -153,8 +153,6 @@ def split_labelled(
     data: LabelledData, seed: int = 42, validation: float = 0.1, test: float = 0.1
 ) -> tuple[LabelledData, LabelledData, LabelledData]:
     """Stratified, deterministic train/validation/test through `data.split_dataset`."""
-    from data import split_dataset
-
     pairs = list(zip(data.texts, data.labels, strict=True))
     splits = split_dataset(
         pairs, seed=seed, validation=validation, test=test, label=lambda pair: pair[1], text=lambda pair: pair[0]
@@ -170,8 +168,6 @@ def label_order(labels: list[str], label_set: str) -> list[str]:
     """Six-emotion order for `six` (only those present), sorted names otherwise — stable across runs."""
     present = set(labels)
     if label_set == "six":
-        from data import EMOTIONS
-
         ordered = [e for e in EMOTIONS if e in present]
         return ordered + sorted(present - set(ordered))
     return sorted(present)

@@ -13,10 +13,14 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+from tqdm.auto import tqdm
+
 from classifier.data_prep import LABEL_SETS, check_data_paths, load_labelled, split_labelled
 from classifier.predict import add_model_arguments, check_model_dir, load_model
 from data.cli import add_debug_flag, command_main, make_parser, run_cli
 from data.fonts import installed_korean_font
+from training.files import write_json
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -59,11 +63,10 @@ def parse_args(argv=None):
 
 def plot_confusion(matrix, labels: list[str], path: Path, title: str) -> str | None:
     """Row-normalised confusion matrix with counts; returns the font used (None = fallback, Hangul may be boxes)."""
-    import matplotlib
+    import matplotlib  # why: matplotlib only when a confusion plot is drawn
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import numpy as np
 
     font = installed_korean_font()
     rc: dict[RcKeyType, list[str]] = {"font.family": [font, "sans-serif"]} if font else {}
@@ -102,10 +105,9 @@ def plot_confusion(matrix, labels: list[str], path: Path, title: str) -> str | N
 def evaluate(argv=None) -> dict:
     """Evaluate as `python -m classifier.evaluate argv…` does; return the report (also in report.json)."""
     args = parse_args(argv)
-    from sklearn.metrics import confusion_matrix
+    from sklearn.metrics import confusion_matrix  # why: sklearn, torch; `--help` stays light
 
     from classifier.training_utils import classification_metrics
-    from training.files import write_json
 
     # ---- paths first (fast), then data, then model
     check_data_paths({"--test_file": args.test_file, "--taxonomy": [args.taxonomy]}, args.data_dir)
@@ -132,8 +134,6 @@ def evaluate(argv=None) -> dict:
             .tolist()
         )
     else:
-        from tqdm.auto import tqdm
-
         index = {label: i for i, label in enumerate(labels)}
         predicted = []
         for start in tqdm(

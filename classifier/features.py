@@ -10,12 +10,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 
 def tfidf_rows(vectorizer, texts: list[str]):
     """`vectorizer.transform(texts)` for a fitted `TfidfVectorizer` with norm "l2" or None: (texts, features) CSR."""
-    from scipy.sparse import csr_matrix
-
     analyse = getattr(vectorizer, "_chat_analyzer", None)
     if analyse is None:
         analyse = vectorizer._chat_analyzer = vectorizer.build_analyzer()

@@ -21,19 +21,27 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, overload
+from typing import overload
 
 import numpy as np
+from safetensors.numpy import load_file, save_file
+from scipy.optimize import minimize_scalar
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.svm import LinearSVC
+from tqdm.auto import tqdm
 
+from classifier import semantic
 from classifier.contract import CONFIG_FILES
+from classifier.features import tfidf_rows
 from classifier.prediction import Prediction, check_texts
-
-if TYPE_CHECKING:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    from classifier.semantic import NeighbourExpansion
+from classifier.semantic import CONTENT_TAGS, NeighbourExpansion
+from training.files import atomic_directory, write_training_record
 
 BACKEND = "light"
 LIGHT_CONFIG = CONFIG_FILES[BACKEND]
@@ -102,8 +110,6 @@ class LightEmotionClassifier:
         self, char_vocabulary=None, morph_vocabulary=None
     ) -> tuple[TfidfVectorizer, TfidfVectorizer | None]:
         """Unfitted vectorizers (fixed vocabularies when given) → (char, morph or None); also kept on `self`."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
         c = self.config
         self.char_vectorizer = TfidfVectorizer(
             analyzer=c.analyzer,
@@ -135,11 +141,6 @@ class LightEmotionClassifier:
     def _features_and_coverage(self, texts: list[str], fit: bool = False):
         """The features, and (texts,) how much of each text the model knows: the share of its morphemes that are
         in the vocabulary or have known neighbours in meaning (of its character n-grams without morphemes)."""
-        from scipy.sparse import hstack
-
-        from classifier import semantic
-        from classifier.features import tfidf_rows
-
         if self.char_vectorizer is None:
             raise RuntimeError(NOT_FITTED)
         texts = [t.strip() for t in texts]
@@ -171,8 +172,6 @@ class LightEmotionClassifier:
     def fit(self, texts: list[str], labels: list[str], progress: bool = False) -> LightEmotionClassifier:
         """Fit vectorizers and the linear model; `labels` become the sorted distinct label names.
         `progress` shows a bar over the steps (morpheme analysis, one fit per label, calibration folds)."""
-        from tqdm.auto import tqdm
-
         texts, _ = check_texts(list(texts))
         if len(texts) != len(labels):
             raise ValueError(f"fit(): {len(texts)} texts but {len(labels)} labels")
@@ -207,8 +206,6 @@ class LightEmotionClassifier:
 
     def _fit_nbsvm(self, features, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """One-vs-rest NB-SVM → (coef (labels, features), intercept (labels,)) float32, rows as in `self._labels`."""
-        from sklearn.svm import LinearSVC
-
         c = self.config
         present = (features > 0).astype(np.float32)  # binarised counts for the log-count ratios
         coef = np.zeros((len(self._labels), features.shape[1]), dtype=np.float32)
@@ -229,9 +226,6 @@ class LightEmotionClassifier:
         return coef, intercept
 
     def _new_model(self):
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.svm import LinearSVC
-
         if self.config.model in ("svm", "nbsvm"):  # nbsvm: only _fit_nbsvm uses it (not via this model)
             return LinearSVC(C=self.config.C, max_iter=self.config.max_iter, random_state=0)  # deterministic
         if self.config.model == "logreg":
@@ -240,9 +234,6 @@ class LightEmotionClassifier:
 
     def _fit_temperature(self, features, labels: np.ndarray, coverage: np.ndarray) -> float:
         """Scale of SVM margins that minimises log-loss on cross-validated scores (so probabilities mean something)."""
-        from scipy.optimize import minimize_scalar
-        from sklearn.model_selection import StratifiedKFold, cross_val_predict
-
         folds = min(self.config.calibration_folds, int(np.bincount(np.unique(labels, return_inverse=True)[1]).min()))
         if folds < 2:
             return 1.0
@@ -313,10 +304,6 @@ class LightEmotionClassifier:
         self, directory: str | os.PathLike, *, training_args: dict | None = None, metrics: dict | None = None
     ) -> Path:
         """JSON (settings, labels, vocabularies) + safetensors (idf, coefficients), written atomically."""
-        from safetensors.numpy import save_file
-
-        from training.files import atomic_directory, write_training_record
-
         char_vectorizer, coef, intercept = self._fitted()
 
         def vocabulary_list(vectorizer) -> list[str]:
@@ -350,8 +337,6 @@ class LightEmotionClassifier:
     @classmethod
     def from_pretrained(cls, directory: str | os.PathLike, device: str = "auto") -> LightEmotionClassifier:
         """Load a directory written by `save_pretrained`. `device` is accepted for API symmetry (always CPU)."""
-        from safetensors.numpy import load_file
-
         directory = Path(directory)
         for name in (LIGHT_CONFIG, LIGHT_WEIGHTS):
             if not (directory / name).is_file():
@@ -369,8 +354,6 @@ class LightEmotionClassifier:
         model.coef, model.intercept = tensors["coef"], tensors["intercept"]
         model._labels = list(meta["labels"])
         if meta.get("semantic_expansion"):
-            from classifier.semantic import NeighbourExpansion
-
             model.expansion = NeighbourExpansion.from_dict(meta["semantic_expansion"])
         return model
 
@@ -381,10 +364,6 @@ class LightEmotionClassifier:
 
 def _fit_expansion(tokenised: list[list], config: LightConfig) -> NeighbourExpansion:
     """The expansion's known morphemes: those seen `semantic_min_count` times, the most frequent first."""
-    from collections import Counter
-
-    from classifier.semantic import CONTENT_TAGS, NeighbourExpansion
-
     counts = Counter((t.form, t.tag, t.id) for found in tokenised for t in found if t.tag in CONTENT_TAGS)
     frequent = [
         key for key, count in counts.most_common(config.semantic_max_vocabulary) if count >= config.semantic_min_count

@@ -48,7 +48,7 @@ def load_classifier(name_or_dir: str | os.PathLike, device: str = "auto", **over
             f"{TRAIN_HINT.format(name_or_dir)}, or give another path"
         )
     if backend == "light":
-        from classifier.light import LightEmotionClassifier
+        from classifier.light import LightEmotionClassifier  # why: a backend's library only when asked for
 
         if overrides:
             options = ", ".join(f"{k}={v!r}" for k, v in sorted(overrides.items()))
@@ -57,6 +57,6 @@ def load_classifier(name_or_dir: str | os.PathLike, device: str = "auto", **over
                 f"(leave it out, e.g. drop --long_text)"
             )
         return LightEmotionClassifier.from_pretrained(path, device=device)
-    from classifier.model import EmotionClassifier
+    from classifier.model import EmotionClassifier  # why: a backend's library only when asked for
 
     return EmotionClassifier.from_pretrained(path if local else name_or_dir, device=device, **overrides)

@@ -21,12 +21,15 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import cast, overload
 
+import huggingface_hub
 import torch
+from tqdm.auto import tqdm
 from transformers import BertConfig, BertForSequenceClassification
 
 from classifier.contract import CONFIG_FILES
 from classifier.prediction import Prediction, check_texts
 from classifier.tokenization import KOBERT_HUB_ID, KoBertTokenizer, load_kobert_tokenizer
+from data import EMOTIONS
 from training.device import autocast, resolve_device, use_bf16
 from training.files import atomic_directory, looks_local, surviving_copy, write_json, write_training_record
 
@@ -131,8 +134,6 @@ class EmotionClassifier:
         `random_init=True` builds the encoder from the base's config.json only (tests, benchmarks: no weights).
         """
         if labels is None:
-            from data import EMOTIONS
-
             labels = list(EMOTIONS)
         tokenizer = tokenizer or load_kobert_tokenizer(base_model)
         config = config or ClassifierConfig()
@@ -181,10 +182,10 @@ class EmotionClassifier:
                 )
             settings = json.loads((path / CLASSIFIER_CONFIG).read_text(encoding="utf-8"))
         else:
-            from huggingface_hub import hf_hub_download  # hub id of a fine-tuned classifier; never in tests
-
             try:
-                settings = json.loads(Path(hf_hub_download(str(name_or_dir), CLASSIFIER_CONFIG)).read_text("utf-8"))
+                settings = json.loads(
+                    Path(huggingface_hub.hf_hub_download(str(name_or_dir), CLASSIFIER_CONFIG)).read_text("utf-8")
+                )
             except Exception:  # noqa: BLE001 — any hub failure here means: a plain fine-tuned BERT repo
                 warnings.warn(
                     f"{name_or_dir}: no {CLASSIFIER_CONFIG}; assuming a fine-tuned BERT classifier repo", stacklevel=2
@@ -246,8 +247,6 @@ class EmotionClassifier:
         bf16 = use_bf16(device)
         starts = range(0, len(order), batch_size)
         if progress:
-            from tqdm.auto import tqdm
-
             starts = tqdm(starts, desc="predict", unit="batch")
         for start in starts:
             rows = order[start : start + batch_size]

@@ -19,6 +19,9 @@ import threading
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+import kiwipiepy_model  # kiwipiepy's model files: a dependency of kiwipiepy
+from kiwipiepy import Kiwi
+
 CONTENT_TAGS = frozenset(
     {  # morphemes that carry meaning (nouns, verbs, adjectives, adverbs, roots, interjections)
         "NNG",
@@ -52,19 +55,13 @@ def kiwi():
     if _kiwi is None:
         with _lock:
             if _kiwi is None:
-                from kiwipiepy import Kiwi
-
                 _kiwi = Kiwi()
     return _kiwi
 
 
 def model_version() -> str:
     """Version of the Kiwi model files: morpheme ids saved by one version are only valid for that version."""
-    try:
-        from kiwipiepy_model import __version__
-    except ImportError:  # pragma: no cover — kiwipiepy always brings it
-        return "unknown"
-    return str(__version__)
+    return str(kiwipiepy_model.__version__)
 
 
 def tokens(texts: Sequence[str]) -> list[list]:

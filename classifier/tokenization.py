@@ -10,9 +10,11 @@ go through `AutoTokenizer`: we build a BERT-style tokenizer straight from the re
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
+import huggingface_hub
 from transformers import SentencePieceBackend
 
 KOBERT_HUB_ID = "skt/kobert-base-v1"  # user default; tests only ever pass local directories
@@ -113,9 +115,8 @@ def _resolve_spiece(name_or_dir: str | os.PathLike, cache_dir: str | None = None
         return spiece
     if str(name_or_dir).count("/") != 1 or str(name_or_dir).startswith((".", "/")):
         raise FileNotFoundError(f"{name_or_dir}: neither a local directory/file nor a hub id like {KOBERT_HUB_ID!r}")
-    from huggingface_hub import hf_hub_download  # only for hub ids, never in tests
 
-    return Path(hf_hub_download(repo_id=str(name_or_dir), filename=SPIECE_FILE, cache_dir=cache_dir))
+    return Path(huggingface_hub.hf_hub_download(repo_id=str(name_or_dir), filename=SPIECE_FILE, cache_dir=cache_dir))
 
 
 def load_kobert_tokenizer(name_or_dir: str | os.PathLike = KOBERT_HUB_ID, **kwargs) -> KoBertTokenizer:
@@ -126,8 +127,6 @@ def load_kobert_tokenizer(name_or_dir: str | os.PathLike = KOBERT_HUB_ID, **kwar
     """
     path = Path(name_or_dir)
     if path.is_dir() and (path / "tokenizer_config.json").is_file():
-        import json
-
         config = json.loads((path / "tokenizer_config.json").read_text(encoding="utf-8"))
         if config.get("tokenizer_class") == KoBertTokenizer.__name__:
             return KoBertTokenizer.from_pretrained(str(path), **kwargs)

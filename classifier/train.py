@@ -18,15 +18,20 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from accelerate import Accelerator
+from accelerate.utils import set_seed
+from transformers import BertForSequenceClassification
 
 from classifier.data_prep import LABEL_SETS, check_data_paths, label_order, load_labelled, split_labelled
-from classifier.tokenization import KOBERT_HUB_ID
+from classifier.model import ClassifierConfig, EmotionClassifier
+from classifier.tokenization import KOBERT_HUB_ID, load_kobert_tokenizer
 from classifier.training_utils import classification_metrics, collate
 from data.cli import add_debug_flag, command_main, make_parser, run_cli
 from training.arguments import add_training_arguments
 from training.batches import LengthGroupedBatches, batch_loader
-from training.device import autocast
+from training.device import autocast, use_bf16
 from training.files import check_output_dir, fault_point, looks_local, write_json_atomic
+from training.optim import Schedule, optimizer_and_scheduler
 from training.resume import Progress, check_resume_dir, load_resume_state, resume_dir, save_resume_state
 
 
@@ -132,7 +137,7 @@ def scores_of(classifier, part) -> dict:
 # ------------------------------------------------------------------------------------------------------ light
 def train_light(args, train, validation, test) -> dict:
     """Fit the light backend (seconds on a CPU), score it on validation and test, save it."""
-    from classifier.light import LightConfig, LightEmotionClassifier
+    from classifier.light import LightConfig, LightEmotionClassifier  # why: sklearn only on the light path
 
     config = LightConfig() if args.light_C is None else LightConfig(C=args.light_C)
     started = time.perf_counter()
@@ -153,8 +158,6 @@ def train_light(args, train, validation, test) -> dict:
 # ------------------------------------------------------------------------------------------------------ KoBERT
 def new_classifier(args, labels: list[str]):
     """A new head on the base encoder, or with --resume the last epoch's weights; on CPU (accelerate places it)."""
-    from classifier.model import ClassifierConfig, EmotionClassifier
-
     config = ClassifierConfig(
         base_model=str(args.model_dir),
         max_seq_len=args.max_seq_len,
@@ -165,9 +168,6 @@ def new_classifier(args, labels: list[str]):
         return EmotionClassifier.from_base(
             args.model_dir, labels, config=config, device="cpu", random_init=args.from_scratch
         )
-    from transformers import BertForSequenceClassification
-
-    from classifier.tokenization import load_kobert_tokenizer
 
     model = BertForSequenceClassification.from_pretrained(resume_dir(args.output_dir))
     classifier = EmotionClassifier(model, load_kobert_tokenizer(args.model_dir), config)
@@ -211,11 +211,6 @@ def evaluate(model, loader, accelerator, labels: list[str], bf16: bool) -> dict:
 
 def train_kobert(args, data, train, validation, test, labels: list[str]) -> dict:
     """The KoBERT run: model → optimizer → epochs (train, validate, save the best and the resume state) → test."""
-    from accelerate import Accelerator
-
-    from training.device import use_bf16
-    from training.optim import Schedule, optimizer_and_scheduler
-
     accelerator = Accelerator(gradient_accumulation_steps=args.gradient_accumulation_steps)
     # ---- model and batches
     classifier = new_classifier(args, labels)
@@ -300,8 +295,6 @@ def save_epoch(args, accelerator, classifier, training: tuple, progress: Progres
     """The main process saves the epoch: as the best checkpoint when `best` holds its metrics, and as the resume
     state (weights and optimizer swapped in together: a killed run leaves a whole state). `training` is the
     prepared (model, optimizer, scheduler)."""
-    from classifier.model import EmotionClassifier
-
     model, optimizer, scheduler = training
     accelerator.wait_for_everyone()
     if accelerator.is_main_process:
@@ -328,8 +321,6 @@ def best_metrics(progress: Progress, scores: dict, data, train, validation) -> d
 
 def add_test_metrics(output_dir: str, test, metrics: dict, device) -> None:
     """The best checkpoint's test scores (when there is a test split), added to `metrics` and its metrics.json."""
-    from classifier.model import EmotionClassifier
-
     if len(test):
         metrics["test"] = scores_of(EmotionClassifier.from_pretrained(output_dir, device=device), test)
         print(
@@ -345,7 +336,6 @@ def train(argv=None) -> dict:
     """Train as `python -m classifier.train argv…` does; return the metrics (also in <output_dir>/metrics.json)."""
     args = parse_args(argv)
     check_paths(args)
-    from accelerate.utils import set_seed
 
     set_seed(args.seed)
     data, train, validation, test, labels = load_splits(args)

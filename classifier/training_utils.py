@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import torch
 
+from classifier.model import pad_batch
+
 
 def collate(pad_id: int):
     """DataLoader collate for (ids, label) pairs: the same dynamic padding as prediction, plus labels."""
-    from classifier.model import pad_batch
 
     def pad(examples: list[tuple[list[int], int]]) -> dict[str, torch.Tensor]:
         batch = pad_batch([ids for ids, _ in examples], pad_id)  # (batch, seq) [CLS] … [SEP] [PAD]…
@@ -21,7 +22,11 @@ def collate(pad_id: int):
 
 def classification_metrics(labels: list[str], gold: list[int], predicted: list[int]) -> dict:
     """Accuracy and macro-F1 over ALL examples (not averaged per batch), plus per-class P/R/F1."""
-    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+    from sklearn.metrics import (  # why: sklearn; `classifier.train --help` stays lighter
+        accuracy_score,
+        f1_score,
+        precision_recall_fscore_support,
+    )
 
     ids = list(range(len(labels)))
     precision, recall, f1, support = precision_recall_fscore_support(gold, predicted, labels=ids, zero_division=0)

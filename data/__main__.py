@@ -13,6 +13,9 @@ import sys
 from collections import Counter
 
 from data.cli import HelpFormatter, add_debug_flag, make_parser, run_cli
+from data.demo import load_demo
+from data.loaders import detect_format, load_any
+from data.taxonomy import Taxonomy
 
 MAX_CONFLICT_EXAMPLES = 3  # conflicting sentences quoted per file
 LINE_WIDTH = 100  # characters per line of the packed label list
@@ -43,9 +46,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _summarise(path, taxonomy) -> dict:
-    from data.demo import load_demo
-    from data.loaders import detect_format, load_any
-
     corpus = load_demo() if path == DEMO_ARGUMENT else load_any(path)
     report = corpus.report
     original: Counter[str | None] = Counter()
@@ -169,7 +169,6 @@ def main(argv=None) -> int:
 
 def _main(argv) -> int:
     args = build_parser().parse_args(argv)
-    from data.taxonomy import Taxonomy
 
     taxonomy = Taxonomy.from_json(args.taxonomy) if args.taxonomy else Taxonomy.default()
     summaries = [_summarise(path, taxonomy) for path in args.files]

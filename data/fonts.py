@@ -30,7 +30,7 @@ def installed_korean_font() -> str | None:
     matplotlib caches its font list, and a cache written before the CJK fonts were installed does not know them:
     then the system's font files of those families are added to it.
     """
-    from matplotlib import font_manager
+    from matplotlib import font_manager  # why: matplotlib only for plots; the UI reads the font list without it
 
     def known() -> str | None:
         names = {font.name for font in font_manager.fontManager.ttflist}

@@ -18,6 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from tqdm.auto import tqdm
+
+from data import Taxonomy, load_any, split_dataset
 from generator.formatting import IGNORE_INDEX, NONE_EMOTION, TurnFormatter
 
 KNOWN_CORPORA = (  # searched under --data_dir, the layout of ../shared/data and of the AI Hub downloads
@@ -61,8 +64,6 @@ def find_corpus_files(data_dir: str | Path) -> list[Path]:
 
 def load_dialogues(paths: Sequence[str | Path]):
     """DialogueExamples of every file (format recognised from its columns); files without dialogues are an error."""
-    from data import load_any
-
     dialogues = []
     for path in paths:
         corpus = load_any(path)
@@ -79,15 +80,11 @@ def build_examples(dialogues, taxonomy=None, classifier=None, batch_size: int = 
     """Examples with the emotion tag from `classifier` (its reading of the message) or the taxonomy."""
     messages = [d.message for d in dialogues]
     if classifier is not None:
-        from tqdm.auto import tqdm
-
         tags: list[str | None] = []
         for start in tqdm(range(0, len(messages), batch_size), desc="tagging messages", unit="batch"):
             tags.extend(p.label for p in classifier.predict(messages[start : start + batch_size]))
     else:
         if taxonomy is None:
-            from data import Taxonomy
-
             taxonomy = Taxonomy.default()
         tags = [taxonomy.map_record(d) for d in dialogues]  # (대분류, 소분류) for 감성대화
     return [
@@ -98,8 +95,6 @@ def build_examples(dialogues, taxonomy=None, classifier=None, batch_size: int = 
 
 def split_examples(examples: Sequence[GenerationExample], seed: int = 42, validation: float = 0.1, test: float = 0.1):
     """Deterministic stratified splits grouped by reply text (so no test reply is ever trained on)."""
-    from data import split_dataset
-
     return split_dataset(
         list(examples),
         seed=seed,
@@ -122,8 +117,6 @@ def encode_examples(
     formatter: TurnFormatter, examples: Sequence[GenerationExample], max_seq_len: int, progress: bool = True
 ) -> list[dict[str, list[int]]]:
     """Features `{"input_ids", "labels"}` per example (lists; padding happens per batch)."""
-    from tqdm.auto import tqdm
-
     return [
         {"input_ids": enc.input_ids, "labels": enc.labels}
         for enc in (
@@ -135,7 +128,7 @@ def encode_examples(
 
 def collate(features: list[dict[str, list[int]]], pad_id: int):
     """Dynamic padding to the longest in the batch (right side: training needs no generation offsets)."""
-    import torch
+    import torch  # why: torch only for batches; building examples (train_all's plan) needs none
 
     width = max(len(f["input_ids"]) for f in features)
     input_ids = torch.full((len(features), width), pad_id, dtype=torch.long)  # (batch, seq) — … [PAD]…

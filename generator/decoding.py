@@ -15,6 +15,9 @@ import queue
 import threading
 from collections.abc import Sequence
 
+import torch
+from transformers import LogitsProcessorList, TemperatureLogitsWarper, TopKLogitsWarper, TopPLogitsWarper
+
 from generator.responder import GenerationOptions
 
 
@@ -34,8 +37,6 @@ class ReplyLogitsProcessor:
         self.min_new_tokens = min_new_tokens
 
     def __call__(self, input_ids, scores):
-        import torch
-
         scores[:, self.banned_ids] = float("-inf")
         reply = input_ids[:, self.prompt_length :]  # (batch, generated so far)
         if reply.shape[1] < self.min_new_tokens:
@@ -68,8 +69,6 @@ class SeededDraw:
         self.generator = generator
 
     def __call__(self, input_ids, scores):
-        import torch
-
         probs = torch.softmax(scores.float(), dim=-1)  # (batch, vocab)
         drawn = torch.multinomial(probs, num_samples=1, generator=self.generator)  # (batch, 1)
         forced = torch.full_like(scores, float("-inf"))
@@ -100,15 +99,11 @@ class Cancelled:
         self.event = threading.Event()
 
     def __call__(self, input_ids, scores, **kwargs):
-        import torch
-
         return torch.full((input_ids.shape[0],), self.event.is_set(), dtype=torch.bool, device=input_ids.device)
 
 
 def call_rng(seed: int | None, device):
     """The call's own `torch.Generator` for `seed`, or None (unseeded: the global RNG)."""
-    import torch
-
     if seed is None:
         return None
     rng = torch.Generator(device=device)
@@ -120,9 +115,6 @@ def generate_kwargs(
     prompts: list[list[int]], options: GenerationOptions, tokenizer, banned_ids, device, streamer=None, rng=None
 ) -> dict:
     """Keyword arguments of `model.generate` for left-padded `prompts` under complete `options`."""
-    import torch
-    from transformers import LogitsProcessorList, TemperatureLogitsWarper, TopKLogitsWarper, TopPLogitsWarper
-
     penalty, ngram_size, min_new_tokens = (
         options.repetition_penalty,
         options.no_repeat_ngram_size,

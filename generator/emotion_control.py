@@ -8,6 +8,9 @@ from __future__ import annotations
 import functools
 from collections import Counter
 
+from data import Taxonomy, load_demo
+from generator.formatting import NONE_EMOTION
+
 
 @functools.lru_cache(maxsize=1)
 def light_reader():
@@ -16,8 +19,7 @@ def light_reader():
     It never saw the generator's training data nor the classifier that tagged it, so what it reads in a reply comes
     from the reply's words alone.
     """
-    from classifier.light import LightEmotionClassifier
-    from data import Taxonomy, load_demo
+    from classifier.light import LightEmotionClassifier  # why: sklearn only when a classifier reads tags
 
     utterances = Taxonomy.default().map_corpus(load_demo()).utterances
     labelled = [u for u in utterances if u.label is not None]  # all of them: map_corpus drops unmapped rows
@@ -62,8 +64,6 @@ def emotion_control(
       the lift over the same messages under the other tags (`read_back`).
     The first reader's figures are also given at the top level (`accuracy`, `chance`, `per_tag`, `confusion`).
     """
-    from generator.formatting import NONE_EMOTION
-
     tags = [t for t in generator.config.emotions if t != NONE_EMOTION]
     if len(tags) < 2:
         return {"tags": tags, "messages": len(messages), "note": "fewer than two trained tags: nothing to swap"}

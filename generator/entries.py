@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from data.text import dedupe_key, without_spaces
 
 MIN_CONTAINED_REPLY = 10  # replies this long count as said when found inside an earlier bot turn; shorter ones
@@ -121,8 +123,6 @@ def dialogue_entries(dialogues: Iterable, taxonomy=None) -> list[ResponseEntry]:
 
 def distinct_replies(entries, order, scores, k: int, exclude: Sequence[str]) -> list[tuple[float, ResponseEntry]]:
     """The first `k` entries of `order` with distinct replies, skipping replies already said while others remain."""
-    import numpy as np
-
     excluded = {dedupe_key(text) for text in exclude}
     chosen: list[tuple[float, ResponseEntry]] = []
     skipped: list[tuple[float, ResponseEntry]] = []  # said before: used only when nothing else is left

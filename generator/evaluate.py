@@ -15,8 +15,17 @@ import json
 import math
 from pathlib import Path
 
+import torch
+from tqdm.auto import tqdm
+
+from classifier import load_classifier
 from data.cli import add_debug_flag, command_main, make_parser, run_cli
+from generator.dataset import collate, encode_examples
 from generator.emotion_control import emotion_control, light_reader, per_emotion_examples
+from generator.model import ResponseGenerator
+from generator.train import prepare_splits
+from training.arguments import with_current_names
+from training.files import looks_local, surviving_copy
 
 DATA_ARGS = ("data_dir", "data_files", "taxonomy", "validation_split", "test_split", "seed", "max_seq_len")
 GRID = {  # the sampled settings --grid compares (same seed per setting), plus greedy rows (GREEDY_GRID)
@@ -122,10 +131,6 @@ def forced_length_replies(
 
 def perplexity(generator, examples, batch_size: int = 16) -> dict:
     """exp(token-weighted mean loss on `reply </s>`) over the examples."""
-    import torch
-
-    from generator.dataset import collate, encode_examples
-
     features = encode_examples(generator.formatter, examples, generator.config.max_seq_len, progress=False)
     total_loss = total_tokens = 0.0
     with torch.inference_mode():
@@ -154,8 +159,6 @@ def perplexity(generator, examples, batch_size: int = 16) -> dict:
 
 def decoding_grid(generator, sample, args) -> list[dict]:
     """Reply statistics of forced-length replies under every `GRID` setting (and `GREEDY_GRID`), fewest loops first."""
-    from tqdm.auto import tqdm
-
     grid = []
     settings = [
         {"do_sample": True, **dict(zip(GRID, values, strict=True))} for values in itertools.product(*GRID.values())
@@ -206,13 +209,8 @@ def data_arguments(args: argparse.Namespace, trained: dict, model_dir: Path) -> 
 
 def evaluate(argv=None) -> dict:
     """Evaluate as `python -m generator.evaluate argv…` does; return the report (also in the --output_file)."""
-    from generator.model import ResponseGenerator
-    from generator.train import prepare_splits
-
     args = parse_args(argv)
     model_dir = Path(args.model_dir)
-    from training.arguments import with_current_names
-    from training.files import looks_local, surviving_copy
 
     if looks_local(model_dir):
         model_dir = surviving_copy(model_dir)
@@ -234,8 +232,6 @@ def evaluate(argv=None) -> dict:
     control_classifier_dir = args.classifier or trained.get("classifier")
     classifiers = {}
     for directory in {d for d in (split_classifier_dir, control_classifier_dir) if d}:
-        from classifier import load_classifier
-
         classifiers[directory] = load_classifier(directory, device=args.device)
     classifier = classifiers.get(control_classifier_dir)
     _, _, test_examples = prepare_splits(data, classifiers.get(split_classifier_dir))

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from generator import model as kogpt2, retrieval
 from generator.responder import Responder
+from generator.retrieval import RetrievalResponder
 from generator.tokenization import DEFAULT_KOGPT2
+from training.files import looks_local, surviving_copy
 
 CONFIG_FILES = {kogpt2.BACKEND: kogpt2.CONFIG_NAME, retrieval.BACKEND: retrieval.CONFIG_NAME}  # backend → its file
 NEEDS_WEIGHTS = {kogpt2.BACKEND: True, retrieval.BACKEND: False}  # a saved KoGPT2 has *.safetensors beside its config
@@ -58,8 +60,6 @@ def load_responder(
     checkpoints/…, or anything that exists) is never looked up on the hub: a missing one fails at once with what
     to do.
     """
-    from training.files import looks_local, surviving_copy
-
     if looks_local(dir_or_hub_id):
         path = surviving_copy(Path(dir_or_hub_id).expanduser())
         if not path.is_dir():
@@ -70,7 +70,5 @@ def load_responder(
             )
         dir_or_hub_id = path
         if saved_backend(path) == retrieval.BACKEND:
-            from generator.retrieval import RetrievalResponder
-
             return RetrievalResponder.from_pretrained(path)
     return kogpt2.ResponseGenerator.from_pretrained(dir_or_hub_id, device=device, quantize=quantize)

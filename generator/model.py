@@ -16,17 +16,18 @@ import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import torch
+from transformers import AutoModelForCausalLM, StoppingCriteriaList
 
 from data.taxonomy import EMOTIONS
 from generator import decoding
 from generator.formatting import NONE_EMOTION, TurnFormatter, finish_reply, stable_prefix
+from generator.quantize import quantize_int8
 from generator.responder import Context, GenerationOptions
 from generator.tokenization import DEFAULT_KOGPT2, KOGPT2_VOCAB_SIZE, load_kogpt2_tokenizer
-from training.device import resolve_device
-
-if TYPE_CHECKING:
-    import torch
+from training import files
+from training.device import compute_dtype, resolve_device
 
 logger = logging.getLogger(__name__)
 
@@ -77,16 +78,6 @@ class GeneratorConfig:
         )
 
 
-def inference_dtype(device):
-    """bf16 on a CUDA device that supports it (halves memory and time), else fp32 (GPT-2 can overflow in fp16)."""
-    import torch
-
-    device = torch.device(device)
-    if device.type == "cuda" and torch.cuda.is_bf16_supported():
-        return torch.bfloat16
-    return torch.float32
-
-
 def set_kogpt2_special_ids(model, tokenizer) -> None:
     """bos = eos = `</s>` (1), pad `<pad>` (3) on the model and its generation config — never GPT-2's 50256."""
     for cfg in (model.config, model.generation_config):
@@ -133,8 +124,10 @@ class ResponseGenerator:
         """Ready the model for replying: on `device` (auto = CUDA if present), bf16 on a CUDA device that supports
         it, else fp32, in eval mode. Returns `self`."""
         target = resolve_device(device)
-        dtype = inference_dtype(target) if target.type == "cuda" else None
-        self.model = self.model.to(target, dtype=dtype) if dtype is not None else self.model.to(target)
+        if target.type == "cuda":  # a CPU model keeps the dtype it was loaded in (fp32, or int8 when quantized)
+            self.model = self.model.to(target, dtype=compute_dtype(target))
+        else:
+            self.model = self.model.to(target)
         self.model.eval()
         self._banned_tensor = None
         return self
@@ -145,8 +138,6 @@ class ResponseGenerator:
         cls, dir_or_hub_id: str | Path = DEFAULT_KOGPT2, device: str | None = "auto", quantize: bool = False
     ) -> ResponseGenerator:
         """A saved generator directory, or a hub id such as `skt/kogpt2-base-v2` (untuned: replies ignore tags)."""
-        from transformers import AutoModelForCausalLM
-
         path = Path(dir_or_hub_id)
         if path.exists() and not (path / "config.json").is_file():
             raise FileNotFoundError(f"{path}: no config.json (expected a directory written by save_pretrained)")
@@ -168,8 +159,6 @@ class ResponseGenerator:
             )
             quantize = False
         if quantize:
-            from generator.quantize import quantize_int8
-
             model = quantize_int8(model)
         generator = cls(model, tokenizer, config).to_inference(target)
         generator.quantized = quantize
@@ -181,8 +170,6 @@ class ResponseGenerator:
         """Weights (safetensors), config, generation defaults, tokenizer and `generator_config.json` (plus
         `training_args.json` and `metrics.json` when given), written to a temporary sibling and swapped into place
         (`training.files.atomic_directory`: no half-written or mixed directories)."""
-        from training.files import atomic_directory, write_json
-
         if self.quantized:
             raise ValueError("an int8 model is an inference form: save the fp32 generator and quantize when loading")
 
@@ -194,9 +181,9 @@ class ResponseGenerator:
             self.config.to_json_file(staging / CONFIG_NAME)
             for name, document in (("training_args.json", training_args), ("metrics.json", metrics)):
                 if document is not None:
-                    write_json(staging / name, document)
+                    files.write_json(staging / name, document)
 
-        atomic_directory(save_directory, write)
+        files.atomic_directory(save_directory, write)  # through the module: tests record each staged directory
 
     # ---------------------------------------------------------------- generation
     def _options(self, options: dict) -> GenerationOptions:
@@ -240,8 +227,6 @@ class ResponseGenerator:
         return self.formatter.encode(context, self._tag(emotion), None, max_seq_len=budget).input_ids
 
     def _generate_kwargs(self, prompts: list[list[int]], opts: GenerationOptions, rng, streamer=None) -> dict:
-        import torch
-
         if self._banned_tensor is None or self._banned_tensor.device != self.device:
             self._banned_tensor = torch.tensor(self.banned_ids, dtype=torch.long, device=self.device)
         return decoding.generate_kwargs(
@@ -271,8 +256,6 @@ class ResponseGenerator:
         **options,
     ) -> list[str]:
         """Replies for many conversations at once (left padding, `batch_size` per forward pass)."""
-        import torch
-
         contexts = list(contexts)
         if emotions is None or isinstance(emotions, str):
             emotions = [emotions] * len(contexts)
@@ -300,9 +283,6 @@ class ResponseGenerator:
 
     def stream(self, context: Context, emotion: str | None = None, **options) -> Iterator[str]:
         """Text increments of the reply as sentences complete; joined, they equal `generate(...)`'s reply."""
-        import torch
-        from transformers import StoppingCriteriaList
-
         opts = self._options(options)
         streamer = decoding.IdStreamer()
         prompt = self.prompt_ids(context, emotion, opts.max_new_tokens)
@@ -349,8 +329,6 @@ class ResponseGenerator:
     # ---------------------------------------------------------------- scoring
     def loss(self, context, emotion, reply) -> float:
         """Mean cross-entropy of `reply </s>` given the prompt (what perplexity is built from)."""
-        import torch
-
         encoded = self.formatter.encode(context, self._tag(emotion), reply, max_seq_len=self.config.max_seq_len)
         with torch.inference_mode():
             ids = torch.tensor([encoded.input_ids], device=self.device)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import warnings
 
+import torch
+from transformers.pytorch_utils import Conv1D
+
 
 def conv1d_to_linear(model):
     """Replace every `Conv1D` in `model` by an equivalent `nn.Linear` (in place; returns `model`)."""
-    import torch
-    from transformers.pytorch_utils import Conv1D
-
     for parent in list(model.modules()):
         for name, child in list(parent.named_children()):
             if isinstance(child, Conv1D):
@@ -31,8 +31,6 @@ def conv1d_to_linear(model):
 
 
 def _int8_weight_only_class():
-    import torch
-
     class _Int8WeightOnlyLinear(torch.nn.Module):
         """y = x · (int8 weight × per-row scale)ᵀ + b; used only where `quantize_dynamic` is gone."""
 
@@ -61,8 +59,6 @@ def _int8_weight_only_class():
 
 def quantize_int8(model):
     """Inference-only int8 copy of a GPT-2-style causal LM for CPU (eval mode). Weights stay fp32 on disk."""
-    import torch
-
     model = conv1d_to_linear(model.cpu().float().eval())
     if hasattr(model, "config"):
         model.config.tie_word_embeddings = False  # the quantized head is its own copy of the embedding matrix

@@ -34,6 +34,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from data.taxonomy import VALENCE
 from generator.entries import (
     BANK_SOURCE,
@@ -49,6 +51,8 @@ from generator.entries import (
     write_entries,
 )
 from generator.responder import Context, GenerationOptions
+from generator.similarity import MessageSimilarity
+from training.files import atomic_directory, write_json
 
 BACKEND = "retrieval"
 CONFIG_NAME = "responder_config.json"
@@ -105,10 +109,6 @@ class RetrievalResponder:
         self._build_index(analysed)
 
     def _build_index(self, analysed: dict | None = None) -> None:
-        import numpy as np
-
-        from generator.similarity import MessageSimilarity
-
         self.messages: list[str] = []  # each distinct message once
         position: dict[str, int] = {}
         for entry in self.entries:
@@ -209,8 +209,6 @@ class RetrievalResponder:
         remain. `k` None = the config's `top_k`, 0 = no cap (up to `max_candidates`).
         Exact ties are broken at random (by `rng`) so equal matches take turns.
         """
-        import numpy as np
-
         k = self.config.top_k if k is None else int(k)
         if k < 0:
             raise ValueError(f"top_k={k}: expected 0 (no cap) or more")
@@ -261,8 +259,6 @@ class RetrievalResponder:
     def emotion_votes(self, message: str, k: int = 10) -> dict[str, float]:
         """Each emotion's share of Σ similarity² over the `k` bank messages most similar to `message` (a second,
         nearest-neighbour reading of the emotion, by the same meaning-aware similarity as the replies)."""
-        import numpy as np
-
         if self.vote_index is not self:  # the bank alone: the user's corpora must not change how emotions are read
             return self.vote_index.emotion_votes(message, k)
         rows = self._bank_message_rows
@@ -279,8 +275,6 @@ class RetrievalResponder:
 
     def _topic_shares(self, similarity):
         """(topics,) each bank topic's share of Σ similarity² over the `topic_votes` most similar bank messages."""
-        import numpy as np
-
         votes = np.zeros(len(self.topics))
         if not len(self._bank_message_rows):
             return votes
@@ -335,7 +329,6 @@ class RetrievalResponder:
     ) -> None:
         """Config + entries (+ the Kiwi analysis, `training_args.json` and `metrics.json` when there are any),
         written to a temporary sibling and swapped into place (`training.files.atomic_directory`)."""
-        from training.files import atomic_directory, write_json
 
         def write(staging: Path) -> None:
             config = asdict(self.config)

@@ -10,6 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from classifier import semantic as kiwi
+from classifier.features import tfidf_rows
+
 
 class MessageSimilarity:
     """Cosine similarity of a query to every one of `messages`; read-only after construction (thread-safe)."""
@@ -23,8 +29,6 @@ class MessageSimilarity:
     ):
         """`analysed`: a saved `analysis()` of these messages, so Kiwi need not read them again (ignored unless it
         lists exactly `messages`)."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
         self.messages = list(messages)
         # one reply scores the same turns several times (emotion vote, topic, each candidate pass): keep the last few
         self._cached_scores = lru_cache(maxsize=32)(self._scores)
@@ -35,8 +39,6 @@ class MessageSimilarity:
         self.expansion = self.morph_vectorizer = self._morph_columns = None
         self.message_morphemes: list[str] = []
         if semantic:
-            from classifier import semantic as kiwi
-
             if analysed and analysed.get("messages") == self.messages:
                 self.expansion = kiwi.NeighbourExpansion.from_dict(analysed["expansion"])
                 self.message_morphemes = list(analysed["morphemes"])
@@ -61,10 +63,6 @@ class MessageSimilarity:
         return self._cached_scores(tuple(turns), float(context_weight))
 
     def _scores(self, turns: tuple[str, ...], context_weight: float):
-        import numpy as np
-
-        from classifier.features import tfidf_rows
-
         weights = np.array([context_weight**age for age in range(len(turns))][::-1])  # newest = 1
 
         def similarity(columns_of, vectorizer, texts):
@@ -78,8 +76,6 @@ class MessageSimilarity:
 
         scores = similarity(self._char_columns, self.char_vectorizer, list(turns))
         if self.morph_vectorizer is not None:
-            from classifier import semantic as kiwi
-
             morphs = kiwi.analyse(list(turns), self.expansion)
             scores = (scores + similarity(self._morph_columns, self.morph_vectorizer, morphs)) / 2
         scores.flags.writeable = False

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import huggingface_hub
+from transformers import PreTrainedTokenizerFast
+
 DEFAULT_KOGPT2 = "skt/kogpt2-base-v2"  # the pretrained model users fine-tune; hub id, never fetched in tests
 KOGPT2_VOCAB_SIZE = 51200  # model vocab; every id the tokenizer produces is below it
 KOGPT2_SHAPE = {  # skt/kogpt2-base-v2's GPT2Config: its vocab, special ids and widths
@@ -44,8 +47,6 @@ def load_kogpt2_tokenizer(dir_or_hub_id: str | Path = DEFAULT_KOGPT2):
 
     Special tokens are always set from `SPECIAL_TOKENS`, whatever the directory's own config says.
     """
-    from transformers import PreTrainedTokenizerFast
-
     path = Path(dir_or_hub_id)
     if path.is_dir():
         tokenizer_file = path / "tokenizer.json"
@@ -56,9 +57,7 @@ def load_kogpt2_tokenizer(dir_or_hub_id: str | Path = DEFAULT_KOGPT2):
     elif path.exists() or str(dir_or_hub_id).startswith((".", "/")):
         raise FileNotFoundError(f"{dir_or_hub_id}: not a tokenizer directory or tokenizer.json")
     else:  # a hub id: download only tokenizer.json (the repo's only tokenizer file)
-        from huggingface_hub import hf_hub_download
-
-        tokenizer_file = Path(hf_hub_download(str(dir_or_hub_id), "tokenizer.json"))
+        tokenizer_file = Path(huggingface_hub.hf_hub_download(str(dir_or_hub_id), "tokenizer.json"))
     tokenizer = PreTrainedTokenizerFast(tokenizer_file=str(tokenizer_file), model_max_length=1024, **SPECIAL_TOKENS)
     if len(tokenizer) > KOGPT2_VOCAB_SIZE:
         raise ValueError(

@@ -12,16 +12,32 @@ last epoch's full state (for --resume) goes to <output_dir>-resume/.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import random
 from dataclasses import replace
 from pathlib import Path
 
+import torch
+from accelerate import Accelerator
+from accelerate.utils import set_seed
+from transformers import AutoModelForCausalLM
+
+from classifier import load_classifier
+from data import Taxonomy
 from data.cli import add_debug_flag, command_main, make_parser, run_cli
 from data.records import MAX_TEXT_CHARS
-from generator.tokenization import DEFAULT_KOGPT2
+from generator import dataset
+from generator.formatting import NONE_EMOTION, TurnFormatter
+from generator.model import GeneratorConfig, ResponseGenerator, set_kogpt2_special_ids
+from generator.tokenization import DEFAULT_KOGPT2, load_kogpt2_tokenizer
 from training.arguments import add_training_arguments
+from training.batches import LengthGroupedBatches, batch_loader
+from training.device import autocast, use_bf16
+from training.files import check_output_dir, fault_point, looks_local, write_json_atomic
+from training.optim import Schedule, optimizer_and_scheduler
+from training.resume import Progress, check_resume_dir, load_resume_state, resume_dir, save_resume_state
 
 
 def parse_args(argv=None):
@@ -61,9 +77,6 @@ def parse_args(argv=None):
 
 def check_paths(args) -> None:
     """Every path the run needs, checked before any data or model is read."""
-    from training.files import check_output_dir, looks_local
-    from training.resume import check_resume_dir
-
     for option, value in (("--data_dir", args.data_dir), ("--classifier", args.classifier)):
         if value and not Path(value).is_dir():
             raise FileNotFoundError(f"{option} {value}: not a directory")
@@ -91,20 +104,16 @@ def prepare_splits(args, classifier=None):
 
     Every turn is cut at data.records.MAX_TEXT_CHARS, as chat cuts the history it passes to the generator.
     """
-    from generator.dataset import build_examples, find_corpus_files, load_dialogues, split_examples
-
-    files = (find_corpus_files(args.data_dir) if args.data_dir else []) + [Path(f) for f in args.data_files]
+    files = (dataset.find_corpus_files(args.data_dir) if args.data_dir else []) + [Path(f) for f in args.data_files]
     taxonomy = None
     if getattr(args, "taxonomy", None):
-        from data import Taxonomy
-
         taxonomy = Taxonomy.from_json(args.taxonomy)
     dialogues = [
         replace(d, context=tuple(map(_cut, d.context)), message=_cut(d.message), reply=_cut(d.reply))
-        for d in load_dialogues(files)
+        for d in dataset.load_dialogues(files)
     ]
-    examples = build_examples(dialogues, taxonomy=taxonomy, classifier=classifier)
-    return split_examples(examples, seed=args.seed, validation=args.validation_split, test=args.test_split)
+    examples = dataset.build_examples(dialogues, taxonomy=taxonomy, classifier=classifier)
+    return dataset.split_examples(examples, seed=args.seed, validation=args.validation_split, test=args.test_split)
 
 
 def load_examples(args, device):
@@ -112,15 +121,12 @@ def load_examples(args, device):
     --none_fraction of the training tags dropped."""
     classifier = None
     if args.classifier:
-        from classifier import load_classifier
-
         classifier = load_classifier(args.classifier, device=str(device))
     train, validation, test = prepare_splits(args, classifier)
     if args.max_train_examples and args.max_train_examples < len(train):  # a random subset, not one corpus
         train = random.Random(args.seed).sample(train, args.max_train_examples)
-    from generator.dataset import drop_tags
 
-    train = drop_tags(train, args.none_fraction, seed=args.seed)
+    train = dataset.drop_tags(train, args.none_fraction, seed=args.seed)
     if not train or not validation:
         raise ValueError(
             f"{len(train)} training / {len(validation)} validation examples; expected both non-empty "
@@ -131,16 +137,10 @@ def load_examples(args, device):
 
 def loaders(tokenizer, train, validation, args, progress: bool):
     """(train, validation) DataLoaders of length-grouped, dynamically padded batches."""
-    import functools
-
-    from generator.dataset import collate, encode_examples
-    from generator.formatting import TurnFormatter
-    from training.batches import LengthGroupedBatches, batch_loader
-
     formatter = TurnFormatter(tokenizer)
-    train_features = encode_examples(formatter, train, args.max_seq_len, progress)
-    validation_features = encode_examples(formatter, validation, args.max_seq_len, progress)
-    pad = functools.partial(collate, pad_id=tokenizer.pad_token_id)
+    train_features = dataset.encode_examples(formatter, train, args.max_seq_len, progress)
+    validation_features = dataset.encode_examples(formatter, validation, args.max_seq_len, progress)
+    pad = functools.partial(dataset.collate, pad_id=tokenizer.pad_token_id)
     train_batches = LengthGroupedBatches(
         [len(f["input_ids"]) for f in train_features], args.train_batch_size, args.seed
     )
@@ -155,10 +155,6 @@ def loaders(tokenizer, train, validation, args, progress: bool):
 
 def evaluate_loss(model, dataloader, accelerator, bf16: bool) -> float:
     """Token-weighted mean cross-entropy over reply tokens (perplexity = exp of it)."""
-    import torch
-
-    from training.device import autocast
-
     model.eval()
     total_loss, total_tokens = torch.zeros((), device=accelerator.device), torch.zeros((), device=accelerator.device)
     with torch.inference_mode():
@@ -175,12 +171,6 @@ def evaluate_loss(model, dataloader, accelerator, bf16: bool) -> float:
 
 def new_model(args, tokenizer, emotions: list[str]):
     """(model, GeneratorConfig): the base KoGPT2, or with --resume the last epoch's weights."""
-    from transformers import AutoModelForCausalLM
-
-    from generator.formatting import NONE_EMOTION
-    from generator.model import GeneratorConfig, set_kogpt2_special_ids
-    from training.resume import resume_dir
-
     model = AutoModelForCausalLM.from_pretrained(resume_dir(args.output_dir) if args.resume else args.model_dir)
     set_kogpt2_special_ids(model, tokenizer)
     if model.config.vocab_size < len(tokenizer):
@@ -194,15 +184,6 @@ def new_model(args, tokenizer, emotions: list[str]):
 def train(argv=None) -> dict:
     """Train as `python -m generator.train argv…` does; return the validation history, the best validation loss and
     the output directory."""
-    from accelerate import Accelerator
-    from accelerate.utils import set_seed
-
-    from generator.tokenization import load_kogpt2_tokenizer
-    from training.device import autocast, use_bf16
-    from training.files import fault_point
-    from training.optim import Schedule, optimizer_and_scheduler
-    from training.resume import Progress, load_resume_state, resume_dir
-
     # ---- args (every path checked before any slow work)
     args = parse_args(argv)
     check_paths(args)
@@ -281,10 +262,6 @@ def save_epoch(
     """The main process saves the epoch: the best checkpoint (training_args.json and metrics.json go in before the
     swap) or, when not better, only its metrics.json; then the resume state. `generator` is the prepared model with
     its tokenizer and GeneratorConfig; `optimization` the prepared optimizer and scheduler."""
-    from generator.model import ResponseGenerator
-    from training.files import fault_point, write_json_atomic
-    from training.resume import resume_dir, save_resume_state
-
     model, tokenizer, config = generator
     optimizer, scheduler = optimization
     accelerator.wait_for_everyone()

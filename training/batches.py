@@ -6,6 +6,8 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
+from torch.utils.data import DataLoader, Dataset
+
 
 class LengthGroupedBatches:
     """Batches of similar length (little padding) in random order: shuffle, sort within mega-batches, cut, shuffle.
@@ -55,6 +57,4 @@ class LengthGroupedBatches:
 
 def batch_loader(examples: Sequence, batches: LengthGroupedBatches, collate_fn: Callable):
     """A DataLoader over a list of examples (a list is all a Dataset needs to be) in `batches`."""
-    from torch.utils.data import DataLoader, Dataset
-
     return DataLoader(cast(Dataset[Any], examples), batch_sampler=batches, collate_fn=collate_fn)

@@ -23,6 +23,11 @@ def use_bf16(device: torch.device, cpu: bool = False) -> bool:
     return device.type == "cpu" and cpu
 
 
+def compute_dtype(device: torch.device, cpu: bool = False) -> torch.dtype:
+    """The dtype that `use_bf16` chooses for `device`: bf16 or fp32 (never fp16, which GPT-2 can overflow)."""
+    return torch.bfloat16 if use_bf16(device, cpu=cpu) else torch.float32
+
+
 def autocast(device: torch.device, enabled: bool) -> AbstractContextManager:
     """bf16 autocast on `device` when `enabled` (decide it with `use_bf16`); a no-op context otherwise."""
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=enabled)

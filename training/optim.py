@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass
 
 import torch
+from tqdm.auto import tqdm
+from transformers import get_scheduler
 
 
 def decay_groups(model: torch.nn.Module, weight_decay: float) -> list[dict]:
@@ -41,8 +43,6 @@ class Schedule:
 
     def bar(self, progress, desc: str, disable: bool = False):
         """A tqdm bar over the run's optimizer steps, starting where `progress` (a resumed run) stands."""
-        from tqdm.auto import tqdm
-
         return tqdm(total=self.total_steps, initial=progress.step, desc=desc, unit="step", disable=disable)
 
 
@@ -51,8 +51,6 @@ def optimizer_and_scheduler(model: torch.nn.Module, args, schedule: Schedule, pr
 
     A scheduler prepared by accelerate steps once per process per optimizer step, hence the counts × `processes`.
     """
-    from transformers import get_scheduler
-
     optimizer = torch.optim.AdamW(decay_groups(model, args.weight_decay), lr=args.learning_rate)
     scheduler = get_scheduler(
         args.lr_scheduler_type,

@@ -87,7 +87,7 @@ def load_resume_state(directory: str | os.PathLike, optimizer, scheduler) -> Pro
 
 def save_training_state(directory: str | os.PathLike, optimizer, scheduler, state: dict) -> None:
     """Optimizer tensors and torch RNG as safetensors, everything else (scheduler, progress) as JSON — no pickle."""
-    import torch
+    import torch  # why: torch only to write state; train_all and --help read the layout without it
     from safetensors.torch import save_file
 
     optimizer = getattr(optimizer, "optimizer", optimizer)  # accelerate wraps both
@@ -129,7 +129,7 @@ def save_training_state(directory: str | os.PathLike, optimizer, scheduler, stat
 
 def load_training_state(directory: str | os.PathLike, optimizer, scheduler) -> dict:
     """Restore what `save_training_state` wrote into `optimizer` and `scheduler`; return the saved progress dict."""
-    import torch
+    import torch  # why: torch only to read state; train_all and --help read the layout without it
     from safetensors.torch import load_file
 
     directory = Path(directory)

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
+import anyio
 import gradio as gr
 
 from chatbot import transcript
@@ -193,8 +194,6 @@ class ChatHandlers:
         """Reply to `message` in this session's conversation. Returns the reply, the emotion scores of the message,
         and the emotion scores of every turn so far (the timeline, turn 1 first). The sampling options act only
         on an engine that samples (the KoGPT2 generator); the offline engine ignores them."""
-        import anyio
-
         if self.concurrency_limit and self.api_limiter is None:
             self.api_limiter = anyio.CapacityLimiter(self.concurrency_limit)
         # at most `concurrency_limit` replies at once; the others wait without holding one of the server's threads

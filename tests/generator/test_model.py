@@ -237,10 +237,11 @@ def test_seeded_sampling_applies_top_k(trained_generator):
 
 
 def test_cuda_dtype_falls_back_when_bf16_is_unsupported(monkeypatch):
-    from generator.model import inference_dtype
+    from training.device import compute_dtype
 
+    cuda, cpu = torch.device("cuda"), torch.device("cpu")
     monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: False)
-    assert inference_dtype("cuda") == torch.float32
+    assert compute_dtype(cuda) == torch.float32
     monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)
-    assert inference_dtype("cuda") == torch.bfloat16
-    assert inference_dtype("cpu") == torch.float32
+    assert compute_dtype(cuda) == torch.bfloat16
+    assert compute_dtype(cpu) == torch.float32 and compute_dtype(cpu, cpu=True) == torch.bfloat16
