@@ -5,7 +5,8 @@ that emotion — or should ask an open, caring question instead of guessing.
 Being wrong costs differently in each direction: congratulating a loss is the worst thing the bot can say, so
 answering joy needs more certainty than answering sadness, and a reply that cheers is refused whenever a negative
 reading is still likely (`forbidden_tones`). A message whose words name a setback ("면접 완전 망한듯", "시험 망함")
-is never read as joy or small talk, however the classifier scores it (`message_cues.json`, `setback_scores`).
+is never read as joy or small talk, however the classifier scores it; one that tells relief beside worry words
+("수술까지는 안 해도 된대") leans toward joy (`message_cues.json`, `cue_scores`). Earlier turns are read the same way.
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ def relief_scores(message: str, scores: dict[str, float], share: float) -> dict[
     moved = {label: scores[label] * (1 - share) for label in negative}
     moved[RELIEF_TO] = scores[RELIEF_TO] + share * sum(scores[label] for label in negative)
     return {**scores, **moved}
+
+
+def cue_scores(text: str, scores: dict[str, float], relief_share: float) -> dict[str, float]:
+    """`scores` of `text` after what its words say for certain: a named setback, then relief."""
+    return relief_scores(text, setback_scores(text, scores), relief_share)
 
 
 @dataclass(frozen=True)
@@ -91,13 +97,13 @@ def read_emotion(
             label: (1 - policy.neighbour_weight) * p + policy.neighbour_weight * votes.get(label, 0.0)
             for label, p in scores.items()
         }
-    scores = relief_scores(message, setback_scores(message, scores), policy.relief_share)
+    scores = cue_scores(message, scores, policy.relief_share)
     short = len(without_spaces(message)) < policy.short_message
     leaning = short or max(scores.values()) < policy.sure_at
     if earlier and (leaning or policy.follow_weight > 0):
         weight = policy.context_weight * (policy.short_boost if short else 1.0) if leaning else policy.follow_weight
         for age, (turn, prediction) in enumerate(zip(reversed(earlier), predictions[1:], strict=True)):
-            for label, p in setback_scores(turn, prediction.scores).items():
+            for label, p in cue_scores(turn, prediction.scores, policy.relief_share).items():
                 scores[label] = scores.get(label, 0.0) + weight ** (age + 1) * float(p)
         total = sum(scores.values()) or 1.0
         scores = {label: p / total for label, p in scores.items()}

@@ -225,6 +225,14 @@ def test_relief_moves_part_of_the_sad_share_to_joy(parts, message):
     assert setback.label == "슬픔"
 
 
+def test_a_short_follow_up_to_relief_leans_toward_joy(parts):
+    from chatbot.reading import read_emotion
+
+    classifier, _ = parts  # reads 속상 as 슬픔 0.8, "응" as flat
+    follow_up = read_emotion(classifier, "응", ["속상했는데 수술은 안 해도 된대"])
+    assert follow_up.label == "기쁨"
+
+
 def test_from_pretrained_warns_about_labels_the_generator_was_not_trained_on(caplog):
     classifier, responder = RecordingClassifier(), RecordingResponder()
     responder.config = type("Config", (), {"emotions": ["일상", "기쁨", "분노", "불안", "우울", "none"]})()  # no 슬픔

@@ -65,6 +65,7 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "칼로 손목시계 줄 잘랐어",
         "아직 죽고 싶지는 않아",
         "오늘 뉴스에 자살률 통계 나왔던데 심각하더라",  # someone else's, in the news
+        "나는 자살률 통계 보고 좀 놀랐어",
         "친척이 보자마자 살쪘냐고 물어봄",  # 자 + 살 across a word boundary
         "혼자 살아야 되나 룸메랑 살아야 되나",
         "이 숙제 너무 많아서 다 끝내버리고 싶다",
