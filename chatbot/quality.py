@@ -90,9 +90,18 @@ def opens_new_subject(message: str) -> bool:
 
 
 def names_relief(message: str) -> bool:
-    """Whether the message tells relief or things getting better, and names no setback."""
+    """Whether the message tells relief or things getting better, and names no setback and no hope still open."""
     compact, cues = without_spaces(message), _cues(MESSAGE_CUES_FILE)
-    return _mentions(compact, cues["relief"]) and not _mentions(compact, cues["setback"])
+    return (
+        _mentions(compact, cues["relief"])
+        and not _mentions(compact, cues["setback"])
+        and not _mentions(compact, cues["hope"])
+    )
+
+
+def names_hope(message: str) -> bool:
+    """Whether the message hopes for an outcome not known yet ("합격했으면 좋겠다", "제발 붙게 해주세요")."""
+    return _mentions(without_spaces(message), _cues(MESSAGE_CUES_FILE)["hope"])
 
 
 def names_setback(message: str) -> bool:

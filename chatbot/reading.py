@@ -6,16 +6,18 @@ Being wrong costs differently in each direction: congratulating a loss is the wo
 answering joy needs more certainty than answering sadness, and a reply that cheers is refused whenever a negative
 reading is still likely (`forbidden_tones`). A message whose words name a setback ("면접 완전 망한듯", "시험 망함")
 is never read as joy or small talk, however the classifier scores it; one that tells relief beside worry words
-("수술까지는 안 해도 된대") leans toward joy (`message_cues.json`, `cue_scores`). Earlier turns are read the same way.
+("수술까지는 안 해도 된대") leans toward joy, and one that hopes for an outcome not known yet ("합격했으면 좋겠다")
+is read as worry, never joy (`message_cues.json`, `cue_scores`). Earlier turns are read the same way.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from chatbot.quality import VALENCE, names_relief, names_setback
+from chatbot.quality import VALENCE, names_hope, names_relief, names_setback
 from data.text import without_spaces
 
+HOPE_TO = "불안"  # a hoped-for outcome not known yet is waiting and worry in the labelling guide
 RELIEF_TO = "기쁨"  # relief and things getting better are good news in the labelling guide
 SETBACK_TO = (
     "슬픔"  # where a setback's joy and small-talk share goes: the labelling guide reads a plain setback as sadness
@@ -32,6 +34,14 @@ def setback_scores(message: str, scores: dict[str, float]) -> dict[str, float]:
     return {**scores, **moved}
 
 
+def hope_scores(message: str, scores: dict[str, float]) -> dict[str, float]:
+    """`scores` with the joy share moved to worry when the message hopes for an outcome not known yet
+    ("합격했으면 좋겠다"): the classifier reads the outcome word as good news, but nothing has happened."""
+    if HOPE_TO not in scores or "기쁨" not in scores or not names_hope(message):
+        return scores
+    return {**scores, "기쁨": 0.0, HOPE_TO: scores[HOPE_TO] + scores["기쁨"]}
+
+
 def relief_scores(message: str, scores: dict[str, float], share: float) -> dict[str, float]:
     """`scores` with `share` of the negative emotions' probability moved to joy when the message tells relief
     ("수술까지는 안 해도 된대", "덜 외로워졌어"): the worry words beside the relief are what the classifier sees."""
@@ -44,8 +54,8 @@ def relief_scores(message: str, scores: dict[str, float], share: float) -> dict[
 
 
 def cue_scores(text: str, scores: dict[str, float], relief_share: float) -> dict[str, float]:
-    """`scores` of `text` after what its words say for certain: a named setback, then relief."""
-    return relief_scores(text, setback_scores(text, scores), relief_share)
+    """`scores` of `text` after what its words say for certain: a named setback, a hope not met yet, then relief."""
+    return relief_scores(text, hope_scores(text, setback_scores(text, scores)), relief_share)
 
 
 @dataclass(frozen=True)
@@ -86,7 +96,8 @@ def read_emotion(
     classifier, message: str, earlier_user_turns=(), policy: ReadingPolicy | None = None, neighbours=None
 ) -> EmotionReading:
     """Classify `message`, blending in the nearest written examples' vote (`neighbours(message)` → emotion
-    shares, e.g. `RetrievalResponder.emotion_votes`) and the last two earlier user turns."""
+    shares, e.g. `RetrievalResponder.emotion_votes`) and the last two earlier user turns — unless the message tells
+    relief: then the news has changed and the earlier worry no longer says how the person feels."""
     policy = policy or ReadingPolicy()
     earlier = [turn for turn in list(earlier_user_turns)[-2:] if turn.strip()]
     predictions = classifier.predict([message, *reversed(earlier)])  # the message, then newest earlier turn first
@@ -100,7 +111,7 @@ def read_emotion(
     scores = cue_scores(message, scores, policy.relief_share)
     short = len(without_spaces(message)) < policy.short_message
     leaning = short or max(scores.values()) < policy.sure_at
-    if earlier and (leaning or policy.follow_weight > 0):
+    if earlier and not names_relief(message) and (leaning or policy.follow_weight > 0):
         weight = policy.context_weight * (policy.short_boost if short else 1.0) if leaning else policy.follow_weight
         for age, (turn, prediction) in enumerate(zip(reversed(earlier), predictions[1:], strict=True)):
             for label, p in cue_scores(turn, prediction.scores, policy.relief_share).items():

@@ -233,6 +233,16 @@ def test_a_short_follow_up_to_relief_leans_toward_joy(parts):
     assert follow_up.label == "기쁨"
 
 
+def test_relief_after_a_sad_turn_is_read_on_its_own(parts):
+    from chatbot.reading import read_emotion
+
+    classifier, _ = parts  # reads 속상 as 슬픔 0.8: the earlier worry would outweigh the relief if blended in
+    relief = read_emotion(classifier, "속상했는데 수술은 안 해도 된대", ["속상해 디스크래"])
+    assert relief.label == "기쁨"
+    blended = read_emotion(classifier, "속상해 다음 달로 수술 날짜 잡았어", ["좋은 병원 찾았어"])  # no relief: blended
+    assert blended.label == "슬픔" and blended.scores["기쁨"] > 0.2
+
+
 def test_from_pretrained_warns_about_labels_the_generator_was_not_trained_on(caplog):
     classifier, responder = RecordingClassifier(), RecordingResponder()
     responder.config = type("Config", (), {"emotions": ["일상", "기쁨", "분노", "불안", "우울", "none"]})()  # no 슬픔
@@ -292,3 +302,16 @@ def test_stream_and_reply_agree_and_nothing_is_streamed_before_screening():
     *pieces, final = list(bot.stream("기분 좋아"))
     assert "".join(pieces) == final.text == "좋은 일이네요! 무슨 일이에요?"
     assert re.search("죽", final.text) is None
+
+
+@pytest.mark.parametrize("message", ["좋은 소식 합격했으면 좋겠다 제발", "좋겠다 검사 결과 아무 일 없었으면"])
+def test_a_hope_not_met_yet_is_read_as_worry_never_joy(parts, message):
+    from chatbot.reading import read_emotion
+
+    classifier, _ = parts  # reads 좋 as 기쁨 0.8: the outcome word, not what happened
+    reading = read_emotion(classifier, message)
+    assert reading.label == "불안" and reading.scores["기쁨"] == 0
+    assert reading.scores["불안"] == pytest.approx(0.8 + 0.04)
+    assert sum(reading.scores.values()) == pytest.approx(1.0)
+    told = read_emotion(classifier, "좋은 소식 합격했어")  # the outcome itself, not a hope: joy stays
+    assert told.label == "기쁨"

@@ -7,6 +7,7 @@ import pytest
 
 from chatbot import Chatbot
 from chatbot.engine import find_full_checkpoints
+from data.replybank import load_reply_bank
 
 SIX = ["일상", "기쁨", "분노", "불안", "슬픔", "우울"]
 
@@ -149,3 +150,17 @@ def test_offline_answers_from_the_real_wellness_file(shared_data_dir, tmp_path):
     replies_to_it = {d.reply for d in wellness.dialogues if d.message == example.message}
     found = bot.responder.generate_candidates([example.message], "불안", n=10, do_sample=False)
     assert replies_to_it & set(found)
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        ("신촌 근처 파스타집 괜찮은 곳 알아?", "recommend"),  # none of these is a bank message
+        ("루테인 먹으면 눈 좋아지나", "fact_check"),
+        ("너 같으면 전세 할래 월세 할래", "choice"),
+    ],
+)
+def test_offline_answers_a_practical_question_honestly_not_with_small_talk(offline_bot, message, intent):
+    intent_of = {reply: group.intent for group in load_reply_bank() for reply in group.replies}
+    reply = offline_bot.reply(message)
+    assert reply.emotion == "일상" and intent_of.get(reply.text) == intent, (reply.text, reply.scores)

@@ -46,6 +46,7 @@ def detector():
         "밧줄 주문했어 택배 오늘 온대",
         "드라마 보다가 나도 자살하고 싶어졌어",  # one's own wish, even beside a drama
         "내일 아침에 안 일어나도 아무도 모를 거야",
+        "근무 설 때 총 보면 나쁜 생각 들어",  # a soldier's dark thoughts at the sight of a gun
     ],
 )
 def test_explicit_crisis_sentences_match_a_rule(sentence):
@@ -69,6 +70,9 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "친척이 보자마자 살쪘냐고 물어봄",  # 자 + 살 across a word boundary
         "혼자 살아야 되나 룸메랑 살아야 되나",
         "이 숙제 너무 많아서 다 끝내버리고 싶다",
+        "배그에서 총 쏘다가 이상한 생각 남ㅋㅋ",  # a game, not a gun on duty
+        "다큐에서 자해하는 학생들 얘기 나왔는데 마음 아팠어",  # someone else's, in a documentary
+        "뉴스에서 다리 위에 서 있던 사람 구조됐대",
     ],
 )
 def test_everyday_words_and_hyperbole_match_no_rule(sentence):
