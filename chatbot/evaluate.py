@@ -22,7 +22,6 @@ the bot's replies come from the chatbot and go into the history as they would in
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections import Counter
@@ -31,6 +30,7 @@ from pathlib import Path
 from chatbot.engine_flags import add_engine_arguments, build_chatbot, check_engine_arguments
 from chatbot.quality import is_inverted, reply_valence, valence
 from data import EMOTIONS
+from data.cli import make_parser
 from data.replybank import load_reply_bank
 
 
@@ -168,9 +168,9 @@ def report(figures: dict, rows: list[dict], table: int | None, out=sys.stdout) -
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m chatbot.evaluate",
-        description="Run conversation evaluation files through a Chatbot: emotion "
+    parser = make_parser(
+        "python -m chatbot.evaluate",
+        "Run conversation evaluation files through a Chatbot: emotion "
         "accuracy, inverted and repeated replies, and the replies to read.",
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="evaluation JSONL files (chatbot/eval_cases/*.jsonl)")
