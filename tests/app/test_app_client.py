@@ -86,7 +86,7 @@ class SlowStreamingChatbot:
 def served_slow_app(offline_chatbot, app_args):
     import app
 
-    blocks, local_url, _ = app.launch(app_args(), chatbot=SlowStreamingChatbot(offline_chatbot, 0.15))
+    blocks, local_url, _ = app.launch(app_args(), chatbot=SlowStreamingChatbot(offline_chatbot, 0.05))
     yield local_url
     blocks.close()
 
