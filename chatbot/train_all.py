@@ -155,8 +155,8 @@ def trainer_argv(stage: str, plan: Plan, args) -> list[str]:
 
 
 def training_argv(base: str, output_dir: Path, epochs: int, seed: int, extra: list[str]) -> list[str]:
-    """The flags both trainers share (`training.arguments`): fine-tune `base` into `output_dir`, then the stage's `extra`
-    flags, and `--resume` when a stopped run there left its state."""
+    """The flags both trainers share (`training.arguments`): fine-tune `base` into `output_dir`, then the stage's
+    `extra` flags, and `--resume` when a stopped run there left its state."""
     flags = ["--model_dir", base, "--output_dir", str(output_dir), "--num_train_epochs", str(epochs)]
     return [*flags, "--seed", str(seed), *extra, *resume_flag(output_dir)]
 
