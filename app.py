@@ -166,7 +166,7 @@ def start_share_link(host: str, port: int, timeout_s: float = SHARE_TIMEOUT_S, t
     worker.start()
     worker.join(timeout_s)
     if worker.is_alive():
-        return None, f"no answer from the share server within {timeout_s:.0f} s"
+        return None, f"no answer from the share server within {timeout_s:g} s"
     if "error" in result:
         return None, result["error"].splitlines()[0]
     url = urlparse(str(result.get("url", "")))
