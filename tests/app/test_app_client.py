@@ -126,6 +126,7 @@ class CountingResponder:
         yield self.generate(context, emotion, **options)
 
 
+@pytest.mark.slow  # its own server and six clients, each reply held: seconds
 def test_chat_answers_at_most_concurrency_replies_at_once(offline_chatbot, app_args):
     from concurrent.futures import ThreadPoolExecutor
 
