@@ -61,7 +61,7 @@ def test_the_type_checking_imports_are_the_exports_and_each_loads_from_its_modul
         assert getattr(package, exported) is getattr(importlib.import_module(module), exported)
     with pytest.raises(AttributeError, match=f"module '{name}' has no attribute 'nothing_here'"):
         package.nothing_here  # noqa: B018
-    namespace: dict = {}
+    namespace = {}
     exec(f"from {name} import *", namespace)
     assert set(declared) <= set(namespace)
 
