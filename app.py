@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse, urlunparse
 
+from chatbot.engine_flags import add_engine_arguments, build_chatbot, check_engine_arguments
 from chatbot.feedback import FeedbackStore
 from chatbot.server_limits import SESSION_TTL_S, check_port, start_session_expiry, throttled_login
 from data.cli import add_debug_flag, run_cli
@@ -56,19 +57,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     parser.add_argument("--share", action="store_true", help="also create a public gradio.live link (needs internet)")
     parser.add_argument("--auth", metavar="USER:PASS", help="require this login (strongly advised with --share)")
-    parser.add_argument("--classifier", metavar="DIR_OR_HUB_ID", help="emotion classifier checkpoint (full engine)")
-    parser.add_argument("--generator", metavar="DIR_OR_HUB_ID", help="reply generator checkpoint (full engine)")
-    parser.add_argument(
-        "--data",
-        nargs="+",
-        default=[],
-        metavar="FILE",
-        help="wellness / 감성대화 / ChatbotData / own CSV files: replies (and labels) for the offline engine",
-    )
-    parser.add_argument("--offline", action="store_true", help="use the offline default even when checkpoints exist")
-    parser.add_argument("--checkpoints_dir", default="checkpoints", help="where trained checkpoints are looked for")
-    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help="auto = CUDA when present")
-    parser.add_argument("--quantize", action="store_true", help="int8 generator on CPU (faster, slightly different)")
+    add_engine_arguments(parser)
     parser.add_argument("--max_message_chars", type=int, default=500, help="longer messages are cut, with a note")
     parser.add_argument(
         "--concurrency",
@@ -91,8 +80,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.auth is not None and (":" not in args.auth or not args.auth.split(":", 1)[0]):
         parser.error(f"--auth {args.auth!r}: expected USER:PASS")
-    if args.offline and (args.classifier or args.generator):
-        parser.error("--offline cannot be combined with --classifier/--generator")
+    check_engine_arguments(parser, args)
     if not 1 <= args.port <= 65535:
         parser.error(f"--port {args.port}: expected 1–65535")
     if args.concurrency < 1:
@@ -103,32 +91,6 @@ def parse_args(argv=None) -> argparse.Namespace:
             f"(create it first)"
         )
     return args
-
-
-def build_chatbot(args: argparse.Namespace):
-    """The Chatbot the flags ask for (see --help)."""
-    from chatbot import Chatbot  # why: sklearn; `app.py --help` stays light
-
-    common = {"max_message_chars": args.max_message_chars}
-    if args.classifier or args.generator:
-        if args.data:
-            print("note: --data feeds only the offline engine; ignored with --classifier/--generator", file=sys.stderr)
-        return Chatbot.from_pretrained(
-            classifier=args.classifier or f"{args.checkpoints_dir}/classifier",
-            responder=args.generator or f"{args.checkpoints_dir}/generator",
-            device=args.device,
-            quantize=args.quantize,
-            **common,
-        )
-    if args.offline:
-        return Chatbot.offline(data_files=args.data, checkpoints_dir=args.checkpoints_dir, **common)
-    return Chatbot.default(
-        checkpoints_dir=args.checkpoints_dir,
-        data_files=args.data,
-        device=args.device,
-        quantize=args.quantize,
-        **common,
-    )
 
 
 def build_app(
@@ -204,7 +166,7 @@ def start_share_link(host: str, port: int, timeout_s: float = SHARE_TIMEOUT_S, t
     worker.start()
     worker.join(timeout_s)
     if worker.is_alive():
-        return None, f"no answer from the share server within {timeout_s:.0f} s"
+        return None, f"no answer from the share server within {timeout_s:g} s"
     if "error" in result:
         return None, result["error"].splitlines()[0]
     url = urlparse(str(result.get("url", "")))
@@ -259,7 +221,7 @@ def launch(
     if not engine.done():
         started = time.monotonic()
         try:
-            built = build_chatbot(args)
+            built = build_chatbot(args, max_message_chars=args.max_message_chars)
             built.reply(
                 WARM_UP_MESSAGE
             )  # what an engine loads on first use (Kiwi: seconds) loads now, not for a person

@@ -4,22 +4,8 @@ from typing import TYPE_CHECKING
 
 from data.lazy import lazy_exports
 
-_EXPORTS = {
-    "Chatbot": "chatbot.engine",
-    "Reply": "chatbot.engine",
-    "detect_crisis": "chatbot.safety",
-    "CRISIS_REPLY": "chatbot.safety",
-}
-__all__ = [  # the package's names; each loads from its module on first use (_EXPORTS)
-    "CRISIS_REPLY",
-    "Chatbot",
-    "Reply",
-    "detect_crisis",
-]
+if TYPE_CHECKING:  # the package's names (`X as X`: a re-export); each loads from its module on first use
+    from chatbot.engine import Chatbot as Chatbot, Reply as Reply
+    from chatbot.safety import CRISIS_REPLY as CRISIS_REPLY, detect_crisis as detect_crisis
 
-if TYPE_CHECKING:  # type checkers and IDEs see the names; at run time they load on first use
-    from chatbot.engine import Chatbot, Reply
-    from chatbot.safety import CRISIS_REPLY, detect_crisis
-
-
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__getattr__, __dir__, __all__ = lazy_exports(__name__)  # reads the block above

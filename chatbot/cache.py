@@ -8,7 +8,6 @@ else `$XDG_CACHE_HOME/maeumchat`, else `~/.cache/maeumchat`. Deleting it is alwa
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import logging
@@ -19,6 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from data.cli import make_parser
 from training.files import atomic_directory, write_json
 
 logger = logging.getLogger(__name__)
@@ -64,9 +64,9 @@ def cached_directory(kind: str, key: dict, build: Callable[[Path], None], what: 
 
 def main(argv=None) -> int:
     """`python -m chatbot.cache build|where|clear`."""
-    parser = argparse.ArgumentParser(
-        prog="python -m chatbot.cache",
-        description="The offline engine's build cache: build it ahead of the first "
+    parser = make_parser(
+        "python -m chatbot.cache",
+        "The offline engine's build cache: build it ahead of the first "
         "chat (make install does), show where it is, or clear it.",
     )
     parser.add_argument(

@@ -23,7 +23,6 @@ behave on the development splits.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -43,6 +42,7 @@ from chatbot.safety import (
     load_cases,
     match_rules,
 )
+from data.cli import make_parser
 from data.replybank import REPLYBANK_DIR, load_reply_bank
 from training.files import atomic_directory, write_json, write_training_record
 
@@ -220,10 +220,9 @@ def training_cases(data_files=(), splits=TRAINED_SPLITS, everyday: bool = True) 
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m chatbot.crisis_model",
-        description="Train the learned crisis detector and see how its thresholds "
-        "behave (the blind split is never used here).",
+    parser = make_parser(
+        "python -m chatbot.crisis_model",
+        "Train the learned crisis detector and see how its thresholds behave (the blind split is never used here).",
     )
     parser.add_argument(
         "--tune",

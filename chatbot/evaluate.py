@@ -22,14 +22,15 @@ the bot's replies come from the chatbot and go into the history as they would in
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections import Counter
 from pathlib import Path
 
+from chatbot.engine_flags import add_engine_arguments, build_chatbot, check_engine_arguments
 from chatbot.quality import is_inverted, reply_valence, valence
 from data import EMOTIONS
+from data.cli import make_parser
 from data.replybank import load_reply_bank
 
 
@@ -167,21 +168,13 @@ def report(figures: dict, rows: list[dict], table: int | None, out=sys.stdout) -
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m chatbot.evaluate",
-        description="Run conversation evaluation files through a Chatbot: emotion "
+    parser = make_parser(
+        "python -m chatbot.evaluate",
+        "Run conversation evaluation files through a Chatbot: emotion "
         "accuracy, inverted and repeated replies, and the replies to read.",
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="evaluation JSONL files (chatbot/eval_cases/*.jsonl)")
-    parser.add_argument(
-        "--data",
-        nargs="+",
-        default=[],
-        metavar="FILE",
-        help="corpora for the offline engine (wellness, 감성대화, ChatbotData, KETI …), as app.py --data",
-    )
-    parser.add_argument("--classifier", metavar="DIR", help="full engine: classifier checkpoint")
-    parser.add_argument("--generator", metavar="DIR", help="full engine: generator checkpoint")
+    add_engine_arguments(parser)  # as app.py's, except that the offline engine is the default (below)
     parser.add_argument(
         "--seed", type=int, default=0, help="sampling seed (replies are drawn at random among the best)"
     )
@@ -190,15 +183,11 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--json", metavar="FILE", help="also write every row and figure as JSON")
     args = parser.parse_args(argv)
+    check_engine_arguments(parser, args)
     table = None if args.table == "all" else int(args.table)
-    from chatbot import Chatbot  # why: sklearn; `--help` stays light
-
-    if args.classifier or args.generator:
-        bot = Chatbot.from_pretrained(
-            classifier=args.classifier or "checkpoints/classifier", responder=args.generator or "checkpoints/generator"
-        )
-    else:
-        bot = Chatbot.offline(data_files=args.data)
+    # the offline engine unless a checkpoint is named: results stay comparable whatever checkpoints/ holds
+    args.offline = args.offline or not (args.classifier or args.generator)
+    bot = build_chatbot(args)
     conversations = [c for path in args.files for c in load_conversations(path)]
     print(f"engine: {bot.engine} — {bot.description}")
     rows = run(bot, conversations, seed=args.seed)

@@ -11,7 +11,6 @@ not a human label), `rating`, `engine` and `created_at`; `data.load_any` reads i
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import sqlite3
@@ -19,6 +18,8 @@ import sys
 import time
 from contextlib import closing
 from pathlib import Path
+
+from data.cli import make_parser
 
 RATINGS = ("like", "dislike")
 EXPORT_COLUMNS = ("message", "reply", "emotion", "rating", "engine", "created_at")
@@ -132,9 +133,7 @@ def export(db, out, rating: str = "like") -> int:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m chatbot.feedback", description="Ratings stored by `python app.py --feedback_db PATH`."
-    )
+    parser = make_parser("python -m chatbot.feedback", "Ratings stored by `python app.py --feedback_db PATH`.")
     commands = parser.add_subparsers(dest="command", required=True)
     export_parser = commands.add_parser(
         "export",

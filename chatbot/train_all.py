@@ -112,23 +112,13 @@ def trainer_argv(stage: str, plan: Plan, args) -> list[str]:
     """The argument list each stage hands to the trainer's or evaluator's `main(argv)`."""
     tiny = TINY_ARGS.get(stage, []) if args.tiny else []
     if stage == "classifier":
+        extra = [*tiny, *shlex.split(args.classifier_args), *(["--no_progress"] if args.no_progress else [])]
         return [
             "--train_file",
             *map(str, plan.classifier_files),
             "--label_set",
             "six",
-            "--model_dir",
-            plan.kobert,
-            "--output_dir",
-            str(plan.classifier_dir),
-            "--num_train_epochs",
-            str(args.classifier_epochs),
-            "--seed",
-            str(args.seed),
-            *tiny,
-            *shlex.split(args.classifier_args),
-            *(["--no_progress"] if args.no_progress else []),
-            *resume_flag(plan.classifier_dir),
+            *training_argv(plan.kobert, plan.classifier_dir, args.classifier_epochs, args.seed, extra),
         ]
     if stage == "classifier_eval":
         return [
@@ -144,22 +134,13 @@ def trainer_argv(stage: str, plan: Plan, args) -> list[str]:
             str(args.seed),
         ]
     if stage == "generator":
+        extra = [*tiny, *shlex.split(args.generator_args)]
         return [
             "--data_files",
             *map(str, plan.generator_files),
             "--classifier",
             str(plan.classifier_dir),
-            "--model_dir",
-            plan.kogpt2,
-            "--output_dir",
-            str(plan.generator_dir),
-            "--num_train_epochs",
-            str(args.generator_epochs),
-            "--seed",
-            str(args.seed),
-            *tiny,
-            *shlex.split(args.generator_args),
-            *resume_flag(plan.generator_dir),
+            *training_argv(plan.kogpt2, plan.generator_dir, args.generator_epochs, args.seed, extra),
         ]
     if stage == "generator_eval":
         return [
@@ -171,6 +152,13 @@ def trainer_argv(stage: str, plan: Plan, args) -> list[str]:
             *shlex.split(args.generator_eval_args),
         ]
     raise ValueError(f"no trainer for stage {stage!r}")
+
+
+def training_argv(base: str, output_dir: Path, epochs: int, seed: int, extra: list[str]) -> list[str]:
+    """The flags both trainers share (`training.arguments`): fine-tune `base` into `output_dir`, then the stage's
+    `extra` flags, and `--resume` when a stopped run there left its state."""
+    flags = ["--model_dir", base, "--output_dir", str(output_dir), "--num_train_epochs", str(epochs)]
+    return [*flags, "--seed", str(seed), *extra, *resume_flag(output_dir)]
 
 
 def resume_flag(output_dir: Path) -> list[str]:

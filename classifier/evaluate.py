@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 
 from classifier.data_prep import LABEL_SETS, check_data_paths, load_labelled, split_labelled
 from classifier.predict import add_model_arguments, check_model_dir, load_model
-from data.cli import add_debug_flag, command_main, make_parser, run_cli
+from data.cli import add_debug_flag, command_main, make_parser, require_one_of, run_cli
 from data.fonts import installed_korean_font
 from training.files import write_json
 
@@ -56,8 +56,7 @@ def parse_args(argv=None):
     p.add_argument("--no_progress", action="store_true", help="no progress bars (logs, CI)")
     add_debug_flag(p)
     args = p.parse_args(argv)
-    if not args.test_file and not args.data_dir:
-        p.error("give --test_file FILE... and/or --data_dir DIR")
+    require_one_of(p, args, test_file="--test_file FILE...", data_dir="--data_dir DIR")
     return args
 
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from data.cli import add_debug_flag, command_main, make_parser, run_cli
+from data.cli import add_debug_flag, command_main, make_parser, require_one_of, run_cli
 
 if TYPE_CHECKING:
     from classifier.contract import Classifier
@@ -72,8 +72,7 @@ def parse_args(argv=None):
     p.add_argument("--json", action="store_true", help="one JSON object per line instead of text")
     add_debug_flag(p)
     args = p.parse_args(argv)
-    if not args.sentences and not args.file:
-        p.error("give sentences or --file FILE")
+    require_one_of(p, args, sentences="sentences", file="--file FILE")
     return args
 
 

@@ -26,7 +26,7 @@ from classifier.data_prep import LABEL_SETS, check_data_paths, label_order, load
 from classifier.model import ClassifierConfig, EmotionClassifier
 from classifier.tokenization import KOBERT_HUB_ID, load_kobert_tokenizer
 from classifier.training_utils import classification_metrics, collate
-from data.cli import add_debug_flag, command_main, make_parser, run_cli
+from data.cli import add_debug_flag, command_main, make_parser, require_one_of, run_cli
 from training.arguments import add_training_arguments
 from training.batches import LengthGroupedBatches, batch_loader
 from training.device import autocast, use_bf16
@@ -78,8 +78,7 @@ def parse_args(argv=None):
     p.add_argument("--light_C", type=float, default=None, help="light backend: inverse regularisation strength")
     add_debug_flag(p)
     args = p.parse_args(argv)
-    if not args.train_file and not args.data_dir:
-        p.error("give --train_file FILE... and/or --data_dir DIR")
+    require_one_of(p, args, train_file="--train_file FILE...", data_dir="--data_dir DIR")
     return args
 
 

@@ -7,65 +7,27 @@ from typing import TYPE_CHECKING
 
 from data.lazy import lazy_exports
 
-_EXPORTS = {
-    "Utterance": "data.records",
-    "DialogueExample": "data.records",
-    "Corpus": "data.records",
-    "LoadReport": "data.records",
-    "DataError": "data.records",
-    "load_any": "data.loaders",
-    "load_wellness": "data.loaders",
-    "load_emotional_dialogue": "data.loaders",
-    "load_keti_single_turn": "data.loaders",
-    "load_keti_multi_turn": "data.loaders",
-    "load_chatbot_data": "data.loaders",
-    "load_kote": "data.loaders",
-    "load_nsmc": "data.loaders",
-    "load_table": "data.loaders",
-    "EMOTIONS": "data.taxonomy",
-    "Taxonomy": "data.taxonomy",
-    "Splits": "data.splits",
-    "split_dataset": "data.splits",
-    "load_demo": "data.demo",
-}
-__all__ = [  # the package's names; each loads from its module on first use (_EXPORTS)
-    "Corpus",
-    "DataError",
-    "DialogueExample",
-    "EMOTIONS",
-    "LoadReport",
-    "Splits",
-    "Taxonomy",
-    "Utterance",
-    "load_any",
-    "load_chatbot_data",
-    "load_demo",
-    "load_emotional_dialogue",
-    "load_keti_multi_turn",
-    "load_keti_single_turn",
-    "load_kote",
-    "load_nsmc",
-    "load_table",
-    "load_wellness",
-    "split_dataset",
-]
-
-if TYPE_CHECKING:  # type checkers and IDEs see the names; at run time they load on first use
-    from data.demo import load_demo
+if TYPE_CHECKING:  # the package's names (`X as X`: a re-export); each loads from its module on first use
+    from data.demo import load_demo as load_demo
     from data.loaders import (
-        load_any,
-        load_chatbot_data,
-        load_emotional_dialogue,
-        load_keti_multi_turn,
-        load_keti_single_turn,
-        load_kote,
-        load_nsmc,
-        load_table,
-        load_wellness,
+        load_any as load_any,
+        load_chatbot_data as load_chatbot_data,
+        load_emotional_dialogue as load_emotional_dialogue,
+        load_keti_multi_turn as load_keti_multi_turn,
+        load_keti_single_turn as load_keti_single_turn,
+        load_kote as load_kote,
+        load_nsmc as load_nsmc,
+        load_table as load_table,
+        load_wellness as load_wellness,
     )
-    from data.records import Corpus, DataError, DialogueExample, LoadReport, Utterance
-    from data.splits import Splits, split_dataset
-    from data.taxonomy import EMOTIONS, Taxonomy
+    from data.records import (
+        Corpus as Corpus,
+        DataError as DataError,
+        DialogueExample as DialogueExample,
+        LoadReport as LoadReport,
+        Utterance as Utterance,
+    )
+    from data.splits import Splits as Splits, split_dataset as split_dataset
+    from data.taxonomy import EMOTIONS as EMOTIONS, Taxonomy as Taxonomy
 
-
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__getattr__, __dir__, __all__ = lazy_exports(__name__)  # reads the block above

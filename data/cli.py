@@ -47,6 +47,13 @@ def add_debug_flag(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
+def require_one_of(parser: argparse.ArgumentParser, args: argparse.Namespace, **inputs: str) -> None:
+    """Stops with the usage error `give A and/or B` unless one of `inputs` was given (argparse has no "at least one
+    of" group). `inputs` maps each argument's dest to how --help shows it: `test_file="--test_file FILE..."`."""
+    if not any(getattr(args, dest) for dest in inputs):
+        parser.error("give " + " and/or ".join(inputs.values()))
+
+
 EXPECTED = (OSError, ValueError, TypeError, LookupError)  # bad input, missing files, busy ports: the message is enough
 
 

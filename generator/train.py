@@ -26,7 +26,7 @@ from transformers import AutoModelForCausalLM
 
 from classifier import load_classifier
 from data import Taxonomy
-from data.cli import add_debug_flag, command_main, make_parser, run_cli
+from data.cli import add_debug_flag, command_main, make_parser, require_one_of, run_cli
 from data.records import MAX_TEXT_CHARS
 from generator import dataset
 from generator.formatting import NONE_EMOTION, TurnFormatter
@@ -70,8 +70,7 @@ def parse_args(argv=None):
     )
     add_debug_flag(parser)
     args = parser.parse_args(argv)
-    if not args.data_dir and not args.data_files:
-        parser.error("give --data_dir and/or --data_files")
+    require_one_of(parser, args, data_dir="--data_dir DIR", data_files="--data_files FILE...")
     return args
 
 

@@ -65,6 +65,15 @@ def offline_engine_cache(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def offline_chatbot(tmp_path_factory):
+    """One offline default Chatbot (no checkpoints) for every test that only talks to it: building one loads the
+    reply index and the Kiwi analyser, which is most of a second each time. Tests of how it is built make their own."""
+    from chatbot import Chatbot
+
+    return Chatbot.offline(checkpoints_dir=tmp_path_factory.mktemp("no_checkpoints"))
+
+
+@pytest.fixture(scope="session")
 def hub_home(tmp_path_factory, kobert_tokenizer_dir, kogpt2_tokenizer_dir) -> Path:
     """An HF_HOME whose cache holds skt/kobert-base-v1 and skt/kogpt2-base-v2 as the hub publishes them (the hub's
     layout and configs, pytorch_model.bin with the real key names, the real tokenizer files), at tiny widths."""

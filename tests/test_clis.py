@@ -343,3 +343,19 @@ def test_a_normal_run_returns_0(tmp_path, kobert_tokenizer_dir, capsys):
     assert capsys.readouterr().out.strip() == str(cache.cache_root())
     assert hub_replica.main(["--home", str(tmp_path), "--tokenizers_dir", str(kobert_tokenizer_dir.parent)]) == 0
     assert (tmp_path / "hub" / "models--skt--kobert-base-v1").is_dir()
+
+
+@pytest.mark.parametrize(
+    "module, argv, message",
+    [
+        ("classifier.train", [], "give --train_file FILE... and/or --data_dir DIR"),
+        ("classifier.evaluate", [], "give --test_file FILE... and/or --data_dir DIR"),
+        ("classifier.predict", [], "give sentences and/or --file FILE"),
+        ("generator.train", [], "give --data_dir DIR and/or --data_files FILE..."),
+    ],
+)
+def test_a_run_without_any_input_names_the_inputs_it_takes(module, argv, message, capsys):
+    parse_args = importlib.import_module(module).parse_args
+    with pytest.raises(SystemExit) as exit_info:
+        parse_args(argv)
+    assert exit_info.value.code == 2 and capsys.readouterr().err.rstrip().endswith(f"error: {message}")

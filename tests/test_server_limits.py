@@ -21,15 +21,10 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def chatbot(tmp_path_factory):
-    from chatbot import Chatbot
-
-    return Chatbot.offline(checkpoints_dir=tmp_path_factory.mktemp("none"))
-
-
-@pytest.fixture(scope="module")
-def served(chatbot):
-    blocks, url, _ = app.launch(app.parse_args(["--port", str(free_port()), "--auth", "me:secret"]), chatbot=chatbot)
+def served(offline_chatbot):
+    blocks, url, _ = app.launch(
+        app.parse_args(["--port", str(free_port()), "--auth", "me:secret"]), chatbot=offline_chatbot
+    )
     yield blocks, url
     blocks.close()
 
@@ -95,10 +90,12 @@ def test_throttle_serialises_checks_and_waits_after_each_wrong_password():
     assert waits == [1.5] * 20 and most[0] == 1  # one guess at a time, each followed by the full delay
 
 
-def test_idle_sessions_are_forgotten(chatbot):
+def test_idle_sessions_are_forgotten(offline_chatbot):
     from gradio_client import Client
 
-    blocks, url, _ = app.launch(app.parse_args(["--port", str(free_port())]), chatbot=chatbot, session_ttl_s=3600)
+    blocks, url, _ = app.launch(
+        app.parse_args(["--port", str(free_port())]), chatbot=offline_chatbot, session_ttl_s=3600
+    )
     try:
         for _ in range(3):
             Client(url, verbose=False).predict("안녕", 0.7, 0.9, 48, api_name="/chat")
@@ -114,10 +111,12 @@ def test_idle_sessions_are_forgotten(chatbot):
         blocks.close()
 
 
-def test_the_expiry_thread_runs_until_the_app_closes(chatbot):
+def test_the_expiry_thread_runs_until_the_app_closes(offline_chatbot):
     from gradio_client import Client
 
-    blocks, url, _ = app.launch(app.parse_args(["--port", str(free_port())]), chatbot=chatbot, session_ttl_s=3600)
+    blocks, url, _ = app.launch(
+        app.parse_args(["--port", str(free_port())]), chatbot=offline_chatbot, session_ttl_s=3600
+    )
     try:
         worker = start_session_expiry(blocks, ttl_s=0.2)
         Client(url, verbose=False).predict("안녕", 0.7, 0.9, 48, api_name="/chat")

@@ -1,4 +1,5 @@
-"""Fixtures for the app tests: one offline Chatbot per session, free loopback ports, no telemetry."""
+"""Fixtures for the app tests: free loopback ports, the app served once per module, no telemetry (the offline
+Chatbot they serve is `offline_chatbot` in tests/conftest.py)."""
 
 import os
 import socket
@@ -6,13 +7,6 @@ import socket
 import pytest
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # never call home from tests (loopback only)
-
-
-@pytest.fixture(scope="session")
-def offline_chatbot(tmp_path_factory):
-    from chatbot import Chatbot
-
-    return Chatbot.offline(checkpoints_dir=tmp_path_factory.mktemp("no_checkpoints"))
 
 
 @pytest.fixture(scope="session")

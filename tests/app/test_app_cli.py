@@ -55,20 +55,33 @@ def test_bad_flags_are_clear_errors(argv, message, capsys):
     assert exit_info.value.code == 2 and message in capsys.readouterr().err
 
 
-def test_failing_share_says_so_warns_without_auth_and_keeps_serving(app_args, tmp_path, capsys):
-    def offline_tunnel(**_):
-        raise RuntimeError("Could not get share link from Gradio API Server.")
+def offline_tunnel(**_):
+    raise RuntimeError("Could not get share link from Gradio API Server.")
 
-    # no chatbot passed: the flags build it (empty checkpoints dir → offline default)
-    blocks, local_url, share_url = app.launch(
-        app_args("--share", "--checkpoints_dir", str(tmp_path)), tunnel=offline_tunnel
-    )
+
+def test_failing_share_says_so_warns_without_auth_and_keeps_serving(offline_chatbot, app_args, capsys):
+    blocks, local_url, share_url = app.launch(app_args("--share"), chatbot=offline_chatbot, tunnel=offline_tunnel)
     try:
         out = capsys.readouterr().out
         assert share_url is None
         assert "WARNING: --share without --auth" in out
         assert "Could not create a public share link (RuntimeError: Could not get share link" in out
         assert "still serving locally" in out and "MaeumChat engine: offline" in out
+        assert _serves(local_url)
+    finally:
+        blocks.close()
+
+
+@pytest.mark.slow  # builds the engine from the flags (seconds) while serving
+def test_the_flags_build_the_engine_after_the_page_is_served_and_new_pages_get_it(app_args, tmp_path, capsys):
+    # no chatbot passed: the flags build it (empty checkpoints dir → offline default); a failing share changes nothing
+    blocks, local_url, share_url = app.launch(
+        app_args("--share", "--checkpoints_dir", str(tmp_path)), tunnel=offline_tunnel
+    )
+    try:
+        out = capsys.readouterr().out
+        assert share_url is None and "still serving locally" in out
+        assert out.index("Serving locally at") < out.index("MaeumChat engine: offline") and "s after the page)" in out
         assert _serves(local_url)
         # served before the engine was built; pages opened now get the engine in their initial values
         values = {c["props"].get("elem_id"): c["props"].get("value") for c in blocks.config["components"]}
@@ -85,12 +98,12 @@ def test_hanging_share_times_out_and_keeps_serving(offline_chatbot, app_args, ca
 
     started = time.monotonic()
     blocks, local_url, share_url = app.launch(
-        app_args("--share", "--auth", "me:pw"), chatbot=offline_chatbot, tunnel=hanging_tunnel, share_timeout_s=1.0
+        app_args("--share", "--auth", "me:pw"), chatbot=offline_chatbot, tunnel=hanging_tunnel, share_timeout_s=0.3
     )
     try:
         out = capsys.readouterr().out
         assert share_url is None and time.monotonic() - started < 30
-        assert "no answer from the share server within 1 s" in out and "WARNING" not in out
+        assert "no answer from the share server within 0.3 s" in out and "WARNING" not in out
         from gradio_client import Client
 
         reply = Client(local_url, auth=("me", "pw"), verbose=False).predict("안녕", 0.8, 0.9, 32, api_name="/chat")

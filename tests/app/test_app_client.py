@@ -86,7 +86,7 @@ class SlowStreamingChatbot:
 def served_slow_app(offline_chatbot, app_args):
     import app
 
-    blocks, local_url, _ = app.launch(app_args(), chatbot=SlowStreamingChatbot(offline_chatbot, 0.15))
+    blocks, local_url, _ = app.launch(app_args(), chatbot=SlowStreamingChatbot(offline_chatbot, 0.05))
     yield local_url
     blocks.close()
 
@@ -117,7 +117,7 @@ class CountingResponder:
         with self.lock:
             self.now += 1
             self.most = max(self.most, self.now)
-        time.sleep(0.3)
+        time.sleep(0.15)  # long enough for the queue's two workers to overlap
         with self.lock:
             self.now -= 1
         return self.responder.generate(context, emotion=emotion, **options)
@@ -126,6 +126,7 @@ class CountingResponder:
         yield self.generate(context, emotion, **options)
 
 
+@pytest.mark.slow  # its own server and six clients, each reply held: seconds
 def test_chat_answers_at_most_concurrency_replies_at_once(offline_chatbot, app_args):
     from concurrent.futures import ThreadPoolExecutor
 

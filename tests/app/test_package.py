@@ -1,7 +1,6 @@
 """The installed package: the README's Python API section runs as is from outside the repo with the venv's Python,
 and the package `__init__`s show their names (dir(), type checkers) while importing nothing until a name is used."""
 
-import ast
 import importlib
 import os
 import re
@@ -45,23 +44,35 @@ def test_init_shows_its_names_and_stays_lazy(name):
     code = (
         f"import sys, {name};"
         f"print(sorted(m for m in sys.modules if m.startswith('{name}.') and m != {LAZY_HELPER!r}));"
-        f"print(sorted(set({name}._EXPORTS) - set(dir({name}))))"
+        f"print(sorted(set({name}.__all__) - set(dir({name}))))"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert result.stdout.split("\n")[:2] == ["[]", "[]"]  # nothing imported, every export listed by dir()
 
 
 @pytest.mark.parametrize("name", PACKAGES)
-def test_all_and_type_checking_imports_match_the_lazy_exports(name):
+def test_the_type_checking_imports_are_the_exports_and_each_loads_from_its_module(name):
+    from data.lazy import declared_exports
+
     package = importlib.import_module(name)
-    tree = ast.parse(Path(package.__file__).read_text(encoding="utf-8"))
-    checked = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
-            for statement in node.body:
-                for alias in statement.names:
-                    checked[alias.asname or alias.name] = statement.module
-    assert checked == package._EXPORTS
-    assert package.__all__ == sorted(package._EXPORTS)  # a literal list: linters and type checkers read it
-    for exported in package._EXPORTS:
-        assert getattr(package, exported) is getattr(importlib.import_module(package._EXPORTS[exported]), exported)
+    declared = declared_exports(Path(package.__file__).read_text(encoding="utf-8"))
+    assert declared and package.__all__ == sorted(declared)
+    for exported, module in declared.items():
+        assert getattr(package, exported) is getattr(importlib.import_module(module), exported)
+    with pytest.raises(AttributeError, match=f"module '{name}' has no attribute 'nothing_here'"):
+        package.nothing_here  # noqa: B018
+    namespace = {}
+    exec(f"from {name} import *", namespace)
+    assert set(declared) <= set(namespace)
+
+
+def test_anything_but_absolute_imports_in_the_block_is_refused_with_its_line():
+    from data.lazy import declared_exports
+
+    assert declared_exports("import os\nif TYPE_CHECKING:\n    from a.b import C as C, d\n") == {
+        "C": "a.b",
+        "d": "a.b",
+    }
+    for block in ("    from .b import C\n", "    import a.b\n", "    x = 1\n"):
+        with pytest.raises(ValueError, match=r"^pkg/__init__.py:2: only `from package.module import name` belongs"):
+            declared_exports("if TYPE_CHECKING:\n" + block, "pkg/__init__.py")

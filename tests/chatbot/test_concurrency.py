@@ -91,12 +91,12 @@ def test_parallel_conversations_do_not_cross_over():
         assert len(set(texts)) == TURNS, f"{word}: a reply was repeated within one conversation: {texts}"
 
 
-def test_parallel_conversations_through_the_real_offline_engine(tmp_path):
+def test_parallel_conversations_through_the_real_offline_engine(offline_chatbot):
     """The shipped offline parts (light classifier with Kiwi, retrieval over the reply bank) under 20 threads:
     every conversation gets exactly the replies and emotions it gets when it runs alone."""
     import data
 
-    bot = Chatbot.offline(checkpoints_dir=tmp_path)
+    bot = offline_chatbot
     utterances = data.load_demo().utterances
     messages = [utterances[i * len(utterances) // CONVERSATIONS].text for i in range(CONVERSATIONS)]
 

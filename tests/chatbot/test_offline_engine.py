@@ -12,13 +12,8 @@ from data.replybank import load_reply_bank
 SIX = ["일상", "기쁨", "분노", "불안", "슬픔", "우울"]
 
 
-@pytest.fixture(scope="module")
-def offline_bot(tmp_path_factory):
-    return Chatbot.offline(checkpoints_dir=tmp_path_factory.mktemp("no_checkpoints"))
-
-
-def test_offline_default_reads_and_answers(offline_bot):
-    reply = offline_bot.reply("시험에 합격해서 정말 기뻐!")
+def test_offline_default_reads_and_answers(offline_chatbot):
+    reply = offline_chatbot.reply("시험에 합격해서 정말 기뻐!")
     assert reply.engine == "offline" and reply.emotion == "기쁨" and reply.text and not reply.safety
     assert set(reply.scores) == set(SIX) and sum(reply.scores.values()) == pytest.approx(1.0)
 
@@ -34,8 +29,8 @@ def test_offline_default_reads_and_answers(offline_bot):
         ("승진했어!", "기쁨"),
     ],
 )
-def test_offline_reads_the_messages_the_issue_found_misread(offline_bot, message, emotion):
-    reply = offline_bot.reply(message)
+def test_offline_reads_the_messages_the_issue_found_misread(offline_chatbot, message, emotion):
+    reply = offline_chatbot.reply(message)
     assert reply.emotion == emotion, (message, reply.emotion, reply.scores)
     assert not reply.safety
 
@@ -48,42 +43,44 @@ def _history(*turns):
     ]
 
 
-def test_offline_one_word_follow_ups_keep_the_subject_and_the_feeling(offline_bot):
-    topic_of = {entry.reply: entry.topic for entry in offline_bot.responder.entries}
-    said = offline_bot.reply("우리 강아지가 어제 무지개다리 건넜어")
+def test_offline_one_word_follow_ups_keep_the_subject_and_the_feeling(offline_chatbot):
+    topic_of = {entry.reply: entry.topic for entry in offline_chatbot.responder.entries}
+    said = offline_chatbot.reply("우리 강아지가 어제 무지개다리 건넜어")
     assert topic_of[said.text] == "pets" and said.emotion == "슬픔"
     for follow_up in ("ㅇㅇ", "응..", "그러게"):
-        reply = offline_bot.reply(follow_up, _history(("우리 강아지가 어제 무지개다리 건넜어", said.text)))
+        reply = offline_chatbot.reply(follow_up, _history(("우리 강아지가 어제 무지개다리 건넜어", said.text)))
         assert reply.emotion == "슬픔" and topic_of.get(reply.text) in ("pets", "grief", "general"), (follow_up, reply)
 
 
-def test_offline_a_clear_new_subject_is_answered_on_its_own(offline_bot):
-    topic_of = {entry.reply: entry.topic for entry in offline_bot.responder.entries}
-    greeted = offline_bot.reply("안녕")
-    assert "마음챗" in offline_bot.reply("너 이름 뭐야", _history(("안녕", greeted.text))).text  # not more greeting
-    failed = offline_bot.reply("시험 떨어졌어")
-    lunch = offline_bot.reply("그건 그렇고 점심 뭐 먹지", _history(("시험 떨어졌어", failed.text)))
+def test_offline_a_clear_new_subject_is_answered_on_its_own(offline_chatbot):
+    topic_of = {entry.reply: entry.topic for entry in offline_chatbot.responder.entries}
+    greeted = offline_chatbot.reply("안녕")
+    assert (
+        "마음챗" in offline_chatbot.reply("너 이름 뭐야", _history(("안녕", greeted.text))).text
+    )  # not more greeting
+    failed = offline_chatbot.reply("시험 떨어졌어")
+    lunch = offline_chatbot.reply("그건 그렇고 점심 뭐 먹지", _history(("시험 떨어졌어", failed.text)))
     assert lunch.emotion == "일상" and topic_of.get(lunch.text) != "exam", lunch
 
 
-def test_offline_answers_the_bots_name_and_never_cheers_a_failed_exam(offline_bot):
-    assert "마음챗" in offline_bot.reply("너 이름이 뭐야?").text
+def test_offline_answers_the_bots_name_and_never_cheers_a_failed_exam(offline_chatbot):
+    assert "마음챗" in offline_chatbot.reply("너 이름이 뭐야?").text
     for seed in range(10):
-        text = offline_bot.reply("시험에 떨어졌어", seed=seed).text
+        text = offline_chatbot.reply("시험에 떨어졌어", seed=seed).text
         assert not any(word in text for word in ("축하", "잘됐", "기뻐")), text
 
 
 @pytest.mark.parametrize("message", ["오늘 면접 봤는데 완전 망한듯", "시험 망함", "완전 망한듯"])
-def test_offline_never_cheers_slang_setbacks_the_classifier_reads_as_joy(offline_bot, message):
-    reply = offline_bot.reply(message)
+def test_offline_never_cheers_slang_setbacks_the_classifier_reads_as_joy(offline_chatbot, message):
+    reply = offline_chatbot.reply(message)
     assert reply.emotion in ("슬픔", "우울", "불안", "분노"), (message, reply.scores)
     assert not any(word in reply.text for word in ("축하", "잘됐", "기뻐", "신나")), reply.text
 
 
-def test_offline_replies_vary_between_turns(offline_bot):
+def test_offline_replies_vary_between_turns(offline_chatbot):
     history, replies = [], []
     for _ in range(4):
-        reply = offline_bot.reply("요즘 너무 우울하고 무기력해", history)
+        reply = offline_chatbot.reply("요즘 너무 우울하고 무기력해", history)
         replies.append(reply.text)
         history += [
             {"role": "user", "content": "요즘 너무 우울하고 무기력해"},
@@ -92,9 +89,9 @@ def test_offline_replies_vary_between_turns(offline_bot):
     assert len(set(replies)) == 4, replies
 
 
-def test_offline_answers_any_unicode(offline_bot):
+def test_offline_answers_any_unicode(offline_chatbot):
     for message in ("🙂🙂🙂", "心配です", "¿qué tal? 👋", "ㅋㅋㅋㅋ"):
-        reply = offline_bot.reply(message)
+        reply = offline_chatbot.reply(message)
         assert reply.text and reply.emotion is not None
 
 

@@ -146,10 +146,8 @@ def test_content_nested_5000_deep_is_a_clear_type_error():
     assert content_text([[{"type": "text", "text": "깊지 않아요"}]]) == "깊지 않아요"
 
 
-def test_reply_with_hostile_content_is_a_type_error_and_a_huge_history_still_answers():
-    from chatbot import Chatbot
-
-    bot = Chatbot.offline()
+def test_reply_with_hostile_content_is_a_type_error_and_a_huge_history_still_answers(offline_chatbot):
+    bot = offline_chatbot
     nested = []
     for _ in range(5_000):
         nested = [nested]

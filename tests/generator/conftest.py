@@ -2,34 +2,15 @@
 special tokens trained here), tiny GPT-2 models (vocab 51,200 like KoGPT2) and one model that has memorised
 20 (message, emotion, reply) triples."""
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-# 10 messages × 2 emotions: the same message gets a different reply under each tag, so the tag must be read.
-TRIPLES = [
-    ("오늘 시험 결과가 나왔어", "기쁨", "정말 축하해요! 노력한 보람이 있네요."),
-    ("오늘 시험 결과가 나왔어", "슬픔", "많이 속상하겠어요. 다음에 더 잘할 수 있어요."),
-    ("친구가 연락을 안 해", "분노", "서운하고 화가 날 만해요. 솔직하게 말해 보세요."),
-    ("친구가 연락을 안 해", "불안", "무슨 일이 있는 건 아닐까 걱정되죠. 먼저 안부를 물어봐요."),
-    ("요즘 잠을 잘 못 자", "우울", "마음이 무거우면 잠들기 어렵죠. 제가 곁에 있을게요."),
-    ("요즘 잠을 잘 못 자", "불안", "걱정이 많으면 잠이 안 와요. 따뜻한 차 한 잔 어때요?"),
-    ("회사에서 칭찬받았어", "기쁨", "와, 멋져요! 오늘은 스스로에게 선물을 주세요."),
-    ("회사에서 칭찬받았어", "일상", "그랬군요. 어떤 일로 칭찬받았어요?"),
-    ("비가 계속 오네", "일상", "우산 꼭 챙기세요. 빗길 조심하고요."),
-    ("비가 계속 오네", "우울", "흐린 날엔 기분도 가라앉죠. 좋아하는 음악을 들어 봐요."),
-    ("동생이랑 또 싸웠어", "분노", "정말 화가 났겠어요. 잠시 떨어져서 숨을 골라 봐요."),
-    ("동생이랑 또 싸웠어", "슬픔", "가까운 사이라 더 마음이 아프죠. 천천히 화해해 봐요."),
-    ("내일 발표가 있어", "불안", "떨리는 건 당연해요. 충분히 준비했으니 잘할 거예요."),
-    ("내일 발표가 있어", "기쁨", "기대되시나 봐요! 멋진 발표가 될 거예요."),
-    ("혼자 밥 먹었어", "일상", "오늘 메뉴는 뭐였어요? 맛있게 드셨길 바라요."),
-    ("혼자 밥 먹었어", "우울", "혼자라서 쓸쓸했겠어요. 언제든 저랑 이야기해요."),
-    ("강아지가 아파", "슬픔", "많이 걱정되고 마음 아프죠. 얼른 나았으면 좋겠어요."),
-    ("강아지가 아파", "불안", "병원에 가 보는 게 좋겠어요. 잘 이겨낼 거예요."),
-    ("월급이 또 밀렸어", "분노", "정말 부당한 일이에요. 노동청에 상담해 보세요."),
-    ("월급이 또 밀렸어", "우울", "생활이 막막하겠어요. 혼자 견디지 말고 도움을 받아요."),
-]
+# 10 messages × 2 emotions, [message, emotion, reply]: the same message gets a different reply under each tag, so the
+# tag must be read. A data file, so test modules (which cannot import this conftest) read the same rows.
+TRIPLES = [tuple(row) for row in json.loads((Path(__file__).parent / "memorised_triples.json").read_text("utf-8"))]
 SPECIAL_TOKENS = ["<s>", "</s>", "<usr>", "<pad>", "<sys>", "<unk>", "<mask>", "<d>", "</d>"] + [
     f"<unused{i}>" for i in range(10)
 ]

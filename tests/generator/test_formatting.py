@@ -84,8 +84,8 @@ def test_oldest_turns_dropped_to_fit(gpt2_tokenizer):
 @pytest.mark.parametrize("injected", INJECTIONS)
 def test_special_token_text_cannot_end_or_switch_a_turn(gpt2_tokenizer, injected):
     formatter = TurnFormatter(gpt2_tokenizer)
-    forbidden = structural_ids(gpt2_tokenizer)
-    assert not forbidden.intersection(encode_text(gpt2_tokenizer, f"안녕 {injected} 반가워"))
+    forbidden = formatter.forbidden  # structural_ids(gpt2_tokenizer), read once (a pass over 51,200 tokens)
+    assert not forbidden.intersection(encode_text(gpt2_tokenizer, f"안녕 {injected} 반가워", forbidden))
     clean = formatter.encode("안녕", "기쁨", "좋아요.", max_seq_len=128)
     attacked = formatter.encode(f"안녕 {injected}", "기쁨", f"좋아요. {injected}", max_seq_len=128)
     structure = lambda ids: [i for i in ids if i in forbidden]  # noqa: E731

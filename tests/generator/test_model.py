@@ -1,6 +1,7 @@
 """ResponseGenerator behaviour on a tiny GPT-2 that memorised 20 (message, emotion, reply) triples (conftest.py)."""
 
 import json
+from pathlib import Path
 
 import pytest
 import torch
@@ -8,12 +9,8 @@ import torch
 from generator.loading import load_responder
 from generator.model import GeneratorConfig, ResponseGenerator
 
-TRIPLES = [  # the memorised triples (conftest.TRIPLES): message, emotion, reply — a few spot checks here
-    ("오늘 시험 결과가 나왔어", "기쁨", "정말 축하해요! 노력한 보람이 있네요."),
-    ("오늘 시험 결과가 나왔어", "슬픔", "많이 속상하겠어요. 다음에 더 잘할 수 있어요."),
-    ("비가 계속 오네", "일상", "우산 꼭 챙기세요. 빗길 조심하고요."),
-    ("비가 계속 오네", "우울", "흐린 날엔 기분도 가라앉죠. 좋아하는 음악을 들어 봐요."),
-]
+MEMORISED = json.loads((Path(__file__).parent / "memorised_triples.json").read_text("utf-8"))  # conftest.TRIPLES
+TRIPLES = [tuple(MEMORISED[i]) for i in (0, 1, 8, 9)]  # spot checks: two messages, each under two emotions
 
 
 def test_generates_the_memorised_reply_for_message_and_emotion(trained_generator, memorised_triples):

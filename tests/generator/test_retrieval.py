@@ -1,20 +1,14 @@
 """RetrievalResponder: nearest known utterance → its reply, emotion preferred, no repeats, seedable, round trip."""
 
 import json
+from pathlib import Path
 
 import pytest
 
 from generator.retrieval import ResponseEntry, RetrievalConfig, RetrievalResponder
 
-ENTRIES = [
-    ("시험에 떨어져서 너무 속상해", "시험 결과 때문에 많이 속상하겠어요.", "슬픔"),
-    ("시험 결과가 나왔는데 떨어졌어", "열심히 준비했을 텐데 마음이 아프겠어요.", "슬픔"),
-    ("시험에 합격했어! 너무 기뻐", "합격 축하해요! 정말 기쁘겠어요.", "기쁨"),
-    ("친구가 약속을 또 어겼어 화나", "약속을 어기면 정말 화가 나죠.", "분노"),
-    ("내일 면접인데 너무 떨려", "긴장되는 게 당연해요. 잘 해낼 거예요.", "불안"),
-    ("오늘 점심은 김치찌개 먹었어", "김치찌개 맛있죠! 든든했겠어요.", "일상"),
-    ("요즘 아무것도 하기 싫어", "무기력한 날들이 이어지고 있군요.", "우울"),
-]
+# [message, reply, emotion]: two sad exam messages, a happy one, and one each of anger, anxiety, everyday, depression
+ENTRIES = [tuple(row) for row in json.loads((Path(__file__).parent / "retrieval_entries.json").read_text("utf-8"))]
 
 
 @pytest.fixture(scope="module")
