@@ -104,6 +104,8 @@ def test_sliders_show_at_the_engine_defaults_and_act_on_a_sampling_engine(open_p
         expect(temperature).to_have_value("0.7")
         temperature.fill("1.2")
         temperature.press("Enter")
+        # the range input follows once the component holds 1.2: only then is it what a message sends
+        expect(page.page.locator("#slider-temperature input[type='range']")).to_have_value("1.2")
         page.send(HAPPY, expect_turns=1)
         expect(page.bubbles("bot")).to_have_text("temperature 1.2 top_p 0.9 max_new_tokens 48")
     finally:
