@@ -83,28 +83,34 @@ def is_curt(text: str) -> bool:
     )
 
 
+MESSAGE_CUE_LISTS = ("setback", "good_news", "relief", "hope", "new_subject")  # the stem lists of message_cues.json
+
+
+@lru_cache(maxsize=4096)
+def _message_cues(message: str) -> frozenset[str]:
+    """Which of `MESSAGE_CUE_LISTS` the message mentions, matched once: a turn is read again on later turns."""
+    compact, cues = without_spaces(message), _cues(MESSAGE_CUES_FILE)
+    return frozenset(name for name in MESSAGE_CUE_LISTS if _mentions(compact, cues[name]))
+
+
 def opens_new_subject(message: str) -> bool:
     """Whether the message changes the subject ("그건 그렇고 …", "아무튼 …"): earlier turns no longer say what it is
     about or how the person feels."""
-    return _mentions(without_spaces(message), _cues(MESSAGE_CUES_FILE)["new_subject"])
+    return "new_subject" in _message_cues(message)
 
 
 def names_relief(message: str) -> bool:
     """Whether the message tells relief or things getting better, and names no setback and no hope still open."""
-    compact, cues = without_spaces(message), _cues(MESSAGE_CUES_FILE)
-    return (
-        _mentions(compact, cues["relief"])
-        and not _mentions(compact, cues["setback"])
-        and not _mentions(compact, cues["hope"])
-    )
+    cues = _message_cues(message)
+    return "relief" in cues and not cues & {"setback", "hope"}
 
 
 def names_hope(message: str) -> bool:
     """Whether the message hopes for an outcome not known yet ("합격했으면 좋겠다", "제발 붙게 해주세요")."""
-    return _mentions(without_spaces(message), _cues(MESSAGE_CUES_FILE)["hope"])
+    return "hope" in _message_cues(message)
 
 
 def names_setback(message: str) -> bool:
     """Whether the message names a setback (a failure, a loss, a break-up) and no good news beside it."""
-    compact, cues = without_spaces(message), _cues(MESSAGE_CUES_FILE)
-    return _mentions(compact, cues["setback"]) and not _mentions(compact, cues["good_news"])
+    cues = _message_cues(message)
+    return "setback" in cues and "good_news" not in cues

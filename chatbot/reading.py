@@ -19,38 +19,43 @@ from data.text import without_spaces
 
 HOPE_TO = "불안"  # a hoped-for outcome not known yet is waiting and worry in the labelling guide
 RELIEF_TO = "기쁨"  # relief and things getting better are good news in the labelling guide
-SETBACK_TO = (
-    "슬픔"  # where a setback's joy and small-talk share goes: the labelling guide reads a plain setback as sadness
-)
+SETBACK_TO = "슬픔"  # the labelling guide reads a plain setback as sadness
+
+
+def _labels(scores: dict[str, float], *valences: str) -> set[str]:
+    return {label for label in scores if VALENCE.get(label) in valences}
+
+
+def _moved(scores: dict[str, float], sources: set[str], target: str, share: float = 1.0) -> dict[str, float]:
+    """`scores` with `share` of every source label's probability moved to `target` (the total is unchanged)."""
+    if target not in scores or share <= 0:
+        return scores
+    moved = {label: scores[label] * (1 - share) for label in sources}
+    moved[target] = scores[target] + share * sum(scores[label] for label in sources)
+    return {**scores, **moved}
 
 
 def setback_scores(message: str, scores: dict[str, float]) -> dict[str, float]:
     """`scores` with the joy and small-talk share moved to sadness when the message names a setback."""
-    if not names_setback(message) or SETBACK_TO not in scores:
+    if not names_setback(message):
         return scores
-    cleared = {label for label in scores if VALENCE.get(label) in ("positive", "neutral")}
-    moved = dict.fromkeys(cleared, 0.0)
-    moved[SETBACK_TO] = scores[SETBACK_TO] + sum(scores[label] for label in cleared)
-    return {**scores, **moved}
+    return _moved(scores, _labels(scores, "positive", "neutral"), SETBACK_TO)
 
 
 def hope_scores(message: str, scores: dict[str, float]) -> dict[str, float]:
     """`scores` with the joy share moved to worry when the message hopes for an outcome not known yet
     ("합격했으면 좋겠다"): the classifier reads the outcome word as good news, but nothing has happened."""
-    if HOPE_TO not in scores or "기쁨" not in scores or not names_hope(message):
+    if not names_hope(message):
         return scores
-    return {**scores, "기쁨": 0.0, HOPE_TO: scores[HOPE_TO] + scores["기쁨"]}
+    return _moved(scores, _labels(scores, "positive"), HOPE_TO)
 
 
 def relief_scores(message: str, scores: dict[str, float], share: float) -> dict[str, float]:
     """`scores` with `share` of the negative emotions' probability moved to joy when the message tells relief
     ("수술까지는 안 해도 된대", "덜 외로워졌어"): the worry words beside the relief are what the classifier sees."""
-    if share <= 0 or RELIEF_TO not in scores or not names_relief(message):
+    if not names_relief(message):
         return scores
-    negative = {label for label in scores if VALENCE.get(label) == "negative"}
-    moved = {label: scores[label] * (1 - share) for label in negative}
-    moved[RELIEF_TO] = scores[RELIEF_TO] + share * sum(scores[label] for label in negative)
-    return {**scores, **moved}
+    return _moved(scores, _labels(scores, "negative"), RELIEF_TO, share)
 
 
 def cue_scores(text: str, scores: dict[str, float], relief_share: float) -> dict[str, float]:
@@ -71,9 +76,7 @@ class ReadingPolicy:
     short_boost: float = 2.5  # … by this factor on context_weight: "ㅇㅇ" says little of its own
     risky_share: float = 0.2  # a reply may not cheer when P(negative) reaches this, nor console when P(기쁨) does
     relief_share: float = 0.5  # of the negative share moved to joy when the message tells relief (relief_scores)
-    neighbour_weight: float = (
-        0.4  # share of the nearest written examples' vote (responder.emotion_votes) in the scores
-    )
+    neighbour_weight: float = 0.4  # share of the nearest written examples' vote (responder.emotion_votes)
 
 
 @dataclass(frozen=True)
