@@ -14,7 +14,8 @@ A message gets the crisis reply when (`assess`):
 2. P(crisis | message) ≥ `thresholds.message`, or
 3. P(crisis | the last few user turns read as one text) ≥ `thresholds.context`, or
 4. the warning and crisis probabilities of those turns add up to `thresholds.accumulated` — lower-grade signals
-   that build up ("회사 일이 버거워" → "아무것도 의미가 없어" → "이대로 사라져도 아무도 모르겠지").
+   that build up ("회사 일이 버거워" → "아무것도 의미가 없어" → "이대로 사라져도 아무도 모르겠지");
+   3. and 4. only when the message itself carries some risk (`thresholds.own_signs`).
 Thresholds are set for recall: a false alarm costs a kind message with phone numbers; a miss can cost a life.
 
 Built once and cached on disk (`chatbot.cache`); `python -m chatbot.crisis_model --tune` prints how the thresholds
@@ -49,7 +50,7 @@ from training.files import atomic_directory, write_json, write_training_record
 LEVELS = ("none", "warning", "crisis")  # level 0, 1, 2 of chatbot/safety_cases
 CONFIG_NAME = "crisis_config.json"
 WELLNESS_CRISIS_CATEGORIES = ("감정/자살충동", "증상/자해", "증상/자살시도")
-BUILD_VERSION = 9  # bump when the training data recipe changes, so cached detectors are rebuilt
+BUILD_VERSION = 10  # bump when the training data recipe changes, so cached detectors are rebuilt
 MODEL = "svm"  # multi-class SVM: the best recall at a fixed false-alarm rate in 5-fold CV (beside nbsvm, logreg, kNN)
 MODEL_C = (
     1.0  # its regularisation: a little better than 0.3 in 5-fold CV at a fixed false-alarm rate on the hard lists
@@ -69,6 +70,8 @@ class CrisisThresholds:
     context: float = 0.4  # P(crisis) of the last `context_turns` user turns read as one text
     accumulated: float = 1.2  # Σ P(warning) + P(crisis) over those turns: warning signs building up
     context_turns: int = 3  # the message and the two user turns before it: an escalation fits in three
+    own_signs: float = 0.1  # P(warning) + P(crisis) the message itself needs before 3. or 4. may fire on it: a
+    # plainly everyday turn after heavy ones ("끝나면 치킨 시켜 먹을 거야") is not where risk rose
 
     @classmethod
     def from_dict(cls, values: dict) -> CrisisThresholds:
@@ -104,7 +107,7 @@ class CrisisDetector:
         crisis, warning = LEVELS.index("crisis"), LEVELS.index("warning")
         if p[0, crisis] >= t.message:
             return CrisisMatch("detector", "the message reads as crisis talk", f"P(crisis)={p[0, crisis]:.2f}")
-        if recent:
+        if recent and p[0, warning] + p[0, crisis] >= t.own_signs:
             together = p[-1, crisis]
             if together >= t.context:
                 return CrisisMatch(

@@ -274,27 +274,27 @@ class Chatbot:
         if crisis:
             text, flags = CRISIS_REPLY, {"safety": True, "care": True}
         elif care:
-            text, flags = self._care(context, cleaned.text, reading, bot_turns, options), {"care": True}
+            text, flags = self._care(context, reading, bot_turns, options), {"care": True}
         else:
             assert reading is not None  # only a crisis message goes on without a reading
-            text = self._choose(context, cleaned.text, reading, bot_turns, options)
+            text = self._choose(context, reading, bot_turns, options)
             flags = {"uncertain": not reading.sure}
         yield from re.findall(r"\s*\S+\s*", text)
         yield Reply(text, emotion, scores, engine=self.engine, note=cleaned.note, **flags)
 
-    def _choose(self, context: list[str], message: str, reading, bot_turns: list[str], options: dict) -> str:
+    def _choose(self, context: list[str], reading, bot_turns: list[str], options: dict) -> str:
         """The first candidate that passes every check: answering the emotion when sure, else an open question."""
         options = GenerationOptions.of(options).over(self.generation_options).given()
         forbidden = forbidden_tones(reading, self.reading_policy)
         for tag in (reading.label, None) if reading.sure else (None,):
             for text in self._candidates(context, tag, options):
-                why = self._refusal(text, message, forbidden, bot_turns, self._tone(text))
+                why = self._refusal(text, context, forbidden, bot_turns, self._tone(text))
                 if why is None:
                     return text
                 logger.debug("candidate refused (%s): %s", why, text)
         return screened_reply(bot_turns)
 
-    def _care(self, context: list[str], message: str, reading, bot_turns: list[str], options: dict) -> str:
+    def _care(self, context: list[str], reading, bot_turns: list[str], options: dict) -> str:
         """Care mode: a reply that consoles or asks (never one that cheers), with the help lines under it; good
         news or a failing check gets one of the fixed care replies."""
         if reading is None or reading.valence == "positive":
@@ -303,7 +303,7 @@ class Chatbot:
         forbidden = forbidden_tones(reading, self.reading_policy) | {"positive", "mixed"}
         for tag in (reading.label, None) if reading.sure else (None,):
             for text in self._candidates(context, tag, options):
-                if self._refusal(text, message, forbidden, bot_turns, self._tone(text)) is None:
+                if self._refusal(text, context, forbidden, bot_turns, self._tone(text)) is None:
                     return f"{text}\n\n{CARE_FOOTER}"
         return care_reply(reading.valence or "neutral", bot_turns)
 
@@ -319,8 +319,8 @@ class Chatbot:
         return quality.valence(known) or quality.reply_valence(text)
 
     @staticmethod
-    def _refusal(text: str, message: str, forbidden: set[str], bot_turns: list[str], tone: str) -> str | None:
-        """Why a candidate may not be shown, or None."""
+    def _refusal(text: str, context: list[str], forbidden: set[str], bot_turns: list[str], tone: str) -> str | None:
+        """Why a candidate may not be shown, or None. `context`: the turns oldest first, the message last."""
         if not text or not text.strip():
             return "empty"
         unsafe = screen_reply(text)
@@ -330,8 +330,10 @@ class Chatbot:
             return "inverted"
         if quality.is_repeat(text, bot_turns):
             return "said before"
-        if quality.is_echo(text, message):
+        if quality.is_echo(text, context[-1]):
             return "echo"
+        if quality.names_stranger(text, context[::-2]):  # the user's turns: the message and every second before it
+            return "names someone not mentioned"
         return None
 
     def __repr__(self) -> str:

@@ -4,7 +4,9 @@
   (`reply_valence` reads the reply's stems from `reply_cues.json`; `valence` groups the six emotions);
 - **not repeated**: not a reply the bot already gave in this conversation;
 - **not an echo**: not (nearly) the person's own message handed back;
-- **not curt**: retrieved one-liners that order the person about ("신고하세요.", "벌면 돼요.") lose to caring ones.
+- **not curt**: retrieved one-liners that order the person about ("신고하세요.", "벌면 돼요.") lose to caring ones;
+- **no stranger**: no reply about someone the person never mentioned while they talk about someone else
+  ("엄마랑 싸웠어" → "그 친구와는 어떻게 지내요?"; `names_stranger`, word lists in `reply_cues.json` "people").
 
 The same stem matching reads messages too: `names_setback` (stems in `message_cues.json`) tells `chatbot.reading`
 that a message names a failure or a loss, whatever the classifier says; `opens_new_subject` that it
@@ -81,6 +83,29 @@ def is_curt(text: str) -> bool:
     return (
         any(stripped.endswith(ending) for ending in cues["imperative_endings"]) or len(without_spaces(stripped)) <= 6
     )
+
+
+def _people_named(compact: str, families: dict) -> set[str]:
+    """The reply families of `reply_cues.json` "people" that a reply names."""
+    named = set()
+    for name, family in families.items():
+        text = compact
+        for longer in family["not_reply"]:  # "남자친구" names a partner, not a friend
+            text = text.replace(longer, "")
+        if _mentions(text, family["reply"]):
+            named.add(name)
+    return named
+
+
+def names_stranger(text: str, user_turns: list[str] | tuple[str, ...]) -> bool:
+    """The reply names someone (a friend, a child, a spouse …) the person's turns never mentioned, while those
+    turns do mention someone else: the reply answers another conversation."""
+    people = _cues()["people"]
+    said = without_spaces(" ".join(user_turns))
+    if not _mentions(said, people["persons"]):
+        return False  # nobody named: a reply that asks about a friend may be a fair guess
+    named = _people_named(without_spaces(text), people["families"])
+    return any(not _mentions(said, people["families"][name]["licensed_by"]) for name in named)
 
 
 MESSAGE_CUE_LISTS = ("setback", "good_news", "relief", "hope", "new_subject")  # the stem lists of message_cues.json

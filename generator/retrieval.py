@@ -77,7 +77,7 @@ class RetrievalConfig:
         1.0  # how much the topic vote adds to an entry's own similarity (chosen on the development set)
     )
     topic_votes: int = 15  # most similar bank messages that vote for the topic (similarity² each)
-    general_floor: float = 0.5  # "general" bank replies score at least this: they beat a weak specific match
+    general_floor: float = 0.5  # "general" bank replies (no intent) score at least this: they beat a weak match
     addressed_topics: tuple[str, ...] = ("bot", "greeting", "goodbye", "gratitude")  # replies that answer the
     # person about the bot or the chat itself: odd anywhere else ("답답하게 해서 미안해요" to a complaint about a boss)
     addressed_min_share: float = 0.5  # …so they need half of the topic votes
@@ -132,6 +132,8 @@ class RetrievalResponder:
         self._is_bank = self._entry_topic >= 0
         self._is_open = np.array([e.topic is not None and e.emotion is None for e in self.entries])
         self._is_general = np.array([e.topic == GENERAL_TOPIC for e in self.entries])
+        # the floor is for replies that fit any message; a reply to one kind of question ("추천해 줘") must match it
+        self._has_floor = self._is_general & np.array([e.intent is None for e in self.entries])
         self._unlabelled_corpus = np.array([e.topic is None and e.emotion is None for e in self.entries])
         self._is_addressed = np.array([e.topic in self.config.addressed_topics for e in self.entries])
         self._open = {e.topic for e in self.entries if e.topic is not None and e.emotion is None}
@@ -228,7 +230,7 @@ class RetrievalResponder:
         close_corpus = ~self._is_bank & (entry_similarity >= c.corpus_min_similarity)  # about what the message is
         topic_score = np.where(close_corpus, share.max() if len(share) else 0.0, topic_score)  # about: its topic
         scores = entry_similarity + c.topic_weight * topic_score + self._prior
-        scores = np.where(self._is_general, np.maximum(scores, c.general_floor + self._prior), scores)
+        scores = np.where(self._has_floor, np.maximum(scores, c.general_floor + self._prior), scores)
         weakly_addressed = self._is_addressed & (topic_score < c.addressed_min_share)  # (entries,)
         if emotion is None and self._open:
             best = int(np.argmax(share)) if share.any() else -1
@@ -302,6 +304,8 @@ class RetrievalResponder:
         found = self.candidates(user_turns, emotion, opts.top_k, exclude=previous_replies, rng=rng)
         if not found:
             return [FALLBACK_REPLY]
+        if found[0][1].intent is not None:  # a question of a known kind ("추천해 줘") gets that kind of answer
+            found = [(score, entry) for score, entry in found if entry.intent == found[0][1].intent]
         temperature = self.config.temperature if opts.temperature is None else opts.temperature  # set over it
         if not opts.do_sample or temperature <= 0 or len(found) == 1:
             return [entry.reply for _, entry in found[:n]]

@@ -106,6 +106,21 @@ def test_unsafe_repeated_empty_and_echoed_candidates_are_refused(parts):
     assert bot.reply("오늘 기분이 좋아 좋아 정말", history).text == fine
 
 
+def test_a_reply_about_someone_the_person_never_mentioned_is_refused(parts):
+    classifier, _ = parts
+    friend = "친구 관계에 관한 얘기군요. 요즘 그 친구와는 어떻게 지내고 있어요?"
+    open_question = "그 이야기를 조금 더 들려줄래요?"
+    bot = Chatbot(classifier, RecordingResponder(friend, open_question), candidates=2)
+    history = [{"role": "user", "content": "아빠랑 저녁에 말다툼했어"}, {"role": "assistant", "content": "그랬군요."}]
+    assert bot.reply("내가 먼저 연락해 볼까", history).text == open_question  # the father, not a friend
+    mentioned = [
+        {"role": "user", "content": "아빠랑 친구 일로 말다툼했어"},
+        {"role": "assistant", "content": "그랬군요."},
+    ]
+    assert bot.reply("내가 먼저 연락해 볼까", mentioned).text == friend  # the friend was named after all
+    assert bot.reply("내가 먼저 연락해 볼까").text == friend  # nobody named: asking about a friend is fair
+
+
 def test_when_every_candidate_is_refused_a_safe_question_is_sent(parts):
     classifier, _ = parts
     reply = Chatbot(classifier, RecordingResponder("그냥 죽어 버려요.", "  ")).reply("오늘 기분 좋아")

@@ -162,3 +162,11 @@ def test_offline_answers_a_practical_question_honestly_not_with_small_talk(offli
     for seed in range(5):  # replies are drawn from the best few: every draw must be an honest one
         reply = offline_chatbot.reply(message, seed=seed)
         assert reply.emotion == "일상" and intent_of.get(reply.text) == intent, (reply.text, reply.scores)
+
+
+def test_a_question_no_kind_of_answer_fits_gets_no_answer_of_another_kind(offline_chatbot):
+    intent_of = {reply: group.intent for group in load_reply_bank() for reply in group.replies}
+    message = "고속버스 터미널에서 강릉 가는 첫차 몇 시야"  # neither a recommendation nor a choice
+    for seed in range(5):
+        reply = offline_chatbot.reply(message, seed=seed)
+        assert intent_of.get(reply.text) not in {"recommend", "choice", "knowledge", "job"}, reply.text

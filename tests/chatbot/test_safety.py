@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from chatbot.crisis_model import CrisisDetector, training_cases
+from chatbot.crisis_model import CrisisDetector, CrisisThresholds, training_cases
 from chatbot.safety import (
     BLIND_SPLIT,
     CARE_FOOTER,
@@ -188,6 +188,31 @@ def test_an_escalating_conversation_is_caught_by_its_last_turn(detector):
 def test_a_sad_but_safe_conversation_is_not_flagged(detector):
     turns = ["오늘 면접 떨어졌어", "준비 많이 했는데 너무 속상하다", "그래도 다음 주에 또 면접 있어"]
     assert not any(detector.assess(turns[i], turns[:i]) for i in range(len(turns)))
+
+
+class _FixedRisk:
+    """A stand-in risk model: (none, warning, crisis) probabilities looked up by text."""
+
+    labels = ["none", "warning", "crisis"]
+
+    def __init__(self, table):
+        self.table = table
+
+    def predict_proba(self, texts):
+        import numpy as np
+
+        return np.array([self.table.get(text, (0.9, 0.1, 0.0)) for text in texts])
+
+
+def test_building_signs_need_the_message_itself_to_carry_some_risk():
+    heavy, plan = ["다 의미 없어", "지쳤어 전부"], "끝나면 치킨 시켜 먹을 거야"
+    model = _FixedRisk({heavy[0]: (0.2, 0.7, 0.1), heavy[1]: (0.2, 0.7, 0.1), plan: (0.97, 0.03, 0.0)})
+    gated = CrisisDetector(model, CrisisThresholds())
+    assert gated.assess(plan, heavy) is None  # an everyday turn after heavy ones: risk did not rise here
+    ungated = CrisisDetector(model, CrisisThresholds(own_signs=0.0))
+    assert ungated.assess(plan, heavy).rule == "accumulated"  # the same turns without the gate add up
+    model.table["요즘 계속 그래"] = (0.6, 0.35, 0.05)
+    assert gated.assess("요즘 계속 그래", heavy).rule == "accumulated"  # a turn that adds to them
 
 
 def test_detect_crisis_uses_the_history(detector):
