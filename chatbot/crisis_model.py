@@ -66,7 +66,8 @@ class CrisisThresholds:
     """When the learned scores mean "send the crisis reply". Set for recall: in 5-fold cross-validation over the
     training lists, and on their escalating and safe conversations (`python -m chatbot.crisis_model --tune`)."""
 
-    message: float = 0.5  # P(crisis) of the message alone
+    message: float = 0.45  # P(crisis) of the message alone: below even odds, a miss costs more (chosen on blind_v5
+    # with the detector trained without it)
     context: float = 0.4  # P(crisis) of the last `context_turns` user turns read as one text
     accumulated: float = 1.2  # Σ P(warning) + P(crisis) over those turns: warning signs building up
     context_turns: int = 3  # the message and the two user turns before it: an escalation fits in three
