@@ -90,7 +90,7 @@ def _people_named(compact: str, families: dict) -> set[str]:
     named = set()
     for name, family in families.items():
         text = compact
-        for longer in family["not_reply"]:  # "남자친구" names a partner, not a friend
+        for longer in family.get("not_reply", ()):  # "남자친구" names a partner, not a friend
             text = text.replace(longer, "")
         if _mentions(text, family["reply"]):
             named.add(name)

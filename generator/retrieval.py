@@ -304,8 +304,9 @@ class RetrievalResponder:
         found = self.candidates(user_turns, emotion, opts.top_k, exclude=previous_replies, rng=rng)
         if not found:
             return [FALLBACK_REPLY]
-        if found[0][1].intent is not None:  # a question of a known kind ("추천해 줘") gets that kind of answer
-            found = [(score, entry) for score, entry in found if entry.intent == found[0][1].intent]
+        intent = found[0][1].intent
+        if intent is not None:  # a question of a known kind ("추천해 줘") gets that kind of answer
+            found = [(score, entry) for score, entry in found if entry.intent == intent]
         temperature = self.config.temperature if opts.temperature is None else opts.temperature  # set over it
         if not opts.do_sample or temperature <= 0 or len(found) == 1:
             return [entry.reply for _, entry in found[:n]]
