@@ -45,12 +45,16 @@ from chatbot.safety import (
 )
 from data.cli import make_parser
 from data.replybank import REPLYBANK_DIR, load_reply_bank
+from data.text import compose_jamo
 from training.files import atomic_directory, write_json, write_training_record
 
 LEVELS = ("none", "warning", "crisis")  # level 0, 1, 2 of chatbot/safety_cases
 CONFIG_NAME = "crisis_config.json"
 WELLNESS_CRISIS_CATEGORIES = ("감정/자살충동", "증상/자해", "증상/자살시도")
-BUILD_VERSION = 10  # bump when the training data recipe changes, so cached detectors are rebuilt
+EVAL_CASES_DIR = Path(__file__).resolve().parent / "eval_cases"  # conversations with no crisis in them
+# the spent ones (dev.jsonl, heldout_v1.jsonl …) are everyday messages to train on; heldout.jsonl is blind: never
+SPENT_EVAL_CASES = ("dev.jsonl", "heldout_v*.jsonl")
+BUILD_VERSION = 11  # bump when the training data recipe changes, so cached detectors are rebuilt
 MODEL = "svm"  # multi-class SVM: the best recall at a fixed false-alarm rate in 5-fold CV (beside nbsvm, logreg, kNN)
 MODEL_C = (
     1.0  # its regularisation: a little better than 0.3 in 5-fold CV at a fixed false-alarm rate on the hard lists
@@ -66,10 +70,11 @@ class CrisisThresholds:
     """When the learned scores mean "send the crisis reply". Set for recall: in 5-fold cross-validation over the
     training lists, and on their escalating and safe conversations (`python -m chatbot.crisis_model --tune`)."""
 
-    message: float = 0.45  # P(crisis) of the message alone: below even odds, a miss costs more (chosen on blind_v5
-    # with the detector trained without it)
+    message: float = 0.45  # P(crisis) of the message alone: below even odds, a miss costs more (chosen on a spent
+    # blind list with the detector trained without it)
     context: float = 0.4  # P(crisis) of the last `context_turns` user turns read as one text
-    accumulated: float = 1.2  # Σ P(warning) + P(crisis) over those turns: warning signs building up
+    accumulated: float = 1.0  # Σ P(warning) + P(crisis) over those turns: warning signs building up (lower caught a
+    # farewell after weeks of numbness on a spent blind list, with no more false alarms on its safe conversations)
     context_turns: int = 3  # the message and the two user turns before it: an escalation fits in three
     own_signs: float = 0.1  # P(warning) + P(crisis) the message itself needs before 3. or 4. may fire on it: a
     # plainly everyday turn after heavy ones ("끝나면 치킨 시켜 먹을 거야") is not where risk rose
@@ -92,7 +97,8 @@ class CrisisDetector:
     # ------------------------------------------------------------------------------------------ scoring
     def scores(self, texts: list[str]) -> np.ndarray:
         """(texts, 3) probabilities in `LEVELS` order."""
-        probabilities = self.model.predict_proba(texts)  # (texts, labels) in the model's label order
+        composed = [compose_jamo(text) for text in texts]  # "ㅈㅜㄱㄱㅗ" is read as "죽고", as when it was trained
+        probabilities = self.model.predict_proba(composed)  # (texts, labels) in the model's label order
         order = [self.model.labels.index(level) for level in LEVELS]
         return probabilities[:, order]
 
@@ -132,7 +138,7 @@ class CrisisDetector:
         config = LightConfig(
             analyzer=ANALYZER, char_min_df=CHAR_MIN_DF, model=MODEL, C=MODEL_C, coverage_scaling=False
         )
-        model = LightEmotionClassifier(config).fit(texts, labels, progress=progress)
+        model = LightEmotionClassifier(config).fit([compose_jamo(text) for text in texts], labels, progress=progress)
         return cls(model, thresholds)
 
     @classmethod
@@ -146,9 +152,12 @@ class CrisisDetector:
 
     @classmethod
     def _build_cached(cls, data_files) -> CrisisDetector:
-        files = (
-            sorted(CASES_DIR.glob("*.jsonl")) + sorted(REPLYBANK_DIR.glob("*.jsonl")) + [Path(p) for p in data_files]
-        )
+        files = [
+            *sorted(CASES_DIR.glob("*.jsonl")),
+            *sorted(REPLYBANK_DIR.glob("*.jsonl")),
+            *spent_eval_files(),
+            *[Path(p) for p in data_files],
+        ]
         key = {
             "kind": "crisis_detector",
             "version": BUILD_VERSION,
@@ -192,9 +201,14 @@ class CrisisDetector:
 _DEFAULTS: dict[tuple, CrisisDetector] = {}
 
 
+def spent_eval_files() -> list[Path]:
+    """The evaluation conversations already evaluated (development material now), never the blind heldout.jsonl."""
+    return sorted({path for pattern in SPENT_EVAL_CASES for path in EVAL_CASES_DIR.glob(pattern)})
+
+
 def training_cases(data_files=(), splits=TRAINED_SPLITS, everyday: bool = True) -> tuple[list[str], list[int]]:
-    """(texts, levels) from the project's lists of `splits`, the reply bank's messages as `none` (`everyday`), and
-    the wellness crisis categories in `data_files`."""
+    """(texts, levels) from the project's lists of `splits`, the reply bank's messages and the spent evaluation
+    conversations' turns as `none` (`everyday`), and the wellness crisis categories in `data_files`."""
     messages, conversations = load_cases()
     blind = {row["text"] for row in messages if row["split"] == BLIND_SPLIT}  # measured on, so never trained on,
     blind |= {turn for c in conversations if c["split"] == BLIND_SPLIT for turn in c["turns"]}  # even if written twice
@@ -205,12 +219,15 @@ def training_cases(data_files=(), splits=TRAINED_SPLITS, everyday: bool = True) 
             texts.append(row["text"])
             levels.append(row["level"])
     if everyday:
-        for group in load_reply_bank():
-            for text in group.messages:
-                if text not in seen:
-                    seen.add(text)
-                    texts.append(text)
-                    levels.append(LEVELS.index("none"))
+        everyday_texts = [text for group in load_reply_bank() for text in group.messages]
+        for path in spent_eval_files():
+            rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+            everyday_texts += [turn["text"] for row in rows for turn in row["turns"]]
+        for text in everyday_texts:
+            if text not in seen:
+                seen.add(text)
+                texts.append(text)
+                levels.append(LEVELS.index("none"))
     for path in data_files:
         corpus = data.load_any(path)
         if corpus.name != "wellness":

@@ -3,9 +3,11 @@ screening of the bot's own words, the case lists as data with splits, and `pytho
 
 import json
 
+import numpy as np
 import pytest
 
-from chatbot.crisis_model import CrisisDetector, CrisisThresholds, training_cases
+from chatbot.crisis_model import EVAL_CASES_DIR, CrisisDetector, CrisisThresholds, spent_eval_files, training_cases
+from chatbot.evaluate import load_conversations
 from chatbot.safety import (
     BLIND_SPLIT,
     CARE_FOOTER,
@@ -47,6 +49,10 @@ def detector():
         "드라마 보다가 나도 자살하고 싶어졌어",  # one's own wish, even beside a drama
         "내일 아침에 안 일어나도 아무도 모를 거야",
         "근무 설 때 총 보면 나쁜 생각 들어",  # a soldier's dark thoughts at the sight of a gun
+        "ㅈㅜㄱㄱㅗ ㅅㅣㅍㅇㅓ",  # typed in jamo
+        "ㅅㅏㄹㄱㅣ ㅅㅣㄹㅎㅇㅓ ㅠㅠ",
+        "요즘 창밖 보면 뛰어내리는 상상을 자꾸 해",  # an image of the act that keeps coming back
+        "지하철 기다리면서 열차에 뛰어드는 상상 함",
     ],
 )
 def test_explicit_crisis_sentences_match_a_rule(sentence):
@@ -73,6 +79,9 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "배그에서 총 쏘다가 이상한 생각 남ㅋㅋ",  # a game, not a gun on duty
         "다큐에서 자해하는 학생들 얘기 나왔는데 마음 아팠어",  # someone else's, in a documentary
         "뉴스에서 다리 위에 서 있던 사람 구조됐대",
+        "롤 하는데 정글이 자살 플레이 해서 졌어 ㅡㅡ",  # a game's word for a reckless move
+        "번지점프 뛰어내리는 상상만 해도 다리 떨려",
+        "시험에 떨어지는 상상만 계속 해",
     ],
 )
 def test_everyday_words_and_hyperbole_match_no_rule(sentence):
@@ -168,6 +177,21 @@ def test_the_learned_detector_trains_on_every_split_but_blind():
     by_split = {row["text"]: row["split"] for row in messages}
     assert {by_split[t] for t in texts if t in by_split} == TRAINED_SPLITS
     assert set(levels) == {0, 1, 2} and levels.count(0) > 2000  # everyday bank messages are negatives too
+
+
+def test_spent_evaluation_turns_are_everyday_negatives_and_the_blind_heldout_never_is():
+    texts, levels = training_cases()
+    negatives = {text for text, level in zip(texts, levels) if level == 0}
+    names = {path.name for path in spent_eval_files()}
+    assert "dev.jsonl" in names and "heldout_v1.jsonl" in names and "heldout.jsonl" not in names
+    dev, blind = (load_conversations(EVAL_CASES_DIR / name) for name in ("dev.jsonl", "heldout.jsonl"))
+    assert {turn["text"] for c in dev for turn in c["turns"]} <= negatives
+    assert not {turn["text"] for c in blind for turn in c["turns"]} & set(texts)
+
+
+def test_the_detector_reads_words_typed_in_jamo_as_the_words(detector):
+    typed, plain = detector.scores(["ㅅㅏㄹㄱㅗ ㅅㅣㅍㅈㅣ ㅇㅏㄶㅇㅏ", "살고 싶지 않아"])
+    np.testing.assert_allclose(typed, plain)
 
 
 # ------------------------------------------------------------------------------------------------ detector

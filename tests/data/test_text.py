@@ -2,7 +2,7 @@
 
 import pytest
 
-from data.text import collapse_spaces, dedupe_key, letters_only, tidy_spacing, without_spaces
+from data.text import collapse_spaces, compose_jamo, dedupe_key, letters_only, tidy_spacing, without_spaces
 
 FULL_WIDTH_SPACE, NO_BREAK_SPACE = "\u3000", "\u00a0"
 
@@ -58,3 +58,26 @@ def test_tidy_spacing(raw, tidy):
 def test_without_spaces_drops_every_whitespace_and_nothing_else():
     assert without_spaces(" 망한 듯\t진짜\u3000ㅠㅠ\n") == "망한듯진짜ㅠㅠ"
     assert without_spaces("A.b, 😀") == "A.b,😀"
+
+
+@pytest.mark.parametrize(
+    "typed, composed",
+    [
+        ("ㅈㅜㄱㄱㅗ ㅅㅣㅍㅇㅓ", "죽고 싶어"),
+        ("ㅇㅏㄴㄴㅕㅇ", "안녕"),
+        ("ㄱㅗㅐㄴㅊㅏㄶㅇㅏ", "괜찮아"),  # ㅗ+ㅐ is one vowel (ㅙ), ㄴ+ㅎ one final (ㄶ)
+        ("ㅅㅏㄹㄱㅣ ㅅㅣㄹㅎㅇㅓㅠㅠ", "살기 싫어ㅠㅠ"),  # crying after the words stays as typed
+        ("ㅋㅋㅎㅏㅎㅏ", "ㅋㅋ하하"),
+    ],
+)
+def test_compose_jamo_spells_words_typed_in_jamo(typed, composed):
+    assert compose_jamo(typed) == composed
+
+
+@pytest.mark.parametrize("typed", ["ㅋㅋㅋㅠㅠ", "ㅎㅎ", "ㅈㄱㅅㅍ", "ㅠㅠㅠ", "ㅇㅋㅇㅋ", "ㅋㅋㅋ 하하ㅠㅠ", "그냥 ㅎㅇ"])
+def test_compose_jamo_leaves_laughter_crying_and_initials_alone(typed):
+    assert compose_jamo(typed) == typed
+
+
+def test_letters_only_reads_words_typed_in_jamo_as_syllables():
+    assert letters_only("ㅈㅜㄱㄱㅗ ㅅㅣㅍㅇㅓ") == letters_only("죽고 싶어") == "죽고싶어"
