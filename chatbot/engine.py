@@ -334,6 +334,8 @@ class Chatbot:
             return "echo"
         if quality.names_stranger(text, context[::-2]):  # the user's turns: the message and every second before it
             return "names someone not mentioned"
+        if quality.tells_unsaid_event(text, context[::-2]):
+            return "tells an event not mentioned"
         return None
 
     def __repr__(self) -> str:

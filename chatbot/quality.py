@@ -108,6 +108,15 @@ def names_stranger(text: str, user_turns: list[str] | tuple[str, ...]) -> bool:
     return any(not _mentions(said, people["families"][name]["licensed_by"]) for name in named)
 
 
+def tells_unsaid_event(text: str, user_turns: list[str] | tuple[str, ...]) -> bool:
+    """The reply speaks of an event (a loss, a parting) that nothing in the person's turns tells: it would tell them
+    something worse than what happened."""
+    families = _cues()["events"]["families"]
+    said = without_spaces(" ".join(user_turns))
+    named = _people_named(without_spaces(text), families)
+    return any(not _mentions(said, families[name]["licensed_by"]) for name in named)
+
+
 MESSAGE_CUE_LISTS = ("setback", "good_news", "relief", "hope", "new_subject")  # the stem lists of message_cues.json
 
 

@@ -121,6 +121,17 @@ def test_a_reply_about_someone_the_person_never_mentioned_is_refused(parts):
     assert bot.reply("내가 먼저 연락해 볼까").text == friend  # nobody named: asking about a friend is fair
 
 
+def test_a_reply_about_a_loss_the_person_never_told_is_refused(parts):
+    classifier, _ = parts
+    loss = "소중한 분과의 이별에 마음이 얼마나 아플지 다 헤아릴 수가 없어요."
+    open_question = "많이 걱정되겠어요. 지금은 좀 어때요?"
+    bot = Chatbot(classifier, RecordingResponder(loss, open_question), candidates=2)
+    assert bot.reply("할아버지 입원하셨어").text == open_question  # in hospital, not gone
+    assert bot.reply("할아버지 돌아가셨어").text == loss
+    history = [{"role": "user", "content": "키우던 강아지를 보냈어"}, {"role": "assistant", "content": "그랬군요."}]
+    assert bot.reply("자꾸 생각나", history).text == loss  # told in an earlier turn
+
+
 def test_when_every_candidate_is_refused_a_safe_question_is_sent(parts):
     classifier, _ = parts
     reply = Chatbot(classifier, RecordingResponder("그냥 죽어 버려요.", "  ")).reply("오늘 기분 좋아")
@@ -319,7 +330,9 @@ def test_stream_and_reply_agree_and_nothing_is_streamed_before_screening():
     assert re.search("죽", final.text) is None
 
 
-@pytest.mark.parametrize("message", ["좋은 소식 합격했으면 좋겠다 제발", "좋겠다 검사 결과 아무 일 없었으면"])
+@pytest.mark.parametrize(
+    "message", ["좋은 소식 합격했으면 좋겠다 제발", "좋겠다 검사 결과 아무 일 없었으면", "좋게 끝났는데 재발할까봐"]
+)
 def test_a_hope_not_met_yet_is_read_as_worry_never_joy(parts, message):
     from chatbot.reading import read_emotion
 
