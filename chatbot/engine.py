@@ -336,6 +336,8 @@ class Chatbot:
             return "names someone not mentioned"
         if quality.tells_unsaid_event(text, context[::-2]):
             return "tells an event not mentioned"
+        if quality.asks_what_was_told(text, context[::-2]):
+            return "asks what was already told"
         return None
 
     def __repr__(self) -> str:

@@ -117,6 +117,13 @@ def tells_unsaid_event(text: str, user_turns: list[str] | tuple[str, ...]) -> bo
     return any(not _mentions(said, families[name]["licensed_by"]) for name in named)
 
 
+def asks_what_was_told(text: str, user_turns: list[str] | tuple[str, ...]) -> bool:
+    """The reply asks what happened although the person's turns have already told it at length."""
+    asks = _cues()["asks_what_happened"]
+    told = sum(len(without_spaces(turn)) for turn in user_turns)
+    return told >= asks["told_min_chars"] and _mentions(without_spaces(text), asks["reply"])
+
+
 MESSAGE_CUE_LISTS = ("setback", "good_news", "relief", "hope", "new_subject")  # the stem lists of message_cues.json
 
 

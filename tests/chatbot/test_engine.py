@@ -132,6 +132,19 @@ def test_a_reply_about_a_loss_the_person_never_told_is_refused(parts):
     assert bot.reply("자꾸 생각나", history).text == loss  # told in an earlier turn
 
 
+def test_a_reply_asking_what_happened_after_it_was_told_is_refused(parts):
+    classifier, _ = parts
+    asks = "많이 속상했겠어요. 어떤 일이 있었는지 천천히 들려줄래요?"
+    stays = "부담이 크게 느껴지겠어요. 지금 마음은 어때요?"
+    bot = Chatbot(classifier, RecordingResponder(asks, stays), candidates=2)
+    history = [
+        {"role": "user", "content": "수능 한 달 남았는데 모의고사 점수가 또 떨어졌어"},
+        {"role": "assistant", "content": "그랬군요."},
+    ]
+    assert bot.reply("엄마 아빠 기대하는 거 아니까 더 부담돼", history).text == stays
+    assert bot.reply("속상한 일 있었어").text == asks  # nothing told yet: asking is listening
+
+
 def test_when_every_candidate_is_refused_a_safe_question_is_sent(parts):
     classifier, _ = parts
     reply = Chatbot(classifier, RecordingResponder("그냥 죽어 버려요.", "  ")).reply("오늘 기분 좋아")
