@@ -41,7 +41,16 @@ CARE_MARKER = "자살예방상담전화 109"  # in the crisis reply and every ca
 BLIND_SPLIT = "blind"  # evaluated once, at the end of the work it measures: --eval leaves it out unless named
 # what the learned detector trains on: the lists written for training and every blind list once it has been evaluated
 TRAINED_SPLITS = (
-    "train", "original", "dev", "heldout_v1", "blind_v1", "blind_v2", "blind_v3", "blind_v4", "blind_v5", "blind_v6",
+    "train",
+    "original",
+    "dev",
+    "heldout_v1",
+    "blind_v1",
+    "blind_v2",
+    "blind_v3",
+    "blind_v4",
+    "blind_v5",
+    "blind_v6",
 )
 
 

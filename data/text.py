@@ -28,8 +28,17 @@ _MEDIALS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
 _FINALS = ("", *"ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ")
 _DOUBLE_MEDIALS = {"ㅗㅏ": "ㅘ", "ㅗㅐ": "ㅙ", "ㅗㅣ": "ㅚ", "ㅜㅓ": "ㅝ", "ㅜㅔ": "ㅞ", "ㅜㅣ": "ㅟ", "ㅡㅣ": "ㅢ"}
 _DOUBLE_FINALS = {
-    "ㄱㅅ": "ㄳ", "ㄴㅈ": "ㄵ", "ㄴㅎ": "ㄶ", "ㄹㄱ": "ㄺ", "ㄹㅁ": "ㄻ", "ㄹㅂ": "ㄼ",
-    "ㄹㅅ": "ㄽ", "ㄹㅌ": "ㄾ", "ㄹㅍ": "ㄿ", "ㄹㅎ": "ㅀ", "ㅂㅅ": "ㅄ",
+    "ㄱㅅ": "ㄳ",
+    "ㄴㅈ": "ㄵ",
+    "ㄴㅎ": "ㄶ",
+    "ㄹㄱ": "ㄺ",
+    "ㄹㅁ": "ㄻ",
+    "ㄹㅂ": "ㄼ",
+    "ㄹㅅ": "ㄽ",
+    "ㄹㅌ": "ㄾ",
+    "ㄹㅍ": "ㄿ",
+    "ㄹㅎ": "ㅀ",
+    "ㅂㅅ": "ㅄ",
 }
 
 
@@ -46,14 +55,15 @@ def dedupe_key(text: str) -> str:
 
 def letters_only(text: str) -> str:
     """Jamo composed, NFKC, lower case, and nothing but letters and digits (Hangul syllables and jamo included):
-    spaces, punctuation, symbols, emoji and control characters go, so "죽 고  싶 어…!!" and "ㅈㅜㄱㄱㅗ ㅅㅣㅍㅇㅓ" read
-    as "죽고싶어". NFKC turns the typed jamo left (ㅈ, U+3148) into conjoining jamo (U+110C): patterns matched
+    spaces, punctuation, symbols, emoji and control characters go, so "죽 고  싶 어…!!" and "ㅈㅜㄱㄱㅗ ㅅㅣㅍㅇㅓ"
+    read as "죽고싶어". NFKC turns the typed jamo left (ㅈ, U+3148) into conjoining jamo (U+110C): patterns matched
     against this form need those."""
     return _NOT_LETTER_OR_DIGIT.sub("", unicodedata.normalize("NFKC", compose_jamo(text)).lower())
 
 
 def compose_jamo(text: str) -> str:
-    """Runs of typed jamo that spell syllables, composed: "ㅈㅜㄱㄱㅗ ㅅㅣㅍㅇㅓ" → "죽고 싶어", "ㅋㅋㅎㅏㅎㅏ" → "ㅋㅋ하하".
+    """Runs of typed jamo that spell syllables, composed: "ㅈㅜㄱㄱㅗ ㅅㅣㅍㅇㅓ" → "죽고 싶어", "ㅋㅋㅎㅏㅎㅏ" →
+    "ㅋㅋ하하".
 
     A run is composed only when it spells at least two syllables and no vowel is left over but crying at its end
     (ㅠ, ㅜ), so laughter and crying ("ㅋㅋㅋㅠㅠ", "ㅎㅎ"), initials ("ㅈㄱㅅㅍ") and everything else stay as typed.

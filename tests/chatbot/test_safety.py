@@ -157,7 +157,7 @@ def test_ordinary_replies_pass_the_screen(reply):
 
 # ------------------------------------------------------------------------------------------------ case lists
 # Every split of the case lists but the current blind one: the learned detector trains on these.
-TRAINED_SPLITS = {"train", "original", "dev", "heldout_v1", "blind_v1", "blind_v2", "blind_v3", "blind_v4", "blind_v5", "blind_v6"}
+TRAINED_SPLITS = {"train", "original", "dev", "heldout_v1", *(f"blind_v{n}" for n in range(1, 7))}
 
 
 def test_case_lists_are_data_files_with_a_split_field():
@@ -181,7 +181,7 @@ def test_the_learned_detector_trains_on_every_split_but_blind():
 
 def test_spent_evaluation_turns_are_everyday_negatives_and_the_blind_heldout_never_is():
     texts, levels = training_cases()
-    negatives = {text for text, level in zip(texts, levels) if level == 0}
+    negatives = {text for text, level in zip(texts, levels, strict=True) if level == 0}
     names = {path.name for path in spent_eval_files()}
     assert "dev.jsonl" in names and "heldout_v1.jsonl" in names and "heldout.jsonl" not in names
     dev, blind = (load_conversations(EVAL_CASES_DIR / name) for name in ("dev.jsonl", "heldout.jsonl"))

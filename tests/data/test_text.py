@@ -74,7 +74,9 @@ def test_compose_jamo_spells_words_typed_in_jamo(typed, composed):
     assert compose_jamo(typed) == composed
 
 
-@pytest.mark.parametrize("typed", ["ㅋㅋㅋㅠㅠ", "ㅎㅎ", "ㅈㄱㅅㅍ", "ㅠㅠㅠ", "ㅇㅋㅇㅋ", "ㅋㅋㅋ 하하ㅠㅠ", "그냥 ㅎㅇ"])
+@pytest.mark.parametrize(
+    "typed", ["ㅋㅋㅋㅠㅠ", "ㅎㅎ", "ㅈㄱㅅㅍ", "ㅠㅠㅠ", "ㅇㅋㅇㅋ", "ㅋㅋㅋ 하하ㅠㅠ", "그냥 ㅎㅇ"]
+)
 def test_compose_jamo_leaves_laughter_crying_and_initials_alone(typed):
     assert compose_jamo(typed) == typed
 
