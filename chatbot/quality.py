@@ -124,7 +124,8 @@ def asks_what_was_told(text: str, user_turns: list[str] | tuple[str, ...]) -> bo
     return told >= asks["told_min_chars"] and _mentions(without_spaces(text), asks["reply"])
 
 
-MESSAGE_CUE_LISTS = ("setback", "good_news", "relief", "hope", "new_subject")  # the stem lists of message_cues.json
+# the stem lists of message_cues.json
+MESSAGE_CUE_LISTS = ("setback", "good_news", "relief", "hope", "new_subject", "goodbye")
 
 
 @lru_cache(maxsize=4096)
@@ -135,9 +136,9 @@ def _message_cues(message: str) -> frozenset[str]:
 
 
 def opens_new_subject(message: str) -> bool:
-    """Whether the message changes the subject ("그건 그렇고 …", "아무튼 …"): earlier turns no longer say what it is
-    about or how the person feels."""
-    return "new_subject" in _message_cues(message)
+    """Whether the message changes the subject ("그건 그렇고 …", "아무튼 …") or says goodbye for now ("이제 자러
+    갈게"): earlier turns no longer say what it is about or how the person feels."""
+    return bool(_message_cues(message) & {"new_subject", "goodbye"})
 
 
 def names_relief(message: str) -> bool:

@@ -113,6 +113,10 @@ def test_a_reply_about_someone_the_person_never_mentioned_is_refused(parts):
     bot = Chatbot(classifier, RecordingResponder(friend, open_question), candidates=2)
     history = [{"role": "user", "content": "아빠랑 저녁에 말다툼했어"}, {"role": "assistant", "content": "그랬군요."}]
     assert bot.reply("내가 먼저 연락해 볼까", history).text == open_question  # the father, not a friend
+    pet = "반려동물은 가족 같은 존재죠. 무슨 일이 있었는지 들려줄래요?"
+    pets = Chatbot(classifier, RecordingResponder(pet, open_question), candidates=2)
+    assert pets.reply("엄마가 나를 못 알아볼까봐 무서워").text == open_question  # the mother, not a pet
+    assert pets.reply("엄마가 강아지 데려왔어").text == pet
     mentioned = [
         {"role": "user", "content": "아빠랑 친구 일로 말다툼했어"},
         {"role": "assistant", "content": "그랬군요."},
@@ -215,11 +219,12 @@ def test_parts_without_the_api_are_rejected():
 
 
 # ----------------------------------------------------------------------------- reading with injected parts
-def test_a_new_subject_leaves_the_earlier_turns_out_of_the_reading_and_the_reply(parts):
+@pytest.mark.parametrize("message", ["아무튼 응", "응 이제 자러 갈게"])  # a new subject, a goodbye
+def test_a_new_subject_leaves_the_earlier_turns_out_of_the_reading_and_the_reply(parts, message):
     classifier, responder = parts
     history = [{"role": "user", "content": "너무 속상해"}, {"role": "assistant", "content": "무슨 일이에요?"}]
-    reply = Chatbot(classifier, responder).reply("아무튼 응", history)
-    assert classifier.calls == [["아무튼 응"]] and responder.calls[0][0] == ["아무튼 응"]
+    reply = Chatbot(classifier, responder).reply(message, history)
+    assert classifier.calls == [[message]] and responder.calls[0][0] == [message]
     assert reply.emotion != "슬픔" and reply.uncertain
 
 
