@@ -34,6 +34,7 @@ import numpy as np
 
 import data
 from chatbot.cache import cached_directory, file_fingerprint
+from chatbot.evaluate import load_conversations, spent_eval_files
 from chatbot.safety import (
     BLIND_SPLIT,
     CASES_DIR,
@@ -51,9 +52,6 @@ from training.files import atomic_directory, write_json, write_training_record
 LEVELS = ("none", "warning", "crisis")  # level 0, 1, 2 of chatbot/safety_cases
 CONFIG_NAME = "crisis_config.json"
 WELLNESS_CRISIS_CATEGORIES = ("감정/자살충동", "증상/자해", "증상/자살시도")
-EVAL_CASES_DIR = Path(__file__).resolve().parent / "eval_cases"  # conversations with no crisis in them
-# the spent ones (dev.jsonl, heldout_v1.jsonl …) are everyday messages to train on; heldout.jsonl is blind: never
-SPENT_EVAL_CASES = ("dev.jsonl", "heldout_v*.jsonl")
 BUILD_VERSION = 11  # bump when the training data recipe changes, so cached detectors are rebuilt
 MODEL = "svm"  # multi-class SVM: the best recall at a fixed false-alarm rate in 5-fold CV (beside nbsvm, logreg, kNN)
 MODEL_C = (
@@ -201,11 +199,6 @@ class CrisisDetector:
 _DEFAULTS: dict[tuple, CrisisDetector] = {}
 
 
-def spent_eval_files() -> list[Path]:
-    """The evaluation conversations already evaluated (development material now), never the blind heldout.jsonl."""
-    return sorted({path for pattern in SPENT_EVAL_CASES for path in EVAL_CASES_DIR.glob(pattern)})
-
-
 def training_cases(data_files=(), splits=TRAINED_SPLITS, everyday: bool = True) -> tuple[list[str], list[int]]:
     """(texts, levels) from the project's lists of `splits`, the reply bank's messages and the spent evaluation
     conversations' turns as `none` (`everyday`), and the wellness crisis categories in `data_files`."""
@@ -220,9 +213,8 @@ def training_cases(data_files=(), splits=TRAINED_SPLITS, everyday: bool = True) 
             levels.append(row["level"])
     if everyday:
         everyday_texts = [text for group in load_reply_bank() for text in group.messages]
-        for path in spent_eval_files():
-            rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-            everyday_texts += [turn["text"] for row in rows for turn in row["turns"]]
+        spent = (c for path in spent_eval_files() for c in load_conversations(path))  # no crisis in them
+        everyday_texts += [turn["text"] for conversation in spent for turn in conversation["turns"]]
         for text in everyday_texts:
             if text not in seen:
                 seen.add(text)

@@ -332,11 +332,12 @@ class Chatbot:
             return "said before"
         if quality.is_echo(text, context[-1]):
             return "echo"
-        if quality.names_stranger(text, context[::-2]):  # the user's turns: the message and every second before it
+        user_turns = context[::-2]  # the message and every second turn before it
+        if quality.names_stranger(text, user_turns):
             return "names someone not mentioned"
-        if quality.tells_unsaid_event(text, context[::-2]):
+        if quality.tells_unsaid_event(text, user_turns):
             return "tells an event not mentioned"
-        if quality.asks_what_was_told(text, context[::-2]):
+        if quality.asks_what_was_told(text, user_turns):
             return "asks what was already told"
         return None
 

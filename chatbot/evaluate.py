@@ -33,6 +33,16 @@ from data import EMOTIONS
 from data.cli import make_parser
 from data.replybank import load_reply_bank
 
+EVAL_CASES_DIR = Path(__file__).resolve().parent / "eval_cases"
+# already evaluated, so development material (the crisis detector trains on their turns as everyday messages);
+# heldout.jsonl is the blind one and is never among them
+SPENT_EVAL_CASES = ("dev.jsonl", "heldout_v*.jsonl")
+
+
+def spent_eval_files() -> list[Path]:
+    """The evaluation files already evaluated (`SPENT_EVAL_CASES`), never the blind heldout.jsonl."""
+    return sorted({path for pattern in SPENT_EVAL_CASES for path in EVAL_CASES_DIR.glob(pattern)})
+
 
 def load_conversations(path) -> list[dict]:
     """The conversations of an evaluation file, each checked (a bad line names the file and line)."""

@@ -85,8 +85,8 @@ def is_curt(text: str) -> bool:
     )
 
 
-def _people_named(compact: str, families: dict) -> set[str]:
-    """The reply families of `reply_cues.json` "people" that a reply names."""
+def _families_named(compact: str, families: dict) -> set[str]:
+    """The families of a `reply_cues.json` list ("people", "events") whose reply words a reply uses."""
     named = set()
     for name, family in families.items():
         text = compact
@@ -97,6 +97,12 @@ def _people_named(compact: str, families: dict) -> set[str]:
     return named
 
 
+def _unlicensed(text: str, said: str, families: dict) -> bool:
+    """Whether the reply uses a family's words that nothing the person `said` (spaces removed) licenses."""
+    named = _families_named(without_spaces(text), families)
+    return any(not _mentions(said, families[name]["licensed_by"]) for name in named)
+
+
 def names_stranger(text: str, user_turns: list[str] | tuple[str, ...]) -> bool:
     """The reply names someone (a friend, a child, a spouse …) the person's turns never mentioned, while those
     turns do mention someone else: the reply answers another conversation."""
@@ -104,17 +110,13 @@ def names_stranger(text: str, user_turns: list[str] | tuple[str, ...]) -> bool:
     said = without_spaces(" ".join(user_turns))
     if not _mentions(said, people["persons"]):
         return False  # nobody named: a reply that asks about a friend may be a fair guess
-    named = _people_named(without_spaces(text), people["families"])
-    return any(not _mentions(said, people["families"][name]["licensed_by"]) for name in named)
+    return _unlicensed(text, said, people["families"])
 
 
 def tells_unsaid_event(text: str, user_turns: list[str] | tuple[str, ...]) -> bool:
     """The reply speaks of an event (a loss, a parting) that nothing in the person's turns tells: it would tell them
     something worse than what happened."""
-    families = _cues()["events"]["families"]
-    said = without_spaces(" ".join(user_turns))
-    named = _people_named(without_spaces(text), families)
-    return any(not _mentions(said, families[name]["licensed_by"]) for name in named)
+    return _unlicensed(text, without_spaces(" ".join(user_turns)), _cues()["events"]["families"])
 
 
 def asks_what_was_told(text: str, user_turns: list[str] | tuple[str, ...]) -> bool:

@@ -6,8 +6,8 @@ import json
 import numpy as np
 import pytest
 
-from chatbot.crisis_model import EVAL_CASES_DIR, CrisisDetector, CrisisThresholds, spent_eval_files, training_cases
-from chatbot.evaluate import load_conversations
+from chatbot.crisis_model import CrisisDetector, CrisisThresholds, training_cases
+from chatbot.evaluate import EVAL_CASES_DIR, load_conversations, spent_eval_files
 from chatbot.safety import (
     BLIND_SPLIT,
     CARE_FOOTER,
