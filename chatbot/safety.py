@@ -51,6 +51,7 @@ TRAINED_SPLITS = (
     "blind_v4",
     "blind_v5",
     "blind_v6",
+    "blind_v7",
 )
 
 
