@@ -53,6 +53,8 @@ def detector():
         "ㅅㅏㄹㄱㅣ ㅅㅣㄹㅎㅇㅓ ㅠㅠ",
         "요즘 창밖 보면 뛰어내리는 상상을 자꾸 해",  # an image of the act that keeps coming back
         "지하철 기다리면서 열차에 뛰어드는 상상 함",
+        "회사에서도 집에서도 그냥 사라지고 싶어",  # the exclusions for a dinner do not reach this
+        "게임도 재미없고 그냥 죽고 싶어",  # a game named, but the wish is one's own
     ],
 )
 def test_explicit_crisis_sentences_match_a_rule(sentence):
@@ -82,6 +84,10 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "롤 하는데 정글이 자살 플레이 해서 졌어 ㅡㅡ",  # a game's word for a reckless move
         "번지점프 뛰어내리는 상상만 해도 다리 떨려",
         "시험에 떨어지는 상상만 계속 해",
+        "회의 때 말 꼬여서 부끄러워서 죽고 싶었음ㅋㅋ",  # embarrassment, told with a laugh
+        "쪽팔려서 죽고싶다 단톡에 잘못 보냄",
+        "배그에서 절벽 위에서 뛰어내렸다가 낙사함ㅋㅋ",  # a character in a game
+        "회식 길어져서 조용히 사라지고 싶다 집에 가고 싶어",  # leaving a dinner
     ],
 )
 def test_everyday_words_and_hyperbole_match_no_rule(sentence):
