@@ -52,7 +52,7 @@ from training.files import atomic_directory, write_json, write_training_record
 LEVELS = ("none", "warning", "crisis")  # level 0, 1, 2 of chatbot/safety_cases
 CONFIG_NAME = "crisis_config.json"
 WELLNESS_CRISIS_CATEGORIES = ("감정/자살충동", "증상/자해", "증상/자살시도")
-BUILD_VERSION = 11  # bump when the training data recipe changes, so cached detectors are rebuilt
+BUILD_VERSION = 12  # bump when the training data recipe changes, so cached detectors are rebuilt
 MODEL = "svm"  # multi-class SVM: the best recall at a fixed false-alarm rate in 5-fold CV (beside nbsvm, logreg, kNN)
 MODEL_C = (
     1.0  # its regularisation: a little better than 0.3 in 5-fold CV at a fixed false-alarm rate on the hard lists
@@ -68,14 +68,14 @@ class CrisisThresholds:
     """When the learned scores mean "send the crisis reply". Set for recall: in 5-fold cross-validation over the
     training lists, and on their escalating and safe conversations (`python -m chatbot.crisis_model --tune`)."""
 
-    message: float = 0.45  # P(crisis) of the message alone: below even odds, a miss costs more (chosen on a spent
-    # blind list with the detector trained without it)
+    message: float = 0.55  # P(crisis) of the message alone: on a spent blind list, with the detector trained
+    # without it, the highest that kept every crisis message (fewer alarms on everyday wishes: "집 사고 싶어")
     context: float = 0.4  # P(crisis) of the last `context_turns` user turns read as one text
     accumulated: float = 1.0  # Σ P(warning) + P(crisis) over those turns: warning signs building up (lower caught a
     # farewell after weeks of numbness on a spent blind list, with no more false alarms on its safe conversations)
     context_turns: int = 3  # the message and the two user turns before it: an escalation fits in three
-    own_signs: float = 0.1  # P(warning) + P(crisis) the message itself needs before 3. or 4. may fire on it: a
-    # plainly everyday turn after heavy ones ("끝나면 치킨 시켜 먹을 거야") is not where risk rose
+    own_signs: float = 0.2  # P(warning) + P(crisis) the message itself needs before 3. or 4. may fire on it: a
+    # plainly everyday turn after heavy ones ("끝나면 치킨 시켜 먹을 거야", "이제 좀 진정됐어") is not where risk rose
 
     @classmethod
     def from_dict(cls, values: dict) -> CrisisThresholds:

@@ -274,7 +274,12 @@ def test_imagining_ones_own_absence_gets_the_crisis_reply(detector, message):
 
 @pytest.mark.parametrize(
     "turns",
-    [["오늘 저녁 뭐 먹지", "ㅇㅇ 떡볶이 시켜먹어야겠다"], ["출근길에 비 엄청 와", "응 장마 좀 빨리 지나갔으면"]],
+    [
+        ["오늘 저녁 뭐 먹지", "ㅇㅇ 떡볶이 시켜먹어야겠다"],
+        ["출근길에 비 엄청 와", "응 장마 좀 빨리 지나갔으면"],
+        ["갑자기 가슴이 쿵쾅거려", "이제 좀 진정됐어"],  # calm after a scare: read together they once scored as crisis
+        ["주말에 뭐 하지", "바다 보러 가고 싶다"],  # an everyday wish with a crisis message's ending
+    ],
 )
 def test_everyday_one_word_answers_and_hopes_about_things_are_not_crisis(detector, turns):
     assert detector.assess(turns[-1], turns[:-1]) is None, turns
