@@ -269,6 +269,14 @@ def test_relief_moves_part_of_the_sad_share_to_joy(parts, message):
     assert setback.label == "슬픔"
 
 
+@pytest.mark.parametrize("message", ["후 이제 좀 가라앉았어", "아까보단 진정됐어", "말하고 나니까 맘이 편해졌다"])
+def test_calm_after_a_worry_is_relief_not_more_worry(parts, message):
+    from chatbot.reading import read_emotion
+
+    classifier, _ = parts  # reads 속상 as 슬픔 0.8: the earlier worry would pull the calm turn back to it
+    assert read_emotion(classifier, message, ["속상해 아까 심장이 막 뛰었어"]).label == "기쁨"
+
+
 def test_a_short_follow_up_to_relief_leans_toward_joy(parts):
     from chatbot.reading import read_emotion
 

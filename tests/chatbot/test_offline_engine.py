@@ -155,6 +155,7 @@ def test_offline_answers_from_the_real_wellness_file(shared_data_dir, tmp_path):
         ("신촌 근처 파스타집 괜찮은 곳 알아?", "recommend"),  # none of these is a bank message
         ("루테인 먹으면 눈 좋아지나", "fact_check"),
         ("너 같으면 전세 할래 월세 할래", "choice"),
+        ("AI한테 이런 말 하는 거 좀 웃기지만 하소연 들어줄 수 있어?", "listen"),  # not a joke: "웃기" is not a request
     ],
 )
 def test_offline_answers_a_practical_question_honestly_not_with_small_talk(offline_chatbot, message, intent):
