@@ -76,7 +76,8 @@ class ReadingPolicy:
     short_boost: float = 2.5  # … by this factor on context_weight: "ㅇㅇ" says little of its own
     risky_share: float = 0.2  # a reply may not cheer when P(negative) reaches this, nor console when P(기쁨) does
     relief_share: float = 0.5  # of the negative share moved to joy when the message tells relief (relief_scores)
-    neighbour_weight: float = 0.4  # share of the nearest written examples' vote (responder.emotion_votes)
+    neighbour_weight: float = 0.5  # share of the nearest written examples' vote (responder.emotion_votes): 0.4–0.7
+    # tried on the development conversations, 0.5–0.6 best
 
 
 @dataclass(frozen=True)
