@@ -127,7 +127,7 @@ def asks_what_was_told(text: str, user_turns: list[str] | tuple[str, ...]) -> bo
 
 
 # the stem lists of message_cues.json
-MESSAGE_CUE_LISTS = ("setback", "good_news", "relief", "hope", "new_subject", "goodbye")
+MESSAGE_CUE_LISTS = ("setback", "good_news", "relief", "hope", "new_subject", "goodbye", "thanks")
 
 
 @lru_cache(maxsize=4096)
@@ -138,9 +138,10 @@ def _message_cues(message: str) -> frozenset[str]:
 
 
 def opens_new_subject(message: str) -> bool:
-    """Whether the message changes the subject ("그건 그렇고 …", "아무튼 …") or says goodbye for now ("이제 자러
-    갈게"): earlier turns no longer say what it is about or how the person feels."""
-    return bool(_message_cues(message) & {"new_subject", "goodbye"})
+    """Whether the message changes the subject ("그건 그렇고 …", "아무튼 …"), says goodbye for now ("이제 자러
+    갈게") or thanks the bot for listening ("들어줘서 고마워"): earlier turns no longer say what it is about or how
+    the person feels."""
+    return bool(_message_cues(message) & {"new_subject", "goodbye", "thanks"})
 
 
 def names_relief(message: str) -> bool:

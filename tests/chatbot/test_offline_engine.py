@@ -52,6 +52,15 @@ def test_offline_one_word_follow_ups_keep_the_subject_and_the_feeling(offline_ch
         assert reply.emotion == "슬픔" and topic_of.get(reply.text) in ("pets", "grief", "general"), (follow_up, reply)
 
 
+@pytest.mark.parametrize("thanks", ["얘기 들어줘서 고마워", "덕분에 좀 나아졌어 고마워"])
+def test_offline_thanks_after_a_sad_turn_get_thanks_back_not_more_consolation(offline_chatbot, thanks):
+    from chatbot.quality import reply_valence
+
+    sad = offline_chatbot.reply("헤어진 지 한 달인데 아직도 생각나")
+    thanked = offline_chatbot.reply(thanks, _history(("헤어진 지 한 달인데 아직도 생각나", sad.text)))
+    assert thanked.emotion == "기쁨" and reply_valence(thanked.text) != "negative", thanked
+
+
 def test_offline_a_clear_new_subject_is_answered_on_its_own(offline_chatbot):
     topic_of = {entry.reply: entry.topic for entry in offline_chatbot.responder.entries}
     greeted = offline_chatbot.reply("안녕")
