@@ -52,6 +52,7 @@ TRAINED_SPLITS = (
     "blind_v5",
     "blind_v6",
     "blind_v7",
+    "blind_v8",
 )
 
 
