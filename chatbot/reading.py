@@ -75,6 +75,8 @@ class ReadingPolicy:
     short_message: int = 11  # characters (without spaces): shorter messages lean on earlier turns
     short_boost: float = 2.5  # … by this factor on context_weight: "ㅇㅇ" says little of its own
     risky_share: float = 0.2  # a reply may not cheer when P(negative) reaches this, nor console when P(기쁨) does
+    mixed_share: float = 0.35  # nor console a negative reading when P(기쁨) reaches this: good news told in sad
+    # words ("울었는데 정규직 전환된대 ㅠㅠ") gets an open question; lower neutralises too many real consolations
     relief_share: float = 0.5  # of the negative share moved to joy when the message tells relief (relief_scores)
     neighbour_weight: float = 0.5  # share of the nearest written examples' vote (responder.emotion_votes): 0.4–0.7
     # tried on the development conversations, 0.5–0.6 best
@@ -140,8 +142,10 @@ def forbidden_tones(reading: EmotionReading, policy: ReadingPolicy | None = None
     forbidden = set()
     if reading.valence == "negative" or reading.group_score("negative") >= policy.risky_share:
         forbidden.add("positive")
-    if reading.valence == "positive" or (
-        reading.valence != "negative" and reading.group_score("positive") >= policy.risky_share
+    if (
+        reading.valence == "positive"
+        or (reading.valence != "negative" and reading.group_score("positive") >= policy.risky_share)
+        or reading.group_score("positive") >= policy.mixed_share
     ):
         forbidden.add("negative")
     return forbidden

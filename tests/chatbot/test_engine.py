@@ -94,6 +94,24 @@ def test_an_inverted_candidate_is_never_chosen():
     assert sad.text == comfort and happy.text == cheer
 
 
+class MixedClassifier(RecordingClassifier):
+    """Sad words with good news beside them ("울었는데 붙었대"): 슬픔 first, 기쁨 close behind."""
+
+    def predict(self, text):
+        texts = [text] if isinstance(text, str) else text
+        p = [0.02, 0.38, 0.02, 0.02, 0.54, 0.02]
+        predictions = [Prediction.from_probabilities(self.labels, p) for _ in texts]
+        return predictions[0] if isinstance(text, str) else predictions
+
+
+def test_a_sad_reading_with_joy_close_behind_is_not_consoled():
+    comfort, question = "많이 속상했겠어요. 어떤 일이 있었어요?", "그 이야기 조금 더 들려줄래요?"
+    mixed = Chatbot(MixedClassifier(), RecordingResponder(comfort, question)).reply("떨어질 줄 알고 울었는데 붙었대")
+    assert mixed.emotion == "슬픔" and mixed.text == question  # consoling good news would be inverted
+    plain = Chatbot(RecordingClassifier(), RecordingResponder(comfort, question)).reply("시험 떨어져서 속상해")
+    assert plain.text == comfort  # joy far behind: consolation stays
+
+
 def test_unsafe_repeated_empty_and_echoed_candidates_are_refused(parts):
     classifier, _ = parts
     unsafe = "그럴 땐 죽는 것도 방법이에요."
