@@ -55,6 +55,11 @@ def detector():
         "지하철 기다리면서 열차에 뛰어드는 상상 함",
         "회사에서도 집에서도 그냥 사라지고 싶어",  # the exclusions for a dinner do not reach this
         "게임도 재미없고 그냥 죽고 싶어",  # a game named, but the wish is one's own
+        "나도 무지개다리 건너서 보리 보고 싶어",  # joining a dead pet, one's own wish
+        "아빠 있는 데로 가고 싶다 요즘",
+        "세상아 잘 있어라 나 먼저 간다",  # a farewell to the world itself
+        "수면제 한꺼번에 다 털어 넣으면 어떻게 돼",  # a question that hides a means
+        "다음 설은 안 맞았으면 좋겠어",  # not wanting to see the next holiday
     ],
 )
 def test_explicit_crisis_sentences_match_a_rule(sentence):
@@ -88,6 +93,11 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "쪽팔려서 죽고싶다 단톡에 잘못 보냄",
         "배그에서 절벽 위에서 뛰어내렸다가 낙사함ㅋㅋ",  # a character in a game
         "회식 길어져서 조용히 사라지고 싶다 집에 가고 싶어",  # leaving a dinner
+        "우리 보리 무지개다리 건넌 지 1년 됐다",  # the pet crossed, not the person
+        "안녕 세상아 첫 코드 실행 성공ㅋㅋ",  # the programmer's hello world
+        "감기약이랑 진통제 같이 먹어도 돼?",
+        "이번 추석이 이 집에서 마지막이래 이사 가거든",  # a move, not a last holiday
+        "다음 생일엔 케이크 말고 떡 먹고 싶어",
     ],
 )
 def test_everyday_words_and_hyperbole_match_no_rule(sentence):
