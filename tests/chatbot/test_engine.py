@@ -154,6 +154,15 @@ def test_a_reply_about_a_loss_the_person_never_told_is_refused(parts):
     assert bot.reply("자꾸 생각나", history).text == loss  # told in an earlier turn
 
 
+def test_a_reply_set_in_the_army_needs_the_person_to_be_there(parts):
+    classifier, _ = parts
+    army = "군대 일로 그런 대접을 받으면 정말 억울하죠. 어떤 순간이 제일 힘들었어요?"
+    open_question = "그런 일이 계속되면 지치죠. 그 이야기 더 들려줄래요?"
+    bot = Chatbot(classifier, RecordingResponder(army, open_question), candidates=2)
+    assert bot.reply("팀장이 오늘도 나만 갈굼").text == open_question  # the slang is shared, the place is not
+    assert bot.reply("선임이 오늘도 나만 갈굼").text == army
+
+
 def test_a_reply_asking_what_happened_after_it_was_told_is_refused(parts):
     classifier, _ = parts
     asks = "많이 속상했겠어요. 어떤 일이 있었는지 천천히 들려줄래요?"
