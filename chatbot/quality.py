@@ -114,8 +114,8 @@ def names_stranger(text: str, user_turns: list[str] | tuple[str, ...]) -> bool:
 
 
 def tells_unsaid_event(text: str, user_turns: list[str] | tuple[str, ...]) -> bool:
-    """The reply speaks of an event (a loss, a parting) that nothing in the person's turns tells: it would tell them
-    something worse than what happened."""
+    """The reply speaks of an event (a loss, a parting) or a setting (the army) that nothing in the person's turns
+    tells: it would tell them something worse than what happened, or answer someone else's story."""
     return _unlicensed(text, without_spaces(" ".join(user_turns)), _cues()["events"]["families"])
 
 

@@ -142,10 +142,7 @@ def forbidden_tones(reading: EmotionReading, policy: ReadingPolicy | None = None
     forbidden = set()
     if reading.valence == "negative" or reading.group_score("negative") >= policy.risky_share:
         forbidden.add("positive")
-    if (
-        reading.valence == "positive"
-        or (reading.valence != "negative" and reading.group_score("positive") >= policy.risky_share)
-        or reading.group_score("positive") >= policy.mixed_share
-    ):
+    joy_bar = policy.mixed_share if reading.valence == "negative" else policy.risky_share
+    if reading.valence == "positive" or reading.group_score("positive") >= joy_bar:
         forbidden.add("negative")
     return forbidden

@@ -96,6 +96,9 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "우리 보리 무지개다리 건넌 지 1년 됐다",  # the pet crossed, not the person
         "안녕 세상아 첫 코드 실행 성공ㅋㅋ",  # the programmer's hello world
         "감기약이랑 진통제 같이 먹어도 돼?",
+        "감기약 두 알씩 한번에 먹으면 돼?",  # a dose, not a bulk
+        "세상 재밌었어 오늘 놀이공원ㅋㅋ",  # 세상 as "so", no farewell
+        "엄마 있는 데로 가고 싶어 캠프 재미없어",  # a homesick child
         "이번 추석이 이 집에서 마지막이래 이사 가거든",  # a move, not a last holiday
         "다음 생일엔 케이크 말고 떡 먹고 싶어",
     ],
