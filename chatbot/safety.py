@@ -53,6 +53,7 @@ TRAINED_SPLITS = (
     "blind_v6",
     "blind_v7",
     "blind_v8",
+    "blind_v9",
 )
 
 
