@@ -78,6 +78,8 @@ class ReadingPolicy:
     mixed_share: float = 0.35  # nor console a negative reading when P(기쁨) reaches this: good news told in sad
     # words ("울었는데 정규직 전환된대 ㅠㅠ") gets an open question; lower neutralises too many real consolations
     relief_share: float = 0.5  # of the negative share moved to joy when the message tells relief (relief_scores)
+    own_share: float = 0.65  # a follow-up's own words weigh too: no cheer when the message alone reads this negative,
+    # no consolation when it reads this glad, whatever the earlier turns say ("근데 뭐 입고 가지 떨려" after good news)
     neighbour_weight: float = 0.5  # share of the nearest written examples' vote (responder.emotion_votes): 0.4–0.7
     # tried on the development conversations, 0.5–0.6 best
 
@@ -89,13 +91,14 @@ class EmotionReading:
     label: str
     scores: dict[str, float] = field(default_factory=dict)
     sure: bool = True
+    own: dict[str, float] = field(default_factory=dict)  # the message alone, before earlier turns were blended in
 
     @property
     def valence(self) -> str | None:
         return VALENCE.get(self.label)
 
-    def group_score(self, valence: str) -> float:
-        return sum(p for label, p in self.scores.items() if VALENCE.get(label) == valence)
+    def group_score(self, valence: str, own: bool = False) -> float:
+        return sum(p for label, p in (self.own if own else self.scores).items() if VALENCE.get(label) == valence)
 
 
 def read_emotion(
@@ -115,6 +118,7 @@ def read_emotion(
             for label, p in scores.items()
         }
     scores = cue_scores(message, scores, policy.relief_share)
+    own = dict(scores)
     short = len(without_spaces(message)) < policy.short_message
     leaning = short or max(scores.values()) < policy.sure_at
     if earlier and not names_relief(message) and (leaning or policy.follow_weight > 0):
@@ -125,14 +129,14 @@ def read_emotion(
         total = sum(scores.values()) or 1.0
         scores = {label: p / total for label, p in scores.items()}
     label = max(scores, key=lambda name: scores[name])
-    reading = EmotionReading(label, scores)
+    reading = EmotionReading(label, scores, own=own)
     if VALENCE.get(label) == "positive":
         sure = scores[label] >= policy.positive_sure_at
     else:
         sure = scores[label] >= policy.sure_at or (
             VALENCE.get(label) == "negative" and reading.group_score("negative") >= policy.group_sure_at
         )
-    return EmotionReading(label, scores, sure)
+    return EmotionReading(label, scores, sure, own)
 
 
 def forbidden_tones(reading: EmotionReading, policy: ReadingPolicy | None = None) -> set[str]:
@@ -144,5 +148,9 @@ def forbidden_tones(reading: EmotionReading, policy: ReadingPolicy | None = None
         forbidden.add("positive")
     joy_bar = policy.mixed_share if reading.valence == "negative" else policy.risky_share
     if reading.valence == "positive" or reading.group_score("positive") >= joy_bar:
+        forbidden.add("negative")
+    if reading.own and reading.group_score("negative", own=True) >= policy.own_share:
+        forbidden.add("positive")
+    if reading.own and reading.group_score("positive", own=True) >= policy.own_share:
         forbidden.add("negative")
     return forbidden

@@ -112,6 +112,21 @@ def test_a_sad_reading_with_joy_close_behind_is_not_consoled():
     assert plain.text == comfort  # joy far behind: consolation stays
 
 
+def test_a_follow_up_whose_own_words_turn_negative_is_not_cheered_whatever_came_before():
+    from chatbot.reading import ReadingPolicy
+
+    cheer, question = "와, 정말 축하해요! 잘됐네요.", "그 이야기 조금 더 들려줄래요?"
+    history = []
+    for turn in ("합격해서 너무 좋아", "진짜 좋아 아직도 안 믿겨"):  # good news, twice
+        history += [{"role": "user", "content": turn}, {"role": "assistant", "content": "축하해요!"}]
+    bot = Chatbot(RecordingClassifier(), RecordingResponder(cheer, question))
+    bot.reading_policy = ReadingPolicy(risky_share=0.4)  # the blended sad share (a third) alone would allow cheer
+    reply = bot.reply("근데 속상해", history)  # short: the earlier joy outweighs it in the blended reading
+    assert reply.emotion == "기쁨" and reply.text == question  # but its own words are sad: no cheer
+    bot.reading_policy = ReadingPolicy(risky_share=0.4, own_share=1.01)  # the message's own reading left out
+    assert bot.reply("근데 속상해", history).text == cheer
+
+
 def test_unsafe_repeated_empty_and_echoed_candidates_are_refused(parts):
     classifier, _ = parts
     unsafe = "그럴 땐 죽는 것도 방법이에요."
