@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from bench.common import REPO, free_port
-from data.cli import make_parser
+from data.cli import add_choice, make_parser
 
 POLL_S = 0.05  # how often the page is asked for while starting: finer than the figures reported
 START_TIMEOUT_S = 180
@@ -95,12 +95,8 @@ def one_start(via: str, workdir: Path) -> tuple[float, float]:
 
 def main(argv=None) -> int:
     parser = make_parser("python -m bench.bench_startup", __doc__)
-    parser.add_argument(
-        "--via",
-        choices=("python", "make"),
-        default="python",
-        help="start with `python app.py` (default) or `make run ARGS=…`",
-    )
+    ways = {"python": "start with `python app.py`", "make": "start with `make run ARGS=…`"}
+    add_choice(parser, "--via", ways, default="python")
     parser.add_argument("--runs", type=int, default=None, help="starts to time (default 3; quick 1)")
     parser.add_argument("--quick", action="store_true", help="one start, one measurement of each part")
     args = parser.parse_args(argv)

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from data.cli import make_parser
+from data.cli import add_choice, make_parser
 from training.files import atomic_directory, write_json
 
 logger = logging.getLogger(__name__)
@@ -69,12 +69,12 @@ def main(argv=None) -> int:
         "The offline engine's build cache: build it ahead of the first "
         "chat (make install does), show where it is, or clear it.",
     )
-    parser.add_argument(
-        "action",
-        choices=("build", "where", "clear"),
-        help="build: train/analyse what the offline default engine needs (once, about a minute); "
-        "where: print the cache folder; clear: delete it (it is rebuilt when needed)",
-    )
+    actions = {
+        "build": "train/analyse what the offline default engine needs (once, about a minute)",
+        "where": "print the cache folder",
+        "clear": "delete it (it is rebuilt when needed)",
+    }
+    add_choice(parser, "action", actions)
     args = parser.parse_args(argv)
     root = cache_root()
     if args.action == "where":

@@ -19,9 +19,14 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from data.cli import make_parser
+from data.cli import add_choice, add_command, make_parser
 
 RATINGS = ("like", "dislike")
+EXPORT_RATINGS = {
+    "like": "liked replies, the training pairs",
+    "dislike": "disliked replies",
+    "all": "every rated reply",
+}
 EXPORT_COLUMNS = ("message", "reply", "emotion", "rating", "engine", "created_at")
 EXPORT_SUFFIXES = (".jsonl", ".csv")
 SQLITE_TIMEOUT_S = 10.0  # replies rated at the same moment wait for each other's write, never fail
@@ -135,20 +140,18 @@ def export(db, out, rating: str = "like") -> int:
 def main(argv=None) -> int:
     parser = make_parser("python -m chatbot.feedback", "Ratings stored by `python app.py --feedback_db PATH`.")
     commands = parser.add_subparsers(dest="command", required=True)
-    export_parser = commands.add_parser(
+    export_parser = add_command(
+        commands,
         "export",
-        help="write the ratings as training data (JSONL or CSV)",
+        summary="write the ratings as training data (JSONL or CSV)",
         description="Write rated replies as rows data.load_any reads "
         "(message → reply, with the emotion the classifier read).",
     )
-    export_parser.add_argument("--db", required=True, help="the SQLite file given to app.py --feedback_db")
-    export_parser.add_argument("--out", required=True, help="output file: .jsonl or .csv")
     export_parser.add_argument(
-        "--rating",
-        choices=(*RATINGS, "all"),
-        default="like",
-        help="which ratings to export (default: like — liked replies are the training pairs)",
+        "--db", required=True, metavar="PATH", help="the SQLite file given to app.py --feedback_db"
     )
+    export_parser.add_argument("--out", required=True, metavar="FILE", help="output file: .jsonl or .csv")
+    add_choice(export_parser, "--rating", EXPORT_RATINGS, about="which ratings to export", default="like")
     args = parser.parse_args(argv)
     try:
         count = export(args.db, args.out, args.rating)

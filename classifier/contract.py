@@ -10,6 +10,10 @@ from typing import Protocol, overload, runtime_checkable
 from classifier.prediction import Prediction
 
 CONFIG_FILES = {"kobert": "classifier_config.json", "light": "light_config.json"}  # backend → its saved config
+LONG_TEXT_MODES = {  # KoBERT's long_text setting → how a text over max_seq_len tokens is read
+    "truncate": "its first tokens",
+    "window": "the average over overlapping windows",
+}
 
 
 @runtime_checkable

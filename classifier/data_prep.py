@@ -20,7 +20,10 @@ from data.records import MAX_TEXT_CHARS
 from data.text import dedupe_key
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".json", ".xlsx", ".xls")
-LABEL_SETS = ("six", "original")
+LABEL_SETS = {  # --label_set → what it trains on
+    "six": "the chatbot's emotions through data/taxonomy.json",
+    "original": "the corpus's own labels",
+}
 
 
 @dataclass
@@ -82,7 +85,7 @@ def load_labelled(
     longer than `max_chars` are cut (with one warning). `progress` shows a bar over the files.
     """
     if label_set not in LABEL_SETS:
-        raise ValueError(f"--label_set {label_set!r}: expected one of {LABEL_SETS}")
+        raise ValueError(f"--label_set {label_set!r}: expected one of {tuple(LABEL_SETS)}")
     paths = [Path(f) for f in files] + (files_in(data_dir) if data_dir else [])
     if not paths:
         raise ValueError("no data: give --train_file FILE... and/or --data_dir DIR")

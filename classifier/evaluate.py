@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 
 from classifier.data_prep import LABEL_SETS, check_data_paths, load_labelled, split_labelled
 from classifier.predict import add_model_arguments, check_model_dir, load_model
-from data.cli import add_debug_flag, command_main, make_parser, require_one_of, run_cli
+from data.cli import add_choice, add_debug_flag, command_main, make_parser, require_one_of, run_cli
 from data.fonts import installed_korean_font
 from training.files import write_json
 
@@ -33,16 +33,16 @@ def parse_args(argv=None):
         "--test_file", nargs="+", default=[], metavar="FILE", help="labelled data, any format data.load_any reads"
     )
     p.add_argument("--data_dir", default=None, metavar="DIR", help="also read every table file under this directory")
-    p.add_argument("--label_set", choices=LABEL_SETS, default="six", help="the label set the model was trained on")
+    add_choice(p, "--label_set", LABEL_SETS, about="the label set the model was trained on", default="six")
     p.add_argument(
         "--taxonomy", default=None, metavar="JSON", help="taxonomy for --label_set six (default: data/taxonomy.json)"
     )
-    p.add_argument(
-        "--split",
-        choices=("test", "validation", "all"),
-        default="test",
-        help="test/validation = the training run's held-out part (same seed and fractions); all = every row",
-    )
+    splits = {
+        "test": "the training run's held-out test part (same seed and fractions)",
+        "validation": "its validation part",
+        "all": "every row",
+    }
+    add_choice(p, "--split", splits, default="test")
     p.add_argument("--seed", type=int, default=42, help="split seed (as in training)")
     p.add_argument("--validation_split", type=float, default=0.1, help="validation fraction (as in training)")
     p.add_argument("--test_split", type=float, default=0.1, help="test fraction (as in training)")

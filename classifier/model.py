@@ -26,7 +26,7 @@ import torch
 from tqdm.auto import tqdm
 from transformers import BertConfig, BertForSequenceClassification
 
-from classifier.contract import CONFIG_FILES
+from classifier.contract import CONFIG_FILES, LONG_TEXT_MODES
 from classifier.prediction import Prediction, check_texts
 from classifier.tokenization import KOBERT_HUB_ID, KoBertTokenizer, load_kobert_tokenizer
 from data import EMOTIONS
@@ -49,7 +49,7 @@ class ClassifierConfig:
     batch_size: int = 64  # sentences per forward pass in predict()
 
     def __post_init__(self):
-        if self.long_text not in ("truncate", "window"):
+        if self.long_text not in LONG_TEXT_MODES:
             raise ValueError(f"long_text={self.long_text!r}: expected 'truncate' or 'window'")
         if self.max_seq_len < 3:
             raise ValueError(f"max_seq_len={self.max_seq_len}: need at least 3 ([CLS] token [SEP])")
@@ -216,7 +216,7 @@ class EmotionClassifier:
         "truncate" gives one sequence per text; "window" splits long texts into overlapping windows.
         """
         mode = long_text or self.config.long_text
-        if mode not in ("truncate", "window"):
+        if mode not in LONG_TEXT_MODES:
             raise ValueError(f"long_text={mode!r}: expected 'truncate' or 'window'")
         body = self.config.max_seq_len - 2  # room left after [CLS] and [SEP]
         cls_id, sep_id = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id

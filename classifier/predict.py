@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from data.cli import add_debug_flag, command_main, make_parser, require_one_of, run_cli
+from classifier.contract import LONG_TEXT_MODES
+from data.cli import add_choice, add_debug_flag, command_main, make_parser, require_one_of, run_cli
 
 if TYPE_CHECKING:
     from classifier.contract import Classifier
@@ -28,12 +29,8 @@ def add_model_arguments(p: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="classifier directory (either backend) or hub id",
     )
-    p.add_argument(
-        "--long_text",
-        choices=("truncate", "window"),
-        default=None,
-        help="KoBERT only: how texts over max_seq_len are read (default: as saved)",
-    )
+    about = "KoBERT only; how texts over max_seq_len are read, as saved unless given"
+    add_choice(p, "--long_text", LONG_TEXT_MODES, about=about, default=None)
 
 
 def check_model_dir(model_dir: str, long_text: str | None) -> None:

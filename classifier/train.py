@@ -22,11 +22,12 @@ from accelerate import Accelerator
 from accelerate.utils import set_seed
 from transformers import BertForSequenceClassification
 
+from classifier.contract import LONG_TEXT_MODES
 from classifier.data_prep import LABEL_SETS, check_data_paths, label_order, load_labelled, split_labelled
 from classifier.model import ClassifierConfig, EmotionClassifier
 from classifier.tokenization import KOBERT_HUB_ID, load_kobert_tokenizer
 from classifier.training_utils import classification_metrics, collate
-from data.cli import add_debug_flag, command_main, make_parser, require_one_of, run_cli
+from data.cli import add_choice, add_debug_flag, command_main, make_parser, require_one_of, run_cli
 from training.arguments import add_training_arguments
 from training.batches import LengthGroupedBatches, batch_loader
 from training.device import autocast, use_bf16
@@ -37,12 +38,8 @@ from training.resume import Progress, check_resume_dir, load_resume_state, resum
 
 def parse_args(argv=None):
     p = make_parser("python -m classifier.train", __doc__)
-    p.add_argument(
-        "--backend",
-        choices=("kobert", "light"),
-        default="kobert",
-        help="kobert = fine-tune KoBERT (GPU advised); light = TF-IDF + NB-SVM, seconds on a CPU",
-    )
+    backends = {"kobert": "fine-tune KoBERT (GPU advised)", "light": "TF-IDF + NB-SVM, seconds on a CPU"}
+    add_choice(p, "--backend", backends, default="kobert")
     p.add_argument(
         "--from_scratch", action="store_true", help="random-init the encoder from --model_dir's config.json"
     )
@@ -57,23 +54,14 @@ def parse_args(argv=None):
         metavar="FILE",
         help="validation data (default: split off the training data)",
     )
-    p.add_argument(
-        "--label_set",
-        choices=LABEL_SETS,
-        default="six",
-        help="six = the chatbot's emotions through data/taxonomy.json; original = the corpus's own labels",
-    )
+    add_choice(p, "--label_set", LABEL_SETS, default="six")
     p.add_argument(
         "--taxonomy", default=None, metavar="JSON", help="taxonomy for --label_set six (default: data/taxonomy.json)"
     )
     add_training_arguments(p, model_dir=KOBERT_HUB_ID, output_dir="checkpoints/classifier")
     p.set_defaults(max_seq_len=64, train_batch_size=64, eval_batch_size=128, num_train_epochs=5, warmup_ratio=0.1)
-    p.add_argument(
-        "--long_text",
-        choices=("truncate", "window"),
-        default="truncate",
-        help="how the saved model reads texts over --max_seq_len (window = average overlapping windows)",
-    )
+    about = "how the saved model reads texts over --max_seq_len"
+    add_choice(p, "--long_text", LONG_TEXT_MODES, about=about, default="truncate")
     p.add_argument("--early_stopping_patience", type=int, default=2, help="epochs without a better macro-F1")
     p.add_argument("--light_C", type=float, default=None, help="light backend: inverse regularisation strength")
     add_debug_flag(p)

@@ -12,7 +12,7 @@ import json
 import sys
 from collections import Counter
 
-from data.cli import HelpFormatter, add_debug_flag, make_parser, run_cli
+from data.cli import add_command, add_debug_flag, make_parser, run_cli
 from data.demo import load_demo
 from data.loaders import detect_format, load_any
 from data.taxonomy import Taxonomy
@@ -25,11 +25,11 @@ DEMO_ARGUMENT = "demo"  # `python -m data summary demo` summarises the built-in 
 def build_parser() -> argparse.ArgumentParser:
     parser = make_parser("python -m data", __doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    summary = commands.add_parser(
+    summary = add_command(
+        commands,
         "summary",
-        help="summarise corpus files (any supported format)",
+        summary="summarise corpus files (any supported format)",
         description="Summarise corpus files: rows, labels (original → six emotions), dropped rows and conflicts.",
-        formatter_class=HelpFormatter,
     )
     summary.add_argument(
         "files",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Protocol
 
 DEBUG_FLAG = "--debug"
@@ -40,6 +40,23 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 def make_parser(prog: str, description: str, **kwargs) -> argparse.ArgumentParser:
     """An ArgumentParser with the shared help layout; add --debug with `add_debug_flag` after the options."""
     return argparse.ArgumentParser(prog=prog, description=description, formatter_class=HelpFormatter, **kwargs)
+
+
+def add_command(commands, name: str, *, summary: str, description: str) -> argparse.ArgumentParser:
+    """A sub-command (`python -m data summary …`) of `commands` (from `add_subparsers`) with the shared help layout
+    (argparse gives a sub-parser its own plain formatter unless told otherwise); `summary` is its line in the
+    parent's --help."""
+    return commands.add_parser(name, help=summary, description=description, formatter_class=HelpFormatter)
+
+
+def add_choice(
+    parser: argparse.ArgumentParser, name: str, meanings: Mapping[str, str], *, about: str = "", **kwargs
+) -> argparse.Action:
+    """An argument that takes one of `meanings`' keys; its help says what each choice does (`about: a = …; b = …`)
+    and, through HelpFormatter, which is the default."""
+    choices = "; ".join(f"{choice} = {meaning}" for choice, meaning in meanings.items())
+    help_text = f"{about}: {choices}" if about else choices
+    return parser.add_argument(name, choices=tuple(meanings), help=help_text, **kwargs)
 
 
 def add_debug_flag(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:

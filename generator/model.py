@@ -179,9 +179,7 @@ class ResponseGenerator:
             self.model.save_pretrained(staging, safe_serialization=True)  # config.json, generation_config.json
             self.tokenizer.save_pretrained(staging)
             self.config.to_json_file(staging / CONFIG_NAME)
-            for name, document in (("training_args.json", training_args), ("metrics.json", metrics)):
-                if document is not None:
-                    files.write_json(staging / name, document)
+            files.write_training_record(staging, training_args, metrics)
 
         files.atomic_directory(save_directory, write)  # through the module: tests record each staged directory
 

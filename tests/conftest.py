@@ -116,6 +116,23 @@ def make_emotional_dialogue_header():
     return emotional_dialogue_header
 
 
+PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle")  # torch.save / pickle: loading one can run code
+
+
+def _saved_file_names(directory: Path) -> set[str]:
+    """The names of the files in a checkpoint directory we saved, after asserting that none is a pickle (house
+    rule: safetensors and JSON only)."""
+    names = {path.name for path in Path(directory).iterdir()}
+    pickles = sorted(name for name in names if name.endswith(PICKLE_SUFFIXES))
+    assert not pickles, f"{directory}: pickle files {pickles}"
+    return names
+
+
+@pytest.fixture(scope="session")
+def saved_file_names():
+    return _saved_file_names
+
+
 @pytest.fixture(scope="session")
 def sampled_corpora(tmp_path_factory, shared_data_dir) -> Path:
     """A few rows of each real corpus (wellness keeps whole categories), laid out like ../shared/data."""

@@ -74,6 +74,14 @@ def test_export_errors_are_one_line_and_exit_2(tmp_path, capsys):
     assert not (tmp_path / "x.txt").exists()
 
 
+def test_export_help_reads_as_app_py_advertises_it_with_the_shared_layout(capsys):
+    with pytest.raises(SystemExit):
+        feedback.main(["export", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "export [-h] --db PATH --out FILE" in text  # as `python app.py --help` shows it (--feedback_db)
+    assert "all = every rated reply (default: like)" in text  # each choice explained; default from HelpFormatter
+
+
 def test_the_database_is_plain_sqlite(tmp_path):
     store = feedback.FeedbackStore(tmp_path / "ratings.db")
     rate(store, 0, "like")

@@ -5,8 +5,10 @@ import json
 import pytest
 import torch
 
-from classifier.model import ClassifierConfig, EmotionClassifier
+from classifier.model import CLASSIFIER_CONFIG, ClassifierConfig, EmotionClassifier
 from classifier.prediction import Prediction
+from classifier.tokenization import SPIECE_FILE
+from training.files import METRICS_FILE, TRAINING_ARGS_FILE
 
 LABELS = ["기쁨", "분노", "슬픔"]  # the toy task's labels (tests/classifier/conftest.py), sorted
 
@@ -107,21 +109,13 @@ def test_long_input_truncate_and_window(tiny_classifier, make_toy_rows):
     assert len(truncated) == 1 and len(truncated[0]) == 32 and truncated[0][-1] == 3
 
 
-def test_save_load_round_trip(tiny_classifier, tmp_path):
+def test_save_load_round_trip(tiny_classifier, tmp_path, saved_file_names):
     texts = ["오늘 정말 행복해", "짜증나 진짜", "", "눈물나 " * 50]
     target = tmp_path / "ckpt"
     tiny_classifier.save_pretrained(target, training_args={"seed": 1}, metrics={"macro_f1": 0.5})
-    names = {p.name for p in target.iterdir()}
-    assert {
-        "model.safetensors",
-        "config.json",
-        "spiece.model",
-        "tokenizer_config.json",
-        "classifier_config.json",
-        "training_args.json",
-        "metrics.json",
-    } <= names
-    assert not any(name.endswith((".bin", ".pt", ".pkl")) for name in names)
+    names = saved_file_names(target)  # none of them a pickle
+    assert {"model.safetensors", "config.json", SPIECE_FILE, "tokenizer_config.json", CLASSIFIER_CONFIG} <= names
+    assert {TRAINING_ARGS_FILE, METRICS_FILE} <= names  # both were given
     config = json.loads((target / "config.json").read_text(encoding="utf-8"))
     assert config["id2label"] == {str(i): label for i, label in enumerate(LABELS)}
     loaded = EmotionClassifier.from_pretrained(target, device="cpu")

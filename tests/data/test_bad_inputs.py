@@ -155,21 +155,13 @@ def test_label_spellings(raw, label):
 
 
 def test_label_surprises_are_normalised_and_warned_naming_file_and_column(tmp_path, write_file):
-    rows = [
-        ["질문 하나", "답", "1"],
-        ["질문 둘", "답", "1.0"],
-        ["질문 셋", "답", "01"],
-        ["질문 넷", "답", "True"],
-        ["질문 다섯", "답", "NaN"],
-        ["질문 여섯", "답", "2024-01-05"],
-        ["질문 일곱", "답", "2\x00"],
-        ["질문 여덟", "답", "0"],
-    ]
+    spellings = ["1", "1.0", "01", "True", "NaN", "2024-01-05", "2\x00", "0"]  # only the label differs per row
+    rows = [[f"질문 {number}", "답", label] for number, label in enumerate(spellings, 1)]
     path = write_file("chat.csv", ["Q", "A", "label"], rows)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         corpus = load_chatbot_data(path)
-    assert corpus.labels == ["0", "1", "2", "2024-01-05", "True"]  # was nine spellings of seven values
+    assert corpus.labels == ["0", "1", "2", "2024-01-05", "True"]  # the eight spellings, as five labels and NaN
     assert corpus.label_counts()["1"] == 3 and corpus.report.malformed == 1  # NaN: no label
     messages = [str(w.message) for w in caught]
     for expected in ("numbers written in another form", "true/false", "missing-value", "dates", "control characters"):

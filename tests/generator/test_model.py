@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from generator.loading import load_responder
-from generator.model import GeneratorConfig, ResponseGenerator
+from generator.model import CONFIG_NAME, GeneratorConfig, ResponseGenerator
+from training.files import METRICS_FILE, TRAINING_ARGS_FILE
 
 MEMORISED = json.loads((Path(__file__).parent / "memorised_triples.json").read_text("utf-8"))  # conftest.TRIPLES
 TRIPLES = [tuple(MEMORISED[i]) for i in (0, 1, 8, 9)]  # spot checks: two messages, each under two emotions
@@ -109,17 +110,11 @@ def test_min_new_tokens_holds_off_the_end_of_the_reply(gpt2_tokenizer, tiny_mode
         generator.generate("안녕", max_new_tokens=12, min_new_tokens=13)
 
 
-def test_save_load_same_logits_and_ids(trained_generator, tmp_path):
+def test_save_load_same_logits_and_ids(trained_generator, tmp_path, saved_file_names):
     trained_generator.save_pretrained(tmp_path / "gen")
-    files = {p.name for p in (tmp_path / "gen").iterdir()}
-    assert {
-        "model.safetensors",
-        "config.json",
-        "generation_config.json",
-        "tokenizer.json",
-        "generator_config.json",
-    } <= files
-    assert not any(name.endswith((".bin", ".pt", ".pkl")) for name in files)
+    files = saved_file_names(tmp_path / "gen")  # none of them a pickle
+    assert {"model.safetensors", "config.json", "generation_config.json", "tokenizer.json", CONFIG_NAME} <= files
+    assert not {TRAINING_ARGS_FILE, METRICS_FILE} & files  # written only when given
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # staging dir renamed away
     generation = json.loads((tmp_path / "gen" / "generation_config.json").read_text())
     assert (generation["bos_token_id"], generation["eos_token_id"], generation["pad_token_id"]) == (1, 1, 3)
