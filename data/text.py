@@ -57,8 +57,10 @@ def letters_only(text: str) -> str:
     """Jamo composed, NFKC, lower case, and nothing but letters and digits (Hangul syllables and jamo included):
     spaces, punctuation, symbols, emoji and control characters go, so "죽 고  싶 어…!!" and "ㅈㅜㄱㄱㅗ ㅅㅣㅍㅇㅓ"
     read as "죽고싶어". NFKC turns the typed jamo left (ㅈ, U+3148) into conjoining jamo (U+110C): patterns matched
-    against this form need those."""
-    return _NOT_LETTER_OR_DIGIT.sub("", unicodedata.normalize("NFKC", compose_jamo(text)).lower())
+    against this form need those. Jamo split by spaces ("ㅈ ㅏ 살") meet once the spaces go: NFC then joins them into
+    the syllable ("자살")."""
+    letters = _NOT_LETTER_OR_DIGIT.sub("", unicodedata.normalize("NFKC", compose_jamo(text)).lower())
+    return unicodedata.normalize("NFC", letters)
 
 
 def compose_jamo(text: str) -> str:

@@ -60,6 +60,9 @@ def detector():
         "세상아 잘 있어라 나 먼저 간다",  # a farewell to the world itself
         "수면제 한꺼번에 다 털어 넣으면 어떻게 돼",  # a question that hides a means
         "다음 설은 안 맞았으면 좋겠어",  # not wanting to see the next holiday
+        "소주에 수면제 같이 삼키면 어찌 되든 알게 뭐야",  # alcohol and pills, not caring what happens
+        "이제 내 인생에 마침표 찍으려고",  # a full stop put to one's own life
+        "동생아 내 몫까지 건강하게 행복해라",  # living on for the one who goes
     ],
 )
 def test_explicit_crisis_sentences_match_a_rule(sentence):
@@ -101,6 +104,9 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "엄마 있는 데로 가고 싶어 캠프 재미없어",  # a homesick child
         "이번 추석이 이 집에서 마지막이래 이사 가거든",  # a move, not a last holiday
         "다음 생일엔 케이크 말고 떡 먹고 싶어",
+        "진통제 먹었는데 오늘 맥주 한 잔 마셔도 괜찮을까?",  # a medicine question
+        "드디어 논문에 마침표를 찍었다",  # a finished piece of work
+        "배불러 내 몫까지 다 먹어",
     ],
 )
 def test_everyday_words_and_hyperbole_match_no_rule(sentence):

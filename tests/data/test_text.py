@@ -40,6 +40,7 @@ def test_letters_only_ignores_spacing_punctuation_emoji_and_control_characters(r
 def test_letters_only_keeps_letters_digits_and_jamo_in_one_width_and_case():
     assert letters_only("ＳＯＳ 119, ㅠㅠ") == "sos119\u1172\u1172"  # NFKC: typed jamo (ㅠ) become conjoining jamo
     assert letters_only("…!? 😊") == ""
+    assert letters_only("ㅈ ㅏ 살") == letters_only("자살") == "자살"  # jamo split by spaces join into the syllable
 
 
 @pytest.mark.parametrize(
