@@ -120,11 +120,22 @@ def test_a_follow_up_whose_own_words_turn_negative_is_not_cheered_whatever_came_
     for turn in ("합격해서 너무 좋아", "진짜 좋아 아직도 안 믿겨"):  # good news, twice
         history += [{"role": "user", "content": turn}, {"role": "assistant", "content": "축하해요!"}]
     bot = Chatbot(RecordingClassifier(), RecordingResponder(cheer, question))
-    bot.reading_policy = ReadingPolicy(risky_share=0.4)  # the blended sad share (a third) alone would allow cheer
+    bot.reading_policy = ReadingPolicy(risky_share=0.4, short_sure_at=1.01)  # the blended sad share (a third)
+    # alone would allow cheer
     reply = bot.reply("근데 속상해", history)  # short: the earlier joy outweighs it in the blended reading
     assert reply.emotion == "기쁨" and reply.text == question  # but its own words are sad: no cheer
-    bot.reading_policy = ReadingPolicy(risky_share=0.4, own_share=1.01)  # the message's own reading left out
+    bot.reading_policy = ReadingPolicy(risky_share=0.4, short_sure_at=1.01, own_share=1.01)  # own reading left out
     assert bot.reply("근데 속상해", history).text == cheer
+
+
+def test_a_short_follow_up_that_says_its_own_feeling_clearly_is_not_swamped_by_the_earlier_turn():
+    from chatbot.reading import ReadingPolicy, read_emotion
+
+    earlier = ["합격해서 너무 좋아"]
+    assert read_emotion(RecordingClassifier(), "속상해", earlier).label == "슬픔"  # short, but clear on its own
+    swamped = read_emotion(RecordingClassifier(), "속상해", earlier, ReadingPolicy(short_sure_at=1.01))
+    assert swamped.label == "기쁨"  # what a short message's boost on the earlier turn did to it
+    assert read_emotion(RecordingClassifier(), "응", earlier).label == "기쁨"  # "응" says little: the context leads
 
 
 def test_unsafe_repeated_empty_and_echoed_candidates_are_refused(parts):
