@@ -189,6 +189,16 @@ def test_a_reply_set_in_the_army_needs_the_person_to_be_there(parts):
     assert bot.reply("선임이 오늘도 나만 갈굼").text == army
 
 
+def test_a_reply_about_the_family_needs_the_person_to_have_spoken_of_someone_at_home(parts):
+    classifier, _ = parts
+    family = "가족 일이라 마음이 더 쓰이겠어요. 제일 걱정되는 부분이 뭐예요?"
+    open_question = "아직 몰라서 더 걱정되죠. 그 이야기 더 들려줄래요?"
+    bot = Chatbot(classifier, RecordingResponder(family, open_question), candidates=2)
+    assert bot.reply("건강검진 재검 나옴 별거 아니겠지").text == open_question  # their own check-up
+    assert bot.reply("엄마가 건강검진 재검 나옴 별거 아니겠지").text == family
+    assert bot.reply("우리 고양이가 이틀째 밥을 안 먹어").text == family  # a pet is family too
+
+
 def test_a_reply_asking_what_happened_after_it_was_told_is_refused(parts):
     classifier, _ = parts
     asks = "많이 속상했겠어요. 어떤 일이 있었는지 천천히 들려줄래요?"
