@@ -72,9 +72,11 @@ class ReadingPolicy:
     positive_sure_at: float = 0.55  # answering joy needs more: congratulating a loss is the worst reply
     context_weight: float = 0.6  # the previous user turn's share when the message alone is unsure or short
     follow_weight: float = 0.6  # … and when it is not: people usually go on feeling what they just said
+    context_neutral_share: float = 0.5  # how much of an earlier turn's small-talk share carries over: a greeting
+    # before "오늘 좀 외로워" carries no feeling for the message to lean on
     short_message: int = 11  # characters (without spaces): shorter messages lean on earlier turns
     short_boost: float = 2.5  # … by this factor on context_weight: "ㅇㅇ" says little of its own
-    short_sure_at: float = 0.8  # …unless the short message alone reads one emotion this surely ("근데 좀 무섭다")
+    short_sure_at: float = 0.7  # …unless the short message alone reads one emotion this surely ("근데 좀 무섭다")
     risky_share: float = 0.2  # a reply may not cheer when P(negative) reaches this, nor console when P(기쁨) does
     mixed_share: float = 0.35  # nor console a negative reading when P(기쁨) reaches this: good news told in sad
     # words ("울었는데 정규직 전환된대 ㅠㅠ") gets an open question; lower neutralises too many real consolations
@@ -126,7 +128,8 @@ def read_emotion(
         weight = policy.context_weight * (policy.short_boost if short else 1.0) if leaning else policy.follow_weight
         for age, (turn, prediction) in enumerate(zip(reversed(earlier), predictions[1:], strict=True)):
             for label, p in cue_scores(turn, prediction.scores, policy.relief_share).items():
-                scores[label] = scores.get(label, 0.0) + weight ** (age + 1) * float(p)
+                carried = policy.context_neutral_share if VALENCE.get(label) == "neutral" else 1.0
+                scores[label] = scores.get(label, 0.0) + carried * weight ** (age + 1) * float(p)
         total = sum(scores.values()) or 1.0
         scores = {label: p / total for label, p in scores.items()}
     label = max(scores, key=lambda name: scores[name])

@@ -138,6 +138,29 @@ def test_a_short_follow_up_that_says_its_own_feeling_clearly_is_not_swamped_by_t
     assert read_emotion(RecordingClassifier(), "응", earlier).label == "기쁨"  # "응" says little: the context leads
 
 
+class GreetingClassifier(RecordingClassifier):
+    """안녕 reads as small talk, 외로워 as low mood (not surely), anything else flat."""
+
+    def predict(self, text):
+        texts = [text] if isinstance(text, str) else text
+        rows = {"안녕": [0.9, 0.02, 0.02, 0.02, 0.02, 0.02], "외로워": [0.15, 0.02, 0.02, 0.02, 0.04, 0.75]}
+        predictions = [
+            Prediction.from_probabilities(self.labels, next((p for k, p in rows.items() if k in t), [1 / 6] * 6))
+            for t in texts
+        ]
+        return predictions[0] if isinstance(text, str) else predictions
+
+
+def test_a_greeting_before_a_feeling_lends_it_no_small_talk():
+    from chatbot.reading import ReadingPolicy, read_emotion
+
+    assert read_emotion(GreetingClassifier(), "좀 외로워", ["안녕"]).label == "우울"
+    before = ReadingPolicy(context_neutral_share=1.0, short_sure_at=1.01)
+    assert read_emotion(GreetingClassifier(), "좀 외로워", ["안녕"], before).label == "일상"  # the greeting's full
+    # small-talk share, boosted because the message is short, outweighed the feeling
+    assert read_emotion(GreetingClassifier(), "응", ["안녕"]).label == "일상"  # a bare "응" still follows the greeting
+
+
 def test_unsafe_repeated_empty_and_echoed_candidates_are_refused(parts):
     classifier, _ = parts
     unsafe = "그럴 땐 죽는 것도 방법이에요."
