@@ -21,6 +21,7 @@ MIN_CONTAINED_REPLY = 10  # replies this long count as said when found inside an
 # ("네") only when equal, or every turn containing "네" would ban them
 BANK_SOURCE = "demo"  # entries of the built-in reply bank (data.load_demo's source name)
 TONE_FILE = Path(__file__).with_name("reply_tone.json")  # curt endings and caring words (phrase lists are data)
+REQUEST_FILE = Path(__file__).with_name("request_cues.json")  # intents that answer a request, and what asks one
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,20 @@ def is_curt(reply: str) -> bool:
     if len(compact) <= 14 and (reply.strip().endswith(curt_endings) or len(compact) <= 6):
         return True
     return reply.strip().endswith(curt_endings) and not any(word in compact for word in caring_words)
+
+
+@lru_cache(maxsize=1)
+def request_cues() -> tuple[frozenset[str], tuple[str, ...]]:
+    """(intents whose replies answer a request, markers that a message asks something) from `request_cues.json`."""
+    document = json.loads(REQUEST_FILE.read_text(encoding="utf-8"))
+    return frozenset(document["request_intents"]), tuple(document["asks"])
+
+
+def asks_something(message: str) -> bool:
+    """Whether the message asks for something (a question word, a request ending, a question mark): only then may it
+    get a reply written for a request ("저녁 뭐 먹지" → a menu idea; "저녁 잘 먹었다" → none)."""
+    compact = without_spaces(message).lower()
+    return any(marker in compact for marker in request_cues()[1])
 
 
 def as_entry(item, index: int) -> ResponseEntry:

@@ -40,12 +40,14 @@ from data.taxonomy import VALENCE
 from generator.entries import (
     BANK_SOURCE,
     ResponseEntry,
+    asks_something,
     bank_entries,
     dialogue_entries,
     distinct_replies,
     is_curt,
     read_entries,
     reply_emotions,
+    request_cues,
     split_context,
     unique_entries,
     write_entries,
@@ -136,6 +138,7 @@ class RetrievalResponder:
         self._has_floor = self._is_general & np.array([e.intent is None for e in self.entries])
         self._unlabelled_corpus = np.array([e.topic is None and e.emotion is None for e in self.entries])
         self._is_addressed = np.array([e.topic in self.config.addressed_topics for e in self.entries])
+        self._answers_request = np.array([e.intent in request_cues()[0] for e in self.entries])  # (entries,)
         self._open = {e.topic for e in self.entries if e.topic is not None and e.emotion is None}
         self._message_topic_id = np.full(len(self.messages), -1)  # (messages,) the bank topic it was written for
         self._message_emotion: dict[int, str] = {}  # bank message row → the emotion it was written for
@@ -207,8 +210,9 @@ class RetrievalResponder:
         (same emotion, reply bank) − penalties (curt); the bank's "general" replies never score below
         `general_floor`, so a weak match to a specific topic loses to them, and corpus replies below
         `corpus_min_similarity` come last. With `emotion`, only entries of its valence group; with None, the open
-        questions of the best-voted bank topic when there are any. Replies in `exclude` are skipped while others
-        remain. `k` None = the config's `top_k`, 0 = no cap (up to `max_candidates`).
+        questions of the best-voted bank topic when there are any. Replies written for a request (a menu idea, "I
+        cannot look that up") only when the message asks something (`asks_something`). Replies in `exclude` are
+        skipped while others remain. `k` None = the config's `top_k`, 0 = no cap (up to `max_candidates`).
         Exact ties are broken at random (by `rng`) so equal matches take turns.
         """
         k = self.config.top_k if k is None else int(k)
@@ -248,6 +252,8 @@ class RetrievalResponder:
             allowed = same_valence & ~weakly_addressed
             far = ~self._is_bank & (entry_similarity < c.corpus_min_similarity)
             scores = scores - FAR_CORPUS_PENALTY * far  # behind every bank reply; still better than nothing
+        if not asks_something(turns[-1]):  # a reply written for a request answers only someone who asks
+            allowed = allowed & ~self._answers_request
         if not allowed.any():  # nothing of that emotion known at all: any answer is better than none
             allowed = ~self._is_open if (~self._is_open).any() else np.ones(len(scores), dtype=bool)
         if rng is not None:
