@@ -76,7 +76,8 @@ class ReadingPolicy:
     # before "오늘 좀 외로워" carries no feeling for the message to lean on
     short_message: int = 11  # characters (without spaces): shorter messages lean on earlier turns
     short_boost: float = 2.5  # … by this factor on context_weight: "ㅇㅇ" says little of its own
-    short_sure_at: float = 0.7  # …unless the short message alone reads one emotion this surely ("근데 좀 무섭다")
+    short_sure_at: float = 0.7  # …unless the short message alone reads one feeling this surely ("근데 좀 무섭다";
+    # "ㅇㅇ" read surely as small talk still leans)
     risky_share: float = 0.2  # a reply may not cheer when P(negative) reaches this, nor console when P(기쁨) does
     mixed_share: float = 0.35  # nor console a negative reading when P(기쁨) reaches this: good news told in sad
     # words ("울었는데 정규직 전환된대 ㅠㅠ") gets an open question; lower neutralises too many real consolations
@@ -122,7 +123,9 @@ def read_emotion(
         }
     scores = cue_scores(message, scores, policy.relief_share)
     own = dict(scores)
-    short = len(without_spaces(message)) < policy.short_message and max(scores.values()) < policy.short_sure_at
+    own_label = max(scores, key=lambda name: scores[name])
+    says_a_feeling = VALENCE.get(own_label) != "neutral" and scores[own_label] >= policy.short_sure_at
+    short = len(without_spaces(message)) < policy.short_message and not says_a_feeling
     leaning = short or max(scores.values()) < policy.sure_at
     if earlier and not names_relief(message) and (leaning or policy.follow_weight > 0):
         weight = policy.context_weight * (policy.short_boost if short else 1.0) if leaning else policy.follow_weight

@@ -174,6 +174,14 @@ def test_offline_answers_a_practical_question_honestly_not_with_small_talk(offli
         assert reply.emotion == "일상" and intent_of.get(reply.text) == intent, (reply.text, reply.scores)
 
 
+@pytest.mark.parametrize("message", ["퇴근하고 저녁 든든하게 잘 먹었다", "오늘 점심 먹고 회사 앞 공원 한 바퀴 돌았어"])
+def test_a_statement_about_a_meal_gets_no_menu_suggestion(offline_chatbot, message):
+    intent_of = {reply: group.intent for group in load_reply_bank() for reply in group.replies}
+    for seed in range(5):
+        reply = offline_chatbot.reply(message, seed=seed)
+        assert intent_of.get(reply.text) not in {"recommend_food", "recommend", "choice"}, reply.text
+
+
 def test_a_question_no_kind_of_answer_fits_gets_no_answer_of_another_kind(offline_chatbot):
     intent_of = {reply: group.intent for group in load_reply_bank() for reply in group.replies}
     message = "고속버스 터미널에서 강릉 가는 첫차 몇 시야"  # neither a recommendation nor a choice

@@ -155,3 +155,20 @@ def test_scores_of_the_same_turns_are_computed_once_and_cannot_be_changed_by_a_c
     assert similarity.scores(["ㅇㅇ"], 1.0) is not first
     with pytest.raises(ValueError):
         first[0] = 1.0  # shared by later calls: read-only
+
+
+def test_a_reply_written_for_a_request_answers_only_a_message_that_asks():
+    from generator.entries import asks_something
+
+    menu = "국물이 당겨요, 밥이 당겨요? 하나만 골라 보면 금방 정해져요."
+    chat = "끼니 이야기네요. 오늘은 뭐가 맛있었어요?"
+    responder = RetrievalResponder(
+        [
+            {"message": "저녁 뭐 먹지", "reply": menu, "emotion": "일상", "topic": "food", "intent": "recommend_food"},
+            {"message": "점심에 국수 먹었어", "reply": chat, "emotion": "일상", "topic": "food"},
+        ]
+    )
+    assert asks_something("저녁 뭐 먹을까") and asks_something("점메추") and not asks_something("저녁 잘 먹었다")
+    assert responder.generate("저녁 뭐 먹을까", emotion="일상", do_sample=False) == menu
+    for seed in range(5):  # its nearest message is the request, but it asks nothing
+        assert responder.generate("저녁 잘 먹었다", emotion="일상", seed=seed) == chat
