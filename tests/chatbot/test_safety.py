@@ -298,6 +298,11 @@ def test_imagining_ones_own_absence_gets_the_crisis_reply(detector, message):
         ["출근길에 비 엄청 와", "응 장마 좀 빨리 지나갔으면"],
         ["갑자기 가슴이 쿵쾅거려", "이제 좀 진정됐어"],  # calm after a scare: read together they once scored as crisis
         ["주말에 뭐 하지", "바다 보러 가고 싶다"],  # an everyday wish with a crisis message's ending
+        [
+            "안녕",
+            "오늘 팀장한테 완전 깨졌어",
+            "내 실수긴 한데 다들 앞에서 그렇게 말할 필요는 없잖아",
+        ],  # 필요 없 of a scolding
     ],
 )
 def test_everyday_one_word_answers_and_hopes_about_things_are_not_crisis(detector, turns):
