@@ -151,13 +151,12 @@ def forbidden_tones(reading: EmotionReading, policy: ReadingPolicy | None = None
     the message may well be negative, consoling when it is positive or may well be (and is not read as negative)."""
     policy = policy or ReadingPolicy()
     forbidden = set()
-    if reading.valence == "negative" or reading.group_score("negative") >= policy.risky_share:
-        forbidden.add("positive")
     joy_bar = policy.mixed_share if reading.valence == "negative" else policy.risky_share
-    if reading.valence == "positive" or reading.group_score("positive") >= joy_bar:
-        forbidden.add("negative")
-    if reading.own and reading.group_score("negative", own=True) >= policy.own_share:
-        forbidden.add("positive")
-    if reading.own and reading.group_score("positive", own=True) >= policy.own_share:
-        forbidden.add("negative")
+    for tone, valence, bar in (("positive", "negative", policy.risky_share), ("negative", "positive", joy_bar)):
+        if (
+            reading.valence == valence
+            or reading.group_score(valence) >= bar
+            or reading.group_score(valence, own=True) >= policy.own_share  # the message alone (0 when not kept)
+        ):
+            forbidden.add(tone)
     return forbidden

@@ -50,7 +50,7 @@ class ClassifierConfig:
 
     def __post_init__(self):
         if self.long_text not in LONG_TEXT_MODES:
-            raise ValueError(f"long_text={self.long_text!r}: expected 'truncate' or 'window'")
+            raise ValueError(f"long_text={self.long_text!r}: expected one of {tuple(LONG_TEXT_MODES)}")
         if self.max_seq_len < 3:
             raise ValueError(f"max_seq_len={self.max_seq_len}: need at least 3 ([CLS] token [SEP])")
         if self.window_stride < 1:
@@ -217,7 +217,7 @@ class EmotionClassifier:
         """
         mode = long_text or self.config.long_text
         if mode not in LONG_TEXT_MODES:
-            raise ValueError(f"long_text={mode!r}: expected 'truncate' or 'window'")
+            raise ValueError(f"long_text={mode!r}: expected one of {tuple(LONG_TEXT_MODES)}")
         body = self.config.max_seq_len - 2  # room left after [CLS] and [SEP]
         cls_id, sep_id = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
         sequences, owner = [], []
