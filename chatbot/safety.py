@@ -54,6 +54,7 @@ TRAINED_SPLITS = (
     "blind_v7",
     "blind_v8",
     "blind_v9",
+    "blind_v10",
 )
 
 
