@@ -137,6 +137,29 @@ def _message_cues(message: str) -> frozenset[str]:
     return frozenset(name for name in MESSAGE_CUE_LISTS if _mentions(compact, cues[name]))
 
 
+_AROUND_WORDS = ".,!?~…"
+
+
+def without_backchannel(message: str) -> str:
+    """The message without the words it opens with that only acknowledge the earlier turn ("ㅇㅇ 수당도 안나와" →
+    "수당도 안나와"; `message_cues.json` "backchannel"); the message itself when nothing else is left."""
+    words = message.split()
+    backchannel = _backchannel_words()
+    opening = 0
+    for word in words[:-1]:  # the last word is always kept: a message of acknowledgements only is read as it is
+        bare = word.strip(_AROUND_WORDS)
+        if bare in backchannel:
+            opening += 1
+        else:
+            break
+    return " ".join(words[opening:]) if opening else message
+
+
+@lru_cache(maxsize=1)
+def _backchannel_words() -> frozenset[str]:
+    return frozenset(_cues(MESSAGE_CUES_FILE)["backchannel"])
+
+
 def opens_new_subject(message: str) -> bool:
     """Whether the message changes the subject ("그건 그렇고 …", "아무튼 …"), says goodbye for now ("이제 자러
     갈게") or thanks the bot for listening ("들어줘서 고마워"): earlier turns no longer say what it is about or how

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from chatbot.quality import VALENCE, names_hope, names_relief, names_setback
+from chatbot.quality import VALENCE, names_hope, names_relief, names_setback, without_backchannel
 from data.text import without_spaces
 
 HOPE_TO = "불안"  # a hoped-for outcome not known yet is waiting and worry in the labelling guide
@@ -113,6 +113,8 @@ def read_emotion(
     relief: then the news has changed and the earlier worry no longer says how the person feels."""
     policy = policy or ReadingPolicy()
     earlier = [turn for turn in list(earlier_user_turns)[-2:] if turn.strip()]
+    message = without_backchannel(message)  # "ㅇㅇ" before the words would read the whole message as small talk
+    earlier = [without_backchannel(turn) for turn in earlier]
     predictions = classifier.predict([message, *reversed(earlier)])  # the message, then newest earlier turn first
     scores = {label: float(p) for label, p in predictions[0].scores.items()}
     votes = neighbours(message) if neighbours is not None and policy.neighbour_weight > 0 else {}

@@ -77,7 +77,7 @@ def test_history_reaches_the_responder_and_earlier_turns_inform_the_reading(part
     ]
     reply = Chatbot(classifier, responder).reply("응 그냥", history)  # short and unclear alone
     assert responder.calls[0][0] == ["너무 속상해", "무슨 일이에요?", "응 그냥"]
-    assert classifier.calls == [["응 그냥", "너무 속상해"]]
+    assert classifier.calls == [["그냥", "너무 속상해"]]  # the acknowledgement "응" is left out of what is read
     assert reply.emotion == "슬픔" and responder.calls[0][1] == "슬픔"
 
 
@@ -136,6 +136,48 @@ def test_a_short_follow_up_that_says_its_own_feeling_clearly_is_not_swamped_by_t
     swamped = read_emotion(RecordingClassifier(), "속상해", earlier, ReadingPolicy(short_sure_at=1.01))
     assert swamped.label == "기쁨"  # what a short message's boost on the earlier turn did to it
     assert read_emotion(RecordingClassifier(), "응", earlier).label == "기쁨"  # "응" says little: the context leads
+
+
+class AcknowledgementClassifier(RecordingClassifier):
+    """Reads any text with "ㅇㅇ" as small talk, as the light classifier learnt from one-word replies; 수당 as anger."""
+
+    def predict(self, text):
+        texts = [text] if isinstance(text, str) else text
+        self.calls.append(list(texts))
+        rows = {"ㅇㅇ": [0.9, 0.02, 0.02, 0.02, 0.02, 0.02], "수당": [0.04, 0.04, 0.8, 0.04, 0.04, 0.04]}
+        predictions = [
+            Prediction.from_probabilities(self.labels, next((p for k, p in rows.items() if k in t), [1 / 6] * 6))
+            for t in texts
+        ]
+        return predictions[0] if isinstance(text, str) else predictions
+
+
+@pytest.mark.parametrize(
+    "message, read",
+    [
+        ("ㅇㅇ 수당도 안나와", "수당도 안나와"),
+        ("그니까.. 이번이 세번째야", "이번이 세번째야"),
+        ("응 근데 ㅇㅇ 무서워", "무서워"),  # several acknowledgements in a row
+        ("ㅇㅇ", "ㅇㅇ"),  # nothing else said: read as it is
+        ("응 그래", "그래"),
+        ("어제 야근함", "어제 야근함"),  # a word that only starts like one (어)
+        ("아 진짜 짜증나", "아 진짜 짜증나"),  # an exclamation carries a tone: kept
+        ("ㅇㅇ수당도 안나와", "ㅇㅇ수당도 안나와"),  # whole words only
+    ],
+)
+def test_opening_acknowledgements_are_left_out_of_what_is_read(message, read):
+    from chatbot.quality import without_backchannel
+
+    assert without_backchannel(message) == read
+
+
+def test_an_acknowledgement_before_a_complaint_does_not_read_it_as_small_talk():
+    from chatbot.reading import read_emotion
+
+    classifier = AcknowledgementClassifier()
+    reading = read_emotion(classifier, "ㅇㅇ 수당도 안나와", ["ㅇㅇ 이번 주 내내 야근"])
+    assert reading.label == "분노" and reading.own["분노"] > 0.5
+    assert classifier.calls[-1] == ["수당도 안나와", "이번 주 내내 야근"]  # earlier turns are read the same way
 
 
 class GreetingClassifier(RecordingClassifier):
@@ -305,12 +347,14 @@ def test_parts_without_the_api_are_rejected():
 
 
 # ----------------------------------------------------------------------------- reading with injected parts
-@pytest.mark.parametrize("message", ["아무튼 응", "응 이제 자러 갈게"])  # a new subject, a goodbye
-def test_a_new_subject_leaves_the_earlier_turns_out_of_the_reading_and_the_reply(parts, message):
+@pytest.mark.parametrize(
+    "message, read", [("아무튼 응", "아무튼 응"), ("응 이제 자러 갈게", "이제 자러 갈게")]
+)  # a new subject, a goodbye
+def test_a_new_subject_leaves_the_earlier_turns_out_of_the_reading_and_the_reply(parts, message, read):
     classifier, responder = parts
     history = [{"role": "user", "content": "너무 속상해"}, {"role": "assistant", "content": "무슨 일이에요?"}]
     reply = Chatbot(classifier, responder).reply(message, history)
-    assert classifier.calls == [[message]] and responder.calls[0][0] == [message]
+    assert classifier.calls == [[read]] and responder.calls[0][0] == [message]
     assert reply.emotion != "슬픔" and reply.uncertain
 
 
