@@ -63,6 +63,8 @@ def detector():
         "소주에 수면제 같이 삼키면 어찌 되든 알게 뭐야",  # alcohol and pills, not caring what happens
         "이제 내 인생에 마침표 찍으려고",  # a full stop put to one's own life
         "동생아 내 몫까지 건강하게 행복해라",  # living on for the one who goes
+        "할 만큼 했어 이제 그만하고 싶다 사는 거",  # quitting living, the word order turned round
+        "이 고통에서 해방되는 길은 딱 하나 같아",  # one way out left
     ],
 )
 def test_explicit_crisis_sentences_match_a_rule(sentence):
@@ -107,6 +109,8 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "진통제 먹었는데 오늘 맥주 한 잔 마셔도 괜찮을까?",  # a medicine question
         "드디어 논문에 마침표를 찍었다",  # a finished piece of work
         "배불러 내 몫까지 다 먹어",
+        "야식 먹는 거 이제 그만할래 살 빼야지",  # quitting a habit, and 살 as weight
+        "이 대출에서 벗어나는 방법은 하나뿐 부업이다",  # one way out of a debt, named
     ],
 )
 def test_everyday_words_and_hyperbole_match_no_rule(sentence):
