@@ -139,7 +139,7 @@ def test_a_short_follow_up_that_says_its_own_feeling_clearly_is_not_swamped_by_t
 
 
 class AcknowledgementClassifier(RecordingClassifier):
-    """Reads any text with "ㅇㅇ" as small talk, as the light classifier learnt from one-word replies; 수당 as anger."""
+    """Reads any text with "ㅇㅇ" as small talk, as the light classifier learnt from one-word replies; 수당: anger."""
 
     def predict(self, text):
         texts = [text] if isinstance(text, str) else text

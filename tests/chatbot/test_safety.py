@@ -111,6 +111,8 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "배불러 내 몫까지 다 먹어",
         "야식 먹는 거 이제 그만할래 살 빼야지",  # quitting a habit, and 살 as weight
         "이 대출에서 벗어나는 방법은 하나뿐 부업이다",  # one way out of a debt, named
+        "듀오 랭겜 6연패 찍음 죽고싶다ㅋㅋ",  # a losing streak
+        "보스 못 깨서 캐릭터 자살시키고 리스폰 지점부터 다시 함",  # a game character
     ],
 )
 def test_everyday_words_and_hyperbole_match_no_rule(sentence):
