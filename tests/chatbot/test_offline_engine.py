@@ -86,6 +86,14 @@ def test_offline_never_cheers_slang_setbacks_the_classifier_reads_as_joy(offline
     assert not any(word in reply.text for word in ("축하", "잘됐", "기뻐", "신나")), reply.text
 
 
+def test_offline_a_birthday_told_plainly_gets_no_loss_or_loneliness(offline_chatbot):
+    topic_of = {entry.reply: entry.topic for entry in offline_chatbot.responder.entries}
+    for seed in range(5):
+        reply = offline_chatbot.reply("나 오늘 생일이야", seed=seed)  # the bank's other birthdays are sad ones
+        assert topic_of.get(reply.text) not in ("pets", "grief", "loneliness"), reply.text
+        assert not any(word in reply.text for word in ("아이", "혼자", "속상", "아프")), reply.text
+
+
 def test_offline_replies_vary_between_turns(offline_chatbot):
     history, replies = [], []
     for _ in range(4):
