@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from data.taxonomy import VALENCE
-from data.text import without_spaces
+from data.text import SENTENCE_PUNCTUATION, without_spaces
 
 CUES_FILE = Path(__file__).with_name("reply_cues.json")
 MESSAGE_CUES_FILE = Path(__file__).with_name("message_cues.json")
@@ -137,9 +137,6 @@ def _message_cues(message: str) -> frozenset[str]:
     return frozenset(name for name in MESSAGE_CUE_LISTS if _mentions(compact, cues[name]))
 
 
-_AROUND_WORDS = ".,!?~…"
-
-
 def without_backchannel(message: str) -> str:
     """The message without the words it opens with that only acknowledge the earlier turn ("ㅇㅇ 수당도 안나와" →
     "수당도 안나와"; `message_cues.json` "backchannel"); the message itself when nothing else is left."""
@@ -147,7 +144,7 @@ def without_backchannel(message: str) -> str:
     backchannel = _backchannel_words()
     opening = 0
     for word in words[:-1]:  # the last word is always kept: a message of acknowledgements only is read as it is
-        bare = word.strip(_AROUND_WORDS)
+        bare = word.strip(SENTENCE_PUNCTUATION)
         if bare in backchannel:
             opening += 1
         else:

@@ -19,7 +19,8 @@ import unicodedata
 
 _WHITESPACE = re.compile(r"\s+")
 _NOT_LETTER_OR_DIGIT = re.compile(r"[^\w가-힣ㄱ-ㅎㅏ-ㅣ]|_")  # \w but "_": Hangul (syllables, jamo), letters, digits
-_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,!?…~])")
+SENTENCE_PUNCTUATION = ".,!?…~"  # what people end or trail a word with in chat
+_SPACE_BEFORE_PUNCTUATION = re.compile(rf"\s+([{re.escape(SENTENCE_PUNCTUATION)}])")
 _JAMO_RUN = re.compile(r"[ㄱ-ㅣ]{3,}")  # compatibility jamo as typed on a keyboard, three or more in a row
 
 # the Hangul syllable block is ordered initial × medial × final: these are the jamo of each position, in that order
