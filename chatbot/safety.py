@@ -55,6 +55,7 @@ TRAINED_SPLITS = (
     "blind_v8",
     "blind_v9",
     "blind_v10",
+    "blind_v11",
 )
 
 
