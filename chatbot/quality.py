@@ -170,6 +170,13 @@ def names_relief(message: str) -> bool:
     return "relief" in cues and not cues & {"setback", "hope"}
 
 
+def names_good_news(message: str) -> bool:
+    """Whether the message names good news or relief ("합격 문자 왔어", "다행이다") and no setback and no hope still
+    open."""
+    cues = _message_cues(message)
+    return bool(cues & {"good_news", "relief"}) and not cues & {"setback", "hope"}
+
+
 def names_hope(message: str) -> bool:
     """Whether the message hopes for an outcome not known yet ("합격했으면 좋겠다", "제발 붙게 해주세요")."""
     return "hope" in _message_cues(message)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from chatbot.quality import VALENCE, names_hope, names_relief, names_setback, without_backchannel
+from chatbot.quality import VALENCE, names_good_news, names_hope, names_relief, names_setback, without_backchannel
 from data.text import without_spaces
 
 HOPE_TO = "불안"  # a hoped-for outcome not known yet is waiting and worry in the labelling guide
@@ -84,6 +84,8 @@ class ReadingPolicy:
     relief_share: float = 0.5  # of the negative share moved to joy when the message tells relief (relief_scores)
     own_share: float = 0.65  # a follow-up's own words weigh too: no cheer when the message alone reads this negative,
     # no consolation when it reads this glad, whatever the earlier turns say ("근데 뭐 입고 가지 떨려" after good news)
+    news_sure_at: float = 0.9  # a message that names good news and alone reads joy this surely is read on its own:
+    # the news has changed ("헐 합격 문자 왔어!!" after "결과 오늘 나온대 폰만 보는 중")
     neighbour_weight: float = 0.5  # share of the nearest written examples' vote (responder.emotion_votes): 0.4–0.7
     # tried on the development conversations, 0.5–0.6 best
 
@@ -129,7 +131,10 @@ def read_emotion(
     says_a_feeling = VALENCE.get(own_label) != "neutral" and scores[own_label] >= policy.short_sure_at
     short = len(without_spaces(message)) < policy.short_message and not says_a_feeling
     leaning = short or max(scores.values()) < policy.sure_at
-    if earlier and not names_relief(message) and (leaning or policy.follow_weight > 0):
+    news = names_relief(message) or (
+        names_good_news(message) and sum(scores[name] for name in _labels(scores, "positive")) >= policy.news_sure_at
+    )
+    if earlier and not news and (leaning or policy.follow_weight > 0):
         weight = policy.context_weight * (policy.short_boost if short else 1.0) if leaning else policy.follow_weight
         for age, (turn, prediction) in enumerate(zip(reversed(earlier), predictions[1:], strict=True)):
             for label, p in cue_scores(turn, prediction.scores, policy.relief_share).items():

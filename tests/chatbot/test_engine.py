@@ -406,6 +406,25 @@ def test_relief_after_a_sad_turn_is_read_on_its_own(parts):
     assert blended.label == "슬픔" and blended.scores["기쁨"] > 0.2
 
 
+class NewsClassifier(RecordingClassifier):
+    """Reads 합격 surely as 기쁨, 불안/떨려 as 불안."""
+
+    rows = {"합격": [0.01, 0.95, 0.01, 0.01, 0.01, 0.01], "떨려": [0.04, 0.04, 0.04, 0.8, 0.04, 0.04]}
+
+
+def test_good_news_read_surely_after_a_worry_is_read_on_its_own():
+    from chatbot.reading import ReadingPolicy, forbidden_tones, read_emotion
+
+    classifier, worry = NewsClassifier(), ["결과 오늘 나온대 떨려"]
+    news = read_emotion(classifier, "헐 합격 문자 왔어!!", worry)  # names good news (합격), alone reads 기쁨 0.95
+    assert news.label == "기쁨" and news.scores["불안"] == pytest.approx(0.01)
+    assert "positive" not in forbidden_tones(news)  # so it may be congratulated
+    blended = read_emotion(classifier, "헐 합격 문자 왔어!!", worry, ReadingPolicy(news_sure_at=1.01))
+    assert blended.scores["불안"] > 0.2 and "positive" in forbidden_tones(blended)  # the old reading: no cheer
+    hoped = read_emotion(classifier, "합격했으면 좋겠다", worry)  # a hope, not news: still blended
+    assert hoped.scores["불안"] > 0.5
+
+
 def test_from_pretrained_warns_about_labels_the_generator_was_not_trained_on(caplog):
     classifier, responder = RecordingClassifier(), RecordingResponder()
     responder.config = type("Config", (), {"emotions": ["일상", "기쁨", "분노", "불안", "우울", "none"]})()  # no 슬픔
