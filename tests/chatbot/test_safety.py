@@ -65,6 +65,11 @@ def detector():
         "동생아 내 몫까지 건강하게 행복해라",  # living on for the one who goes
         "할 만큼 했어 이제 그만하고 싶다 사는 거",  # quitting living, the word order turned round
         "이 고통에서 해방되는 길은 딱 하나 같아",  # one way out left
+        "초소에서 총 잡고 서 있으면 별의별 생각이 다 나",  # the gun on duty, told without naming the thought
+        "진통제 한 주먹 삼켰어 졸리다",  # an overdose just taken
+        "길 건널 때 트럭이 와도 안 피하고 싶어",  # not stepping out of the way
+        "이번 감기 그냥 안 낫고 끝났으면",  # an illness that would not end
+        "사고 난 차에 탄 사람이 나였으면 좋겠다",  # wishing to be the victim
     ],
 )
 def test_explicit_crisis_sentences_match_a_rule(sentence):
@@ -113,6 +118,10 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "이 대출에서 벗어나는 방법은 하나뿐 부업이다",  # one way out of a debt, named
         "듀오 랭겜 6연패 찍음 죽고싶다ㅋㅋ",  # a losing streak
         "보스 못 깨서 캐릭터 자살시키고 리스폰 지점부터 다시 함",  # a game character
+        "총 들고 근무 서는데 별생각 없이 멍때림",  # no thought at all
+        "번지점프 예약했는데 뛰어내릴 생각하니 벌써 떨려",  # a jump for fun
+        "사고 현장에 있던 게 나였으면 큰일 날 뻔",  # a near miss, glad it was not
+        "비타민 한 움큼씩 챙겨 먹는 중",  # vitamins
     ],
 )
 def test_everyday_words_and_hyperbole_match_no_rule(sentence):
