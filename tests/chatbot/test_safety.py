@@ -122,6 +122,7 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "번지점프 예약했는데 뛰어내릴 생각하니 벌써 떨려",  # a jump for fun
         "사고 현장에 있던 게 나였으면 큰일 날 뻔",  # a near miss, glad it was not
         "비타민 한 움큼씩 챙겨 먹는 중",  # vitamins
+        "우리 집 노견이 올해 추석이 마지막일 수도 있대",  # an old dog's last holiday, what the vet said
     ],
 )
 def test_everyday_words_and_hyperbole_match_no_rule(sentence):
