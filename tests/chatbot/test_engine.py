@@ -245,6 +245,28 @@ def test_a_reply_about_the_family_needs_the_person_to_have_spoken_of_someone_at_
     assert bot.reply("우리 고양이가 이틀째 밥을 안 먹어").text == family  # a pet is family too
 
 
+@pytest.mark.parametrize(
+    "assumes, message, licensed",
+    [
+        ("그 사람과 함께 있으면 어떤 기분이 들어요?", "금연 100일 달성!!", "남친이랑 200일 됐어"),  # someone
+        (
+            "아끼는 생명이 함부로 대해지면 정말 화가 나죠.",
+            "조카가 레고를 다 부숴놨어",
+            "옆집 개가 우리 고양이를 물었어",
+        ),
+        ("애쓴 게 결과로 나왔네요.", "기말 끝났다 이제 놀 수 있음", "기말 성적 올랐다"),  # a result
+        ("다이어트나 관리 이야기인 것 같아요.", "앞머리를 너무 짧게 잘랐어", "요즘 살이 너무 쪘어"),  # a diet
+        ("매일 일하느라 마음이 많이 닳았겠어요.", "그냥 텅 빈 느낌이야", "회사 가기 싫고 텅 빈 느낌이야"),  # work
+    ],
+)
+def test_a_reply_that_assumes_what_was_not_told_is_refused(parts, assumes, message, licensed):
+    classifier, _ = parts
+    open_question = "그 이야기를 조금 더 들려줄래요?"
+    bot = Chatbot(classifier, RecordingResponder(assumes, open_question), candidates=2)
+    assert bot.reply(message).text == open_question
+    assert bot.reply(licensed).text == assumes
+
+
 def test_a_reply_asking_what_happened_after_it_was_told_is_refused(parts):
     classifier, _ = parts
     asks = "많이 속상했겠어요. 어떤 일이 있었는지 천천히 들려줄래요?"
