@@ -70,6 +70,8 @@ def detector():
         "길 건널 때 트럭이 와도 안 피하고 싶어",  # not stepping out of the way
         "이번 감기 그냥 안 낫고 끝났으면",  # an illness that would not end
         "사고 난 차에 탄 사람이 나였으면 좋겠다",  # wishing to be the victim
+        "혼자 살아서 뭐 하나 싶다",  # 혼자 살 is everyday; what follows it is not
+        "아빠 곁으로 가고 싶다 이제",  # joining a dead parent
     ],
 )
 def test_explicit_crisis_sentences_match_a_rule(sentence):
@@ -123,6 +125,8 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "사고 현장에 있던 게 나였으면 큰일 날 뻔",  # a near miss, glad it was not
         "비타민 한 움큼씩 챙겨 먹는 중",  # vitamins
         "우리 집 노견이 올해 추석이 마지막일 수도 있대",  # an old dog's last holiday, what the vet said
+        "혼자 살아서 심심한데 뭐 하지",  # 혼자 살: the letters of 자살 across a word boundary
+        "여자 살 빼는 운동 추천 좀",
     ],
 )
 def test_everyday_words_and_hyperbole_match_no_rule(sentence):
