@@ -171,6 +171,14 @@ def request_cues() -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(document["request_intents"]), tuple(document["asks"])
 
 
+@lru_cache(maxsize=1)
+def request_subjects() -> tuple[frozenset[str], frozenset[str]]:
+    """(intents whose replies are advice on one subject, the nouns a request is made with: "방법", "꿀팁", which say
+    nothing of its subject) from `request_cues.json`."""
+    document = json.loads(REQUEST_FILE.read_text(encoding="utf-8"))
+    return frozenset(document["subject_intents"]), frozenset(document["request_words"])
+
+
 def asks_something(message: str) -> bool:
     """Whether the message asks for something (a question word, a request ending, a question mark): only then may it
     get a reply written for a request ("저녁 뭐 먹지" → a menu idea; "저녁 잘 먹었다" → none)."""

@@ -48,6 +48,7 @@ from generator.entries import (
     read_entries,
     reply_emotions,
     request_cues,
+    request_subjects,
     split_context,
     unique_entries,
     write_entries,
@@ -140,6 +141,16 @@ class RetrievalResponder:
         self._is_addressed = np.array([e.topic in self.config.addressed_topics for e in self.entries])
         self._answers_request = np.array([e.intent in request_cues()[0] for e in self.entries])  # (entries,)
         self._open = {e.topic for e in self.entries if e.topic is not None and e.emotion is None}
+        advice, request_words = request_subjects()
+        subjects: dict[tuple, set[str]] = {}  # advice on one subject (sleep, memorising words): the subject words of
+        members: dict[tuple, list[int]] = {}  # its group's messages, and the group's entries
+        for index in np.flatnonzero([e.intent in advice for e in self.entries]):
+            group = self.entries[index].group
+            subjects.setdefault(group, set()).update(
+                self.similarity.subjects(int(self._entry_message[index]), request_words)
+            )
+            members.setdefault(group, []).append(int(index))
+        self._advice_groups = [(frozenset(subjects[g]), np.array(members[g])) for g in subjects]
         self._message_topic_id = np.full(len(self.messages), -1)  # (messages,) the bank topic it was written for
         self._message_emotion: dict[int, str] = {}  # bank message row → the emotion it was written for
         for index, entry in enumerate(self.entries):
@@ -254,6 +265,8 @@ class RetrievalResponder:
             scores = scores - FAR_CORPUS_PENALTY * far  # behind every bank reply; still better than nothing
         if not asks_something(turns[-1]):  # a reply written for a request answers only someone who asks
             allowed = allowed & ~self._answers_request
+        else:  # …about what it was written for: sleep advice to "잠 잘 오는 방법 있어?", not advice on regret
+            allowed = allowed & ~self._off_subject(turns[-1], allowed)
         if not allowed.any():  # nothing of that emotion known at all: any answer is better than none
             allowed = ~self._is_open if (~self._is_open).any() else np.ones(len(scores), dtype=bool)
         if rng is not None:
@@ -263,6 +276,18 @@ class RetrievalResponder:
         top = np.argpartition(-scores, limit - 1)[:limit]
         top = top[np.argsort(-scores[top], kind="stable")]
         return distinct_replies(self.entries, top, scores, k, exclude)
+
+    def _off_subject(self, message: str, answering) -> np.ndarray:
+        """(entries,) True for the `answering` entries whose group's messages share no subject word with `message`
+        (the words a request is made with aside). Nothing is off subject when the message names none."""
+        off = np.zeros(len(self.entries), dtype=bool)
+        asked = self.similarity.subjects(message, request_subjects()[1])
+        if not asked or not answering.any():
+            return off
+        for subjects, members in self._advice_groups:
+            if not subjects & asked:
+                off[members] = True
+        return off & answering
 
     def emotion_votes(self, message: str, k: int = 10) -> dict[str, float]:
         """Each emotion's share of Σ similarity² over the `k` bank messages most similar to `message` (a second,

@@ -16,6 +16,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from classifier import semantic as kiwi
 from classifier.features import tfidf_rows
 
+SUBJECT_TAGS = frozenset({"NNG", "NNP", "XR", "SL"})  # nouns, roots (불안, 피곤), Latin words: what a message is about
+
 
 class MessageSimilarity:
     """Cosine similarity of a query to every one of `messages`; read-only after construction (thread-safe)."""
@@ -50,6 +52,15 @@ class MessageSimilarity:
                 analyzer="word", token_pattern=r"\S+", sublinear_tf=True, lowercase=False
             )
             self._morph_columns = self.morph_vectorizer.fit_transform(self.message_morphemes).tocsc()
+
+    def subjects(self, text: str | int, ignored: frozenset[str] = frozenset()) -> frozenset[str]:
+        """The nouns and roots a message (a known message's row, or any text) is about, but for `ignored` ones
+        ("방법", "꿀팁": the words a request is made with); empty without `semantic`."""
+        if self.expansion is None:
+            return frozenset()
+        morphemes = self.message_morphemes[text] if isinstance(text, int) else kiwi.analyse([text])[0]
+        found = (part.rpartition("/") for part in morphemes.split())
+        return frozenset(form for form, _, tag in found if tag in SUBJECT_TAGS and form not in ignored)
 
     def analysis(self) -> dict | None:
         """The messages' Kiwi analysis as JSON-ready data (None without `semantic`)."""

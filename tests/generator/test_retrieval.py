@@ -172,3 +172,39 @@ def test_a_reply_written_for_a_request_answers_only_a_message_that_asks():
     assert responder.generate("저녁 뭐 먹을까", emotion="일상", do_sample=False) == menu
     for seed in range(5):  # its nearest message is the request, but it asks nothing
         assert responder.generate("저녁 잘 먹었다", emotion="일상", seed=seed) == chat
+
+
+def test_advice_written_for_one_subject_answers_only_a_request_on_that_subject():
+    decide = "정하기 전에 중요하게 여기는 걸 한 줄로 적어 보면 덜 흔들린대요. 요즘 고민하는 선택이 있어요?"
+    sleep = "자기 전 화면을 잠깐 멀리 두는 게 도움이 될 때가 있어요. 요즘 몇 시쯤 누워요?"
+    plain = "그런 걸 찾아보고 있군요. 요즘 어떤 일로 마음이 쓰여요?"
+    responder = RetrievalResponder(
+        [
+            {
+                "message": "후회 안 하는 방법 있어?",
+                "reply": decide,
+                "emotion": "일상",
+                "topic": "regret",
+                "intent": "advice_decision",
+            },
+            {
+                "message": "선택할 때 안 흔들리는 법",
+                "reply": decide,
+                "emotion": "일상",
+                "topic": "regret",
+                "intent": "advice_decision",
+            },
+            {
+                "message": "밤에 푹 자려면 어떻게 해",
+                "reply": sleep,
+                "emotion": "일상",
+                "topic": "sleep",
+                "intent": "advice_sleep",
+            },
+            {"message": "요즘 이것저것 찾아보는 중", "reply": plain, "emotion": "일상", "topic": "regret"},
+        ]
+    )
+    # "방법 있어" is nearest to the advice on regret, but the request is about sleep (잠), which it never names
+    assert responder.generate("잠 잘 오는 방법 있어?", emotion="일상", do_sample=False) != decide
+    assert responder.generate("선택 후회 줄이는 방법 있어?", emotion="일상", do_sample=False) == decide  # 선택 shared
+    assert responder.generate("방법 있어?", emotion="일상", do_sample=False) == decide  # no subject named: no check
