@@ -144,12 +144,12 @@ class RetrievalResponder:
         advice, request_words = request_subjects()
         subjects: dict[tuple, set[str]] = {}  # advice on one subject (sleep, memorising words): the subject words of
         members: dict[tuple, list[int]] = {}  # its group's messages, and the group's entries
-        for index in np.flatnonzero([e.intent in advice for e in self.entries]):
-            group = self.entries[index].group
+        for row in np.flatnonzero([e.intent in advice for e in self.entries]).tolist():
+            group = self.entries[row].group
             subjects.setdefault(group, set()).update(
-                self.similarity.subjects(int(self._entry_message[index]), request_words)
+                self.similarity.subjects(int(self._entry_message[row]), request_words)
             )
-            members.setdefault(group, []).append(int(index))
+            members.setdefault(group, []).append(row)
         self._advice_groups = [(frozenset(subjects[g]), np.array(members[g])) for g in subjects]
         self._message_topic_id = np.full(len(self.messages), -1)  # (messages,) the bank topic it was written for
         self._message_emotion: dict[int, str] = {}  # bank message row → the emotion it was written for
