@@ -429,9 +429,13 @@ def test_relief_after_a_sad_turn_is_read_on_its_own(parts):
 
 
 class NewsClassifier(RecordingClassifier):
-    """Reads 합격 surely as 기쁨, 불안/떨려 as 불안."""
+    """Reads 합격 and 정상 surely as 기쁨, 떨려 as 불안."""
 
-    rows = {"합격": [0.01, 0.95, 0.01, 0.01, 0.01, 0.01], "떨려": [0.04, 0.04, 0.04, 0.8, 0.04, 0.04]}
+    rows = {
+        "합격": [0.01, 0.95, 0.01, 0.01, 0.01, 0.01],
+        "정상": [0.01, 0.95, 0.01, 0.01, 0.01, 0.01],
+        "떨려": [0.04, 0.04, 0.04, 0.8, 0.04, 0.04],
+    }
 
 
 def test_good_news_read_surely_after_a_worry_is_read_on_its_own():
@@ -443,6 +447,7 @@ def test_good_news_read_surely_after_a_worry_is_read_on_its_own():
     assert "positive" not in forbidden_tones(news)  # so it may be congratulated
     blended = read_emotion(classifier, "헐 합격 문자 왔어!!", worry, ReadingPolicy(news_sure_at=1.01))
     assert blended.scores["불안"] > 0.2 and "positive" in forbidden_tones(blended)  # the old reading: no cheer
+    assert read_emotion(classifier, "헐 다 정상이래!!", ["검진 결과 나온대 떨려"]).label == "기쁨"  # a check-up
     hoped = read_emotion(classifier, "합격했으면 좋겠다", worry)  # a hope, not news: still blended
     assert hoped.scores["불안"] > 0.5
 
