@@ -102,10 +102,19 @@ def test_sliders_show_at_the_engine_defaults_and_act_on_a_sampling_engine(open_p
         settings.get_by_text("생성 설정").click()
         temperature = page.page.locator("#slider-temperature input[type='number']")
         expect(temperature).to_have_value("0.7")
-        temperature.fill("1.2")
-        temperature.press("Enter")
-        # the range input follows once the component holds 1.2: only then is it what a message sends
-        expect(page.page.locator("#slider-temperature input[type='range']")).to_have_value("1.2")
+        # the range input follows once the component holds 1.2: only then is it what a message sends. Typed before
+        # the opened accordion's slider has wired its handlers, the change is dropped (seen once in a fresh-clone CI
+        # run), so it is typed again, at most three times; the last wait fails the test as before
+        slider = page.page.locator("#slider-temperature input[type='range']")
+        for attempt in range(3):
+            temperature.fill("1.2")
+            temperature.press("Enter")
+            try:
+                expect(slider).to_have_value("1.2", timeout=3000 if attempt < 2 else 5000)
+                break
+            except AssertionError:
+                if attempt == 2:
+                    raise
         page.send(HAPPY, expect_turns=1)
         expect(page.bubbles("bot")).to_have_text("temperature 1.2 top_p 0.9 max_new_tokens 48")
     finally:
