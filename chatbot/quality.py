@@ -100,7 +100,17 @@ def _families_named(compact: str, families: dict) -> set[str]:
 def _unlicensed(text: str, said: str, families: dict) -> bool:
     """Whether the reply uses a family's words that nothing the person `said` (spaces removed) licenses."""
     named = _families_named(without_spaces(text), families)
-    return any(not _mentions(said, families[name]["licensed_by"]) for name in named)
+    return any(not _mentions(said, _licences(families[name])) for name in named)
+
+
+def _licences(family: dict) -> list[str]:
+    """A family's licensing words: its own and those of the people lists it is `licensed_like` ("persons", or a
+    family of "people": an event about someone is licensed by anyone the person names)."""
+    people = _cues()["people"]
+    words = list(family["licensed_by"])
+    for name in family.get("licensed_like", ()):
+        words += people["persons"] if name == "persons" else people["families"][name]["licensed_by"]
+    return words
 
 
 def names_stranger(text: str, user_turns: list[str] | tuple[str, ...]) -> bool:

@@ -165,17 +165,23 @@ def is_curt(reply: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _request_document() -> dict:
+    return json.loads(REQUEST_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def request_cues() -> tuple[frozenset[str], tuple[str, ...]]:
-    """(intents whose replies answer a request, markers that a message asks something) from `request_cues.json`."""
-    document = json.loads(REQUEST_FILE.read_text(encoding="utf-8"))
-    return frozenset(document["request_intents"]), tuple(document["asks"])
+    """(intents whose replies answer a request, advice on one subject included; markers that a message asks
+    something) from `request_cues.json`."""
+    document = _request_document()
+    return frozenset(document["request_intents"]) | request_subjects()[0], tuple(document["asks"])
 
 
 @lru_cache(maxsize=1)
 def request_subjects() -> tuple[frozenset[str], frozenset[str]]:
     """(intents whose replies are advice on one subject, the nouns a request is made with: "방법", "꿀팁", which say
     nothing of its subject) from `request_cues.json`."""
-    document = json.loads(REQUEST_FILE.read_text(encoding="utf-8"))
+    document = _request_document()
     return frozenset(document["subject_intents"]), frozenset(document["request_words"])
 
 

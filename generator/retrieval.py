@@ -281,8 +281,10 @@ class RetrievalResponder:
         """(entries,) True for the `answering` entries whose group's messages share no subject word with `message`
         (the words a request is made with aside). Nothing is off subject when the message names none."""
         off = np.zeros(len(self.entries), dtype=bool)
+        if not self._advice_groups or not answering.any():
+            return off
         asked = self.similarity.subjects(message, request_subjects()[1])
-        if not asked or not answering.any():
+        if not asked:
             return off
         for subjects, members in self._advice_groups:
             if not subjects & asked:
