@@ -56,6 +56,7 @@ TRAINED_SPLITS = (
     "blind_v9",
     "blind_v10",
     "blind_v11",
+    "blind_v12",
 )
 
 
