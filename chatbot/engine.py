@@ -271,13 +271,16 @@ class Chatbot:
             logger.exception("classifier failed on a crisis message; sending the crisis reply without emotion")
             reading = None
         emotion, scores = (reading.label, reading.scores) if reading else (None, {})
+        plan_after_pain = reading is not None and reading.valence == "negative" and quality.states_plan(cleaned.text)
+        answered = context[-1:] if plan_after_pain else context  # "내일은 좀 움직여볼게" after a heavy turn: a reply
+        # for the plan, in the feeling of the earlier turns, not more consolation for the earlier story
         if crisis:
             text, flags = CRISIS_REPLY, {"safety": True, "care": True}
         elif care:
-            text, flags = self._care(context, reading, bot_turns, options), {"care": True}
+            text, flags = self._care(answered, reading, bot_turns, options), {"care": True}
         else:
             assert reading is not None  # only a crisis message goes on without a reading
-            text = self._choose(context, reading, bot_turns, options)
+            text = self._choose(answered, reading, bot_turns, options)
             flags = {"uncertain": not reading.sure}
         yield from re.findall(r"\s*\S+\s*", text)
         yield Reply(text, emotion, scores, engine=self.engine, note=cleaned.note, **flags)

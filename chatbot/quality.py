@@ -137,7 +137,7 @@ def asks_what_was_told(text: str, user_turns: list[str] | tuple[str, ...]) -> bo
 
 
 # the stem lists of message_cues.json
-MESSAGE_CUE_LISTS = ("setback", "good_news", "relief", "hope", "new_subject", "goodbye", "thanks")
+MESSAGE_CUE_LISTS = ("setback", "good_news", "relief", "hope", "new_subject", "goodbye", "thanks", "plan")
 
 
 @lru_cache(maxsize=4096)
@@ -172,6 +172,13 @@ def opens_new_subject(message: str) -> bool:
     갈게") or thanks the bot for listening ("들어줘서 고마워"): earlier turns no longer say what it is about or how
     the person feels."""
     return bool(_message_cues(message) & {"new_subject", "goodbye", "thanks"})
+
+
+def states_plan(message: str) -> bool:
+    """Whether the message states a small plan of the person's own ("내일은 좀 움직여볼게", "저녁에 얘기해볼게")
+    and does not also leave or change the subject: it is answered as a plan; earlier turns still say how they feel."""
+    cues = _message_cues(message)
+    return "plan" in cues and not cues & {"new_subject", "goodbye", "thanks"}
 
 
 def names_relief(message: str) -> bool:

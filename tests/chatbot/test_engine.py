@@ -257,6 +257,13 @@ def test_a_reply_about_the_family_needs_the_person_to_have_spoken_of_someone_at_
         ("애쓴 게 결과로 나왔네요.", "기말 끝났다 이제 놀 수 있음", "기말 성적 올랐다"),  # a result
         ("다이어트나 관리 이야기인 것 같아요.", "앞머리를 너무 짧게 잘랐어", "요즘 살이 너무 쪘어"),  # a diet
         ("매일 일하느라 마음이 많이 닳았겠어요.", "그냥 텅 빈 느낌이야", "회사 가기 싫고 텅 빈 느낌이야"),  # work
+        ("학교 생각만 해도 몸까지 긴장되나 봐요.", "단톡방에서 나만 빼고 약속 잡은 듯", "반애들이 나만 빼고 약속"),
+        ("그런 계획이 있었군요. 누구랑 가요?", "주말에 부모님이랑 외식하고 옴", "주말에 부모님이랑 외식하려고"),
+        ("새 환경에서 지내는 요즘, 어떤 하루를 보내요?", "회사 앞에 빵집 생김", "지난주에 새집으로 이사함"),
+        ("한순간에 많은 게 흔들린 기분이겠어요.", "회사에서 나만 점심 따로 먹는 듯", "오늘 권고사직 통보 받음"),
+        ("아이가 힘들어하는 모습을 보는 마음도 아프죠.", "공무원 시험 또 떨어짐", "딸이 공무원 시험 또 떨어짐"),
+        ("잠을 잘 자는 날은 하루가 다르죠.", "운동 시작했는데 몸이 가벼워짐", "어제 푹 자서 몸이 가벼워짐"),
+        ("고마운 사람이 곁에 있군요. 그때 어떤 마음이었어요?", "그래도 들어줘서 ㄱㅅ", "친구가 밥 사줌 ㄱㅅ"),
     ],
 )
 def test_a_reply_that_assumes_what_was_not_told_is_refused(parts, assumes, message, licensed):
@@ -278,6 +285,39 @@ def test_a_reply_asking_what_happened_after_it_was_told_is_refused(parts):
     ]
     assert bot.reply("엄마 아빠 기대하는 거 아니까 더 부담돼", history).text == stays
     assert bot.reply("속상한 일 있었어").text == asks  # nothing told yet: asking is listening
+    why = Chatbot(classifier, RecordingResponder("무엇 때문인지 제가 들어 볼게요.", stays), candidates=2)
+    assert why.reply("폭염 실화냐 밖에 나가자마자 녹음 에어컨까지 고장나서 하루종일 땀범벅").text == stays
+
+
+@pytest.mark.parametrize(
+    "message, alone",
+    [
+        ("걍 실핀 꽂고 가볼게", False),  # a plan for the day, not leaving the chat: the earlier turns still count
+        ("이제 가볼게 담에 봐", True),  # leaving
+        ("그래도 들어줘서 ㄱㅅ", True),  # thanks, however short
+        ("오늘은 여기까지 ㄳ", True),
+    ],
+)
+def test_leaving_and_thanks_are_answered_on_their_own_but_a_plan_to_go_somewhere_is_not(parts, message, alone):
+    classifier, responder = parts
+    history = [{"role": "user", "content": "내일 소개팅이야"}, {"role": "assistant", "content": "그랬군요."}]
+    Chatbot(classifier, responder).reply(message, history)
+    context = responder.calls[-1][0]
+    assert (context == [message]) is alone, context
+
+
+def test_a_small_plan_after_a_sad_turn_is_answered_for_the_plan_in_the_earlier_feeling(parts):
+    classifier, responder = parts
+    bot = Chatbot(classifier, responder)
+    history = [{"role": "user", "content": "엄마랑 싸워서 너무 속상해"}, {"role": "assistant", "content": "그랬군요."}]
+    bot.reply("ㅇㅋ 저녁에 얘기해볼게", history)
+    context, emotion, _ = responder.calls[-1]
+    assert context == ["ㅇㅋ 저녁에 얘기해볼게"] and emotion == "슬픔"  # the plan, in the feeling of the earlier turn
+    bot.reply("응 아직도 좀 그래", history)
+    assert responder.calls[-1][0] == ["엄마랑 싸워서 너무 속상해", "그랬군요.", "응 아직도 좀 그래"]  # no plan
+    glad = [{"role": "user", "content": "오늘 기분 좋아"}, {"role": "assistant", "content": "그랬군요."}]
+    bot.reply("저녁엔 치킨 먹을거", glad)
+    assert len(responder.calls[-1][0]) == 3  # after a glad turn the earlier story still helps choose the reply
 
 
 def test_when_every_candidate_is_refused_a_safe_question_is_sent(parts):
@@ -434,6 +474,7 @@ class NewsClassifier(RecordingClassifier):
     rows = {
         "합격": [0.01, 0.95, 0.01, 0.01, 0.01, 0.01],
         "정상": [0.01, 0.95, 0.01, 0.01, 0.01, 0.01],
+        "취업": [0.01, 0.95, 0.01, 0.01, 0.01, 0.01],
         "떨려": [0.04, 0.04, 0.04, 0.8, 0.04, 0.04],
     }
 
@@ -448,6 +489,9 @@ def test_good_news_read_surely_after_a_worry_is_read_on_its_own():
     blended = read_emotion(classifier, "헐 합격 문자 왔어!!", worry, ReadingPolicy(news_sure_at=1.01))
     assert blended.scores["불안"] > 0.2 and "positive" in forbidden_tones(blended)  # the old reading: no cheer
     assert read_emotion(classifier, "헐 다 정상이래!!", ["검진 결과 나온대 떨려"]).label == "기쁨"  # a check-up
+    waiting = ["동생 면접 결과 기다리는 중 떨려"]
+    assert read_emotion(classifier, "동생 취업했대!!", waiting).scores["불안"] == pytest.approx(0.01)  # a job: news
+    assert read_emotion(classifier, "동생 취업 준비 중", waiting).scores["불안"] > 0.2  # no news: the worry carries
     hoped = read_emotion(classifier, "합격했으면 좋겠다", worry)  # a hope, not news: still blended
     assert hoped.scores["불안"] > 0.5
 
