@@ -192,6 +192,13 @@ def asks_something(message: str) -> bool:
     return any(marker in compact for marker in request_cues()[1])
 
 
+def asks_plainly(message: str) -> bool:
+    """Whether the message is a plain question or request (`request_cues.json` "questions", stricter than
+    `asks_something`): then a reply written for a request is preferred to one about how the person feels."""
+    compact = without_spaces(message).lower()
+    return any(marker in compact for marker in _request_document()["questions"])
+
+
 def as_entry(item, index: int) -> ResponseEntry:
     if isinstance(item, ResponseEntry):
         return item

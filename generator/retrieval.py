@@ -40,6 +40,7 @@ from data.taxonomy import VALENCE
 from generator.entries import (
     BANK_SOURCE,
     ResponseEntry,
+    asks_plainly,
     asks_something,
     bank_entries,
     dialogue_entries,
@@ -73,6 +74,9 @@ class RetrievalConfig:
     emotion_bonus: float = 0.3  # the very same emotion, on top of the same valence group: 불안 gets 불안 replies
     bank_bonus: float = 0.1  # replies written for this project beat a corpus reply of the same match
     curt_penalty: float = 0.3  # short imperative replies ("신고하세요.") lose to caring ones
+    question_bonus: float = 0.3  # replies written for a request, to a plain question: what was asked is answered
+    # before how the earlier turns felt (as much as the same-emotion bonus)
+    question_min_similarity: float = 0.3  # …when the request it was written for is this close to the message
     context_weight: float = 1.0  # the previous user turn weighs as much as the message: follow-ups keep their topic
     own_topic_share: float = 0.75  # …unless the message alone gives one topic this share of the votes (a question
     # to the bot, a new subject): then it is matched on its own
@@ -247,6 +251,7 @@ class RetrievalResponder:
         scores = entry_similarity + c.topic_weight * topic_score + self._prior
         scores = np.where(self._has_floor, np.maximum(scores, c.general_floor + self._prior), scores)
         weakly_addressed = self._is_addressed & (topic_score < c.addressed_min_share)  # (entries,)
+        asks = asks_something(turns[-1])
         if emotion is None and self._open:
             best = int(np.argmax(share)) if share.any() else -1
             allowed = self._is_open & (self._entry_topic == best)
@@ -260,10 +265,19 @@ class RetrievalResponder:
                     self._valence_masks.get(VALENCE.get(emotion, emotion), False) | self._unlabelled_corpus
                 )
                 scores = scores + c.emotion_bonus * self._emotion_masks.get(emotion, 0)
+            if asks:  # an answer to what was asked carries no feeling of its own: any emotion may get it
+                same_valence = same_valence | self._answers_request
+                if asks_plainly(turns[-1]) and len(share):  # …of what the message is about: its best topic
+                    on_topic = (
+                        self._answers_request
+                        & (self._entry_topic == int(np.argmax(share)))
+                        & (entry_similarity >= c.question_min_similarity)
+                    )
+                    scores = scores + c.question_bonus * on_topic
             allowed = same_valence & ~weakly_addressed
             far = ~self._is_bank & (entry_similarity < c.corpus_min_similarity)
             scores = scores - FAR_CORPUS_PENALTY * far  # behind every bank reply; still better than nothing
-        if not asks_something(turns[-1]):  # a reply written for a request answers only someone who asks
+        if not asks:  # a reply written for a request answers only someone who asks
             allowed = allowed & ~self._answers_request
         else:  # …about what it was written for: sleep advice to "잠 잘 오는 방법 있어?", not advice on regret
             allowed = allowed & ~self._off_subject(turns[-1], allowed)

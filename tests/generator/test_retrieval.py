@@ -208,3 +208,23 @@ def test_advice_written_for_one_subject_answers_only_a_request_on_that_subject()
     assert responder.generate("잠 잘 오는 방법 있어?", emotion="일상", do_sample=False) != decide
     assert responder.generate("선택 후회 줄이는 방법 있어?", emotion="일상", do_sample=False) == decide  # 선택 shared
     assert responder.generate("방법 있어?", emotion="일상", do_sample=False) == decide  # no subject named: no check
+
+
+def test_a_plain_question_after_a_worried_turn_gets_the_answer_written_for_it():
+    from generator.entries import asks_plainly
+
+    worry = "많이 불안했겠어요. 지금은 좀 어때요?"
+    answer = "붓기는 사람마다 달라서 제가 장담할 순 없어요. 치과에 한번 물어보면 확실해요."
+    entries = [
+        {"message": "사랑니 뽑았는데 볼이 퉁퉁 부어서 며칠째 무서워", "reply": worry, "emotion": "불안"},
+        {"message": "발치 후 붓기 빠지는 기간?", "reply": answer, "emotion": "일상", "intent": "how_to"},
+    ]
+    entries = [{**entry, "topic": "health"} for entry in entries]
+    turns = ["사랑니 뽑았는데 볼이 퉁퉁 부었어", "붓기 며칠이면 빠짐?"]
+    assert asks_plainly(turns[-1]) and not asks_plainly("볼이 부어서 좀 무서워")
+    # the worried reading and the earlier turn lean to the worry; the question asked is still answered
+    assert RetrievalResponder(entries).generate(turns, emotion="불안", do_sample=False) == answer
+    no_bonus = RetrievalResponder(entries, RetrievalConfig(question_bonus=0.0))
+    assert no_bonus.generate(turns, emotion="불안", do_sample=False) == worry  # what the bonus changes
+    still = ["사랑니 뽑았는데 볼이 퉁퉁 부었어", "아직도 좀 무서워"]  # no question: the worry is answered
+    assert RetrievalResponder(entries).generate(still, emotion="불안", do_sample=False) == worry
