@@ -137,7 +137,7 @@ def asks_what_was_told(text: str, user_turns: list[str] | tuple[str, ...]) -> bo
 
 
 # the stem lists of message_cues.json
-MESSAGE_CUE_LISTS = ("setback", "good_news", "relief", "hope", "new_subject", "goodbye", "thanks", "plan")
+MESSAGE_CUE_LISTS = ("setback", "annoyance", "good_news", "relief", "hope", "new_subject", "goodbye", "thanks", "plan")
 
 
 @lru_cache(maxsize=4096)
@@ -194,9 +194,22 @@ def names_good_news(message: str) -> bool:
     return bool(cues & {"good_news", "relief"}) and not cues & {"setback", "hope"}
 
 
+def tells_good_news(message: str) -> bool:
+    """Whether the message tells good news outright ("동생 취업함", "합격 연락 받았다"), not only things getting
+    better, and no setback and no hope still open."""
+    cues = _message_cues(message)
+    return "good_news" in cues and not cues & {"setback", "hope"}
+
+
 def names_hope(message: str) -> bool:
     """Whether the message hopes for an outcome not known yet ("합격했으면 좋겠다", "제발 붙게 해주세요")."""
     return "hope" in _message_cues(message)
+
+
+def names_annoyance(message: str) -> bool:
+    """Whether the message names being annoyed ("빡침", "개노맛", "폭염 미쳤다") and no good news beside it."""
+    cues = _message_cues(message)
+    return "annoyance" in cues and not cues & {"good_news", "relief"}
 
 
 def names_setback(message: str) -> bool:

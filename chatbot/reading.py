@@ -14,12 +14,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from chatbot.quality import VALENCE, names_good_news, names_hope, names_relief, names_setback, without_backchannel
+from chatbot.quality import (
+    VALENCE,
+    names_annoyance,
+    names_good_news,
+    names_hope,
+    names_relief,
+    names_setback,
+    tells_good_news,
+    without_backchannel,
+)
 from data.text import without_spaces
 
 HOPE_TO = "불안"  # a hoped-for outcome not known yet is waiting and worry in the labelling guide
 RELIEF_TO = "기쁨"  # relief and things getting better are good news in the labelling guide
 SETBACK_TO = "슬픔"  # the labelling guide reads a plain setback as sadness
+ANNOYANCE_TO = "분노"  # irritation and unfairness are anger in the labelling guide
 
 
 def _labels(scores: dict[str, float], *valences: str) -> set[str]:
@@ -42,6 +52,14 @@ def setback_scores(message: str, scores: dict[str, float]) -> dict[str, float]:
     return _moved(scores, _labels(scores, "positive", "neutral"), SETBACK_TO)
 
 
+def annoyance_scores(message: str, scores: dict[str, float]) -> dict[str, float]:
+    """`scores` with the joy and small-talk share moved to anger when the message names being annoyed ("개노맛
+    시간아까움", "폭염 미쳤다"): the slang and the laughter beside it are what the classifier reads as joy."""
+    if not names_annoyance(message):
+        return scores
+    return _moved(scores, _labels(scores, "positive", "neutral"), ANNOYANCE_TO)
+
+
 def hope_scores(message: str, scores: dict[str, float]) -> dict[str, float]:
     """`scores` with the joy share moved to worry when the message hopes for an outcome not known yet
     ("합격했으면 좋겠다"): the classifier reads the outcome word as good news, but nothing has happened."""
@@ -59,8 +77,9 @@ def relief_scores(message: str, scores: dict[str, float], share: float) -> dict[
 
 
 def cue_scores(text: str, scores: dict[str, float], relief_share: float) -> dict[str, float]:
-    """`scores` of `text` after what its words say for certain: a named setback, a hope not met yet, then relief."""
-    return relief_scores(text, hope_scores(text, setback_scores(text, scores)), relief_share)
+    """`scores` of `text` after what its words say for certain: a named setback or annoyance, a hope not met yet,
+    then relief."""
+    return relief_scores(text, hope_scores(text, annoyance_scores(text, setback_scores(text, scores))), relief_share)
 
 
 @dataclass(frozen=True)
@@ -98,6 +117,7 @@ class EmotionReading:
     scores: dict[str, float] = field(default_factory=dict)
     sure: bool = True
     own: dict[str, float] = field(default_factory=dict)  # the message alone, before earlier turns were blended in
+    news: bool = False  # the message names good news in its own words ("동생 취업함ㅠㅠ") and is read as joy
 
     @property
     def valence(self) -> str | None:
@@ -150,7 +170,8 @@ def read_emotion(
         sure = scores[label] >= policy.sure_at or (
             VALENCE.get(label) == "negative" and reading.group_score("negative") >= policy.group_sure_at
         )
-    return EmotionReading(label, scores, sure, own)
+    named_news = VALENCE.get(label) == "positive" and tells_good_news(message)
+    return EmotionReading(label, scores, sure, own, named_news)
 
 
 def forbidden_tones(reading: EmotionReading, policy: ReadingPolicy | None = None) -> set[str]:
@@ -159,7 +180,9 @@ def forbidden_tones(reading: EmotionReading, policy: ReadingPolicy | None = None
     policy = policy or ReadingPolicy()
     forbidden = set()
     joy_bar = policy.mixed_share if reading.valence == "negative" else policy.risky_share
-    for tone, valence, bar in (("positive", "negative", policy.risky_share), ("negative", "positive", joy_bar)):
+    cheer_bar = 1.0 if reading.news else policy.risky_share  # good news in their own words may be cheered though
+    # tears sit beside it ("동생 취업함ㅠㅠㅠ"); a negative reading still may not
+    for tone, valence, bar in (("positive", "negative", cheer_bar), ("negative", "positive", joy_bar)):
         if (
             reading.valence == valence
             or reading.group_score(valence) >= bar

@@ -487,7 +487,8 @@ def test_good_news_read_surely_after_a_worry_is_read_on_its_own():
     assert news.label == "기쁨" and news.scores["불안"] == pytest.approx(0.01)
     assert "positive" not in forbidden_tones(news)  # so it may be congratulated
     blended = read_emotion(classifier, "헐 합격 문자 왔어!!", worry, ReadingPolicy(news_sure_at=1.01))
-    assert blended.scores["불안"] > 0.2 and "positive" in forbidden_tones(blended)  # the old reading: no cheer
+    assert blended.scores["불안"] > 0.2 and blended.news  # blended with the worry, but news in its own words:
+    assert "positive" not in forbidden_tones(blended)  # it may still be congratulated
     assert read_emotion(classifier, "헐 다 정상이래!!", ["검진 결과 나온대 떨려"]).label == "기쁨"  # a check-up
     waiting = ["동생 면접 결과 기다리는 중 떨려"]
     assert read_emotion(classifier, "동생 취업했대!!", waiting).scores["불안"] == pytest.approx(0.01)  # a job: news
@@ -570,3 +571,37 @@ def test_a_hope_not_met_yet_is_read_as_worry_never_joy(parts, message):
     assert sum(reading.scores.values()) == pytest.approx(1.0)
     told = read_emotion(classifier, "좋은 소식 합격했어")  # the outcome itself, not a hope: joy stays
     assert told.label == "기쁨"
+
+
+class LaughterClassifier(RecordingClassifier):
+    """Reads laughter and 나아 as joy, and ㅠㅠ as joy with sadness close enough to forbid cheering."""
+
+    rows = {
+        "ㅋㅋ": [0.1, 0.8, 0.04, 0.02, 0.02, 0.02],
+        "ㅠㅠ": [0.02, 0.7, 0.02, 0.02, 0.22, 0.02],
+        "나아": [0.1, 0.8, 0.04, 0.02, 0.02, 0.02],
+    }
+
+
+@pytest.mark.parametrize(
+    "message, label",
+    [
+        ("맛집이라길래 1시간 줄섰는데 개노맛ㅋㅋ", "분노"),  # annoyed, whatever the laughter says
+        ("팀장 또 주말에 카톡함 킹받네ㅋㅋ", "분노"),
+        ("우리 햄찌 귀여워 미치겠음ㅋㅋ", "기쁨"),  # 미치겠다 is left out: it is joy here
+        ("응.. 좀 울고 나니까 조금 나아", "슬픔"),  # feeling a little better after crying is still sadness
+    ],
+)
+def test_words_that_say_annoyance_or_tears_outweigh_laughter(message, label):
+    from chatbot.reading import read_emotion
+
+    assert read_emotion(LaughterClassifier(), message).label == label
+
+
+def test_good_news_told_with_tears_may_be_cheered_but_tears_alone_may_not():
+    from chatbot.reading import forbidden_tones, read_emotion
+
+    news = read_emotion(LaughterClassifier(), "동생이 취업함ㅠㅠㅠ")
+    assert news.label == "기쁨" and news.news and "positive" not in forbidden_tones(news)
+    tears = read_emotion(LaughterClassifier(), "동생이 면접 보고 옴ㅠㅠㅠ")
+    assert tears.label == "기쁨" and not tears.news and "positive" in forbidden_tones(tears)
