@@ -342,6 +342,8 @@ class Chatbot:
             return "tells an event not mentioned"
         if quality.asks_what_was_told(text, user_turns):
             return "asks what was already told"
+        if quality.greets_again(text, bot_turns):
+            return "greets again"
         return None
 
     def __repr__(self) -> str:

@@ -129,6 +129,11 @@ def tells_unsaid_event(text: str, user_turns: list[str] | tuple[str, ...]) -> bo
     return _unlicensed(text, without_spaces(" ".join(user_turns)), _cues()["events"]["families"])
 
 
+def greets_again(text: str, bot_turns: list[str] | tuple[str, ...]) -> bool:
+    """The reply greets the person as if they had just arrived, although the bot has already spoken to them."""
+    return bool(bot_turns) and without_spaces(text).startswith(tuple(_cues()["greets"]["reply_starts"]))
+
+
 def asks_what_was_told(text: str, user_turns: list[str] | tuple[str, ...]) -> bool:
     """The reply asks what happened although the person's turns have already told it at length."""
     asks = _cues()["asks_what_happened"]

@@ -605,3 +605,12 @@ def test_good_news_told_with_tears_may_be_cheered_but_tears_alone_may_not():
     assert news.label == "기쁨" and news.news and "positive" not in forbidden_tones(news)
     tears = read_emotion(LaughterClassifier(), "동생이 면접 보고 옴ㅠㅠㅠ")
     assert tears.label == "기쁨" and not tears.news and "positive" in forbidden_tones(tears)
+
+
+def test_the_bot_does_not_greet_again_once_it_has_spoken(parts):
+    classifier, _ = parts
+    greeting, question = "안녕하세요, 반가워요! 저는 마음챗이에요.", "그 이야기를 조금 더 들려줄래요?"
+    bot = Chatbot(classifier, RecordingResponder(greeting, question), candidates=2)
+    assert bot.reply("안녕").text == greeting
+    history = [{"role": "user", "content": "안녕"}, {"role": "assistant", "content": "안녕! 반가워요."}]
+    assert bot.reply("그냥 심심해서 와봄", history).text == question
