@@ -72,6 +72,8 @@ def detector():
         "사고 난 차에 탄 사람이 나였으면 좋겠다",  # wishing to be the victim
         "혼자 살아서 뭐 하나 싶다",  # 혼자 살 is everyday; what follows it is not
         "아빠 곁으로 가고 싶다 이제",  # joining a dead parent
+        "경계 근무 중에 소총 쥐고 있으면 나쁜 충동이 들어",  # an urge, not only a thought, at the sight of a gun
+        "죽을 때 덜 아픈 약 같은 거 있나",  # looking up a painless death
     ],
 )
 def test_explicit_crisis_sentences_match_a_rule(sentence):
@@ -121,6 +123,8 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "듀오 랭겜 6연패 찍음 죽고싶다ㅋㅋ",  # a losing streak
         "보스 못 깨서 캐릭터 자살시키고 리스폰 지점부터 다시 함",  # a game character
         "총 들고 근무 서는데 별생각 없이 멍때림",  # no thought at all
+        "서든에서 총 잡으면 이상한 기분 들 정도로 잘 맞음",  # a game
+        "주사 맞을 때 덜 아픈 방법 있어?",  # pain, not death
         "번지점프 예약했는데 뛰어내릴 생각하니 벌써 떨려",  # a jump for fun
         "사고 현장에 있던 게 나였으면 큰일 날 뻔",  # a near miss, glad it was not
         "비타민 한 움큼씩 챙겨 먹는 중",  # vitamins
