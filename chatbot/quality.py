@@ -180,10 +180,11 @@ def opens_new_subject(message: str) -> bool:
 
 
 def states_plan(message: str) -> bool:
-    """Whether the message states a small plan of the person's own ("내일은 좀 움직여볼게", "저녁에 얘기해볼게")
-    and does not also leave or change the subject: it is answered as a plan; earlier turns still say how they feel."""
+    """Whether the message states a small plan of the person's own ("내일은 좀 움직여볼게", "저녁에 얘기해볼게"),
+    not as a question, and does not also leave, thank or change the subject: it is answered as a plan; earlier
+    turns still say how they feel."""
     cues = _message_cues(message)
-    return "plan" in cues and not cues & {"new_subject", "goodbye", "thanks"}
+    return "plan" in cues and "?" not in message and not cues & {"new_subject", "goodbye", "thanks"}
 
 
 def names_relief(message: str) -> bool:
@@ -200,10 +201,10 @@ def names_good_news(message: str) -> bool:
 
 
 def tells_good_news(message: str) -> bool:
-    """Whether the message tells good news outright ("동생 취업함", "합격 연락 받았다"), not only things getting
-    better, and no setback and no hope still open."""
+    """Whether the message tells good news outright ("동생 취업함", "합격 연락 받았다") or thanks the bot ("ㅇㅋ 담부턴
+    두번 확인할게 ㄱㅅ"), not only things getting better, and no setback and no hope still open."""
     cues = _message_cues(message)
-    return "good_news" in cues and not cues & {"setback", "hope"}
+    return bool(cues & {"good_news", "thanks"}) and not cues & {"setback", "hope"}
 
 
 def names_hope(message: str) -> bool:

@@ -117,7 +117,8 @@ class EmotionReading:
     scores: dict[str, float] = field(default_factory=dict)
     sure: bool = True
     own: dict[str, float] = field(default_factory=dict)  # the message alone, before earlier turns were blended in
-    news: bool = False  # the message names good news in its own words ("동생 취업함ㅠㅠ") and is read as joy
+    news: bool = False  # the message tells good news or thanks in its own words ("동생 취업함ㅠㅠ", "…ㄱㅅ") and is
+    # read as joy
 
     @property
     def valence(self) -> str | None:

@@ -143,6 +143,7 @@ class RetrievalResponder:
         self._has_floor = self._is_general & np.array([e.intent is None for e in self.entries])
         self._unlabelled_corpus = np.array([e.topic is None and e.emotion is None for e in self.entries])
         self._is_addressed = np.array([e.topic in self.config.addressed_topics for e in self.entries])
+        self._addressed_topics = np.array([topic in self.config.addressed_topics for topic in self.topics], dtype=bool)
         self._answers_request = np.array([e.intent in request_cues()[0] for e in self.entries])  # (entries,)
         self._open = {e.topic for e in self.entries if e.topic is not None and e.emotion is None}
         advice, request_words = request_subjects()
@@ -253,7 +254,9 @@ class RetrievalResponder:
         weakly_addressed = self._is_addressed & (topic_score < c.addressed_min_share)  # (entries,)
         asks = asks_something(turns[-1])
         if emotion is None and self._open:
-            best = int(np.argmax(share)) if share.any() else -1
+            voted = np.where(self._addressed_topics & (share < c.addressed_min_share), 0.0, share)  # a third of the
+            # votes for greeting is not enough to greet ("방금 면접 보고 나옴" → "어서 와요")
+            best = int(np.argmax(voted)) if voted.any() else -1
             allowed = self._is_open & (self._entry_topic == best)
             if not allowed.any():
                 allowed = self._is_open & self._is_general

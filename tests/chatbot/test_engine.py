@@ -313,6 +313,8 @@ def test_a_small_plan_after_a_sad_turn_is_answered_for_the_plan_in_the_earlier_f
     bot.reply("ㅇㅋ 저녁에 얘기해볼게", history)
     context, emotion, _ = responder.calls[-1]
     assert context == ["ㅇㅋ 저녁에 얘기해볼게"] and emotion == "슬픔"  # the plan, in the feeling of the earlier turn
+    bot.reply("먼저 연락해볼까?", history)
+    assert len(responder.calls[-1][0]) == 3  # a question, not a plan: asked about the earlier story
     bot.reply("응 아직도 좀 그래", history)
     assert responder.calls[-1][0] == ["엄마랑 싸워서 너무 속상해", "그랬군요.", "응 아직도 좀 그래"]  # no plan
     glad = [{"role": "user", "content": "오늘 기분 좋아"}, {"role": "assistant", "content": "그랬군요."}]
@@ -580,6 +582,7 @@ class LaughterClassifier(RecordingClassifier):
         "ㅋㅋ": [0.1, 0.8, 0.04, 0.02, 0.02, 0.02],
         "ㅠㅠ": [0.02, 0.7, 0.02, 0.02, 0.22, 0.02],
         "나아": [0.1, 0.8, 0.04, 0.02, 0.02, 0.02],
+        "ㄱㅅ": [0.02, 0.7, 0.02, 0.2, 0.04, 0.02],
     }
 
 
@@ -605,6 +608,8 @@ def test_good_news_told_with_tears_may_be_cheered_but_tears_alone_may_not():
     assert news.label == "기쁨" and news.news and "positive" not in forbidden_tones(news)
     tears = read_emotion(LaughterClassifier(), "동생이 면접 보고 옴ㅠㅠㅠ")
     assert tears.label == "기쁨" and not tears.news and "positive" in forbidden_tones(tears)
+    thanks = read_emotion(LaughterClassifier(), "ㅇㅋ 담부턴 두번 확인할게 ㄱㅅ")  # thanks is not a loss either
+    assert thanks.news and thanks.group_score("negative") >= 0.2 and "positive" not in forbidden_tones(thanks)
 
 
 def test_the_bot_does_not_greet_again_once_it_has_spoken(parts):

@@ -228,3 +228,22 @@ def test_a_plain_question_after_a_worried_turn_gets_the_answer_written_for_it():
     assert no_bonus.generate(turns, emotion="불안", do_sample=False) == worry  # what the bonus changes
     still = ["사랑니 뽑았는데 볼이 퉁퉁 부었어", "아직도 좀 무서워"]  # no question: the worry is answered
     assert RetrievalResponder(entries).generate(still, emotion="불안", do_sample=False) == worry
+
+
+def test_an_unsure_turn_is_not_greeted_on_a_third_of_the_votes():
+    hello = "어서 와요. 요즘 지내는 건 어떤지 궁금해요."
+    job = "일자리를 찾는 과정 이야기네요. 요즘 마음은 어때요?"
+    entries = [
+        {"message": "나 방금 옴", "reply": "안녕하세요!", "emotion": "일상", "topic": "greeting"},
+        {"message": "면접 준비 중", "reply": "준비 중이군요.", "emotion": "일상", "topic": "job_search"},
+        {"message": "회의 끝나고 나옴", "reply": "수고했어요.", "emotion": "일상", "topic": "work"},
+        {"message": "(greeting)", "reply": hello, "emotion": None, "topic": "greeting"},
+        {"message": "(job_search)", "reply": job, "emotion": None, "topic": "job_search"},
+        {"message": "(work)", "reply": "일 이야기네요.", "emotion": None, "topic": "work"},
+    ]
+    responder = RetrievalResponder(entries)
+    votes = responder._topic_shares(responder._message_scores(["방금 면접 보고 나옴"]))
+    share = dict(zip(responder.topics, votes, strict=True))
+    assert max(share, key=share.get) == "greeting" and share["greeting"] < 0.5, share
+    assert responder.generate("방금 면접 보고 나옴", emotion=None, do_sample=False) == "일 이야기네요."  # next topic
+    assert responder.generate("나 방금 옴", emotion=None, do_sample=False) == hello  # a greeting: most of the votes
