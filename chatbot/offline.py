@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_CHECKPOINTS_DIR = "checkpoints"  # where training scripts write and Chatbot.default() looks
 OFFLINE_BUILD_VERSION = (
-    8  # bump when the offline classifier's training recipe or the responder's defaults change: the cache rebuilds
+    10  # bump when the offline classifier's training recipe or the responder's defaults change: the cache rebuilds
 )
 BANK_CLASSIFIER_MODEL = "svm"  # multi-class SVM: best of nbsvm/svm/logreg on the development conversations
 BANK_CLASSIFIER_C = 1.0  # best of 0.1–3 there (flat from 1 up)

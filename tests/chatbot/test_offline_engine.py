@@ -196,3 +196,11 @@ def test_a_question_no_kind_of_answer_fits_gets_no_answer_of_another_kind(offlin
     for seed in range(5):
         reply = offline_chatbot.reply(message, seed=seed)
         assert intent_of.get(reply.text) not in {"recommend", "choice", "knowledge", "job"}, reply.text
+
+
+def test_offline_a_plain_question_is_answered_with_what_was_asked(offline_chatbot):
+    intent_of = {entry.reply: entry.intent for entry in offline_chatbot.responder.entries}
+    assert intent_of.get(offline_chatbot.reply("훈련소 편지 뭐라고 써야 할지 모르겠어").text) == "letter"
+    worried = _history(("애가 밤새 열이 39도야", "많이 걱정되겠어요."))
+    answered = offline_chatbot.reply("해열제 먹였는데 응급실 가야 돼?", worried)  # a worried turn before it
+    assert intent_of.get(answered.text) in ("see_doctor", "how_to", "fact_check"), answered.text
