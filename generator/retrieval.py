@@ -11,8 +11,11 @@ How a reply is found for the last user message of a conversation:
    했는데" after "시험에 떨어졌어" is still about the exam.
 2. **Filter by emotion.** With a detected emotion, only entries of the same group (positive 기쁨, neutral 일상,
    negative 분노·불안·슬픔·우울) are candidates, and entries of the very same emotion get a bonus; corpus entries
-   whose label maps to no emotion stay in (the engine reads their tone before it shows one). With no emotion
-   (the engine is unsure), the reply is one of the bank's open questions for the best-matching topic.
+   whose label maps to no emotion stay in (the engine reads their tone before it shows one). Replies written for a
+   request pass the filter when the message asks something, and a plain question gives those of its topic
+   `question_bonus`: what was asked is answered before how the earlier turns felt. With no emotion (the engine is
+   unsure), the reply is one of the bank's open questions for the best-matching topic (greeting, bot, goodbye and
+   gratitude only with half of the votes).
 3. **Prefer care.** Bank replies get a bonus over corpus replies of the same match; curt, imperative one-liners
    ("신고하세요.") get a penalty. A bank message brings every reply of its group, so equal matches take turns.
 4. **No repeats.** Replies the bot already gave in this conversation are skipped while others remain; one reply
