@@ -16,6 +16,7 @@ leaves the earlier turns behind.
 from __future__ import annotations
 
 import json
+from collections.abc import Set
 from functools import lru_cache
 from pathlib import Path
 
@@ -152,6 +153,12 @@ def _message_cues(message: str) -> frozenset[str]:
     return frozenset(name for name in MESSAGE_CUE_LISTS if _mentions(compact, cues[name]))
 
 
+def _mentions_cues(message: str, any_of: Set[str], none_of: Set[str] = frozenset()) -> bool:
+    """Whether the message mentions one of the cue lists `any_of` and none of `none_of`."""
+    cues = _message_cues(message)
+    return bool(cues & any_of) and not cues & none_of
+
+
 def without_backchannel(message: str) -> str:
     """The message without the words it opens with that only acknowledge the earlier turn ("ㅇㅇ 수당도 안나와" →
     "수당도 안나와"; `message_cues.json` "backchannel"); the message itself when nothing else is left."""
@@ -176,49 +183,43 @@ def opens_new_subject(message: str) -> bool:
     """Whether the message changes the subject ("그건 그렇고 …", "아무튼 …"), says goodbye for now ("이제 자러
     갈게") or thanks the bot for listening ("들어줘서 고마워"): earlier turns no longer say what it is about or how
     the person feels."""
-    return bool(_message_cues(message) & {"new_subject", "goodbye", "thanks"})
+    return _mentions_cues(message, {"new_subject", "goodbye", "thanks"})
 
 
 def states_plan(message: str) -> bool:
     """Whether the message states a small plan of the person's own ("내일은 좀 움직여볼게", "저녁에 얘기해볼게"),
     not as a question, and does not also leave, thank or change the subject: it is answered as a plan; earlier
     turns still say how they feel."""
-    cues = _message_cues(message)
-    return "plan" in cues and "?" not in message and not cues & {"new_subject", "goodbye", "thanks"}
+    return "?" not in message and _mentions_cues(message, {"plan"}, {"new_subject", "goodbye", "thanks"})
 
 
 def names_relief(message: str) -> bool:
     """Whether the message tells relief or things getting better, and names no setback and no hope still open."""
-    cues = _message_cues(message)
-    return "relief" in cues and not cues & {"setback", "hope"}
+    return _mentions_cues(message, {"relief"}, {"setback", "hope"})
 
 
 def names_good_news(message: str) -> bool:
     """Whether the message names good news or relief ("합격 문자 왔어", "다행이다") and no setback and no hope still
     open."""
-    cues = _message_cues(message)
-    return bool(cues & {"good_news", "relief"}) and not cues & {"setback", "hope"}
+    return _mentions_cues(message, {"good_news", "relief"}, {"setback", "hope"})
 
 
 def tells_good_news(message: str) -> bool:
     """Whether the message tells good news outright ("동생 취업함", "합격 연락 받았다") or thanks the bot ("ㅇㅋ 담부턴
     두번 확인할게 ㄱㅅ"), not only things getting better, and no setback and no hope still open."""
-    cues = _message_cues(message)
-    return bool(cues & {"good_news", "thanks"}) and not cues & {"setback", "hope"}
+    return _mentions_cues(message, {"good_news", "thanks"}, {"setback", "hope"})
 
 
 def names_hope(message: str) -> bool:
     """Whether the message hopes for an outcome not known yet ("합격했으면 좋겠다", "제발 붙게 해주세요")."""
-    return "hope" in _message_cues(message)
+    return _mentions_cues(message, {"hope"})
 
 
 def names_annoyance(message: str) -> bool:
     """Whether the message names being annoyed ("빡침", "개노맛", "폭염 미쳤다") and no good news beside it."""
-    cues = _message_cues(message)
-    return "annoyance" in cues and not cues & {"good_news", "relief"}
+    return _mentions_cues(message, {"annoyance"}, {"good_news", "relief"})
 
 
 def names_setback(message: str) -> bool:
     """Whether the message names a setback (a failure, a loss, a break-up) and no good news beside it."""
-    cues = _message_cues(message)
-    return "setback" in cues and "good_news" not in cues
+    return _mentions_cues(message, {"setback"}, {"good_news"})

@@ -117,8 +117,8 @@ class EmotionReading:
     scores: dict[str, float] = field(default_factory=dict)
     sure: bool = True
     own: dict[str, float] = field(default_factory=dict)  # the message alone, before earlier turns were blended in
-    news: bool = False  # the message tells good news or thanks in its own words ("동생 취업함ㅠㅠ", "…ㄱㅅ") and is
-    # read as joy
+    glad_words: bool = False  # read as joy, and the message tells good news or thanks in its own words ("동생
+    # 취업함ㅠㅠ", "…ㄱㅅ"): it may be cheered though tears or worry sit beside it
 
     @property
     def valence(self) -> str | None:
@@ -152,10 +152,10 @@ def read_emotion(
     says_a_feeling = VALENCE.get(own_label) != "neutral" and scores[own_label] >= policy.short_sure_at
     short = len(without_spaces(message)) < policy.short_message and not says_a_feeling
     leaning = short or max(scores.values()) < policy.sure_at
-    news = names_relief(message) or (
+    read_alone = names_relief(message) or (  # the news has changed: earlier turns no longer say how they feel
         names_good_news(message) and sum(scores[name] for name in _labels(scores, "positive")) >= policy.news_sure_at
     )
-    if earlier and not news and (leaning or policy.follow_weight > 0):
+    if earlier and not read_alone and (leaning or policy.follow_weight > 0):
         weight = policy.context_weight * (policy.short_boost if short else 1.0) if leaning else policy.follow_weight
         for age, (turn, prediction) in enumerate(zip(reversed(earlier), predictions[1:], strict=True)):
             for label, p in cue_scores(turn, prediction.scores, policy.relief_share).items():
@@ -171,8 +171,8 @@ def read_emotion(
         sure = scores[label] >= policy.sure_at or (
             VALENCE.get(label) == "negative" and reading.group_score("negative") >= policy.group_sure_at
         )
-    named_news = VALENCE.get(label) == "positive" and tells_good_news(message)
-    return EmotionReading(label, scores, sure, own, named_news)
+    glad_words = VALENCE.get(label) == "positive" and tells_good_news(message)
+    return EmotionReading(label, scores, sure, own, glad_words)
 
 
 def forbidden_tones(reading: EmotionReading, policy: ReadingPolicy | None = None) -> set[str]:
@@ -181,8 +181,7 @@ def forbidden_tones(reading: EmotionReading, policy: ReadingPolicy | None = None
     policy = policy or ReadingPolicy()
     forbidden = set()
     joy_bar = policy.mixed_share if reading.valence == "negative" else policy.risky_share
-    cheer_bar = 1.0 if reading.news else policy.risky_share  # good news in their own words may be cheered though
-    # tears sit beside it ("동생 취업함ㅠㅠㅠ"); a negative reading still may not
+    cheer_bar = 1.0 if reading.glad_words else policy.risky_share  # a negative reading still may not be cheered
     for tone, valence, bar in (("positive", "negative", cheer_bar), ("negative", "positive", joy_bar)):
         if (
             reading.valence == valence

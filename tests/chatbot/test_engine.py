@@ -494,7 +494,7 @@ def test_good_news_read_surely_after_a_worry_is_read_on_its_own():
     assert news.label == "기쁨" and news.scores["불안"] == pytest.approx(0.01)
     assert "positive" not in forbidden_tones(news)  # so it may be congratulated
     blended = read_emotion(classifier, "헐 합격 문자 왔어!!", worry, ReadingPolicy(news_sure_at=1.01))
-    assert blended.scores["불안"] > 0.2 and blended.news  # blended with the worry, but news in its own words:
+    assert blended.scores["불안"] > 0.2 and blended.glad_words  # blended with the worry, but news in its own words:
     assert "positive" not in forbidden_tones(blended)  # it may still be congratulated
     assert read_emotion(classifier, "헐 다 정상이래!!", ["검진 결과 나온대 떨려"]).label == "기쁨"  # a check-up
     waiting = ["동생 면접 결과 기다리는 중 떨려"]
@@ -599,11 +599,11 @@ def test_good_news_told_with_tears_may_be_cheered_but_tears_alone_may_not():
     from chatbot.reading import forbidden_tones, read_emotion
 
     news = read_emotion(NewsClassifier(), "동생이 취업함ㅠㅠㅠ")
-    assert news.label == "기쁨" and news.news and "positive" not in forbidden_tones(news)
+    assert news.label == "기쁨" and news.glad_words and "positive" not in forbidden_tones(news)
     tears = read_emotion(NewsClassifier(), "동생이 면접 보고 옴ㅠㅠㅠ")
-    assert tears.label == "기쁨" and not tears.news and "positive" in forbidden_tones(tears)
+    assert tears.label == "기쁨" and not tears.glad_words and "positive" in forbidden_tones(tears)
     thanks = read_emotion(NewsClassifier(), "ㅇㅋ 담부턴 두번 확인할게 ㄱㅅ")  # thanks is not a loss either
-    assert thanks.news and thanks.group_score("negative") >= 0.2 and "positive" not in forbidden_tones(thanks)
+    assert thanks.glad_words and thanks.group_score("negative") >= 0.2 and "positive" not in forbidden_tones(thanks)
 
 
 def test_the_bot_does_not_greet_again_once_it_has_spoken(parts):
