@@ -57,6 +57,7 @@ TRAINED_SPLITS = (
     "blind_v10",
     "blind_v11",
     "blind_v12",
+    "blind_v13",
 )
 
 
