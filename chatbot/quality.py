@@ -150,7 +150,28 @@ MESSAGE_CUE_LISTS = ("setback", "annoyance", "good_news", "relief", "hope", "new
 def _message_cues(message: str) -> frozenset[str]:
     """Which of `MESSAGE_CUE_LISTS` the message mentions, matched once: a turn is read again on later turns."""
     compact, cues = without_spaces(message), _cues(MESSAGE_CUES_FILE)
-    return frozenset(name for name in MESSAGE_CUE_LISTS if _mentions(compact, cues[name]))
+    return frozenset(name for name in MESSAGE_CUE_LISTS if _mentions(_without(compact, cues, name), cues[name]))
+
+
+def _without(compact: str, cues: dict, name: str) -> str:
+    """`compact` less the longer words (a list's "<name>_not") that contain one of its stems but say otherwise."""
+    for longer in cues.get(f"{name}_not", ()):
+        compact = compact.replace(longer, "")
+    return compact
+
+
+def thanks_in_words(message: str) -> bool:
+    """Whether a thanking word (`thanks_words`) opens the message after any acknowledgement ("아하 고마워 그럼 …"),
+    or closes it while nobody else is named ("알겠어 해볼게 고마워"; not "엄마한테 너무 고마워"). Such thanks
+    carries no feeling of its own: after a sad story it is said in that sadness ("ㅠㅠ 고마워")."""
+    words = [word.strip(SENTENCE_PUNCTUATION + "~ㅎㅋㅠㅜ^") for word in without_backchannel(message).split()]
+    words = [word for word in words if word]
+    thanking = set(_cues(MESSAGE_CUES_FILE)["thanks_words"])
+    if not words:
+        return False
+    if words[0].lower() in thanking:
+        return True
+    return words[-1].lower() in thanking and not _mentions(without_spaces(message), _cues()["people"]["persons"])
 
 
 def _mentions_cues(message: str, any_of: Set[str], none_of: Set[str] = frozenset()) -> bool:

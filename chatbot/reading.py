@@ -22,6 +22,7 @@ from chatbot.quality import (
     names_relief,
     names_setback,
     tells_good_news,
+    thanks_in_words,
     without_backchannel,
 )
 from data.text import without_spaces
@@ -128,6 +129,16 @@ class EmotionReading:
         return sum(p for label, p in (self.own if own else self.scores).items() if VALENCE.get(label) == valence)
 
 
+def _sure(reading: EmotionReading, label: str, policy: ReadingPolicy, own: bool = False) -> bool:
+    """Whether `label` is read surely enough to answer it: in the blended scores, or in the message alone."""
+    scores = reading.own if own else reading.scores
+    if VALENCE.get(label) == "positive":
+        return scores[label] >= policy.positive_sure_at
+    return scores[label] >= policy.sure_at or (
+        VALENCE.get(label) == "negative" and reading.group_score("negative", own=own) >= policy.group_sure_at
+    )
+
+
 def read_emotion(
     classifier, message: str, earlier_user_turns=(), policy: ReadingPolicy | None = None, neighbours=None
 ) -> EmotionReading:
@@ -165,12 +176,13 @@ def read_emotion(
         scores = {label: p / total for label, p in scores.items()}
     label = max(scores, key=lambda name: scores[name])
     reading = EmotionReading(label, scores, own=own)
-    if VALENCE.get(label) == "positive":
-        sure = scores[label] >= policy.positive_sure_at
-    else:
-        sure = scores[label] >= policy.sure_at or (
-            VALENCE.get(label) == "negative" and reading.group_score("negative") >= policy.group_sure_at
-        )
+    thanks_after_pain = thanks_in_words(message) and reading.group_score("negative") >= policy.risky_share
+    sure = _sure(reading, label, policy) or (  # glad news told plainly after neutral turns ("결국 치킨 시킴ㅋㅋ"),
+        label == own_label  # but not thanks closing a sad story ("ㅠㅠ 고마워"): that is said in the sadness
+        and VALENCE.get(label) == "positive"
+        and not thanks_after_pain
+        and _sure(reading, label, policy, own=True)
+    )
     glad_words = VALENCE.get(label) == "positive" and tells_good_news(message)
     return EmotionReading(label, scores, sure, own, glad_words)
 

@@ -504,6 +504,41 @@ def test_good_news_read_surely_after_a_worry_is_read_on_its_own():
     assert hoped.scores["불안"] > 0.5
 
 
+def test_glad_words_read_surely_alone_are_answered_though_earlier_turns_blur_them_but_thanks_after_worry_is_not():
+    from chatbot.reading import ReadingPolicy, read_emotion
+
+    classifier, policy = NewsClassifier(), ReadingPolicy()
+    glad = read_emotion(classifier, "결국 치킨 시킴ㅋㅋ", ["야식 먹을까", "뭐 먹지"])  # two flat turns blur the joy
+    assert glad.label == "기쁨" and glad.scores["기쁨"] < policy.positive_sure_at and glad.sure
+    worry = ["결과 나온대 떨려"]
+    thanks = read_emotion(classifier, "ㅠㅠ 고마워", worry)  # thanks carries no joy of its own after a worry
+    assert thanks.label == "기쁨" and thanks.own["기쁨"] >= policy.positive_sure_at and not thanks.sure
+    assert read_emotion(classifier, "ㅠㅠ 고마워").sure  # alone, it is plain thanks
+
+
+@pytest.mark.parametrize(
+    "message, thanks",
+    [
+        ("아하 고마워 그럼 심화로 봐야겠다", True),  # opens the message after an acknowledgement
+        ("알겠어 해볼게 고마워ㅎㅎ", True),  # closes it, nobody else named
+        ("엄마한테 너무 고마워", False),  # someone else is thanked
+        ("고마워서 전화드렸어", False),  # not the word itself
+        ("감사 인사 드리러 갔어", False),
+    ],
+)
+def test_thanks_in_words_is_thanks_to_whoever_the_person_talks_to(message, thanks):
+    from chatbot.quality import thanks_in_words
+
+    assert thanks_in_words(message) is thanks
+
+
+def test_relief_reported_from_others_is_not_relief():
+    from chatbot.quality import names_relief
+
+    assert names_relief("발표 괜찮았다 휴")
+    assert not names_relief("아니 다들 괜찮았다고는 하는데 내가 아는데")  # "<list>_not" words are removed first
+
+
 def test_from_pretrained_warns_about_labels_the_generator_was_not_trained_on(caplog):
     classifier, responder = RecordingClassifier(), RecordingResponder()
     responder.config = type("Config", (), {"emotions": ["일상", "기쁨", "분노", "불안", "우울", "none"]})()  # no 슬픔
