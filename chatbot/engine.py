@@ -286,15 +286,18 @@ class Chatbot:
         yield Reply(text, emotion, scores, engine=self.engine, note=cleaned.note, **flags)
 
     def _choose(self, context: list[str], reading, bot_turns: list[str], options: dict) -> str:
-        """The first candidate that passes every check: answering the emotion when sure, else an open question."""
+        """The first candidate that passes every check: answering the emotion when sure, else an open question;
+        when every candidate for the conversation is refused, the message is answered on its own ("ㅎㅇ → 그냥
+        심심해서 와봄": the greeting would keep winning, and every greeting is refused once the bot has spoken)."""
         options = GenerationOptions.of(options).over(self.generation_options).given()
         forbidden = forbidden_tones(reading, self.reading_policy)
-        for tag in (reading.label, None) if reading.sure else (None,):
-            for text in self._candidates(context, tag, options):
-                why = self._refusal(text, context, forbidden, bot_turns, self._tone(text))
-                if why is None:
-                    return text
-                logger.debug("candidate refused (%s): %s", why, text)
+        for answered in (context, context[-1:]) if len(context) > 1 else (context,):
+            for tag in (reading.label, None) if reading.sure else (None,):
+                for text in self._candidates(answered, tag, options):
+                    why = self._refusal(text, context, forbidden, bot_turns, self._tone(text))
+                    if why is None:
+                        return text
+                    logger.debug("candidate refused (%s): %s", why, text)
         return screened_reply(bot_turns)
 
     def _care(self, context: list[str], reading, bot_turns: list[str], options: dict) -> str:

@@ -263,6 +263,11 @@ class RetrievalResponder:
             allowed = self._is_open & (self._entry_topic == best)
             if not allowed.any():
                 allowed = self._is_open & self._is_general
+            if asks_plainly(turns[-1]) and best >= 0:  # a plain question is answered when a reply was written for
+                answers = self._answers_request & (self._entry_topic == best)  # one this close on the same topic
+                answers = answers & (entry_similarity >= c.question_min_similarity)
+                allowed = allowed | answers
+                scores = scores + c.question_bonus * answers
         else:
             same_valence = ~self._is_open
             if emotion is not None:  # corpus entries of unmapped labels may answer any emotion; the engine reads

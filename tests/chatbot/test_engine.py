@@ -322,6 +322,23 @@ def test_a_small_plan_after_a_sad_turn_is_answered_for_the_plan_in_the_earlier_f
     assert len(responder.calls[-1][0]) == 3  # after a glad turn the earlier story still helps choose the reply
 
 
+class ContextResponder(RecordingResponder):
+    """Greets whenever the earlier turns are in the context; answers the message alone with a question."""
+
+    def generate_candidates(self, context, emotion=None, n=4, **options):
+        self.calls.append((list(context), emotion, options))
+        return ["안녕하세요! 반가워요."] if len(context) > 1 else ["심심할 땐 주로 뭐 해요?"]
+
+
+def test_when_every_candidate_for_the_conversation_is_refused_the_message_is_answered_on_its_own(parts):
+    classifier, _ = parts
+    responder = ContextResponder()
+    history = [{"role": "user", "content": "ㅎㅇ"}, {"role": "assistant", "content": "안녕하세요, 여기 있어요!"}]
+    reply = Chatbot(classifier, responder).reply("그냥 심심해서 와봄", history)
+    assert reply.text == "심심할 땐 주로 뭐 해요?"  # a second greeting is refused; the message alone is answered
+    assert [call[0] for call in responder.calls][-1] == ["그냥 심심해서 와봄"]
+
+
 def test_when_every_candidate_is_refused_a_safe_question_is_sent(parts):
     classifier, _ = parts
     reply = Chatbot(classifier, RecordingResponder("그냥 죽어 버려요.", "  ")).reply("오늘 기분 좋아")

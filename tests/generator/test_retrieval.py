@@ -230,6 +230,21 @@ def test_a_plain_question_after_a_worried_turn_gets_the_answer_written_for_it():
     assert RetrievalResponder(entries).generate(still, emotion="불안", do_sample=False) == worry
 
 
+def test_an_unsure_reading_still_answers_a_plain_question_a_reply_was_written_for():
+    opener = "건강 이야기네요. 요즘 몸과 마음은 어떤지 들려줄래요?"
+    answer = "붓기는 사람마다 달라서 제가 장담할 순 없어요. 치과에 한번 물어보면 확실해요."
+    entries = [
+        {"message": "사랑니 뽑았는데 볼이 퉁퉁 부어서 무서워", "reply": "많이 불안했겠어요.", "emotion": "불안"},
+        {"message": "발치 후 붓기 빠지는 기간?", "reply": answer, "emotion": "일상", "intent": "how_to"},
+        {"message": "(open)", "reply": opener, "emotion": None},
+    ]
+    responder = RetrievalResponder([{**entry, "topic": "health"} for entry in entries])
+    turns = ["사랑니 뽑았는데 볼이 퉁퉁 부었어", "붓기 며칠이면 빠짐?"]
+    assert responder.generate(turns, emotion=None, do_sample=False) == answer  # asked: the answer, not the opener
+    told = ["사랑니 뽑았는데 볼이 퉁퉁 부었어", "붓기 때문에 좀 그래"]
+    assert responder.generate(told, emotion=None, do_sample=False) == opener  # not a question: the open question
+
+
 def test_an_unsure_turn_is_not_greeted_on_a_third_of_the_votes():
     hello = "어서 와요. 요즘 지내는 건 어떤지 궁금해요."
     job = "일자리를 찾는 과정 이야기네요. 요즘 마음은 어때요?"
