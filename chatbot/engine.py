@@ -272,8 +272,10 @@ class Chatbot:
             reading = None
         emotion, scores = (reading.label, reading.scores) if reading else (None, {})
         plan_after_pain = reading is not None and reading.valence == "negative" and quality.states_plan(cleaned.text)
-        answered = context[-1:] if plan_after_pain else context  # "내일은 좀 움직여볼게" after a heavy turn: a reply
-        # for the plan, in the feeling of the earlier turns, not more consolation for the earlier story
+        thanks_and_plan = quality.thanks_in_words(cleaned.text) and quality.states_plan(cleaned.text)
+        answered = context[-1:] if plan_after_pain or thanks_and_plan else context  # "내일은 좀 움직여볼게" after a
+        # heavy turn, "고마워 내일도 힘내볼게": a reply for the plan (and the thanks), in the feeling of the earlier
+        # turns, not more consolation for the earlier story
         if crisis:
             text, flags = CRISIS_REPLY, {"safety": True, "care": True}
         elif care:

@@ -227,7 +227,10 @@ def names_good_news(message: str) -> bool:
 
 def tells_good_news(message: str) -> bool:
     """Whether the message tells good news outright ("동생 취업함", "합격 연락 받았다") or thanks the bot ("ㅇㅋ 담부턴
-    두번 확인할게 ㄱㅅ"), not only things getting better, and no setback and no hope still open."""
+    두번 확인할게 ㄱㅅ", "고마워 내일도 힘내볼게": a thanking word with a plan or relief beside it), not only things
+    getting better, and no setback and no hope still open."""
+    if thanks_in_words(message) and _mentions_cues(message, {"plan", "relief"}, {"setback", "hope"}):
+        return True
     return _mentions_cues(message, {"good_news", "thanks"}, {"setback", "hope"})
 
 

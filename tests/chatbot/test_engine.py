@@ -320,6 +320,8 @@ def test_a_small_plan_after_a_sad_turn_is_answered_for_the_plan_in_the_earlier_f
     glad = [{"role": "user", "content": "오늘 기분 좋아"}, {"role": "assistant", "content": "그랬군요."}]
     bot.reply("저녁엔 치킨 먹을거", glad)
     assert len(responder.calls[-1][0]) == 3  # after a glad turn the earlier story still helps choose the reply
+    bot.reply("고마워 저녁엔 치킨 먹을거", glad)
+    assert responder.calls[-1][0] == ["고마워 저녁엔 치킨 먹을거"]  # thanks with a plan: answered for both
 
 
 class ContextResponder(RecordingResponder):
@@ -531,6 +533,7 @@ def test_glad_words_read_surely_alone_are_answered_though_earlier_turns_blur_the
     thanks = read_emotion(classifier, "ㅠㅠ 고마워", worry)  # thanks carries no joy of its own after a worry
     assert thanks.label == "기쁨" and thanks.own["기쁨"] >= policy.positive_sure_at and not thanks.sure
     assert read_emotion(classifier, "ㅠㅠ 고마워").sure  # alone, it is plain thanks
+    assert read_emotion(classifier, "ㅠㅠ 고마워 내일 해볼게", worry).sure  # thanks with a plan: glad in its own words
 
 
 @pytest.mark.parametrize(
