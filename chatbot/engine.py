@@ -271,11 +271,11 @@ class Chatbot:
             logger.exception("classifier failed on a crisis message; sending the crisis reply without emotion")
             reading = None
         emotion, scores = (reading.label, reading.scores) if reading else (None, {})
-        plan_after_pain = reading is not None and reading.valence == "negative" and quality.states_plan(cleaned.text)
-        thanks_and_plan = quality.thanks_in_words(cleaned.text) and quality.states_plan(cleaned.text)
-        answered = context[-1:] if plan_after_pain or thanks_and_plan else context  # "내일은 좀 움직여볼게" after a
-        # heavy turn, "고마워 내일도 힘내볼게": a reply for the plan (and the thanks), in the feeling of the earlier
-        # turns, not more consolation for the earlier story
+        after_pain = reading is not None and reading.valence == "negative"
+        plan_alone = quality.states_plan(cleaned.text) and (after_pain or quality.thanks_in_words(cleaned.text))
+        answered = context[-1:] if plan_alone else context  # "내일은 좀 움직여볼게" after a heavy turn, "고마워 내일도
+        # 힘내볼게": a reply for the plan (and the thanks), in the feeling of the earlier turns, not more consolation
+        # for the earlier story
         if crisis:
             text, flags = CRISIS_REPLY, {"safety": True, "care": True}
         elif care:

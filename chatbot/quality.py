@@ -165,13 +165,18 @@ def thanks_in_words(message: str) -> bool:
     or closes it while nobody else is named ("알겠어 해볼게 고마워"; not "엄마한테 너무 고마워"). Such thanks
     carries no feeling of its own: after a sad story it is said in that sadness ("ㅠㅠ 고마워")."""
     words = [word.strip(SENTENCE_PUNCTUATION + "~ㅎㅋㅠㅜ^") for word in without_backchannel(message).split()]
-    words = [word for word in words if word]
-    thanking = set(_cues(MESSAGE_CUES_FILE)["thanks_words"])
+    words = [word.lower() for word in words if word]
     if not words:
         return False
-    if words[0].lower() in thanking:
-        return True
-    return words[-1].lower() in thanking and not _mentions(without_spaces(message), _cues()["people"]["persons"])
+    thanking = _thanks_words()
+    return words[0] in thanking or (
+        words[-1] in thanking and not _mentions(without_spaces(message), _cues()["people"]["persons"])
+    )
+
+
+@lru_cache(maxsize=1)
+def _thanks_words() -> frozenset[str]:
+    return frozenset(_cues(MESSAGE_CUES_FILE)["thanks_words"])
 
 
 def _mentions_cues(message: str, any_of: Set[str], none_of: Set[str] = frozenset()) -> bool:

@@ -176,10 +176,9 @@ def read_emotion(
         scores = {label: p / total for label, p in scores.items()}
     label = max(scores, key=lambda name: scores[name])
     reading = EmotionReading(label, scores, own=own)
+    glad = tells_good_news(message)
     thanks_after_pain = (  # "ㅠㅠ 고마워" after a sad story (not "고마워 내일도 힘내볼게": a plan is glad words)
-        thanks_in_words(message)
-        and not tells_good_news(message)
-        and reading.group_score("negative") >= policy.risky_share
+        not glad and thanks_in_words(message) and reading.group_score("negative") >= policy.risky_share
     )
     sure = _sure(reading, label, policy) or (  # glad news told plainly after neutral turns ("결국 치킨 시킴ㅋㅋ"),
         label == own_label  # but not thanks closing a sad story ("ㅠㅠ 고마워"): that is said in the sadness
@@ -187,8 +186,7 @@ def read_emotion(
         and not thanks_after_pain
         and _sure(reading, label, policy, own=True)
     )
-    glad_words = VALENCE.get(label) == "positive" and tells_good_news(message)
-    return EmotionReading(label, scores, sure, own, glad_words)
+    return EmotionReading(label, scores, sure, own, glad_words=VALENCE.get(label) == "positive" and glad)
 
 
 def forbidden_tones(reading: EmotionReading, policy: ReadingPolicy | None = None) -> set[str]:

@@ -263,11 +263,9 @@ class RetrievalResponder:
             allowed = self._is_open & (self._entry_topic == best)
             if not allowed.any():
                 allowed = self._is_open & self._is_general
-            if asks_plainly(turns[-1]) and best >= 0:  # a plain question is answered when a reply was written for
-                answers = self._answers_request & (self._entry_topic == best)  # one this close on the same topic
-                answers = answers & (entry_similarity >= c.question_min_similarity)
-                allowed = allowed | answers
-                scores = scores + c.question_bonus * answers
+            answers = self._answers_to_question(turns[-1], best, entry_similarity)  # a plain question is answered
+            allowed = allowed | answers  # when a reply was written for one this close on the same topic
+            scores = scores + c.question_bonus * answers
         else:
             same_valence = ~self._is_open
             if emotion is not None:  # corpus entries of unmapped labels may answer any emotion; the engine reads
@@ -278,13 +276,8 @@ class RetrievalResponder:
                 scores = scores + c.emotion_bonus * self._emotion_masks.get(emotion, 0)
             if asks:  # an answer to what was asked carries no feeling of its own: any emotion may get it
                 same_valence = same_valence | self._answers_request
-                if asks_plainly(turns[-1]) and len(share):  # …of what the message is about: its best topic
-                    on_topic = (
-                        self._answers_request
-                        & (self._entry_topic == int(np.argmax(share)))
-                        & (entry_similarity >= c.question_min_similarity)
-                    )
-                    scores = scores + c.question_bonus * on_topic
+                best = int(np.argmax(share)) if len(share) else -1  # …of what the message is about: its best topic
+                scores = scores + c.question_bonus * self._answers_to_question(turns[-1], best, entry_similarity)
             allowed = same_valence & ~weakly_addressed
             far = ~self._is_bank & (entry_similarity < c.corpus_min_similarity)
             scores = scores - FAR_CORPUS_PENALTY * far  # behind every bank reply; still better than nothing
@@ -301,6 +294,17 @@ class RetrievalResponder:
         top = np.argpartition(-scores, limit - 1)[:limit]
         top = top[np.argsort(-scores[top], kind="stable")]
         return distinct_replies(self.entries, top, scores, k, exclude)
+
+    def _answers_to_question(self, message: str, topic: int, entry_similarity) -> np.ndarray:
+        """(entries,) True for the replies written for a request on `topic` whose message is at least
+        `question_min_similarity` close to `message`, when the message is a plain question (`asks_plainly`)."""
+        if topic < 0 or not asks_plainly(message):
+            return np.zeros(len(self.entries), dtype=bool)
+        return (
+            self._answers_request
+            & (self._entry_topic == topic)
+            & (entry_similarity >= self.config.question_min_similarity)
+        )
 
     def _off_subject(self, message: str, answering) -> np.ndarray:
         """(entries,) True for the `answering` entries whose group's messages share no subject word with `message`
