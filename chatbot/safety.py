@@ -58,6 +58,7 @@ TRAINED_SPLITS = (
     "blind_v11",
     "blind_v12",
     "blind_v13",
+    "blind_v14",
 )
 
 
