@@ -74,6 +74,15 @@ def detector():
         "아빠 곁으로 가고 싶다 이제",  # joining a dead parent
         "경계 근무 중에 소총 쥐고 있으면 나쁜 충동이 들어",  # an urge, not only a thought, at the sight of a gun
         "죽을 때 덜 아픈 약 같은 거 있나",  # looking up a painless death
+        "아무도 모르게 조용히 사라지는 방법 없나",  # disappearing, asked for plainly
+        "아침마다 눈 뜨는 게 원망스러워",  # waking up again as a disappointment
+        "여러분 그동안 감사했어요 다들 잘 지내요",  # thanks to everyone, then goodbye
+        "방에 밧줄 챙겨서 옆에 뒀어",  # the means set ready
+        "살아봤자 무슨 의미가 있나 싶어",  # living on as pointless
+        "나아질 거라는 희망 이제 없어",  # no longer believing it gets better
+        "그냥 다 그만할래",  # quitting everything, nothing named
+        "honestly i don't want to live anymore",
+        "어제 자결하려고 했어",
     ],
 )
 def test_explicit_crisis_sentences_match_a_rule(sentence):
@@ -131,6 +140,16 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "우리 집 노견이 올해 추석이 마지막일 수도 있대",  # an old dog's last holiday, what the vet said
         "혼자 살아서 심심한데 뭐 하지",  # 혼자 살: the letters of 자살 across a word boundary
         "여자 살 빼는 운동 추천 좀",
+        "혼자 해야 되는 게 너무 많네",  # 혼자 해: the letters of 자해 across a word boundary
+        "스타트업에 투자해볼까?",
+        "친구가 자꾸 클럽 가자 해",
+        "상의도 안 하고 왜 혼자 결정하지?",  # 혼자 결정: the letters of 자결
+        "어제 장례식 다녀왔어",  # 어제 장례식: not one's own funeral
+        "오늘 공부는 여기서 그만할래",  # a task named
+        "이사 준비하면서 끈 다 챙겨서 방에 뒀어",  # packing
+        "방탈출 카페 갔는데 출구가 없어서 한참 헤맴",
+        "나아질 거라는 말 안 믿었는데 진짜 좋아졌어",  # it did get better
+        "i'm so embarrassed i want to disappear lol",  # embarrassment
     ],
 )
 def test_everyday_words_and_hyperbole_match_no_rule(sentence):
