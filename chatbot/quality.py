@@ -200,6 +200,14 @@ def without_backchannel(message: str) -> str:
     return " ".join(words[opening:]) if opening else message
 
 
+def only_acknowledges(message: str) -> bool:
+    """Whether the message is acknowledgements only ("그니까", "ㅇㅇ ㅠㅠ"): it carries no feeling of its own, so
+    the earlier turns say how the person feels."""
+    words = [word.strip(SENTENCE_PUNCTUATION + "~ㅎㅋㅠㅜ^") for word in message.split()]
+    words = [word for word in words if word]
+    return bool(words) and all(word in _backchannel_words() for word in words)
+
+
 @lru_cache(maxsize=1)
 def _backchannel_words() -> frozenset[str]:
     return frozenset(_cues(MESSAGE_CUES_FILE)["backchannel"])
