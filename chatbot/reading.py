@@ -159,10 +159,10 @@ def read_emotion(
             for label, p in scores.items()
         }
     scores = cue_scores(message, scores, policy.relief_share)
-    if earlier and only_acknowledges(message):  # "그니까" alone says no feeling: the classifier learnt it from
-        scores = dict.fromkeys(
-            scores, 1.0 / len(scores)
-        )  # complaints, but after a sad story it agrees with the sadness
+    if earlier and only_acknowledges(message):
+        # "그니까" alone says no feeling of its own (the classifier learnt it from complaints): after a sad story it
+        # agrees with the sadness, so the earlier turns decide
+        scores = dict.fromkeys(scores, 1.0 / len(scores))
     own = dict(scores)
     own_label = max(scores, key=lambda name: scores[name])
     says_a_feeling = VALENCE.get(own_label) != "neutral" and scores[own_label] >= policy.short_sure_at
