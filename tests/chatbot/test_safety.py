@@ -150,6 +150,8 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "방탈출 카페 갔는데 출구가 없어서 한참 헤맴",
         "나아질 거라는 말 안 믿었는데 진짜 좋아졌어",  # it did get better
         "i'm so embarrassed i want to disappear lol",  # embarrassment
+        "i never wake up before 10 lol",
+        "finally found a reason to live: my cat",
     ],
 )
 def test_everyday_words_and_hyperbole_match_no_rule(sentence):
