@@ -59,6 +59,7 @@ TRAINED_SPLITS = (
     "blind_v12",
     "blind_v13",
     "blind_v14",
+    "blind_v15",
 )
 
 
