@@ -164,8 +164,7 @@ def thanks_in_words(message: str) -> bool:
     """Whether a thanking word (`thanks_words`) opens the message after any acknowledgement ("아하 고마워 그럼 …"),
     or closes it while nobody else is named ("알겠어 해볼게 고마워"; not "엄마한테 너무 고마워"). Such thanks
     carries no feeling of its own: after a sad story it is said in that sadness ("ㅠㅠ 고마워")."""
-    words = [word.strip(SENTENCE_PUNCTUATION + "~ㅎㅋㅠㅜ^") for word in without_backchannel(message).split()]
-    words = [word.lower() for word in words if word]
+    words = [word.lower() for word in _bare_words(without_backchannel(message))]
     if not words:
         return False
     thanking = _thanks_words()
@@ -203,9 +202,14 @@ def without_backchannel(message: str) -> str:
 def only_acknowledges(message: str) -> bool:
     """Whether the message is acknowledgements only ("그니까", "ㅇㅇ ㅠㅠ"): it carries no feeling of its own, so
     the earlier turns say how the person feels."""
-    words = [word.strip(SENTENCE_PUNCTUATION + "~ㅎㅋㅠㅜ^") for word in message.split()]
-    words = [word for word in words if word]
+    words = _bare_words(message)
     return bool(words) and all(word in _backchannel_words() for word in words)
+
+
+def _bare_words(message: str) -> list[str]:
+    """The message's words without the punctuation, laughter and tears around them ("그니까..ㅠㅠ" → "그니까")."""
+    words = (word.strip(SENTENCE_PUNCTUATION + "~ㅎㅋㅠㅜ^") for word in message.split())
+    return [word for word in words if word]
 
 
 @lru_cache(maxsize=1)
