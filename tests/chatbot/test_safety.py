@@ -83,6 +83,9 @@ def detector():
         "그냥 다 그만할래",  # quitting everything, nothing named
         "honestly i don't want to live anymore",
         "어제 자결하려고 했어",
+        "요즘은 그냥 다 놓고 싶어 아무것도 의미가 없네",  # letting go of everything, nothing means anything
+        "마포대교 위에 사람 없는 곳 있어?",  # looking for an unwatched spot on a bridge
+        "이렇게 살거면 더 살 필요가 있을까",
     ],
 )
 def test_explicit_crisis_sentences_match_a_rule(sentence):
@@ -152,6 +155,10 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "i'm so embarrassed i want to disappear lol",  # embarrassment
         "i never wake up before 10 lol",
         "finally found a reason to live: my cat",
+        "수강생 마감했대 다음 달에 신청해야지",  # an enrolment closing, not 생을 마감
+        "다리 아파서 사람 없는 데 앉았어",  # legs, not a bridge
+        "과제 너무 힘들어 그냥 끝내고 싶다",  # a task named
+        "그 신발 더 살 필요 없어",  # buying
     ],
 )
 def test_everyday_words_and_hyperbole_match_no_rule(sentence):
