@@ -16,7 +16,7 @@ leaves the earlier turns behind.
 from __future__ import annotations
 
 import json
-from collections.abc import Set
+from collections.abc import Sequence, Set
 from functools import lru_cache
 from pathlib import Path
 
@@ -150,7 +150,14 @@ MESSAGE_CUE_LISTS = ("setback", "annoyance", "good_news", "relief", "hope", "new
 def _message_cues(message: str) -> frozenset[str]:
     """Which of `MESSAGE_CUE_LISTS` the message mentions, matched once: a turn is read again on later turns."""
     compact, cues = without_spaces(message), _cues(MESSAGE_CUES_FILE)
+    compact = _after_turn(compact, cues["turn"])
     return frozenset(name for name in MESSAGE_CUE_LISTS if _mentions(_without(compact, cues, name), cues[name]))
+
+
+def _after_turn(compact: str, turns: Sequence[str]) -> str:
+    """What `compact` says after its last turning word ("…잘 본 줄 알았는데 불합격" → "불합격"): how it turned out."""
+    cut = max((compact.rfind(turn) + len(turn) for turn in turns if turn in compact), default=0)
+    return compact[cut:]
 
 
 def _without(compact: str, cues: dict, name: str) -> str:

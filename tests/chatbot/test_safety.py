@@ -350,6 +350,8 @@ def test_imagining_ones_own_absence_gets_the_crisis_reply(detector, message):
         ["출근길에 비 엄청 와", "응 장마 좀 빨리 지나갔으면"],
         ["갑자기 가슴이 쿵쾅거려", "이제 좀 진정됐어"],  # calm after a scare: read together they once scored as crisis
         ["주말에 뭐 하지", "바다 보러 가고 싶다"],  # an everyday wish with a crisis message's ending
+        ["오늘 너무 힘들었어", "이제 갈게"],  # a plain goodbye after a hard day, not a farewell
+        ["이제 갈게"],
         [
             "안녕",
             "오늘 팀장한테 완전 깨졌어",

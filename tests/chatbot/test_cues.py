@@ -1,0 +1,57 @@
+"""Cue words that read a message's event (chatbot/message_cues.json) and license what a reply may speak of
+(chatbot/reply_cues.json): behaviour on messages of their own, without a classifier."""
+
+import pytest
+
+from chatbot.quality import names_good_news, names_setback, opens_new_subject, tells_unsaid_event
+
+
+@pytest.mark.parametrize(
+    ("message", "setback", "good_news"),
+    [
+        ("면접 잘본줄 알았는데 불합격 문자옴", True, False),  # the outcome after the turn decides
+        ("망한줄 알았는데 붙었어ㅋㅋ", False, True),
+        ("떨어진 줄 알았더니 최종합격이래", False, True),
+        ("최종 불합격 ㅋㅋ", True, False),  # 불합격 holds 합격 but is no good news
+    ],
+)
+def test_how_it_turned_out_decides_not_the_guess_before_it(message, setback, good_news):
+    assert names_setback(message) is setback
+    assert names_good_news(message) is good_news
+
+
+@pytest.mark.parametrize(
+    ("message", "goodbye"),
+    [
+        ("담에 또 올게~", True),
+        ("들어줘서 고마워 내일 또 올게", True),
+        ("오랜만에 가족여행 갔는데 담에 또 가자고 했어ㅎㅎ", False),  # a plan with the family, not a goodbye
+        ("다음에 또 볼 자신이 없다", False),  # an exam retaken, not a goodbye
+    ],
+)
+def test_a_goodbye_needs_the_whole_phrase_not_just_next_time(message, goodbye):
+    assert opens_new_subject(message) is goodbye
+
+
+def test_a_break_up_told_in_passing_is_a_setback_and_a_tired_body_is_not_annoyance():
+    from chatbot.quality import names_annoyance
+
+    assert names_setback("남친이랑 헤어지고 진짜 힘들었는데")
+    assert names_setback("아 근데 omr 밀려쓴거같아")
+    assert names_annoyance("애가 말을 너무 안들어")
+    assert not names_annoyance("야근 일주일째라 몸이 말을 안 들어")
+
+
+@pytest.mark.parametrize(
+    ("reply", "turns", "refused"),
+    [
+        ("고맙다는 말 잘 받았어요. 잘 가요.", ["잘자ㅎㅎ"], True),  # thanks back needs thanks
+        ("고맙다는 말 잘 받았어요. 잘 가요.", ["들어줘서 고마워 잘자"], False),
+        ("잠이 늘었다면 몸이 쉬어 달라는 신호일 때도 있어요.", ["요즘 잠이 너무 안와 어케함"], True),
+        ("잠이 늘었다면 몸이 쉬어 달라는 신호일 때도 있어요.", ["요즘 12시간씩 자도 졸려"], False),
+        ("와, 반가운 소식이에요! 그 아이 이야기 조금 더 들려줄래요?", ["휴 다행히 건강검진 다 정상이래"], True),
+        ("와, 반가운 소식이에요! 그 아이 이야기 조금 더 들려줄래요?", ["우리 강아지 건강검진 다 정상이래"], False),
+    ],
+)
+def test_a_reply_speaks_only_of_what_the_person_said(reply, turns, refused):
+    assert tells_unsaid_event(reply, turns) is refused
