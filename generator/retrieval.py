@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -56,7 +57,7 @@ from generator.entries import (
 from generator.responder import Context, GenerationOptions
 from generator.retrieval_index import RetrievalIndex, message_rows
 from generator.similarity import MessageSimilarity
-from training.files import atomic_directory, write_json
+from training.files import atomic_directory, write_json, write_training_record
 
 BACKEND = "retrieval"
 CONFIG_NAME = "responder_config.json"
@@ -311,8 +312,8 @@ class RetrievalResponder:
 
     # ------------------------------------------------------------------------------------------------ saving
     def save_pretrained(
-        self, save_directory: str | Path, *, training_args: dict | None = None, metrics: dict | None = None
-    ) -> None:
+        self, directory: str | os.PathLike, *, training_args: dict | None = None, metrics: dict | None = None
+    ) -> Path:
         """Config + entries (+ the Kiwi analysis, `training_args.json` and `metrics.json` when there are any),
         written to a temporary sibling and swapped into place (`training.files.atomic_directory`)."""
 
@@ -324,11 +325,9 @@ class RetrievalResponder:
             analysis = self._analysis()
             if analysis is not None:  # so that loading need not run Kiwi again
                 (staging / MORPHEMES_NAME).write_text(json.dumps(analysis, ensure_ascii=False), encoding="utf-8")
-            for name, document in (("training_args.json", training_args), ("metrics.json", metrics)):
-                if document is not None:
-                    write_json(staging / name, document)
+            write_training_record(staging, training_args, metrics)
 
-        atomic_directory(save_directory, write)
+        return atomic_directory(directory, write)
 
     def _analysis(self) -> dict | None:
         """The messages' Kiwi analysis (and the bank-only vote index's), as `morphemes.json` holds it."""
