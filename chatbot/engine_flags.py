@@ -42,7 +42,7 @@ def build_chatbot(args: argparse.Namespace, **kwargs) -> Chatbot:
     """The Chatbot the engine flags ask for: the named checkpoints (the rest from --checkpoints_dir), the offline
     default with --offline, else the full engine when --checkpoints_dir holds trained checkpoints, otherwise offline.
     `kwargs` go to the Chatbot (max_message_chars …)."""
-    from chatbot import Chatbot  # why: sklearn; every --help stays light
+    from chatbot import Chatbot  # why: chatbot.safety compiles the crisis rules on import; every --help stays light
 
     if args.classifier or args.generator:
         if args.data:

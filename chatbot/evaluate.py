@@ -17,7 +17,7 @@ the bot's replies come from the chatbot and go into the history as they would in
 - open questions (the engine was unsure of the emotion), crisis replies, and a table of message → emotion → reply.
 
 `chatbot/eval_cases/heldout.jsonl` is the blind held-out set: evaluate on it once, at the end of a piece of work
-(`heldout_v1.jsonl` … `heldout_v14.jsonl` are earlier ones, already evaluated and so development material now).
+(the numbered `heldout_v*.jsonl` are earlier ones, already evaluated and so development material now).
 """
 
 from __future__ import annotations

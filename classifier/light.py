@@ -9,7 +9,7 @@ label against the rest, a class-balanced binary LinearSVC is fitted on them, and
 towards their mean magnitude. The result is still one linear model (coef = ratio × interpolated weights), so
 inference and the saved format are the same as for the plain SVM.
 
-Trains in seconds on CPU (KETI single-turn, 35k sentences: ~10 s on 2 shared cores, temperature folds included).
+Trains in seconds on CPU (KETI single-turn included, with the temperature folds).
 
 Same API as EmotionClassifier (`predict`, `labels`, `save_pretrained`, `from_pretrained`). Saved without pickle:
 
@@ -56,20 +56,18 @@ class LightConfig:
     backend: str = BACKEND  # lets load_classifier pick the class from the directory
     analyzer: str = "char_wb"  # character n-grams inside words (padded by spaces): best of char/char_wb on KETI
     char_ngram_min: int = 1  # single syllables carry emotion (예: 헐, 와, 흑)
-    char_ngram_max: int = 4  # KETI validation macro-F1: char_wb 1–4 0.522, 1–5 0.521, char 1–3 0.514; fewest features
-    char_min_df: int = 2  # n-grams seen once add 500k features and no validation macro-F1
+    char_ngram_max: int = 4  # up to four syllables: KETI validation macro-F1 as good as five, with fewer features
+    char_min_df: int = 2  # n-grams seen once add many features and no validation macro-F1
     morphemes: bool = True  # Kiwi morpheme/tag n-grams: endings (-네/EF) and negation are emotion cues
     morph_ngram_max: int = 2  # morpheme uni+bigrams ("안/MAG 좋/VA"); trigrams added nothing on validation
     morph_min_df: int = 1  # keep every morpheme n-gram
     sublinear_tf: bool = True  # 1 + log(tf): repeated ㅋㅋㅋ should not dominate
-    model: str = "nbsvm"  # "nbsvm", "svm" (LinearSVC; multi-class) or "logreg" (same F1 as svm, ~50× slower)
-    # KETI 4-fold CV (train part) macro-F1: svm 0.514, nbsvm 0.527; class_weight=balanced alone: svm 0.518
+    model: str = "nbsvm"  # "nbsvm", "svm" (LinearSVC; multi-class) or "logreg" (as good as svm, far slower);
+    # nbsvm has the best macro-F1 in cross-validation on KETI's training part, more than class weights alone add
     C: float = 0.05  # nbsvm: best of 0.01–0.2 on KETI CV; svm wants 0.1, logreg ~3
-    nb_alpha: float = (
-        1.0  # nbsvm: add-alpha smoothing of the binarised feature counts (C=0.03, β=1: α 0.5 0.521, α 1 0.524)
-    )
-    nb_interpolation: float = 0.5  # nbsvm: w' = (1-β)·mean|w| + β·w; C=0.05: β 0.25/0.5/0.75 → 0.516/0.527/0.526
-    class_weight: str | None = "balanced"  # nbsvm binary fits: each label weighs as much as the rest (+1 point)
+    nb_alpha: float = 1.0  # nbsvm: add-alpha smoothing of the binarised feature counts (1 did better than 0.5)
+    nb_interpolation: float = 0.5  # nbsvm: w' = (1-β)·mean|w| + β·w; best of quarter steps
+    class_weight: str | None = "balanced"  # nbsvm binary fits: each label weighs as much as the rest
     max_iter: int = 2000  # solver iterations; both converge well below this on KETI
     temperature: float = 1.0  # softmax(temperature × decision) — fitted on cross-validated scores for svm/nbsvm
     calibration_folds: int = 3  # folds for the temperature fit (3 extra fits of a few seconds)

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from classifier.contract import LONG_TEXT_MODES
+from classifier.loading import load_classifier, saved_backend
 from data.cli import add_choice, add_debug_flag, command_main, make_parser, require_one_of, run_cli
+from training.files import looks_local, surviving_copy
 
 if TYPE_CHECKING:
     from classifier.contract import Classifier
@@ -35,9 +37,6 @@ def add_model_arguments(p: argparse.ArgumentParser) -> None:
 
 def check_model_dir(model_dir: str, long_text: str | None) -> None:
     """Fail before the data is read: a missing local model, or --long_text given for a light model."""
-    from classifier.loading import saved_backend  # why: `--help` stays light
-    from training.files import looks_local, surviving_copy
-
     if not looks_local(model_dir):
         return  # a hub id: checked when it is loaded
     path = surviving_copy(Path(model_dir).expanduser())
@@ -55,8 +54,6 @@ def check_model_dir(model_dir: str, long_text: str | None) -> None:
 
 def load_model(args: argparse.Namespace) -> Classifier:
     """The classifier --model_dir names, reading long texts as --long_text says (KoBERT only; default: as saved)."""
-    from classifier.loading import load_classifier  # why: `--help` stays light
-
     return load_classifier(args.model_dir, **({"long_text": args.long_text} if args.long_text else {}))
 
 

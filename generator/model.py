@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import warnings
 from collections.abc import Iterator, Sequence
@@ -165,8 +166,8 @@ class ResponseGenerator:
         return generator
 
     def save_pretrained(
-        self, save_directory: str | Path, *, training_args: dict | None = None, metrics: dict | None = None
-    ) -> None:
+        self, directory: str | os.PathLike, *, training_args: dict | None = None, metrics: dict | None = None
+    ) -> Path:
         """Weights (safetensors), config, generation defaults, tokenizer and `generator_config.json` (plus
         `training_args.json` and `metrics.json` when given), written to a temporary sibling and swapped into place
         (`training.files.atomic_directory`: no half-written or mixed directories)."""
@@ -181,7 +182,7 @@ class ResponseGenerator:
             self.config.to_json_file(staging / CONFIG_NAME)
             files.write_training_record(staging, training_args, metrics)
 
-        files.atomic_directory(save_directory, write)  # through the module: tests record each staged directory
+        return files.atomic_directory(directory, write)  # through the module: tests record each staged directory
 
     # ---------------------------------------------------------------- generation
     def _options(self, options: dict) -> GenerationOptions:

@@ -7,6 +7,7 @@ Both backends, `ResponseGenerator` (KoGPT2) and `RetrievalResponder` (reply bank
 from __future__ import annotations
 
 import numbers
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
@@ -108,8 +109,8 @@ class Responder(Protocol):
         ...
 
     def save_pretrained(
-        self, save_directory: str | Path, *, training_args: dict | None = None, metrics: dict | None = None
-    ) -> None:
+        self, directory: str | os.PathLike, *, training_args: dict | None = None, metrics: dict | None = None
+    ) -> Path:
         """Everything `generator.load_responder` needs, written atomically (with `training_args.json` and
         `metrics.json` when given)."""
         ...

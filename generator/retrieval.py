@@ -24,13 +24,15 @@ How a reply is found for the last user message of a conversation:
 A `generator.Responder` like `ResponseGenerator`. Of the `GenerationOptions` it acts on `top_k` (0 = no cap),
 `temperature` (0 = always the best match), `do_sample=False` and `seed`; the others are accepted and ignored.
 Saved as `responder_config.json` + `entries.jsonl` (+ `morphemes.json`, the messages' Kiwi analysis); the TF-IDF
-index is rebuilt at load.
+index is rebuilt at load. What every reply reads about the entries (topics, kinds of reply, emotion masks, topic
+and emotion votes) is worked out once, in `generator.retrieval_index`.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -41,31 +43,26 @@ import numpy as np
 
 from data.taxonomy import VALENCE
 from generator.entries import (
-    BANK_SOURCE,
     ResponseEntry,
-    asks_plainly,
     asks_something,
     bank_entries,
     dialogue_entries,
     distinct_replies,
-    is_curt,
     read_entries,
     reply_emotions,
-    request_cues,
-    request_subjects,
     split_context,
     unique_entries,
     write_entries,
 )
 from generator.responder import Context, GenerationOptions
+from generator.retrieval_index import RetrievalIndex, message_rows
 from generator.similarity import MessageSimilarity
-from training.files import atomic_directory, write_json
+from training.files import atomic_directory, write_json, write_training_record
 
 BACKEND = "retrieval"
 CONFIG_NAME = "responder_config.json"
 ENTRIES_NAME = "entries.jsonl"
 MORPHEMES_NAME = "morphemes.json"  # optional: the messages' Kiwi analysis, so loading does not analyse again
-GENERAL_TOPIC = "general"  # the bank's replies for messages of no particular topic
 FAR_CORPUS_PENALTY = 1.0  # a corpus reply to a message unlike this one is about something else
 FALLBACK_REPLY = "그렇군요. 조금 더 자세히 이야기해 줄래요?"  # only when there is no entry at all to answer with
 
@@ -116,67 +113,19 @@ class RetrievalResponder:
         self.entries: list[ResponseEntry] = unique_entries(entries)
         if not self.entries:
             raise ValueError("RetrievalResponder needs at least one entry with a non-empty message and reply")
-        self._build_index(analysed)
-
-    def _build_index(self, analysed: dict | None = None) -> None:
-        self.messages: list[str] = []  # each distinct message once
-        position: dict[str, int] = {}
-        for entry in self.entries:
-            position.setdefault(entry.message, len(self.messages))
-            if len(position) > len(self.messages):
-                self.messages.append(entry.message)
-        self._entry_message = np.array([position[e.message] for e in self.entries])  # (entries,) message row
-        self._prior = np.array(
-            [
-                (self.config.bank_bonus if e.source == BANK_SOURCE else 0.0)
-                - (self.config.curt_penalty if is_curt(e.reply) else 0.0)
-                for e in self.entries
-            ],
-            dtype=np.float32,
-        )  # (entries,)
+        self.messages, entry_message = message_rows(self.entries)  # each distinct message once
         self.similarity = MessageSimilarity(self.messages, self.config.ngram_range, self.config.semantic, analysed)
-        # topics of the reply bank, and per-entry / per-message arrays read by every reply (built once)
-        self.topics = sorted({e.topic for e in self.entries if e.topic is not None})
-        topic_id: dict[str | None, int] = {topic: i for i, topic in enumerate(self.topics)}
-        self._entry_topic = np.array([topic_id.get(e.topic, -1) for e in self.entries])  # (entries,) −1 = corpus
-        self._is_bank = self._entry_topic >= 0
-        self._is_open = np.array([e.topic is not None and e.emotion is None for e in self.entries])
-        self._is_general = np.array([e.topic == GENERAL_TOPIC for e in self.entries])
-        # the floor is for replies that fit any message; a reply to one kind of question ("추천해 줘") must match it
-        self._has_floor = self._is_general & np.array([e.intent is None for e in self.entries])
-        self._unlabelled_corpus = np.array([e.topic is None and e.emotion is None for e in self.entries])
-        self._is_addressed = np.array([e.topic in self.config.addressed_topics for e in self.entries])
-        self._addressed_topics = np.array([topic in self.config.addressed_topics for topic in self.topics], dtype=bool)
-        self._answers_request = np.array([e.intent in request_cues()[0] for e in self.entries])  # (entries,)
-        self._open = {e.topic for e in self.entries if e.topic is not None and e.emotion is None}
-        advice, request_words = request_subjects()
-        subjects: dict[tuple, set[str]] = {}  # advice on one subject (sleep, memorising words): the subject words of
-        members: dict[tuple, list[int]] = {}  # its group's messages, and the group's entries
-        for row in np.flatnonzero([e.intent in advice for e in self.entries]).tolist():
-            group = self.entries[row].group
-            subjects.setdefault(group, set()).update(
-                self.similarity.subjects(int(self._entry_message[row]), request_words)
-            )
-            members.setdefault(group, []).append(row)
-        self._advice_groups = [(frozenset(subjects[g]), np.array(members[g])) for g in subjects]
-        self._message_topic_id = np.full(len(self.messages), -1)  # (messages,) the bank topic it was written for
-        self._message_emotion: dict[int, str] = {}  # bank message row → the emotion it was written for
-        for index, entry in enumerate(self.entries):
-            if entry.topic is not None and entry.emotion is not None:
-                self._message_topic_id[self._entry_message[index]] = topic_id[entry.topic]
-                self._message_emotion[int(self._entry_message[index])] = entry.emotion
-        self._bank_message_rows = np.flatnonzero(self._message_topic_id >= 0)
+        self.index = RetrievalIndex(self.entries, entry_message, self.similarity, self.config)
         self.reply_emotions = reply_emotions(self.entries)  # reply → the emotion it was written or given for
-        emotions = {e.emotion for e in self.entries if e.emotion is not None}
-        self._emotion_masks = {emotion: np.array([e.emotion == emotion for e in self.entries]) for emotion in emotions}
-        self._valence_masks: dict[str, np.ndarray] = {}  # valence group → its entries
-        for emotion, mask in self._emotion_masks.items():
-            valence = VALENCE.get(emotion, emotion)
-            self._valence_masks[valence] = self._valence_masks.get(valence, np.zeros(len(mask), dtype=bool)) | mask
         self.vote_index = self  # emotion_votes reads the bank only: a bank-only index when corpora are mixed in
-        if self._is_bank.any() and not self._is_bank.all():
+        if self.index.is_bank.any() and not self.index.is_bank.all():
             bank = [e for e in self.entries if e.topic is not None]
             self.vote_index = RetrievalResponder(bank, self.config, (analysed or {}).get("bank"))
+
+    @property
+    def topics(self) -> list[str]:
+        """The reply bank's topics, in the order of `index.topic_shares`."""
+        return self.index.topics
 
     # ------------------------------------------------------------------------------------------------ building
     @classmethod
@@ -238,115 +187,86 @@ class RetrievalResponder:
         if k < 0:
             raise ValueError(f"top_k={k}: expected 0 (no cap) or more")
         k = k or self.config.max_candidates
-        c = self.config
         turns = [message] if isinstance(message, str) else list(message)
-        similarity = self._message_scores(turns[-1:])  # (messages,)
-        if len(turns) > 1 and self._topic_shares(similarity).max(initial=0.0) < c.own_topic_share:
-            similarity = self._message_scores(turns)  # a follow-up: earlier turns say what it is about
-        entry_similarity = similarity[self._entry_message]  # (entries,)
-        share = self._topic_shares(similarity)  # (topics,) share of the votes
-        topic_score = (
-            np.where(self._entry_topic >= 0, share[np.maximum(self._entry_topic, 0)], 0.0)
-            if len(share)
-            else np.zeros(len(self.entries))
-        )  # (entries,)
-        close_corpus = ~self._is_bank & (entry_similarity >= c.corpus_min_similarity)  # about what the message is
-        topic_score = np.where(close_corpus, share.max() if len(share) else 0.0, topic_score)  # about: its topic
-        scores = entry_similarity + c.topic_weight * topic_score + self._prior
-        scores = np.where(self._has_floor, np.maximum(scores, c.general_floor + self._prior), scores)
-        weakly_addressed = self._is_addressed & (topic_score < c.addressed_min_share)  # (entries,)
-        asks = asks_something(turns[-1])
-        if emotion is None and self._open:
-            voted = np.where(self._addressed_topics & (share < c.addressed_min_share), 0.0, share)  # a third of the
-            # votes for greeting is not enough to greet ("방금 면접 보고 나옴" → "어서 와요")
-            best = int(np.argmax(voted)) if voted.any() else -1
-            allowed = self._is_open & (self._entry_topic == best)
-            if not allowed.any():
-                allowed = self._is_open & self._is_general
-            answers = self._answers_to_question(turns[-1], best, entry_similarity)  # a plain question is answered
-            allowed = allowed | answers  # when a reply was written for one this close on the same topic
-            scores = scores + c.question_bonus * answers
-        else:
-            same_valence = ~self._is_open
-            if emotion is not None:  # corpus entries of unmapped labels may answer any emotion; the engine reads
-                # their tone before showing them
-                same_valence = same_valence & (
-                    self._valence_masks.get(VALENCE.get(emotion, emotion), False) | self._unlabelled_corpus
-                )
-                scores = scores + c.emotion_bonus * self._emotion_masks.get(emotion, 0)
-            if asks:  # an answer to what was asked carries no feeling of its own: any emotion may get it
-                same_valence = same_valence | self._answers_request
-                best = int(np.argmax(share)) if len(share) else -1  # …of what the message is about: its best topic
-                scores = scores + c.question_bonus * self._answers_to_question(turns[-1], best, entry_similarity)
-            allowed = same_valence & ~weakly_addressed
-            far = ~self._is_bank & (entry_similarity < c.corpus_min_similarity)
-            scores = scores - FAR_CORPUS_PENALTY * far  # behind every bank reply; still better than nothing
-        if not asks:  # a reply written for a request answers only someone who asks
-            allowed = allowed & ~self._answers_request
-        else:  # …about what it was written for: sleep advice to "잠 잘 오는 방법 있어?", not advice on regret
-            allowed = allowed & ~self._off_subject(turns[-1], allowed)
-        if not allowed.any():  # nothing of that emotion known at all: any answer is better than none
-            allowed = ~self._is_open if (~self._is_open).any() else np.ones(len(scores), dtype=bool)
+        entry_similarity, share, topic_score, scores = self._match(turns)
+        allowed, scores = self._filter(turns[-1], emotion, entry_similarity, share, topic_score, scores)
         if rng is not None:
             scores = scores + np.random.default_rng(rng.getrandbits(64)).random(len(scores)) * 1e-6  # tie-break only
         scores = np.where(allowed, scores, -np.inf)
-        limit = min(int(allowed.sum()), max(c.max_candidates, 4 * k) * 8)
+        limit = min(int(allowed.sum()), max(self.config.max_candidates, 4 * k) * 8)
         top = np.argpartition(-scores, limit - 1)[:limit]
         top = top[np.argsort(-scores[top], kind="stable")]
         return distinct_replies(self.entries, top, scores, k, exclude)
 
-    def _answers_to_question(self, message: str, topic: int, entry_similarity) -> np.ndarray:
-        """(entries,) True for the replies written for a request on `topic` whose message is at least
-        `question_min_similarity` close to `message`, when the message is a plain question (`asks_plainly`)."""
-        if topic < 0 or not asks_plainly(message):
-            return np.zeros(len(self.entries), dtype=bool)
-        return (
-            self._answers_request
-            & (self._entry_topic == topic)
-            & (entry_similarity >= self.config.question_min_similarity)
-        )
+    def _match(self, turns: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """How well every entry fits the last of `turns`, before any filter: (entries,) its message's similarity,
+        (topics,) the topic votes, (entries,) its topic's share and (entries,) the score (see `candidates`)."""
+        c, index = self.config, self.index
+        similarity = self._message_scores(turns[-1:])  # (messages,)
+        if len(turns) > 1 and index.topic_shares(similarity).max(initial=0.0) < c.own_topic_share:
+            similarity = self._message_scores(turns)  # a follow-up: earlier turns say what it is about
+        entry_similarity = similarity[index.entry_message]  # (entries,)
+        share = index.topic_shares(similarity)  # (topics,) share of the votes
+        topic_score = (
+            np.where(index.entry_topic >= 0, share[np.maximum(index.entry_topic, 0)], 0.0)
+            if len(share)
+            else np.zeros(len(self.entries))
+        )  # (entries,)
+        close_corpus = ~index.is_bank & (entry_similarity >= c.corpus_min_similarity)  # about what the message is
+        topic_score = np.where(close_corpus, share.max() if len(share) else 0.0, topic_score)  # about: its topic
+        scores = entry_similarity + c.topic_weight * topic_score + index.prior
+        scores = np.where(index.has_floor, np.maximum(scores, c.general_floor + index.prior), scores)
+        return entry_similarity, share, topic_score, scores
 
-    def _off_subject(self, message: str, answering) -> np.ndarray:
-        """(entries,) True for the `answering` entries whose group's messages share no subject word with `message`
-        (the words a request is made with aside). Nothing is off subject when the message names none."""
-        off = np.zeros(len(self.entries), dtype=bool)
-        if not self._advice_groups or not answering.any():
-            return off
-        asked = self.similarity.subjects(message, request_subjects()[1])
-        if not asked:
-            return off
-        for subjects, members in self._advice_groups:
-            if not subjects & asked:
-                off[members] = True
-        return off & answering
+    def _filter(
+        self, message: str, emotion: str | None, entry_similarity, share, topic_score, scores
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(entries,) which entries may answer `message` read as `emotion` (None: unsure), and the scores with the
+        bonuses that go with it (same emotion, an answer to a plain question)."""
+        c, index = self.config, self.index
+        weakly_addressed = index.is_addressed & (topic_score < c.addressed_min_share)  # (entries,)
+        asks = asks_something(message)
+        if emotion is None and index.open_topics:
+            voted = np.where(index.addressed_topics & (share < c.addressed_min_share), 0.0, share)  # a third of the
+            # votes for greeting is not enough to greet ("방금 면접 보고 나옴" → "어서 와요")
+            best = int(np.argmax(voted)) if voted.any() else -1
+            allowed = index.is_open & (index.entry_topic == best)
+            if not allowed.any():
+                allowed = index.is_open & index.is_general
+            answers = index.answers_to_question(message, best, entry_similarity)  # a plain question is answered
+            allowed = allowed | answers  # when a reply was written for one this close on the same topic
+            scores = scores + c.question_bonus * answers
+        else:
+            same_valence = ~index.is_open
+            if emotion is not None:  # corpus entries of unmapped labels may answer any emotion; the engine reads
+                # their tone before showing them
+                same_valence = same_valence & (
+                    index.valence_masks.get(VALENCE.get(emotion, emotion), False) | index.unlabelled_corpus
+                )
+                scores = scores + c.emotion_bonus * index.emotion_masks.get(emotion, 0)
+            if asks:  # an answer to what was asked carries no feeling of its own: any emotion may get it
+                same_valence = same_valence | index.answers_request
+                best = int(np.argmax(share)) if len(share) else -1  # …of what the message is about: its best topic
+                scores = scores + c.question_bonus * index.answers_to_question(message, best, entry_similarity)
+            allowed = same_valence & ~weakly_addressed
+            far = ~index.is_bank & (entry_similarity < c.corpus_min_similarity)
+            scores = scores - FAR_CORPUS_PENALTY * far  # behind every bank reply; still better than nothing
+        if not asks:  # a reply written for a request answers only someone who asks
+            allowed = allowed & ~index.answers_request
+        else:  # …about what it was written for: sleep advice to "잠 잘 오는 방법 있어?", not advice on regret
+            allowed = allowed & ~index.off_subject(message, allowed)
+        if not allowed.any():  # nothing of that emotion known at all: any answer is better than none
+            allowed = ~index.is_open if (~index.is_open).any() else np.ones(len(scores), dtype=bool)
+        return allowed, scores
 
     def emotion_votes(self, message: str, k: int = 10) -> dict[str, float]:
         """Each emotion's share of Σ similarity² over the `k` bank messages most similar to `message` (a second,
         nearest-neighbour reading of the emotion, by the same meaning-aware similarity as the replies)."""
         if self.vote_index is not self:  # the bank alone: the user's corpora must not change how emotions are read
             return self.vote_index.emotion_votes(message, k)
-        rows = self._bank_message_rows
-        if not len(rows):
+        if not len(self.index.bank_message_rows):
             return {}
-        similarity = self._message_scores([message])
-        best = rows[np.argsort(-similarity[rows])[:k]]
-        votes: dict[str, float] = {}
-        for row in best:
-            emotion = self._message_emotion[row]
-            votes[emotion] = votes.get(emotion, 0.0) + float(similarity[row]) ** 2
-        total = sum(votes.values())
-        return {emotion: vote / total for emotion, vote in votes.items()} if total > 0 else {}
-
-    def _topic_shares(self, similarity):
-        """(topics,) each bank topic's share of Σ similarity² over the `topic_votes` most similar bank messages."""
-        votes = np.zeros(len(self.topics))
-        if not len(self._bank_message_rows):
-            return votes
-        rows = self._bank_message_rows
-        best = rows[np.argsort(-similarity[rows])[: self.config.topic_votes]]
-        np.add.at(votes, self._message_topic_id[best], similarity[best] ** 2)
-        total = votes.sum()
-        return votes / total if total > 0 else votes
+        return self.index.emotion_shares(self._message_scores([message]), k)
 
     # ------------------------------------------------------------------------------------------------ answering
     @property
@@ -392,8 +312,8 @@ class RetrievalResponder:
 
     # ------------------------------------------------------------------------------------------------ saving
     def save_pretrained(
-        self, save_directory: str | Path, *, training_args: dict | None = None, metrics: dict | None = None
-    ) -> None:
+        self, directory: str | os.PathLike, *, training_args: dict | None = None, metrics: dict | None = None
+    ) -> Path:
         """Config + entries (+ the Kiwi analysis, `training_args.json` and `metrics.json` when there are any),
         written to a temporary sibling and swapped into place (`training.files.atomic_directory`)."""
 
@@ -405,11 +325,9 @@ class RetrievalResponder:
             analysis = self._analysis()
             if analysis is not None:  # so that loading need not run Kiwi again
                 (staging / MORPHEMES_NAME).write_text(json.dumps(analysis, ensure_ascii=False), encoding="utf-8")
-            for name, document in (("training_args.json", training_args), ("metrics.json", metrics)):
-                if document is not None:
-                    write_json(staging / name, document)
+            write_training_record(staging, training_args, metrics)
 
-        atomic_directory(save_directory, write)
+        return atomic_directory(directory, write)
 
     def _analysis(self) -> dict | None:
         """The messages' Kiwi analysis (and the bank-only vote index's), as `morphemes.json` holds it."""

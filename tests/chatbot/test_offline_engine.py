@@ -1,5 +1,5 @@
 """Chatbot.offline, the default engine with no checkpoints: the light classifier and the reply bank read and answer
-real messages (split from test_engine.py, which tests the pipeline with injected parts)."""
+real messages (the pipeline with injected parts is tested in test_engine*.py)."""
 
 import logging
 

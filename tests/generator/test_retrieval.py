@@ -257,7 +257,7 @@ def test_an_unsure_turn_is_not_greeted_on_a_third_of_the_votes():
         {"message": "(work)", "reply": "일 이야기네요.", "emotion": None, "topic": "work"},
     ]
     responder = RetrievalResponder(entries)
-    votes = responder._topic_shares(responder._message_scores(["방금 면접 보고 나옴"]))
+    votes = responder.index.topic_shares(responder._message_scores(["방금 면접 보고 나옴"]))
     share = dict(zip(responder.topics, votes, strict=True))
     assert max(share, key=share.get) == "greeting" and share["greeting"] < 0.5, share
     assert responder.generate("방금 면접 보고 나옴", emotion=None, do_sample=False) == "일 이야기네요."  # next topic

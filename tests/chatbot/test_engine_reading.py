@@ -1,0 +1,240 @@
+"""How the engine reads the emotion of a message (`chatbot.reading`, and the cue words of `chatbot.quality` it
+uses), with injected classifiers whose readings are known: context, acknowledgements, greetings, setbacks, relief,
+good news, hopes, thanks."""
+
+import pytest
+
+from chatbot.quality import names_relief, names_setback, thanks_in_words, without_backchannel
+from chatbot.reading import ReadingPolicy, forbidden_tones, read_emotion
+from tests.chatbot.recording import RecordingClassifier
+
+
+def test_a_short_follow_up_that_says_its_own_feeling_clearly_is_not_swamped_by_the_earlier_turn():
+    earlier = ["합격해서 너무 좋아"]
+    assert read_emotion(RecordingClassifier(), "속상해", earlier).label == "슬픔"  # short, but clear on its own
+    swamped = read_emotion(RecordingClassifier(), "속상해", earlier, ReadingPolicy(short_sure_at=1.01))
+    assert swamped.label == "기쁨"  # what a short message's boost on the earlier turn did to it
+    assert read_emotion(RecordingClassifier(), "응", earlier).label == "기쁨"  # "응" says little: the context leads
+
+
+class AcknowledgementClassifier(RecordingClassifier):
+    """Reads any text with "ㅇㅇ" as small talk, as the light classifier learnt from one-word replies; 수당: anger."""
+
+    rows = {"ㅇㅇ": [0.9, 0.02, 0.02, 0.02, 0.02, 0.02], "수당": [0.04, 0.04, 0.8, 0.04, 0.04, 0.04]}
+
+
+@pytest.mark.parametrize(
+    "message, read",
+    [
+        ("ㅇㅇ 수당도 안나와", "수당도 안나와"),
+        ("그니까.. 이번이 세번째야", "이번이 세번째야"),
+        ("응 근데 ㅇㅇ 무서워", "무서워"),  # several acknowledgements in a row
+        ("ㅇㅇ", "ㅇㅇ"),  # nothing else said: read as it is
+        ("응 그래", "그래"),
+        ("어제 야근함", "어제 야근함"),  # a word that only starts like one (어)
+        ("아 진짜 짜증나", "아 진짜 짜증나"),  # an exclamation carries a tone: kept
+        ("ㅇㅇ수당도 안나와", "ㅇㅇ수당도 안나와"),  # whole words only
+    ],
+)
+def test_opening_acknowledgements_are_left_out_of_what_is_read(message, read):
+    assert without_backchannel(message) == read
+
+
+def test_an_acknowledgement_before_a_complaint_does_not_read_it_as_small_talk():
+    classifier = AcknowledgementClassifier()
+    reading = read_emotion(classifier, "ㅇㅇ 수당도 안나와", ["ㅇㅇ 이번 주 내내 야근"])
+    assert reading.label == "분노" and reading.own["분노"] > 0.5
+    assert classifier.calls[-1] == ["수당도 안나와", "이번 주 내내 야근"]  # earlier turns are read the same way
+
+
+class GreetingClassifier(RecordingClassifier):
+    """안녕 reads as small talk, 외로워 as low mood (not surely), anything else flat."""
+
+    rows = {"안녕": [0.9, 0.02, 0.02, 0.02, 0.02, 0.02], "외로워": [0.15, 0.02, 0.02, 0.02, 0.04, 0.75]}
+
+
+def test_a_greeting_before_a_feeling_lends_it_no_small_talk():
+    assert read_emotion(GreetingClassifier(), "좀 외로워", ["안녕"]).label == "우울"
+    before = ReadingPolicy(context_neutral_share=1.0, short_sure_at=1.01)
+    assert read_emotion(GreetingClassifier(), "좀 외로워", ["안녕"], before).label == "일상"  # the greeting's full
+    # small-talk share, boosted because the message is short, outweighed the feeling
+    assert read_emotion(GreetingClassifier(), "응", ["안녕"]).label == "일상"  # a bare "응" still follows the greeting
+
+
+def test_a_named_setback_is_never_read_as_joy_even_when_the_classifier_says_so(parts):
+    classifier, _ = parts  # reads 좋 as 기쁨 0.8
+    setback = read_emotion(classifier, "좋은 기회였는데 면접 완전 폭망")
+    assert setback.label == "슬픔" and setback.scores["기쁨"] == 0 and setback.scores["일상"] == 0
+    assert sum(setback.scores.values()) == pytest.approx(1.0)
+    rescued = read_emotion(classifier, "좋아 망한 줄 알았는데 붙었어")  # good news beside the setback word
+    assert rescued.label == "기쁨"
+    follow_up = read_emotion(classifier, "응", ["좋은 기회였는데 면접 폭망"])  # an earlier setback turn leans sad too
+    assert follow_up.label == "슬픔" and follow_up.scores["기쁨"] < 1 / 6
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["좋다 회사 잘렸는데 오히려 좋아", "좋아 헤어졌는데 솔직히 홀가분함", "좋네 퇴사하고 나니 속이 다 시원함"],
+)
+def test_relief_beside_a_setback_word_keeps_the_classifiers_joy(parts, message):
+    classifier, _ = parts  # reads 좋 as 기쁨 0.8
+    reading = read_emotion(classifier, message)
+    assert reading.label == "기쁨" and reading.scores["기쁨"] >= 0.8 - 1e-9  # not moved to sadness (relief may add)
+
+
+@pytest.mark.parametrize("message", ["속상했는데 수술은 안 해도 된대", "슬펐는데 요즘은 덜 외로워졌어"])
+def test_relief_moves_part_of_the_sad_share_to_joy(parts, message):
+    classifier, _ = parts  # reads 슬/속상 as 슬픔 0.8: the worry words beside the relief
+    reading = read_emotion(classifier, message, policy=ReadingPolicy(relief_share=0.5))
+    assert reading.label == "기쁨" and reading.scores["기쁨"] == pytest.approx(
+        0.04 + 0.5 * (0.8 + 3 * 0.04)
+    )  # 분노 불안 슬픔 우울 are negative
+    assert sum(reading.scores.values()) == pytest.approx(1.0)
+    unchanged = read_emotion(classifier, message, policy=ReadingPolicy(relief_share=0.0))
+    assert unchanged.label == "슬픔"
+    setback = read_emotion(classifier, "속상해 시험 떨어졌는데 걱정했는데 역시나")  # a setback beside it: no relief
+    assert setback.label == "슬픔"
+
+
+@pytest.mark.parametrize("message", ["후 이제 좀 가라앉았어", "아까보단 진정됐어", "말하고 나니까 맘이 편해졌다"])
+def test_calm_after_a_worry_is_relief_not_more_worry(parts, message):
+    classifier, _ = parts  # reads 속상 as 슬픔 0.8: the earlier worry would pull the calm turn back to it
+    assert read_emotion(classifier, message, ["속상해 아까 심장이 막 뛰었어"]).label == "기쁨"
+
+
+def test_a_short_follow_up_to_relief_leans_toward_joy(parts):
+    classifier, _ = parts  # reads 속상 as 슬픔 0.8, "응" as flat
+    follow_up = read_emotion(classifier, "응", ["속상했는데 수술은 안 해도 된대"])
+    assert follow_up.label == "기쁨"
+
+
+def test_relief_after_a_sad_turn_is_read_on_its_own(parts):
+    classifier, _ = parts  # reads 속상 as 슬픔 0.8: the earlier worry would outweigh the relief if blended in
+    relief = read_emotion(classifier, "속상했는데 수술은 안 해도 된대", ["속상해 디스크래"])
+    assert relief.label == "기쁨"
+    blended = read_emotion(classifier, "속상해 다음 달로 수술 날짜 잡았어", ["좋은 병원 찾았어"])  # no relief: blended
+    assert blended.label == "슬픔" and blended.scores["기쁨"] > 0.2
+
+
+class NewsClassifier(RecordingClassifier):
+    """Reads laughter and 나아 as joy; ㅠㅠ and ㄱㅅ as joy with enough sadness or worry beside it to forbid cheering;
+    합격, 정상 and 취업 surely as 기쁨; 떨려 as 불안."""
+
+    rows = {
+        "ㅋㅋ": [0.1, 0.8, 0.04, 0.02, 0.02, 0.02],
+        "ㅠㅠ": [0.02, 0.7, 0.02, 0.02, 0.22, 0.02],
+        "나아": [0.1, 0.8, 0.04, 0.02, 0.02, 0.02],
+        "ㄱㅅ": [0.02, 0.7, 0.02, 0.2, 0.04, 0.02],
+        "합격": [0.01, 0.95, 0.01, 0.01, 0.01, 0.01],
+        "정상": [0.01, 0.95, 0.01, 0.01, 0.01, 0.01],
+        "취업": [0.01, 0.95, 0.01, 0.01, 0.01, 0.01],
+        "떨려": [0.04, 0.04, 0.04, 0.8, 0.04, 0.04],
+    }
+
+
+def test_good_news_read_surely_after_a_worry_is_read_on_its_own():
+    classifier, worry = NewsClassifier(), ["결과 오늘 나온대 떨려"]
+    news = read_emotion(classifier, "헐 합격 문자 왔어!!", worry)  # names good news (합격), alone reads 기쁨 0.95
+    assert news.label == "기쁨" and news.scores["불안"] == pytest.approx(0.01)
+    assert "positive" not in forbidden_tones(news)  # so it may be congratulated
+    blended = read_emotion(classifier, "헐 합격 문자 왔어!!", worry, ReadingPolicy(news_sure_at=1.01))
+    assert blended.scores["불안"] > 0.2 and blended.glad_words  # blended with the worry, but news in its own words:
+    assert "positive" not in forbidden_tones(blended)  # it may still be congratulated
+    assert read_emotion(classifier, "헐 다 정상이래!!", ["검진 결과 나온대 떨려"]).label == "기쁨"  # a check-up
+    waiting = ["동생 면접 결과 기다리는 중 떨려"]
+    assert read_emotion(classifier, "동생 취업했대!!", waiting).scores["불안"] == pytest.approx(0.01)  # a job: news
+    assert read_emotion(classifier, "동생 취업 준비 중", waiting).scores["불안"] > 0.2  # no news: the worry carries
+    hoped = read_emotion(classifier, "합격했으면 좋겠다", worry)  # a hope, not news: still blended
+    assert hoped.scores["불안"] > 0.5
+
+
+def test_glad_words_read_surely_alone_are_answered_though_earlier_turns_blur_them_but_thanks_after_worry_is_not():
+    classifier, policy = NewsClassifier(), ReadingPolicy()
+    glad = read_emotion(classifier, "결국 치킨 시킴ㅋㅋ", ["야식 먹을까", "뭐 먹지"])  # two flat turns blur the joy
+    assert glad.label == "기쁨" and glad.scores["기쁨"] < policy.positive_sure_at and glad.sure
+    worry = ["결과 나온대 떨려"]
+    thanks = read_emotion(classifier, "ㅠㅠ 고마워", worry)  # thanks carries no joy of its own after a worry
+    assert thanks.label == "기쁨" and thanks.own["기쁨"] >= policy.positive_sure_at and not thanks.sure
+    assert read_emotion(classifier, "ㅠㅠ 고마워").sure  # alone, it is plain thanks
+    assert read_emotion(classifier, "ㅠㅠ 고마워 내일 해볼게", worry).sure  # thanks with a plan: glad in its own words
+
+
+@pytest.mark.parametrize(
+    "message, thanks",
+    [
+        ("아하 고마워 그럼 심화로 봐야겠다", True),  # opens the message after an acknowledgement
+        ("알겠어 해볼게 고마워ㅎㅎ", True),  # closes it, nobody else named
+        ("엄마한테 너무 고마워", False),  # someone else is thanked
+        ("고마워서 전화드렸어", False),  # not the word itself
+        ("감사 인사 드리러 갔어", False),
+    ],
+)
+def test_thanks_in_words_is_thanks_to_whoever_the_person_talks_to(message, thanks):
+    assert thanks_in_words(message) is thanks
+
+
+def test_relief_reported_from_others_is_not_relief():
+    assert names_relief("발표 괜찮았다 휴")
+    assert not names_relief("아니 다들 괜찮았다고는 하는데 내가 아는데")  # "<list>_not" words are removed first
+
+
+@pytest.mark.parametrize(
+    "message", ["좋은 소식 합격했으면 좋겠다 제발", "좋겠다 검사 결과 아무 일 없었으면", "좋게 끝났는데 재발할까봐"]
+)
+def test_a_hope_not_met_yet_is_read_as_worry_never_joy(parts, message):
+    classifier, _ = parts  # reads 좋 as 기쁨 0.8: the outcome word, not what happened
+    reading = read_emotion(classifier, message)
+    assert reading.label == "불안" and reading.scores["기쁨"] == 0
+    assert reading.scores["불안"] == pytest.approx(0.8 + 0.04)
+    assert sum(reading.scores.values()) == pytest.approx(1.0)
+    told = read_emotion(classifier, "좋은 소식 합격했어")  # the outcome itself, not a hope: joy stays
+    assert told.label == "기쁨"
+
+
+@pytest.mark.parametrize(
+    "message, label",
+    [
+        ("맛집이라길래 1시간 줄섰는데 개노맛ㅋㅋ", "분노"),  # annoyed, whatever the laughter says
+        ("팀장 또 주말에 카톡함 킹받네ㅋㅋ", "분노"),
+        ("우리 햄찌 귀여워 미치겠음ㅋㅋ", "기쁨"),  # 미치겠다 is left out: it is joy here
+        ("응.. 좀 울고 나니까 조금 나아", "슬픔"),  # feeling a little better after crying is still sadness
+    ],
+)
+def test_words_that_say_annoyance_or_tears_outweigh_laughter(message, label):
+    assert read_emotion(NewsClassifier(), message).label == label
+
+
+def test_good_news_told_with_tears_may_be_cheered_but_tears_alone_may_not():
+    news = read_emotion(NewsClassifier(), "동생이 취업함ㅠㅠㅠ")
+    assert news.label == "기쁨" and news.glad_words and "positive" not in forbidden_tones(news)
+    tears = read_emotion(NewsClassifier(), "동생이 면접 보고 옴ㅠㅠㅠ")
+    assert tears.label == "기쁨" and not tears.glad_words and "positive" in forbidden_tones(tears)
+    thanks = read_emotion(NewsClassifier(), "ㅇㅋ 담부턴 두번 확인할게 ㄱㅅ")  # thanks is not a loss either
+    assert thanks.glad_words and thanks.group_score("negative") >= 0.2 and "positive" not in forbidden_tones(thanks)
+
+
+def test_an_acknowledgement_alone_carries_the_earlier_feeling_not_its_own():
+    class AgreeingIsAngry(RecordingClassifier):
+        rows = {**RecordingClassifier.rows, "그니까": [0.04, 0.04, 0.8, 0.04, 0.04, 0.04]}
+
+    classifier = AgreeingIsAngry()
+    assert read_emotion(classifier, "그니까").label == "분노"  # alone, nothing to lean on: read as it is
+    after_sadness = read_emotion(classifier, "그니까ㅠ", ["너무 속상해"])
+    assert after_sadness.label == "슬픔" and after_sadness.scores["분노"] < 0.2
+    assert read_emotion(classifier, "그니까 진짜 속상해", ["오늘 좋아"]).label == "슬픔"  # words of its own count
+
+
+@pytest.mark.parametrize(
+    ("message", "relief"),
+    [
+        ("결국 환불해준대 다행", True),  # 다행 closing the message
+        ("병원 갔는데 그냥 스트레스래 다행ㅠ", True),
+        ("결국 붙음ㅋㅋ", True),
+        ("방금 재니까 열이 떨어졌어", True),  # a fever going down is not a failed exam (setback 떨어졌)
+        ("다행인지 불행인지 모르겠다", False),
+        ("이번 시험 떨어졌어", False),
+    ],
+)
+def test_relief_words(message, relief):
+    assert names_relief(message) is relief
+    assert not (relief and names_setback(message))
