@@ -117,8 +117,8 @@ def load_rules(path: Path = RULES_FILE) -> dict[str, Rule]:
             name, reason, exclusion, alternatives = header.group(1), header.group(2), None, []
         elif name is None:
             raise ValueError(f"{path}, line {number}: expected a [name] header before the first alternative")
-        elif line.startswith("!"):
-            exclusion = line[1:].strip()
+        elif line.startswith("!"):  # several exclusion lines are one alternation
+            exclusion = "|".join(filter(None, (exclusion, line[1:].strip())))
         else:
             try:
                 re.compile(line)

@@ -180,6 +180,9 @@ def test_rules_live_in_a_data_file_one_alternative_per_line(tmp_path):
     (tmp_path / "rules.txt").write_text("orphan\n", encoding="utf-8")
     with pytest.raises(ValueError, match="line 1: expected a \\[name\\] header"):
         load_rules(tmp_path / "rules.txt")
+    (tmp_path / "rules.txt").write_text("[wish] why\n# a comment\n! 게임|롤\n! 드라마\n죽고싶\n", encoding="utf-8")
+    wish = load_rules(tmp_path / "rules.txt")["wish"]  # exclusion lines add up; a long one may be split
+    assert wish.search("죽고싶어") and not wish.search("게임져서죽고싶") and not wish.search("드라마주인공이죽고싶대")
 
 
 def test_an_exclusion_line_switches_its_block_off():
