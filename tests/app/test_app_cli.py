@@ -90,6 +90,7 @@ def test_the_flags_build_the_engine_after_the_page_is_served_and_new_pages_get_i
         blocks.close()
 
 
+@pytest.mark.slow  # builds or loads a whole engine, or waits on a server
 def test_hanging_share_times_out_and_keeps_serving(offline_chatbot, app_args, capsys):
     never = threading.Event()
 

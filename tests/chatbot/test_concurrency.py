@@ -11,6 +11,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from chatbot import Chatbot
 from classifier.prediction import Prediction
 from generator.retrieval import RetrievalConfig, RetrievalResponder
@@ -91,6 +93,7 @@ def test_parallel_conversations_do_not_cross_over():
         assert len(set(texts)) == TURNS, f"{word}: a reply was repeated within one conversation: {texts}"
 
 
+@pytest.mark.slow  # builds or loads a whole engine, or waits on a server
 def test_parallel_conversations_through_the_real_offline_engine(offline_chatbot):
     """The shipped offline parts (light classifier with Kiwi, retrieval over the reply bank) under 20 threads:
     every conversation gets exactly the replies and emotions it gets when it runs alone."""

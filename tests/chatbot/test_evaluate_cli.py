@@ -16,6 +16,7 @@ def test_contradicting_engine_flags_stop_with_the_app_message(tmp_path, capsys):
     assert "--offline cannot be combined with --classifier/--generator" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # builds or loads a whole engine, or waits on a server
 def test_without_checkpoint_flags_the_offline_engine_answers_even_with_full_checkpoints_around(
     tmp_path, capsys, monkeypatch
 ):

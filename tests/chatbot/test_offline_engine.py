@@ -125,6 +125,7 @@ def test_offline_uses_replies_from_data_files(tmp_path):
     assert "고양이도 좋은 기억만 안고 갔을 거예요 야옹" in found  # among the bank's own replies for the same loss
 
 
+@pytest.mark.slow  # builds or loads a whole engine, or waits on a server
 def test_offline_refuses_a_light_classifier_without_the_six_emotions_unless_asked(tmp_path):
     from classifier import LightEmotionClassifier
 
@@ -138,6 +139,7 @@ def test_offline_refuses_a_light_classifier_without_the_six_emotions_unless_aske
     assert set(bot.reply("비가 와서 기분이 그래").scores) == {"맑음", "비"}
 
 
+@pytest.mark.slow  # builds or loads a whole engine, or waits on a server
 def test_default_picks_offline_without_checkpoints_and_says_why(tmp_path, caplog):
     (tmp_path / "classifier").mkdir()
     assert find_full_checkpoints(tmp_path) == (

@@ -70,6 +70,7 @@ def test_every_topic_has_open_questions_and_replies_fit_the_rules(bank):
             assert not any(word in reply for word in ("죽", "자살", "자해")), reply
 
 
+@pytest.mark.slow  # builds or loads a whole engine, or waits on a server
 def test_messages_are_unique_stripped_korean_and_one_emotion_each(bank):
     emotion_of = {}
     for group in bank:
