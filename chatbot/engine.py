@@ -300,7 +300,7 @@ class Chatbot:
                     if why is None:
                         return text
                     logger.debug("candidate refused (%s): %s", why, text)
-        return screened_reply(bot_turns)
+        return screened_reply(bot_turns, goodbye=quality.says_goodbye(context[-1]))
 
     def _care(self, context: list[str], reading, bot_turns: list[str], options: dict) -> str:
         """Care mode: a reply that consoles or asks (never one that cheers), with the help lines under it; good
@@ -349,6 +349,8 @@ class Chatbot:
             return "asks what was already told"
         if quality.greets_again(text, bot_turns):
             return "greets again"
+        if "?" in text and quality.says_goodbye(context[-1]):
+            return "asks someone who is leaving"
         return None
 
     def __repr__(self) -> str:

@@ -231,6 +231,12 @@ def opens_new_subject(message: str) -> bool:
     return _mentions_cues(message, {"new_subject", "goodbye", "thanks"})
 
 
+def says_goodbye(message: str) -> bool:
+    """Whether the message closes the conversation for now ("이제 잘게", "내일 또 올게"): a reply then sees them off
+    and asks nothing more."""
+    return _mentions_cues(message, {"goodbye"})
+
+
 def states_plan(message: str) -> bool:
     """Whether the message states a small plan of the person's own ("내일은 좀 움직여볼게", "저녁에 얘기해볼게"),
     not as a question, and does not also leave, thank or change the subject: it is answered as a plan; earlier

@@ -174,9 +174,10 @@ def care_reply(valence: str, said: list[str] | tuple[str, ...] = ()) -> str:
     return f"{(fresh or choices)[0]}\n\n{CARE_FOOTER}"
 
 
-def screened_reply(said: list[str] | tuple[str, ...] = ()) -> str:
-    """What is shown instead of a reply that `screen_reply` refused."""
-    choices = SAFETY_REPLIES["screened_replies"]
+def screened_reply(said: list[str] | tuple[str, ...] = (), goodbye: bool = False) -> str:
+    """What is shown instead of a reply that `screen_reply` refused (or when every candidate was refused); to a
+    goodbye, a goodbye that asks nothing more."""
+    choices = SAFETY_REPLIES["screened_goodbyes" if goodbye else "screened_replies"]
     fresh = [text for text in choices if not any(text in earlier for earlier in said)]
     return (fresh or choices)[0]
 

@@ -189,3 +189,13 @@ def test_pet_wording_needs_a_pet():
     reply = "가족 같은 아이라 걱정이 큰 게 당연해요. 지금 어떤 마음인지 들려줄래요?"
     assert names_stranger(reply, ["우리 애가 밥을 너무 안먹어"])  # a child, not a pet
     assert not names_stranger(reply, ["우리 강아지가 밥을 너무 안먹어"])
+
+
+def test_someone_who_is_leaving_is_seen_off_not_asked_more(parts):
+    classifier, _ = parts
+    question, farewell = "오늘 이야기 나눈 것 중 뭐가 제일 도움이 됐어요?", "저도 고마워요. 편히 쉬어요."
+    bot = Chatbot(classifier, RecordingResponder(question, farewell), candidates=2)
+    assert bot.reply("들어줘서 고마워 내일 또 올게").text == farewell
+    assert bot.reply("들어줘서 고마워").text == question  # thanks alone may be asked about
+    only_questions = Chatbot(classifier, RecordingResponder(question, "그 이야기 조금 더 들려줄래요?"), candidates=2)
+    assert only_questions.reply("이제 잘게").text in SAFETY_REPLIES["screened_goodbyes"]
