@@ -13,6 +13,7 @@ from chatbot.quality import names_good_news, names_setback, opens_new_subject, t
         ("망한줄 알았는데 붙었어ㅋㅋ", False, True),
         ("떨어진 줄 알았더니 최종합격이래", False, True),
         ("최종 불합격 ㅋㅋ", True, False),  # 불합격 holds 합격 but is no good news
+        ("아 근데 방금 2차 연락옴!!", False, True),
     ],
 )
 def test_how_it_turned_out_decides_not_the_guess_before_it(message, setback, good_news):
@@ -27,6 +28,7 @@ def test_how_it_turned_out_decides_not_the_guess_before_it(message, setback, goo
         ("들어줘서 고마워 내일 또 올게", True),
         ("오랜만에 가족여행 갔는데 담에 또 가자고 했어ㅎㅎ", False),  # a plan with the family, not a goodbye
         ("다음에 또 볼 자신이 없다", False),  # an exam retaken, not a goodbye
+        ("시험 끝났으니 이제 푹 잘래", True),
     ],
 )
 def test_a_goodbye_needs_the_whole_phrase_not_just_next_time(message, goodbye):
@@ -39,6 +41,7 @@ def test_a_break_up_told_in_passing_is_a_setback_and_a_tired_body_is_not_annoyan
     assert names_setback("남친이랑 헤어지고 진짜 힘들었는데")
     assert names_setback("아 근데 omr 밀려쓴거같아")
     assert names_annoyance("애가 말을 너무 안들어")
+    assert names_annoyance("진짜 배신감 든다")
     assert not names_annoyance("야근 일주일째라 몸이 말을 안 들어")
 
 
