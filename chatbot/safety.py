@@ -60,6 +60,7 @@ TRAINED_SPLITS = (
     "blind_v13",
     "blind_v14",
     "blind_v15",
+    "blind_v16",
 )
 
 
