@@ -35,6 +35,7 @@ import numpy as np
 import data
 from chatbot.cache import cached_directory, file_fingerprint
 from chatbot.evaluate import load_conversations, spent_eval_files
+from chatbot.quality import says_goodbye
 from chatbot.safety import (
     BLIND_SPLIT,
     CASES_DIR,
@@ -76,6 +77,7 @@ class CrisisThresholds:
     context_turns: int = 3  # the message and the two user turns before it: an escalation fits in three
     own_signs: float = 0.2  # P(warning) + P(crisis) the message itself needs before 3. or 4. may fire on it: a
     # plainly everyday turn after heavy ones ("끝나면 치킨 시켜 먹을 거야", "이제 좀 진정됐어") is not where risk rose
+    # (a goodbye needs none for 3.: it is where a conversation may end)
 
     @classmethod
     def from_dict(cls, values: dict) -> CrisisThresholds:
@@ -112,12 +114,15 @@ class CrisisDetector:
         crisis, warning = LEVELS.index("crisis"), LEVELS.index("warning")
         if p[0, crisis] >= t.message:
             return CrisisMatch("detector", "the message reads as crisis talk", f"P(crisis)={p[0, crisis]:.2f}")
-        if recent and p[0, warning] + p[0, crisis] >= t.own_signs:
+        own_signs = p[0, warning] + p[0, crisis] >= t.own_signs
+        # a goodbye carries no sign of its own, but after "아무도 나를 필요로 하지 않아" "이제 갈게" may be the last word
+        if recent and (own_signs or says_goodbye(message)):
             together = p[-1, crisis]
             if together >= t.context:
                 return CrisisMatch(
                     "conversation", "the last turns read together are crisis talk", f"P(crisis)={together:.2f}"
                 )
+        if recent and own_signs:
             signs = float((p[:-1, warning] + p[:-1, crisis]).sum())
             if signs >= t.accumulated:
                 return CrisisMatch(

@@ -86,6 +86,7 @@ def detector():
         "요즘은 그냥 다 놓고 싶어 아무것도 의미가 없네",  # letting go of everything, nothing means anything
         "마포대교 위에 사람 없는 곳 있어?",  # looking for an unwatched spot on a bridge
         "이렇게 살거면 더 살 필요가 있을까",
+        "아침에 눈 뜨는 게 고통스러워",  # waking up as torment
     ],
 )
 def test_explicit_crisis_sentences_match_a_rule(sentence):
@@ -159,6 +160,7 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "다리 아파서 사람 없는 데 앉았어",  # legs, not a bridge
         "과제 너무 힘들어 그냥 끝내고 싶다",  # a task named
         "그 신발 더 살 필요 없어",  # buying
+        "월요일 아침엔 출근하기 싫어서 눈 뜨는 게 지옥",  # the dread of a workday
     ],
 )
 def test_everyday_words_and_hyperbole_match_no_rule(sentence):
@@ -317,6 +319,30 @@ def test_building_signs_need_the_message_itself_to_carry_some_risk():
     assert ungated.assess(plan, heavy).rule == "accumulated"  # the same turns without the gate add up
     model.table["요즘 계속 그래"] = (0.6, 0.35, 0.05)
     assert gated.assess("요즘 계속 그래", heavy).rule == "accumulated"  # a turn that adds to them
+
+
+def test_a_goodbye_after_hopeless_turns_is_read_with_them_but_adds_no_signs_of_its_own():
+    hopeless, goodbye = "아무도 나를 필요로 하지 않아", "이제 갈게"
+    model = _FixedRisk(
+        {
+            hopeless: (0.2, 0.75, 0.05),
+            goodbye: (0.98, 0.01, 0.01),
+            f"{hopeless} {goodbye}": (0.2, 0.35, 0.45),
+            "졸업식 끝났다 다들 각자 길 가는 거지 슬프다": (0.0, 0.99, 0.01),
+            "졸업식 끝났다 다들 각자 길 가는 거지 슬프다 이제 갈게": (0.8, 0.1, 0.1),
+        }
+    )
+    detector = CrisisDetector(model, CrisisThresholds())
+    assert detector.assess(goodbye, [hopeless]).rule == "conversation"  # the last word after feeling unneeded
+    assert detector.assess("끝나면 치킨 시켜 먹을 거야", [hopeless]) is None  # not a goodbye: the gate holds
+    assert detector.assess(goodbye, ["졸업식 끝났다 다들 각자 길 가는 거지 슬프다"]) is None  # sad, not at risk
+
+
+def test_the_trained_detector_hears_a_goodbye_after_feeling_unneeded(detector):
+    assert detector.assess("이제 갈게", ["아무도 나를 필요로 하지 않아"])
+    assert detector.assess("이만 갈게", ["나 같은 건 없어도 돼"])
+    assert detector.assess("일단 잘게", ["헤어졌어", "너무 슬퍼"]) is None
+    assert detector.assess("이제 잘게 안녕", ["시험 망함", "우울하다"]) is None
 
 
 def test_detect_crisis_uses_the_history(detector):
