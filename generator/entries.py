@@ -77,10 +77,13 @@ def unique_entries(items: Iterable[ResponseEntry | tuple | dict]) -> list[Respon
 
 
 def reply_emotions(entries: Iterable[ResponseEntry]) -> dict[str, str | None]:
-    """Each reply → the emotion it was written or given for; None when it serves several emotions or open
-    questions."""
+    """Each reply bank reply → the emotion it was written for; None when it serves several emotions or open
+    questions. Corpus replies are left out: their label is the message's, not the reply's (a wellness 무기력 reply
+    says "저는 당신이 있어 행복한데…"), so their tone is read from their words."""
     emotions: dict[str, str | None] = {}
     for entry in entries:
+        if entry.topic is None:
+            continue
         known = emotions.setdefault(entry.reply, entry.emotion)
         if known != entry.emotion:
             emotions[entry.reply] = None

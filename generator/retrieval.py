@@ -116,7 +116,7 @@ class RetrievalResponder:
         self.messages, entry_message = message_rows(self.entries)  # each distinct message once
         self.similarity = MessageSimilarity(self.messages, self.config.ngram_range, self.config.semantic, analysed)
         self.index = RetrievalIndex(self.entries, entry_message, self.similarity, self.config)
-        self.reply_emotions = reply_emotions(self.entries)  # reply → the emotion it was written or given for
+        self.reply_emotions = reply_emotions(self.entries)  # bank reply → the emotion it was written for
         self.vote_index = self  # emotion_votes reads the bank only: a bank-only index when corpora are mixed in
         if self.index.is_bank.any() and not self.index.is_bank.all():
             bank = [e for e in self.entries if e.topic is not None]
