@@ -29,6 +29,8 @@ def test_how_it_turned_out_decides_not_the_guess_before_it(message, setback, goo
         ("오랜만에 가족여행 갔는데 담에 또 가자고 했어ㅎㅎ", False),  # a plan with the family, not a goodbye
         ("다음에 또 볼 자신이 없다", False),  # an exam retaken, not a goodbye
         ("시험 끝났으니 이제 푹 잘래", True),
+        ("들어줘서 고마워 좀 자볼게", True),  # trying to sleep now: a goodnight
+        ("요즘 못 잤으니 오늘은 일찍 자볼게", False),  # a plan for tonight
     ],
 )
 def test_a_goodbye_needs_the_whole_phrase_not_just_next_time(message, goodbye):
