@@ -115,7 +115,8 @@ class CrisisDetector:
         if p[0, crisis] >= t.message:
             return CrisisMatch("detector", "the message reads as crisis talk", f"P(crisis)={p[0, crisis]:.2f}")
         own_signs = p[0, warning] + p[0, crisis] >= t.own_signs
-        # a goodbye carries no sign of its own, but after "아무도 나를 필요로 하지 않아" "이제 갈게" may be the last word
+        # a goodbye carries no sign of its own, but after "아무도 나를 필요로 하지 않아" "이제 갈게" may be the
+        # last word
         if recent and (own_signs or says_goodbye(message)):
             together = p[-1, crisis]
             if together >= t.context:

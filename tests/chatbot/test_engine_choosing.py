@@ -206,7 +206,9 @@ def test_a_corpus_reply_is_judged_by_its_words_not_by_the_label_of_its_message()
 
     cheerful = "저는 당신이 있어 행복한데 그런 당신도 행복했으면 좋겠어요."  # a wellness reply to a 무기력 message
     comfort = "많이 지치고 속상했겠어요. 요즘 어떻게 지내요?"
-    corpus = RetrievalResponder([("너무 슬프고 살 맛이 안 나", cheerful, "슬픔"), ("슬프고 기운이 없어", comfort, "슬픔")])
+    corpus = RetrievalResponder(
+        [("너무 슬프고 살 맛이 안 나", cheerful, "슬픔"), ("슬프고 기운이 없어", comfort, "슬픔")]
+    )
     assert corpus.reply_emotions == {}  # only the reply bank's replies carry the emotion they were written for
     reply = Chatbot(RecordingClassifier(), corpus, candidates=2).reply("너무 슬프고 살 맛이 안 나")
     assert reply.emotion == "슬픔" and reply.text == comfort
