@@ -20,7 +20,7 @@ import time
 from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse, urlunparse
 
 from chatbot.engine_flags import add_engine_arguments, build_chatbot, check_engine_arguments
@@ -44,6 +44,20 @@ MAX_UPLOAD = "1mb"  # the UI takes no files; Gradio's upload route is open all t
 MAX_SESSIONS = 1000  # sessions kept in memory at most (oldest dropped first): each holds a page config
 CACHE_SWEEP = (600, 3600)  # delete_cache: every 10 min, drop temporary files older than an hour
 WARM_UP_MESSAGE = "안녕하세요"  # answered once at start-up, before the engine is announced
+# How the server runs whatever the flags say (`launch` adds where it listens, the login and the theme).
+SERVE_OPTIONS: dict[str, Any] = {
+    "share": False,  # a public link is made by start_share_link, which cannot hang on a dead network
+    "prevent_thread_lock": True,  # launch() returns; main() blocks
+    "quiet": True,
+    "show_error": True,
+    "css_paths": [UI_DIR / "app.css"],
+    "auth_message": "마음챗에 로그인하세요.",
+    "footer_links": ["api", "settings"],
+    "run_history": False,  # no second copy of counselling conversations in the browser's run history
+    "enable_monitoring": False,  # no /monitoring page of who sent what when
+    "max_file_size": MAX_UPLOAD,
+    "state_session_capacity": MAX_SESSIONS,
+}
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -198,23 +212,7 @@ def launch(
     )
     auth = throttled_login(*args.auth.split(":", 1)) if args.auth else None
     app.queue(default_concurrency_limit=args.concurrency)
-    app.launch(
-        server_name=args.host,
-        server_port=args.port,
-        auth=auth,
-        share=False,
-        prevent_thread_lock=True,
-        quiet=True,
-        show_error=True,
-        theme=offline_theme(),
-        css_paths=[UI_DIR / "app.css"],
-        auth_message="마음챗에 로그인하세요.",
-        footer_links=["api", "settings"],
-        run_history=False,  # no second copy of counselling conversations in the browser's run history
-        enable_monitoring=False,  # no /monitoring page of who sent what when
-        max_file_size=MAX_UPLOAD,
-        state_session_capacity=MAX_SESSIONS,
-    )
+    app.launch(server_name=args.host, server_port=args.port, auth=auth, theme=offline_theme(), **SERVE_OPTIONS)
     start_session_expiry(app, session_ttl_s)
     local_url = f"http://{args.host}:{app.server_port}/"
     print(f"Serving locally at {local_url}", flush=True)

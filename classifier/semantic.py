@@ -22,6 +22,8 @@ from functools import lru_cache
 import kiwipiepy_model  # kiwipiepy's model files: a dependency of kiwipiepy
 from kiwipiepy import Kiwi
 
+from data.records import summary_repr
+
 CONTENT_TAGS = frozenset(
     {  # morphemes that carry meaning (nouns, verbs, adjectives, adverbs, roots, interjections)
         "NNG",
@@ -174,9 +176,8 @@ class NeighbourExpansion:
         return len(self.vocabulary)
 
     def __repr__(self) -> str:
-        return (
-            f"NeighbourExpansion(vocabulary={len(self)}, neighbours={self.neighbours_per_morpheme}, "
-            f"min_similarity={self.min_similarity})"
+        return summary_repr(
+            self, vocabulary=len(self), neighbours=self.neighbours_per_morpheme, min_similarity=self.min_similarity
         )
 
 

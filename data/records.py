@@ -9,6 +9,12 @@ from pathlib import Path
 MAX_TEXT_CHARS = 500  # one sentence as the models see it, in chat and in training; KoBERT reads ≤512 tokens anyway
 
 
+def summary_repr(obj: object, **fields: object) -> str:
+    """`Type(name=value, …)` with each value as repr() writes it: how a large object prints (its sizes and
+    settings, never its contents)."""
+    return f"{type(obj).__name__}({', '.join(f'{name}={value!r}' for name, value in fields.items())})"
+
+
 class DataError(ValueError):
     """Bad input. The message names the file (and row/column where known) and what was expected."""
 
@@ -107,7 +113,6 @@ class Corpus:
         return Corpus(self.name, self.path, list(utterances), list(dialogues), replace(self.report))
 
     def __repr__(self) -> str:
-        return (
-            f"Corpus(name={self.name!r}, path={str(self.path)!r}, utterances={len(self.utterances)}, "
-            f"dialogues={len(self.dialogues)})"
+        return summary_repr(
+            self, name=self.name, path=str(self.path), utterances=len(self.utterances), dialogues=len(self.dialogues)
         )

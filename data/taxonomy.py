@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
 
-from data.records import Corpus, DataError, DialogueExample, Utterance
+from data.records import Corpus, DataError, DialogueExample, Utterance, summary_repr
 
 EMOTIONS = ("일상", "기쁨", "분노", "불안", "슬픔", "우울")  # the six of the original KoBERT emotion notebook
 VALENCE = {  # the six emotions in three groups: what a reply must not contradict (no cheer to a loss …)
@@ -200,7 +200,7 @@ class Taxonomy:
         return Counter(self.map_record(u) for u in corpus.utterances)
 
     def __repr__(self) -> str:
-        return f"Taxonomy(labels={self.labels}, sources={sorted(self.sources)}, origin={self.origin!r})"
+        return summary_repr(self, labels=self.labels, sources=sorted(self.sources), origin=self.origin)
 
 
 def _original_labels(record: Utterance | DialogueExample) -> tuple[str, ...]:

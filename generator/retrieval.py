@@ -41,6 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
+from data.records import summary_repr
 from data.taxonomy import VALENCE
 from generator.entries import (
     ResponseEntry,
@@ -362,7 +363,4 @@ class RetrievalResponder:
         return len(self.entries)
 
     def __repr__(self) -> str:
-        return (
-            f"RetrievalResponder(entries={len(self.entries)}, messages={len(self.messages)}, "
-            f"top_k={self.config.top_k})"
-        )
+        return summary_repr(self, entries=len(self.entries), messages=len(self.messages), top_k=self.config.top_k)

@@ -5,6 +5,7 @@ paths never reach the hub."""
 import argparse
 import ast
 import csv
+import functools
 import importlib
 import os
 import socket
@@ -298,7 +299,8 @@ def test_help_texts_have_no_stray_spaces_and_say_how_to_run_them():
 
 
 # ------------------------------------------------------------------------------------------- exit codes
-def cli_modules() -> list[str]:
+@functools.cache  # two parametrizations: the tree is parsed once
+def cli_modules() -> tuple[str, ...]:
     """Every module with an `if __name__ == "__main__":` block, found in the source (a new CLI is covered too)."""
     paths = [path for path in REPO.glob("*/*.py") if (path.parent / "__init__.py").is_file()] + [REPO / "app.py"]
     found = []
@@ -306,7 +308,7 @@ def cli_modules() -> list[str]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         if any(main_guard(node) for node in tree.body):
             found.append(".".join(path.relative_to(REPO).with_suffix("").parts))
-    return found
+    return tuple(found)
 
 
 def main_guard(node: ast.stmt) -> bool:

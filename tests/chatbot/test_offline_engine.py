@@ -168,6 +168,12 @@ def test_offline_answers_from_the_real_wellness_file(shared_data_dir, tmp_path):
     assert replies_to_it & set(found)
 
 
+@pytest.fixture(scope="module")
+def intent_of() -> dict[str, str | None]:
+    """The reply bank's intent of each of its replies (the bank read once for the tests below)."""
+    return {reply: group.intent for group in load_reply_bank() for reply in group.replies}
+
+
 @pytest.mark.parametrize(
     ("message", "intent"),
     [
@@ -177,23 +183,22 @@ def test_offline_answers_from_the_real_wellness_file(shared_data_dir, tmp_path):
         ("AI한테 이런 말 하는 거 좀 웃기지만 하소연 들어줄 수 있어?", "listen"),  # not a joke: "웃기" is not a request
     ],
 )
-def test_offline_answers_a_practical_question_honestly_not_with_small_talk(offline_chatbot, message, intent):
-    intent_of = {reply: group.intent for group in load_reply_bank() for reply in group.replies}
+def test_offline_answers_a_practical_question_honestly_not_with_small_talk(
+    offline_chatbot, intent_of, message, intent
+):
     for seed in range(5):  # replies are drawn from the best few: every draw must be an honest one
         reply = offline_chatbot.reply(message, seed=seed)
         assert reply.emotion == "일상" and intent_of.get(reply.text) == intent, (reply.text, reply.scores)
 
 
 @pytest.mark.parametrize("message", ["퇴근하고 저녁 든든하게 잘 먹었다", "오늘 점심 먹고 회사 앞 공원 한 바퀴 돌았어"])
-def test_a_statement_about_a_meal_gets_no_menu_suggestion(offline_chatbot, message):
-    intent_of = {reply: group.intent for group in load_reply_bank() for reply in group.replies}
+def test_a_statement_about_a_meal_gets_no_menu_suggestion(offline_chatbot, intent_of, message):
     for seed in range(5):
         reply = offline_chatbot.reply(message, seed=seed)
         assert intent_of.get(reply.text) not in {"recommend_food", "recommend", "choice"}, reply.text
 
 
-def test_a_question_no_kind_of_answer_fits_gets_no_answer_of_another_kind(offline_chatbot):
-    intent_of = {reply: group.intent for group in load_reply_bank() for reply in group.replies}
+def test_a_question_no_kind_of_answer_fits_gets_no_answer_of_another_kind(offline_chatbot, intent_of):
     message = "고속버스 터미널에서 강릉 가는 첫차 몇 시야"  # neither a recommendation nor a choice
     for seed in range(5):
         reply = offline_chatbot.reply(message, seed=seed)

@@ -33,6 +33,12 @@ def detector():
     return CrisisDetector.default()
 
 
+@pytest.fixture(scope="module")
+def trained_cases():
+    """(texts, levels) the learned detector trains on, read once for the tests that only look at them."""
+    return training_cases()
+
+
 # ------------------------------------------------------------------------------------------------ rules
 @pytest.mark.parametrize(
     "sentence",
@@ -242,27 +248,27 @@ def test_ordinary_replies_pass_the_screen(reply):
 TRAINED_SPLITS = {"train", "original", "dev", "heldout_v1", *(f"blind_v{n}" for n in range(1, 17))}
 
 
-def test_case_lists_are_data_files_with_a_split_field():
+def test_case_lists_are_data_files_with_a_split_field(trained_cases):
     messages, conversations = load_cases()
     assert {row["split"] for row in messages} >= {*TRAINED_SPLITS, BLIND_SPLIT}
     assert all(row["file"].split(":")[0].endswith(".jsonl") for row in messages + conversations)
     blind, _ = load_cases(BLIND_SPLIT)
     assert sum(1 for row in blind if row["crisis"]) >= 100 and sum(1 for row in blind if row["crisis"] is False) >= 100
-    trained_on = set(training_cases()[0])
+    trained_on = set(trained_cases[0])
     assert not {row["text"] for row in blind} & trained_on  # never trained on the blind list
     assert not (CASES_DIR.parent / "safety_cases.py").exists()  # lists are data, not Python tuples
 
 
-def test_the_learned_detector_trains_on_every_split_but_blind():
-    texts, levels = training_cases()
+def test_the_learned_detector_trains_on_every_split_but_blind(trained_cases):
+    texts, levels = trained_cases
     messages, _ = load_cases()
     by_split = {row["text"]: row["split"] for row in messages}
     assert {by_split[t] for t in texts if t in by_split} == TRAINED_SPLITS
     assert set(levels) == {0, 1, 2} and levels.count(0) > 2000  # everyday bank messages are negatives too
 
 
-def test_spent_evaluation_turns_are_everyday_negatives_and_the_blind_heldout_never_is():
-    texts, levels = training_cases()
+def test_spent_evaluation_turns_are_everyday_negatives_and_the_blind_heldout_never_is(trained_cases):
+    texts, levels = trained_cases
     negatives = {text for text, level in zip(texts, levels, strict=True) if level == 0}
     names = {path.name for path in spent_eval_files()}
     assert "dev.jsonl" in names and "heldout_v1.jsonl" in names and "heldout.jsonl" not in names

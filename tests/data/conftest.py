@@ -34,12 +34,9 @@ def _write_jsonl(path, records):
     return path
 
 
-@pytest.fixture
-def write_file(tmp_path):
-    """write_file(name, header, rows, encoding='utf-8') → path; the suffix picks csv / tsv / xlsx / jsonl."""
-
+def _writer(directory):
     def write(name, header, rows, encoding="utf-8"):
-        path = tmp_path / name
+        path = directory / name
         suffix = path.suffix.lower()
         if suffix == ".xlsx":
             return _write_xlsx(path, header, rows)
@@ -48,6 +45,18 @@ def write_file(tmp_path):
         return _write_delimited(path, header, rows, encoding, "," if suffix == ".csv" else "\t")
 
     return write
+
+
+@pytest.fixture
+def write_file(tmp_path):
+    """write_file(name, header, rows, encoding='utf-8') → path; the suffix picks csv / tsv / xlsx / jsonl."""
+    return _writer(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def write_module_file(tmp_path_factory):
+    """`write_file` into a folder the tests of one module share: inputs they only read, written once."""
+    return _writer(tmp_path_factory.mktemp("module_inputs"))
 
 
 WELLNESS_HEADER = ["구분", "유저", "챗봇"]

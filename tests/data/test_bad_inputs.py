@@ -15,9 +15,11 @@ from data.loaders import detect_format
 LOADERS = [load_any, detect_format, lambda path: load_table(path, "text", "label")]
 
 
-def half_cut_xlsx(tmp_path, write_file):
-    good = write_file("good.xlsx", ["text", "label"], [[f"문장 {i}", "기쁨"] for i in range(2000)])
-    cut = tmp_path / "cut.xlsx"
+@pytest.fixture(scope="module")
+def half_cut_xlsx(write_module_file):
+    """A workbook cut half-way, written once for the tests that read it (openpyxl takes a while)."""
+    good = write_module_file("good.xlsx", ["text", "label"], [[f"문장 {i}", "기쁨"] for i in range(2000)])
+    cut = good.with_name("cut.xlsx")
     with zipfile.ZipFile(good) as source, zipfile.ZipFile(cut, "w") as target:
         for item in source.infolist():
             data = source.read(item.filename)
@@ -39,20 +41,19 @@ def half_cut_xlsx(tmp_path, write_file):
         "load_nsmc",
     ],
 )
-def test_a_half_cut_sheet_is_a_data_error_naming_the_file(tmp_path, write_file, name):
+def test_a_half_cut_sheet_is_a_data_error_naming_the_file(half_cut_xlsx, name):
     import data
 
-    cut = half_cut_xlsx(tmp_path, write_file)
     with pytest.raises(DataError, match=r"cut\.xlsx: the workbook is damaged .*ParseError.*save it as CSV"):
-        getattr(data, name)(cut)
+        getattr(data, name)(half_cut_xlsx)
 
 
-def test_a_half_cut_sheet_stops_a_trainer_and_the_offline_engine_with_one_line(tmp_path, write_file, capsys):
+def test_a_half_cut_sheet_stops_a_trainer_and_the_offline_engine_with_one_line(tmp_path, half_cut_xlsx, capsys):
     from chatbot import Chatbot
     from classifier import train
     from data.cli import run_cli
 
-    cut = half_cut_xlsx(tmp_path, write_file)
+    cut = half_cut_xlsx
     argv = ["--backend", "light", "--train_file", str(cut), "--output_dir", str(tmp_path / "m")]
     assert run_cli(train.main, argv) == 2
     err = capsys.readouterr().err

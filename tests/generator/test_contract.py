@@ -80,7 +80,8 @@ def test_both_backends_reject_an_unknown_option_and_accept_every_known_one(backe
     assert isinstance(responder.generate("오늘 시험에 떨어졌어", "슬픔", **every), str)
 
 
-@pytest.mark.parametrize("backend", ["kogpt2", "retrieval"])
+# kogpt2 is slow (a second of sampling): test_candidates.py covers seeded draws on a tiny GPT-2 in less time
+@pytest.mark.parametrize("backend", [pytest.param("kogpt2", marks=pytest.mark.slow), "retrieval"])
 def test_a_seed_makes_replies_reproducible(backend, kogpt2, retrieval):
     responder = kogpt2 if backend == "kogpt2" else retrieval
     # kogpt2 samples the whole vocabulary (top_p 1.0 skips the nucleus sort of 51,200 logits): the seed is the subject
