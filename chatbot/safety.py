@@ -61,6 +61,7 @@ TRAINED_SPLITS = (
     "blind_v14",
     "blind_v15",
     "blind_v16",
+    "blind_v17",
 )
 
 
