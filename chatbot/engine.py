@@ -304,7 +304,10 @@ class Chatbot:
 
     def _care(self, context: list[str], reading, bot_turns: list[str], options: dict) -> str:
         """Care mode: a reply that consoles or asks (never one that cheers), with the help lines under it; good
-        news or a failing check gets one of the fixed care replies."""
+        news or a failing check gets one of the fixed care replies; a goodbye, one that asks them to call if it gets
+        heavier (after "나 같은 건 없어도 돼", "잘 있어" may be the last word: never a plain "잘 가요")."""
+        if quality.says_goodbye(context[-1]):
+            return care_reply("goodbye", bot_turns)
         if reading is None or reading.valence == "positive":
             return care_reply("positive" if reading is not None else "neutral", bot_turns)
         options = GenerationOptions.of(options).over(self.generation_options).given()
@@ -347,7 +350,7 @@ class Chatbot:
             return "tells an event not mentioned"
         if quality.asks_what_was_told(text, user_turns):
             return "asks what was already told"
-        if quality.greets_again(text, bot_turns):
+        if quality.greets_again(text, bot_turns, context[-1]):
             return "greets again"
         if "?" in text and quality.says_goodbye(context[-1]):
             return "asks someone who is leaving"

@@ -133,6 +133,7 @@ def load_rules(path: Path = RULES_FILE) -> dict[str, Rule]:
 
 _BLOCKS = load_rules()
 NEGATED = _BLOCKS.pop("negated")._pattern
+RECOVERED = _BLOCKS.pop("recovered")  # a past struggle told as over: left to the learned detector
 REPLY_SCREEN = _BLOCKS.pop("reply_screen")
 RULES: tuple[Rule, ...] = tuple(_BLOCKS.values())
 # (name, pattern, reason) of every crisis rule, as `python -m chatbot.safety --rules` prints them.
@@ -195,6 +196,8 @@ def match_rules(text: str) -> CrisisMatch | None:
     if not isinstance(text, str):
         raise TypeError(f"expected str, got {type(text).__name__}")
     compact = NEGATED.sub("", letters_only(text))
+    if RECOVERED.search(compact):
+        return None
     for rule in RULES:
         found = rule.search(compact)
         if found:

@@ -31,6 +31,9 @@ def test_how_it_turned_out_decides_not_the_guess_before_it(message, setback, goo
         ("시험 끝났으니 이제 푹 잘래", True),
         ("들어줘서 고마워 좀 자볼게", True),  # trying to sleep now: a goodnight
         ("요즘 못 잤으니 오늘은 일찍 자볼게", False),  # a plan for tonight
+        ("그럼 잘 있어", True),
+        ("우리 강아지 잘 있어?", False),  # asking how someone is
+        ("엄마가 잘 있어서 다행이야", False),
     ],
 )
 def test_a_goodbye_needs_the_whole_phrase_not_just_next_time(message, goodbye):

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from chatbot import CRISIS_REPLY, Chatbot, Reply
-from chatbot.safety import CARE_FOOTER
+from chatbot.safety import CARE_FOOTER, care_reply
 from chatbot.text import EMPTY_MESSAGE_REPLY
 from tests.chatbot.recording import SIX, RecordingClassifier, RecordingResponder
 
@@ -109,6 +109,20 @@ def test_after_a_crisis_reply_the_conversation_stays_in_care_mode():
         history += [{"role": "user", "content": message}, {"role": "assistant", "content": reply.text}]
     assert said[0].startswith(comfort)  # a consoling reply of the responder is kept, with the lines under it
     assert bot.reply("죽고 싶어", history).safety  # a new crisis message gets the crisis reply again
+
+
+def test_a_goodbye_in_care_mode_asks_them_to_call_rather_than_waving_them_off():
+    farewell = "잘 가요. 또 와요."
+    bot = Chatbot(RecordingClassifier(), RecordingResponder(farewell))
+    history = [{"role": "user", "content": "나 같은 건 없어도 돼"}, {"role": "assistant", "content": CRISIS_REPLY}]
+    reply = bot.reply("잘 있어", history)
+    assert reply.care and not reply.safety and CARE_FOOTER in reply.text
+    own_words = reply.text.replace(CARE_FOOTER, "")
+    assert farewell not in reply.text and ("연락" in own_words or "전화" in own_words)  # asks them to reach out
+    assert care_reply("goodbye") == reply.text
+    history += [{"role": "user", "content": "잘 있어"}, {"role": "assistant", "content": reply.text}]
+    later = bot.reply("이만 갈게", history)
+    assert later.text != reply.text and CARE_FOOTER in later.text  # a second goodbye is not the same words
 
 
 def test_crisis_reply_goes_out_even_when_the_classifier_fails():

@@ -183,6 +183,7 @@ def test_the_bot_does_not_greet_again_once_it_has_spoken(parts):
     assert bot.reply("안녕").text == greeting
     history = [{"role": "user", "content": "안녕"}, {"role": "assistant", "content": "안녕! 반가워요."}]
     assert bot.reply("그냥 심심해서 와봄", history).text == question
+    assert bot.reply("잘래 안녕").text in SAFETY_REPLIES["screened_goodbyes"]  # a goodnight is not a hello
 
 
 def test_pet_wording_needs_a_pet():

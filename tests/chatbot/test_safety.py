@@ -93,6 +93,10 @@ def trained_cases():
         "마포대교 위에 사람 없는 곳 있어?",  # looking for an unwatched spot on a bridge
         "이렇게 살거면 더 살 필요가 있을까",
         "아침에 눈 뜨는 게 고통스러워",  # waking up as torment
+        "밧줄 하나 사왔어 어디 걸지 보는 중",  # a rope and a place to hang it
+        "퇴근길에 가드레일 들이받고 싶다는 생각이 계속 나",  # a crash on purpose
+        "편도로 끊었어 돌아올 생각 없어",  # a trip with no return
+        "마트에서 번개탄도 샀어",
     ],
 )
 def test_explicit_crisis_sentences_match_a_rule(sentence):
@@ -157,6 +161,10 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "어제 장례식 다녀왔어",  # 어제 장례식: not one's own funeral
         "오늘 공부는 여기서 그만할래",  # a task named
         "이사 준비하면서 끈 다 챙겨서 방에 뒀어",  # packing
+        "빨랫줄 하나 샀어 베란다에 걸려고",  # laundry
+        "워홀 가는데 편도로 끊었어 돌아올 생각 없음 ㅋㅋ",  # a working holiday
+        "트럭이 가드레일 들이받았대 뉴스 봤어",  # someone else's accident
+        "캠핑 가려고 번개탄도 샀어",
         "방탈출 카페 갔는데 출구가 없어서 한참 헤맴",
         "나아질 거라는 말 안 믿었는데 진짜 좋아졌어",  # it did get better
         "i'm so embarrassed i want to disappear lol",  # embarrassment
@@ -180,7 +188,7 @@ def test_negation_alone_is_not_a_crisis_but_does_not_mask_a_later_wish():
 
 def test_rules_live_in_a_data_file_one_alternative_per_line(tmp_path):
     rules = load_rules()
-    assert {"negated", "reply_screen"} < set(rules) and len(CRISIS_RULES) == len(rules) - 2
+    assert {"negated", "recovered", "reply_screen"} < set(rules) and len(CRISIS_RULES) == len(rules) - 3
     assert all(rule.reason for rule in rules.values())
     (tmp_path / "rules.txt").write_text("[broken] why\n(unclosed\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"rules.txt, line 2: not a regular expression"):
@@ -191,6 +199,26 @@ def test_rules_live_in_a_data_file_one_alternative_per_line(tmp_path):
     (tmp_path / "rules.txt").write_text("[wish] why\n# a comment\n! 게임|롤\n! 드라마\n죽고싶\n", encoding="utf-8")
     wish = load_rules(tmp_path / "rules.txt")["wish"]  # exclusion lines add up; a long one may be split
     assert wish.search("죽고싶어") and not wish.search("게임져서죽고싶") and not wish.search("드라마주인공이죽고싶대")
+
+
+@pytest.mark.parametrize(
+    ("message", "rule_fires"),
+    [
+        ("예전에 죽고싶었던 적 있는데 극복했어", False),  # over, and said so at the end
+        ("한때 죽고싶었는데 지금은 행복해", False),
+        ("자해 끊은지 한 달 됐어", False),
+        ("손목 긋던 버릇 고친 지 반년", False),
+        ("자해 끊었었는데 어제 다시 했어", True),  # back again
+        ("예전엔 죽고 싶었는데 요즘 또 그래", True),
+        ("지금은 괜찮은데 밤만 되면 죽고싶어", True),  # the wish comes after the "better"
+        ("죽고싶다 지금은 괜찮아", True),  # nothing says the wish is past
+        ("죽고 싶었는데 지금은 괜찮은 척 하는 중", True),  # only acted
+        ("자해 끊은지 한달됐는데 또 하고싶다", True),
+        ("죽고싶었는데 나아졌다가 다시 심해짐", True),
+    ],
+)
+def test_a_struggle_told_as_over_is_left_to_the_detector_but_not_one_back_again(message, rule_fires):
+    assert (match_rules(message) is not None) is rule_fires, match_rules(message)
 
 
 def test_an_exclusion_line_switches_its_block_off():
@@ -347,6 +375,7 @@ def test_a_goodbye_after_hopeless_turns_is_read_with_them_but_adds_no_signs_of_i
 def test_the_trained_detector_hears_a_goodbye_after_feeling_unneeded(detector):
     assert detector.assess("이제 갈게", ["아무도 나를 필요로 하지 않아"])
     assert detector.assess("이만 갈게", ["나 같은 건 없어도 돼"])
+    assert detector.assess("잘 있어", ["나 같은 건 없어도 돼"])  # the plainest farewell
     assert detector.assess("일단 잘게", ["헤어졌어", "너무 슬퍼"]) is None
     assert detector.assess("이제 잘게 안녕", ["시험 망함", "우울하다"]) is None
 
