@@ -59,6 +59,8 @@ def test_a_break_up_told_in_passing_is_a_setback_and_a_tired_body_is_not_annoyan
         ("잠이 늘었다면 몸이 쉬어 달라는 신호일 때도 있어요.", ["요즘 12시간씩 자도 졸려"], False),
         ("와, 반가운 소식이에요! 그 아이 이야기 조금 더 들려줄래요?", ["휴 다행히 건강검진 다 정상이래"], True),
         ("와, 반가운 소식이에요! 그 아이 이야기 조금 더 들려줄래요?", ["우리 강아지 건강검진 다 정상이래"], False),
+        ("조금이라도 편해졌다니 정말 다행이에요.", ["오늘 너무 서러웠어", "들어줘서 고마워 좀 자볼게"], True),  # not said
+        ("조금이라도 편해졌다니 정말 다행이에요.", ["오늘 너무 서러웠어", "얘기하니까 좀 후련하다 잘게"], False),
     ],
 )
 def test_a_reply_speaks_only_of_what_the_person_said(reply, turns, refused):
