@@ -14,6 +14,8 @@ from chatbot.quality import names_good_news, names_setback, opens_new_subject, t
         ("떨어진 줄 알았더니 최종합격이래", False, True),
         ("최종 불합격 ㅋㅋ", True, False),  # 불합격 holds 합격 but is no good news
         ("아 근데 방금 2차 연락옴!!", False, True),
+        ("드디어 정규직 전환됨 ㅠㅠ", False, True),
+        ("회사 추첨 이벤트 당첨됐어ㅋㅋ", False, True),
     ],
 )
 def test_how_it_turned_out_decides_not_the_guess_before_it(message, setback, good_news):
@@ -59,8 +61,10 @@ def test_a_break_up_told_in_passing_is_a_setback_and_a_tired_body_is_not_annoyan
         ("잠이 늘었다면 몸이 쉬어 달라는 신호일 때도 있어요.", ["요즘 12시간씩 자도 졸려"], False),
         ("와, 반가운 소식이에요! 그 아이 이야기 조금 더 들려줄래요?", ["휴 다행히 건강검진 다 정상이래"], True),
         ("와, 반가운 소식이에요! 그 아이 이야기 조금 더 들려줄래요?", ["우리 강아지 건강검진 다 정상이래"], False),
-        ("조금이라도 편해졌다니 정말 다행이에요.", ["오늘 너무 서러웠어", "들어줘서 고마워 좀 자볼게"], True),  # not said
+        ("조금이라도 편해졌다니 정말 다행이에요.", ["오늘 너무 서러웠어", "들어줘서 고마워 좀 자볼게"], True),
         ("조금이라도 편해졌다니 정말 다행이에요.", ["오늘 너무 서러웠어", "얘기하니까 좀 후련하다 잘게"], False),
+        ("악몽에서 깨면 한동안 심장이 두근거리죠.", ["약 줄이자는데 이러다 다시 못 자면 어떡해"], True),
+        ("악몽에서 깨면 한동안 심장이 두근거리죠.", ["무서운 꿈 꾸고 방금 깼어"], False),
     ],
 )
 def test_a_reply_speaks_only_of_what_the_person_said(reply, turns, refused):
