@@ -15,6 +15,8 @@ from chatbot.quality import names_good_news, names_setback, opens_new_subject, t
         ("최종 불합격 ㅋㅋ", True, False),  # 불합격 holds 합격 but is no good news
         ("아 근데 방금 2차 연락옴!!", False, True),
         ("드디어 정규직 전환됨 ㅠㅠ", False, True),
+        ("강아지 잃어버렸다가 경비아저씨가 찾아주셨어", False, True),  # lost, then found: how it ended
+        ("폰 떨궜는데 액정 멀쩡함", False, True),
         ("회사 추첨 이벤트 당첨됐어ㅋㅋ", False, True),
     ],
 )
@@ -34,6 +36,9 @@ def test_how_it_turned_out_decides_not_the_guess_before_it(message, setback, goo
         ("들어줘서 고마워 좀 자볼게", True),  # trying to sleep now: a goodnight
         ("요즘 못 잤으니 오늘은 일찍 자볼게", False),  # a plan for tonight
         ("그럼 잘 있어", True),
+        ("ㅇㅋ 이만 로그아웃 ㅋㅋ", True),
+        ("월급 들어오자마자 로그아웃 ㅋㅋ", False),  # the salary is what logs out
+        ("씻고 바로 잘께", True),
         ("우리 강아지 잘 있어?", False),  # asking how someone is
         ("엄마가 잘 있어서 다행이야", False),
     ],
@@ -65,6 +70,10 @@ def test_a_break_up_told_in_passing_is_a_setback_and_a_tired_body_is_not_annoyan
         ("조금이라도 편해졌다니 정말 다행이에요.", ["오늘 너무 서러웠어", "얘기하니까 좀 후련하다 잘게"], False),
         ("악몽에서 깨면 한동안 심장이 두근거리죠.", ["약 줄이자는데 이러다 다시 못 자면 어떡해"], True),
         ("악몽에서 깨면 한동안 심장이 두근거리죠.", ["무서운 꿈 꾸고 방금 깼어"], False),
+        ("찾는 동안 얼마나 애가 탔을지 생각하면 다리가 풀려요.", ["알고보니 별일 아니었음ㅋㅋ 십년감수"], True),
+        ("찾는 동안 얼마나 애가 탔을지 생각하면 다리가 풀려요.", ["고양이가 나갔는데 계단에서 찾았어"], False),
+        ("낯선 곳에서 아직 아는 얼굴이 없으면 하루가 길죠.", ["같이 밥먹던 애가 전학 갔어 ㅠ"], True),  # they left
+        ("낯선 곳에서 아직 아는 얼굴이 없으면 하루가 길죠.", ["전학 왔는데 아무도 말 안 걸어"], False),
     ],
 )
 def test_a_reply_speaks_only_of_what_the_person_said(reply, turns, refused):
