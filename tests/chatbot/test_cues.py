@@ -17,6 +17,7 @@ from chatbot.quality import names_good_news, names_setback, opens_new_subject, t
         ("드디어 정규직 전환됨 ㅠㅠ", False, True),
         ("강아지 잃어버렸다가 경비아저씨가 찾아주셨어", False, True),  # lost, then found: how it ended
         ("폰 떨궜는데 액정 멀쩡함", False, True),
+        ("소개팅 상대가 애프터 신청함!!", False, True),
         ("회사 추첨 이벤트 당첨됐어ㅋㅋ", False, True),
     ],
 )
