@@ -18,6 +18,7 @@ from chatbot.quality import names_good_news, names_setback, opens_new_subject, t
         ("강아지 잃어버렸다가 경비아저씨가 찾아주셨어", False, True),  # lost, then found: how it ended
         ("폰 떨궜는데 액정 멀쩡함", False, True),
         ("소개팅 상대가 애프터 신청함!!", False, True),
+        ("최합함 ㅠㅠ", False, True),  # 최종 합격, however it is typed
         ("회사 추첨 이벤트 당첨됐어ㅋㅋ", False, True),
     ],
 )
@@ -75,6 +76,8 @@ def test_a_break_up_told_in_passing_is_a_setback_and_a_tired_body_is_not_annoyan
         ("찾는 동안 얼마나 애가 탔을지 생각하면 다리가 풀려요.", ["고양이가 나갔는데 계단에서 찾았어"], False),
         ("낯선 곳에서 아직 아는 얼굴이 없으면 하루가 길죠.", ["같이 밥먹던 애가 전학 갔어 ㅠ"], True),  # they left
         ("낯선 곳에서 아직 아는 얼굴이 없으면 하루가 길죠.", ["전학 왔는데 아무도 말 안 걸어"], False),
+        ("먹는 양은 아이마다 달라요. 억지로 먹이기보다 기다려 봐요.", ["요즘 잠을 통 못 자"], True),  # sleep, not food
+        ("먹는 양은 아이마다 달라요. 억지로 먹이기보다 기다려 봐요.", ["애가 밥을 통 안 먹어"], False),
     ],
 )
 def test_a_reply_speaks_only_of_what_the_person_said(reply, turns, refused):
