@@ -78,6 +78,10 @@ def test_a_break_up_told_in_passing_is_a_setback_and_a_tired_body_is_not_annoyan
         ("낯선 곳에서 아직 아는 얼굴이 없으면 하루가 길죠.", ["전학 왔는데 아무도 말 안 걸어"], False),
         ("먹는 양은 아이마다 달라요. 억지로 먹이기보다 기다려 봐요.", ["요즘 잠을 통 못 자"], True),  # sleep, not food
         ("먹는 양은 아이마다 달라요. 억지로 먹이기보다 기다려 봐요.", ["애가 밥을 통 안 먹어"], False),
+        ("외모 때문에 마음이 오래 무거웠던 것 같아요.", ["예전엔 힘들었는데 요즘은 안 그래"], True),
+        ("외모 때문에 마음이 오래 무거웠던 것 같아요.", ["요즘 거울 보기 싫어"], False),
+        ("도움이 됐다니 저도 정말 기뻐요.", ["말한 대로 해봤는데 효과 있었어 고마워"], False),
+        ("도움이 됐다니 저도 정말 기뻐요.", ["그냥 다 귀찮아", "고마워 좀 자볼게"], True),
     ],
 )
 def test_a_reply_speaks_only_of_what_the_person_said(reply, turns, refused):

@@ -207,6 +207,7 @@ def test_rules_live_in_a_data_file_one_alternative_per_line(tmp_path):
         ("예전에 죽고싶었던 적 있는데 극복했어", False),  # over, and said so at the end
         ("한때 죽고싶었는데 지금은 행복해", False),
         ("자해 끊은지 한 달 됐어", False),
+        ("예전에 자해했었는데 요즘은 안 한 지 꽤 됐어", False),
         ("손목 긋던 버릇 고친 지 반년", False),
         ("자해 끊었었는데 어제 다시 했어", True),  # back again
         ("예전엔 죽고 싶었는데 요즘 또 그래", True),
