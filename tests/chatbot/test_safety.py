@@ -97,6 +97,8 @@ def trained_cases():
         "퇴근길에 가드레일 들이받고 싶다는 생각이 계속 나",  # a crash on purpose
         "편도로 끊었어 돌아올 생각 없어",  # a trip with no return
         "마트에서 번개탄도 샀어",
+        "옥상 난간 잡고 서 있는데 손에 힘이 풀려",  # the grip giving way
+        "아침에 깼는데 아직도 살아있네",  # waking up as disappointment
     ],
 )
 def test_explicit_crisis_sentences_match_a_rule(sentence):
@@ -165,6 +167,10 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "워홀 가는데 편도로 끊었어 돌아올 생각 없음 ㅋㅋ",  # a working holiday
         "트럭이 가드레일 들이받았대 뉴스 봤어",  # someone else's accident
         "캠핑 가려고 번개탄도 샀어",
+        "잘자 해줄 사람이 이제 없네",  # 잘자 해줄: the letters of 자해 across a word boundary
+        "찾아뵙자 해놓고 미루기만 했는데",
+        "말투 신경 안 써도 돼?",  # 말투 신경: the letters of 투신
+        "빙판길이라 난간 잡고 걷다가 손에 힘이 빠져서 넘어질 뻔",  # ice on the stairs
         "방탈출 카페 갔는데 출구가 없어서 한참 헤맴",
         "나아질 거라는 말 안 믿었는데 진짜 좋아졌어",  # it did get better
         "i'm so embarrassed i want to disappear lol",  # embarrassment
