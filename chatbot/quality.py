@@ -130,7 +130,7 @@ def tells_unsaid_event(text: str, user_turns: list[str] | tuple[str, ...]) -> bo
     return _unlicensed(text, without_spaces(" ".join(user_turns)), _cues()["events"]["families"])
 
 
-def greets_again(text: str, bot_turns: list[str] | tuple[str, ...], message: str = "") -> bool:
+def greets_again(text: str, bot_turns: list[str] | tuple[str, ...], message: str) -> bool:
     """The reply greets the person as if they had just arrived, although the bot has already spoken to them or
     the message is a goodbye ("잘래 안녕" is not "안녕")."""
     greets = without_spaces(text).startswith(tuple(_cues()["greets"]["reply_starts"]))
