@@ -62,6 +62,7 @@ TRAINED_SPLITS = (
     "blind_v15",
     "blind_v16",
     "blind_v17",
+    "blind_v18",
 )
 
 
