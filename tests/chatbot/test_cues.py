@@ -20,6 +20,12 @@ from chatbot.quality import names_good_news, names_setback, opens_new_subject, t
         ("소개팅 상대가 애프터 신청함!!", False, True),
         ("최합함 ㅠㅠ", False, True),  # 최종 합격, however it is typed
         ("회사 추첨 이벤트 당첨됐어ㅋㅋ", False, True),
+        ("계단에서 굴러서 팔 부러짐ㅋㅋ", True, False),  # an injury told laughing is still an injury
+        ("축구하다 발목 다쳐서 깁스함 ㅋㅋ", True, False),
+        ("넘어졌는데 다행히 뼈는 안 부러졌대", False, True),
+        ("손목 다쳤었는데 이제 다 나았어", False, True),  # over: what follows the turn decides
+        ("오늘 처음으로 피아노 한 곡 다 침!!", False, False),  # 다 침: played it through, not 다침
+        ("마카롱 모양은 망했지만 맛은 괜찮았어", False, True),
     ],
 )
 def test_how_it_turned_out_decides_not_the_guess_before_it(message, setback, good_news):
@@ -57,6 +63,9 @@ def test_a_break_up_told_in_passing_is_a_setback_and_a_tired_body_is_not_annoyan
     assert names_annoyance("애가 말을 너무 안들어")
     assert names_annoyance("진짜 배신감 든다")
     assert not names_annoyance("야근 일주일째라 몸이 말을 안 들어")
+    assert names_annoyance("유튜브에 올린 영상에 악플 달림ㅋㅋ")  # hurt told laughing is still anger
+    assert names_annoyance("선배가 내 기획안을 자기 이름으로 올림")
+    assert not names_annoyance("악플 달렸는데 팬들이 대신 싸워줘서 감동받았어")  # good news beside it
 
 
 @pytest.mark.parametrize(
@@ -82,6 +91,8 @@ def test_a_break_up_told_in_passing_is_a_setback_and_a_tired_body_is_not_annoyan
         ("외모 때문에 마음이 오래 무거웠던 것 같아요.", ["요즘 거울 보기 싫어"], False),
         ("도움이 됐다니 저도 정말 기뻐요.", ["말한 대로 해봤는데 효과 있었어 고마워"], False),
         ("도움이 됐다니 저도 정말 기뻐요.", ["그냥 다 귀찮아", "고마워 좀 자볼게"], True),
+        ("화해했다니 정말 다행이에요!", ["남친이 여사친이랑 단둘이 캠핑 감"], True),  # nobody made up
+        ("화해했다니 정말 다행이에요!", ["어제 싸운 거 오늘 만나서 풀었어"], False),
     ],
 )
 def test_a_reply_speaks_only_of_what_the_person_said(reply, turns, refused):

@@ -1,0 +1,212 @@
+"""The learned crisis detector and the case lists it trains on: splits as data, the blind list never trained on,
+conversation-level risk, round trips, and `python -m chatbot.safety --eval`."""
+
+import json
+
+import numpy as np
+import pytest
+
+from chatbot.crisis_model import CrisisDetector, CrisisThresholds, training_cases
+from chatbot.evaluate import EVAL_CASES_DIR, load_conversations, spent_eval_files
+from chatbot.safety import (
+    BLIND_SPLIT,
+    CASES_DIR,
+    detect_crisis,
+    evaluate,
+    load_cases,
+    main,
+    match_rules,
+)
+
+
+@pytest.fixture(scope="module")
+def detector():
+    return CrisisDetector.default()
+
+
+@pytest.fixture(scope="module")
+def trained_cases():
+    """(texts, levels) the learned detector trains on, read once for the tests that only look at them."""
+    return training_cases()
+
+
+# ------------------------------------------------------------------------------------------------ case lists
+# Every split of the case lists but the current blind one: the learned detector trains on these.
+TRAINED_SPLITS = {"train", "original", "dev", "heldout_v1", *(f"blind_v{n}" for n in range(1, 19))}
+
+
+def test_case_lists_are_data_files_with_a_split_field(trained_cases):
+    messages, conversations = load_cases()
+    assert {row["split"] for row in messages} >= {*TRAINED_SPLITS, BLIND_SPLIT}
+    assert all(row["file"].split(":")[0].endswith(".jsonl") for row in messages + conversations)
+    blind, _ = load_cases(BLIND_SPLIT)
+    assert sum(1 for row in blind if row["crisis"]) >= 100 and sum(1 for row in blind if row["crisis"] is False) >= 100
+    trained_on = set(trained_cases[0])
+    assert not {row["text"] for row in blind} & trained_on  # never trained on the blind list
+    assert not (CASES_DIR.parent / "safety_cases.py").exists()  # lists are data, not Python tuples
+
+
+def test_the_learned_detector_trains_on_every_split_but_blind(trained_cases):
+    texts, levels = trained_cases
+    messages, _ = load_cases()
+    by_split = {row["text"]: row["split"] for row in messages}
+    assert {by_split[t] for t in texts if t in by_split} == TRAINED_SPLITS
+    assert set(levels) == {0, 1, 2} and levels.count(0) > 2000  # everyday bank messages are negatives too
+
+
+def test_spent_evaluation_turns_are_everyday_negatives_and_the_blind_heldout_never_is(trained_cases):
+    texts, levels = trained_cases
+    negatives = {text for text, level in zip(texts, levels, strict=True) if level == 0}
+    names = {path.name for path in spent_eval_files()}
+    assert "dev.jsonl" in names and "heldout_v1.jsonl" in names and "heldout.jsonl" not in names
+    dev, blind = (load_conversations(EVAL_CASES_DIR / name) for name in ("dev.jsonl", "heldout.jsonl"))
+    assert {turn["text"] for c in dev for turn in c["turns"]} <= negatives
+    assert not {turn["text"] for c in blind for turn in c["turns"]} & set(texts)
+
+
+def test_the_detector_reads_words_typed_in_jamo_as_the_words(detector):
+    typed, plain = detector.scores(["ㅅㅏㄹㄱㅗ ㅅㅣㅍㅈㅣ ㅇㅏㄶㅇㅏ", "살고 싶지 않아"])
+    np.testing.assert_allclose(typed, plain)
+
+
+# ------------------------------------------------------------------------------------------------ detector
+@pytest.mark.parametrize(
+    "message",
+    ["이젠 살고 싶은 마음이 하나도 없어", "그냥 눈 감고 다시는 안 떴으면", "다 정리하고 멀리 떠나고 싶어 영영"],
+)
+def test_the_issues_indirect_messages_get_the_crisis_reply(detector, message):
+    assert detector.assess(message, []), message
+
+
+def test_an_escalating_conversation_is_caught_by_its_last_turn(detector):
+    turns = ["요즘 회사 일이 너무 버거워", "아무것도 의미가 없어", "이대로 사라져도 아무도 모르겠지"]
+    assert not detector.assess(turns[0], [])
+    assert detector.assess(turns[2], turns[:2])
+
+
+def test_a_sad_but_safe_conversation_is_not_flagged(detector):
+    turns = ["오늘 면접 떨어졌어", "준비 많이 했는데 너무 속상하다", "그래도 다음 주에 또 면접 있어"]
+    assert not any(detector.assess(turns[i], turns[:i]) for i in range(len(turns)))
+
+
+class _FixedRisk:
+    """A stand-in risk model: (none, warning, crisis) probabilities looked up by text."""
+
+    labels = ["none", "warning", "crisis"]
+
+    def __init__(self, table):
+        self.table = table
+
+    def predict_proba(self, texts):
+        import numpy as np
+
+        return np.array([self.table.get(text, (0.9, 0.1, 0.0)) for text in texts])
+
+
+def test_building_signs_need_the_message_itself_to_carry_some_risk():
+    heavy, plan = ["다 의미 없어", "지쳤어 전부"], "끝나면 치킨 시켜 먹을 거야"
+    model = _FixedRisk({heavy[0]: (0.2, 0.7, 0.1), heavy[1]: (0.2, 0.7, 0.1), plan: (0.97, 0.03, 0.0)})
+    gated = CrisisDetector(model, CrisisThresholds())
+    assert gated.assess(plan, heavy) is None  # an everyday turn after heavy ones: risk did not rise here
+    ungated = CrisisDetector(model, CrisisThresholds(own_signs=0.0))
+    assert ungated.assess(plan, heavy).rule == "accumulated"  # the same turns without the gate add up
+    model.table["요즘 계속 그래"] = (0.6, 0.35, 0.05)
+    assert gated.assess("요즘 계속 그래", heavy).rule == "accumulated"  # a turn that adds to them
+
+
+def test_a_goodbye_after_hopeless_turns_is_read_with_them_but_adds_no_signs_of_its_own():
+    hopeless, goodbye = "아무도 나를 필요로 하지 않아", "이제 갈게"
+    model = _FixedRisk(
+        {
+            hopeless: (0.2, 0.75, 0.05),
+            goodbye: (0.98, 0.01, 0.01),
+            f"{hopeless} {goodbye}": (0.2, 0.35, 0.45),
+            "졸업식 끝났다 다들 각자 길 가는 거지 슬프다": (0.0, 0.99, 0.01),
+            "졸업식 끝났다 다들 각자 길 가는 거지 슬프다 이제 갈게": (0.8, 0.1, 0.1),
+        }
+    )
+    detector = CrisisDetector(model, CrisisThresholds())
+    assert detector.assess(goodbye, [hopeless]).rule == "conversation"  # the last word after feeling unneeded
+    assert detector.assess("끝나면 치킨 시켜 먹을 거야", [hopeless]) is None  # not a goodbye: the gate holds
+    assert detector.assess(goodbye, ["졸업식 끝났다 다들 각자 길 가는 거지 슬프다"]) is None  # sad, not at risk
+
+
+def test_the_trained_detector_hears_a_goodbye_after_feeling_unneeded(detector):
+    assert detector.assess("이제 갈게", ["아무도 나를 필요로 하지 않아"])
+    assert detector.assess("이만 갈게", ["나 같은 건 없어도 돼"])
+    assert detector.assess("잘 있어", ["나 같은 건 없어도 돼"])  # the plainest farewell
+    assert detector.assess("일단 잘게", ["헤어졌어", "너무 슬퍼"]) is None
+    assert detector.assess("이제 잘게 안녕", ["시험 망함", "우울하다"]) is None
+
+
+def test_detect_crisis_uses_the_history(detector):
+    history = [
+        {"role": "user", "content": "요즘 회사 일이 너무 버거워"},
+        {"role": "assistant", "content": "힘들었겠어요."},
+        {"role": "user", "content": "아무것도 의미가 없어"},
+        {"role": "assistant", "content": "그렇군요."},
+    ]
+    assert detect_crisis("이대로 사라져도 아무도 모르겠지", history, detector=detector)
+    with pytest.raises(TypeError, match="expected str"):
+        detect_crisis(None)
+
+
+def test_detector_round_trip_keeps_scores(detector, tmp_path):
+    import numpy as np
+
+    detector.save_pretrained(tmp_path / "crisis")
+    loaded = CrisisDetector.from_pretrained(tmp_path / "crisis")
+    texts = ["죽고 싶어", "배고파 죽겠다", "이젠 다 의미 없어"]
+    assert np.allclose(loaded.scores(texts), detector.scores(texts), atol=1e-6)
+    assert loaded.thresholds == detector.thresholds
+
+
+@pytest.mark.parametrize("message", ["나 같은 건 없어도 될 것 같아", "요즘 나 없으면 다들 더 편하겠다 싶어"])
+def test_imagining_ones_own_absence_gets_the_crisis_reply(detector, message):
+    assert detector.assess(message, ["오늘 너무 힘들었어"]), message
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        ["오늘 저녁 뭐 먹지", "ㅇㅇ 떡볶이 시켜먹어야겠다"],
+        ["출근길에 비 엄청 와", "응 장마 좀 빨리 지나갔으면"],
+        ["갑자기 가슴이 쿵쾅거려", "이제 좀 진정됐어"],  # calm after a scare: read together they once scored as crisis
+        ["주말에 뭐 하지", "바다 보러 가고 싶다"],  # an everyday wish with a crisis message's ending
+        ["오늘 너무 힘들었어", "이제 갈게"],  # a plain goodbye after a hard day, not a farewell
+        ["이제 갈게"],
+        [
+            "안녕",
+            "오늘 팀장한테 완전 깨졌어",
+            "내 실수긴 한데 다들 앞에서 그렇게 말할 필요는 없잖아",
+        ],  # 필요 없 of a scolding
+    ],
+)
+def test_everyday_one_word_answers_and_hopes_about_things_are_not_crisis(detector, turns):
+    assert detector.assess(turns[-1], turns[:-1]) is None, turns
+
+
+def test_evaluate_reports_recall_and_false_alarms():
+    result = evaluate(["죽고 싶어", "배고파 죽겠다"], ["웃겨 죽겠어", "자해했어"], detect=match_rules)
+    assert result["recall"] == 0.5 and result["false_positive_rate"] == 0.5
+    assert result["missed"] == ["배고파 죽겠다"] and result["false_alarms"] == ["자해했어"]
+
+
+@pytest.mark.slow
+def test_cli_eval_prints_every_split_but_blind(capsys):
+    assert main(["--eval"]) == 0
+    out = capsys.readouterr().out
+    for split in sorted(TRAINED_SPLITS | {"third_party"}):
+        assert f"== split {split}:" in out
+    assert f"== split {BLIND_SPLIT}:" not in out  # the blind list is evaluated once, by name
+    assert "message level, rules: recall" in out and "conversation level: caught" in out
+    assert main(["사라지고 싶어", "웃겨 죽겠어"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "CRISIS disappear" in lines[0] and lines[1].endswith("ok")
+
+
+def test_case_files_are_valid_json_lines():
+    for path in CASES_DIR.glob("*.jsonl"):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            row = json.loads(line)
+            assert row["split"] and ("text" in row or "turns" in row), f"{path.name}:{number}"
