@@ -26,6 +26,8 @@ from chatbot.quality import names_good_news, names_setback, opens_new_subject, t
         ("손목 다쳤었는데 이제 다 나았어", False, True),  # over: what follows the turn decides
         ("오늘 처음으로 피아노 한 곡 다 침!!", False, False),  # 다 침: played it through, not 다침
         ("마카롱 모양은 망했지만 맛은 괜찮았어", False, True),
+        ("고마워 좀 낫긴 한데 오늘은 그냥 울래", False, False),  # "better, but": what follows decides
+        ("교수님이 출석 정정해주셨다ㅋㅋ", False, True),
     ],
 )
 def test_how_it_turned_out_decides_not_the_guess_before_it(message, setback, good_news):
