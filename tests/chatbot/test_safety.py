@@ -159,6 +159,7 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "과제 너무 힘들어 그냥 끝내고 싶다",  # a task named
         "그 신발 더 살 필요 없어",  # buying
         "월요일 아침엔 출근하기 싫어서 눈 뜨는 게 지옥",  # the dread of a workday
+        "감자 깎다가 손가락 살짝 그었어",  # 살짝 is not 살 (skin)
     ],
 )
 def test_everyday_words_and_hyperbole_match_no_rule(sentence):
@@ -200,6 +201,11 @@ def test_rules_live_in_a_data_file_one_alternative_per_line(tmp_path):
         ("죽고 싶었는데 지금은 괜찮은 척 하는 중", True),  # only acted
         ("자해 끊은지 한달됐는데 또 하고싶다", True),
         ("죽고싶었는데 나아졌다가 다시 심해짐", True),
+        ("중학교 때 손목 긋던 시절 있었는데 이젠 안 해", False),  # "not any more" at the very end
+        ("한때 죽고 싶었는데 지금은 그때 버틴 내가 대견해", False),
+        ("스무살 땐 매일 죽고싶다 했었지 이젠 웃으면서 말해", False),
+        ("예전엔 자해했는데 이제 안 해도 될까", True),  # asking whether to stop is not over
+        ("그때 버틴 내가 대견한데 요즘 또 죽고싶어", True),
     ],
 )
 def test_a_struggle_told_as_over_is_left_to_the_detector_but_not_one_back_again(message, rule_fires):
