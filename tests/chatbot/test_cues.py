@@ -95,6 +95,11 @@ def test_a_break_up_told_in_passing_is_a_setback_and_a_tired_body_is_not_annoyan
         ("도움이 됐다니 저도 정말 기뻐요.", ["그냥 다 귀찮아", "고마워 좀 자볼게"], True),
         ("화해했다니 정말 다행이에요!", ["남친이 여사친이랑 단둘이 캠핑 감"], True),  # nobody made up
         ("화해했다니 정말 다행이에요!", ["어제 싸운 거 오늘 만나서 풀었어"], False),
+        ("데이트 이야기군요. 둘이 만나면 주로 뭐 해요?", ["주말에 가족끼리 캠핑 가기로 함"], True),  # no partner
+        ("데이트 이야기군요. 둘이 만나면 주로 뭐 해요?", ["남친이랑 주말에 캠핑 가기로 함"], False),
+        ("답을 기다리는 시간이 참 길게 느껴지죠.", ["빌려준 돈 아직 못 받았거든"], True),  # nothing is awaited
+        ("답을 기다리는 시간이 참 길게 느껴지죠.", ["고백하고 답장 기다리는 중"], False),
+        ("전역하고 막막한 건 흔한 일이에요.", ["시험 또 떨어짐", "이제 뭘 더 해야될지 모르겠어"], True),
     ],
 )
 def test_a_reply_speaks_only_of_what_the_person_said(reply, turns, refused):
