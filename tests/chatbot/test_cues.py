@@ -68,6 +68,8 @@ def test_a_break_up_told_in_passing_is_a_setback_and_a_tired_body_is_not_annoyan
     assert names_annoyance("유튜브에 올린 영상에 악플 달림ㅋㅋ")  # hurt told laughing is still anger
     assert names_annoyance("선배가 내 기획안을 자기 이름으로 올림")
     assert not names_annoyance("악플 달렸는데 팬들이 대신 싸워줘서 감동받았어")  # good news beside it
+    assert names_annoyance("자취방 보일러 고장남 ㅋㅋ")
+    assert not names_annoyance("답장 왔다 폰이 고장났었대")  # the reason for the silence, told as over
 
 
 @pytest.mark.parametrize(
