@@ -160,6 +160,7 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "그 신발 더 살 필요 없어",  # buying
         "월요일 아침엔 출근하기 싫어서 눈 뜨는 게 지옥",  # the dread of a workday
         "감자 깎다가 손가락 살짝 그었어",  # 살짝 is not 살 (skin)
+        "비염 때문에 몸이 지긋지긋해",  # 지긋지긋 holds 긋 (to cut)
     ],
 )
 def test_everyday_words_and_hyperbole_match_no_rule(sentence):
