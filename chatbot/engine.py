@@ -185,8 +185,14 @@ class Chatbot:
             logger.info("read %s: %d utterances, %d dialogues", path, len(corpus.utterances), len(corpus.dialogues))
             corpora.append(corpus)
         bank = load_reply_bank()
-        classifier = offline_classifier(Path(checkpoints_dir) / "light", allow_label_mismatch)
-        responder = offline_responder(bank, corpora, data_files, taxonomy)
+        from classifier.semantic import shared_analysis  # why: kiwipiepy, not on `import chatbot.engine`
+
+        with shared_analysis():  # a first start builds all three from the bank's messages: Kiwi reads each once
+            classifier = offline_classifier(Path(checkpoints_dir) / "light", allow_label_mismatch)
+            responder = offline_responder(bank, corpora, data_files, taxonomy)
+            kwargs.setdefault("safety", CrisisDetector.default())  # the corpora's crisis categories are not added:
+            # measured on the development conversations, they doubled the false alarms (python -m
+            # chatbot.crisis_model --data trains a detector with them)
         logger.info(
             "replies: %d written for this project over %d topics, %d from your corpora",
             sum(len(group.replies) for group in bank),
@@ -194,9 +200,6 @@ class Chatbot:
             len({e.reply for e in responder.entries if e.topic is None}),
         )
         kwargs.setdefault("engine_name", "offline")
-        kwargs.setdefault("safety", CrisisDetector.default())  # the corpora's crisis categories are not added:
-        # measured on the development conversations, they doubled the false alarms (python -m chatbot.crisis_model
-        # --data trains a detector with them)
         return cls(classifier, responder, **kwargs)
 
     @classmethod

@@ -11,12 +11,17 @@ Two things the light models need from Kiwi:
   they have weights of their own.
 
 Kiwi is loaded once per process (about a second) and shared: its analysis and similarity calls only read the model.
+Inside `shared_analysis()` the analysis of training batches and the nearest-morpheme searches are shared by content
+too, so builds that read the same texts (the offline engine's classifier, reply index and crisis detector all read
+the reply bank) ask Kiwi once.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import kiwipiepy_model  # kiwipiepy's model files: a dependency of kiwipiepy
@@ -66,13 +71,52 @@ def model_version() -> str:
     return str(kiwipiepy_model.__version__)
 
 
+@dataclass
+class SharedAnalysis:
+    """What Kiwi said about texts and morphemes while a `shared_analysis()` block is open (it only reads its model,
+    so an answer is the same however often it is asked)."""
+
+    tokens: dict[str, tuple] = field(default_factory=dict)  # text → its Kiwi tokens
+    similar: dict[int, tuple[tuple[int, float], ...]] = field(default_factory=dict)  # id → `similar_morphemes`
+    depth: int = 0  # open `shared_analysis()` blocks (nested or in other threads)
+
+
+_shared = SharedAnalysis()
+
+
+@contextmanager
+def shared_analysis() -> Iterator[SharedAnalysis]:
+    """Within the block, every batch analysis (`tokens` of more than 64 texts) and nearest-morpheme search is
+    remembered by its text or morpheme id and reused: builds that read the same texts ask Kiwi once. Forgotten when
+    the outermost block ends (the offline engine's 54k training texts take about 120 MB). Nests; thread-safe."""
+    with _lock:
+        _shared.depth += 1
+    try:
+        yield _shared
+    finally:
+        with _lock:
+            _shared.depth -= 1
+            if _shared.depth == 0:
+                _shared.tokens.clear()
+                _shared.similar.clear()
+
+
 def tokens(texts: Sequence[str]) -> list[list]:
     """Kiwi tokens of each text. Short texts are remembered (a chat reply analyses the same message for the
-    classifier, the crisis detector and retrieval, and earlier turns again at every turn)."""
+    classifier, the crisis detector and retrieval, and earlier turns again at every turn); batches only inside
+    `shared_analysis()`."""
     texts = list(texts)
-    if len(texts) > 64:  # training data: one batched call, nothing remembered
+    if len(texts) <= 64:
+        return [list(_tokens_of(text)) for text in texts]
+    if not _shared.depth:  # training data: one batched call, nothing remembered
         return [list(found) for found in kiwi().tokenize(texts)]
-    return [list(_tokens_of(text)) for text in texts]
+    found = {text: analysed for text in texts if (analysed := _shared.tokens.get(text)) is not None}
+    missing = [text for text in dict.fromkeys(texts) if text not in found]  # each distinct one once
+    if missing:  # one batched call for the texts this block has not seen
+        fresh = dict(zip(missing, (tuple(analysed) for analysed in kiwi().tokenize(missing)), strict=True))
+        found.update(fresh)
+        _shared.tokens.update(fresh)
+    return [list(found[text]) for text in texts]
 
 
 @lru_cache(maxsize=CACHED_ANALYSES)
@@ -147,11 +191,10 @@ class NeighbourExpansion:
 
     def _nearest(self, morpheme_id: int) -> tuple[str, ...]:
         """Among Kiwi's `SEARCHED_NEIGHBOURS` nearest morphemes (its own vectorised search), the vocabulary ones."""
-        try:
-            found = kiwi().most_similar_morphemes(int(morpheme_id), top_n=SEARCHED_NEIGHBOURS)
-        except (ValueError, RuntimeError):  # a morpheme without a CoNg vector
-            return ()
-        names = [self._name_of[m.id] for m in found if m.id in self._name_of and m.score >= self.min_similarity]
+        found = similar_morphemes(morpheme_id)
+        names = [
+            self._name_of[index] for index, score in found if index in self._name_of and score >= self.min_similarity
+        ]
         return tuple(names[: self.neighbours_per_morpheme])
 
     # ------------------------------------------------------------------------------------------ saving
@@ -179,6 +222,23 @@ class NeighbourExpansion:
         return summary_repr(
             self, vocabulary=len(self), neighbours=self.neighbours_per_morpheme, min_similarity=self.min_similarity
         )
+
+
+def similar_morphemes(morpheme_id: int) -> tuple[tuple[int, float], ...]:
+    """(id, cosine) of Kiwi's `SEARCHED_NEIGHBOURS` morphemes nearest to `morpheme_id`, nearest first; () for a
+    morpheme without a CoNg vector. Remembered inside `shared_analysis()` (every expansion searches from scratch)."""
+    found = _shared.similar.get(morpheme_id) if _shared.depth else None
+    if found is not None:
+        return found
+    try:
+        found = tuple(
+            (m.id, m.score) for m in kiwi().most_similar_morphemes(int(morpheme_id), top_n=SEARCHED_NEIGHBOURS)
+        )
+    except (ValueError, RuntimeError):  # a morpheme without a CoNg vector
+        found = ()
+    if _shared.depth:
+        _shared.similar[morpheme_id] = found
+    return found
 
 
 def _relookup(vocabulary: Sequence[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
