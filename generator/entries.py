@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -91,9 +91,10 @@ def reply_emotions(entries: Iterable[ResponseEntry]) -> dict[str, str | None]:
 
 
 def write_entries(path: Path, entries: Iterable[ResponseEntry]) -> None:
-    """`entries` as `read_entries` reads them: one JSON object a line."""
+    """`entries` as `read_entries` reads them: one JSON object a line, the fields in their order. `vars`, not
+    `asdict`: the fields are plain strings, and asdict's deep copy was most of the reply index's writing time."""
     with open(path, "w", encoding="utf-8") as handle:
-        handle.writelines(json.dumps(asdict(entry), ensure_ascii=False) + "\n" for entry in entries)
+        handle.writelines(json.dumps(vars(entry), ensure_ascii=False) + "\n" for entry in entries)
 
 
 def bank_entries(groups: Iterable) -> list[ResponseEntry]:

@@ -89,6 +89,21 @@ def test_save_load_round_trip_gives_the_same_replies(responder, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["responder"]
 
 
+def test_entries_are_written_one_json_object_a_line_with_the_fields_in_order(tmp_path):
+    from generator.entries import read_entries, write_entries
+
+    entries = [ResponseEntry("시험 망쳤어", "속상하겠다", "슬픔", "demo", "exam"), ResponseEntry("안녕", "반가워")]
+    write_entries(tmp_path / "entries.jsonl", entries)
+    assert (tmp_path / "entries.jsonl").read_text(encoding="utf-8").splitlines() == [
+        (
+            '{"message": "시험 망쳤어", "reply": "속상하겠다", "emotion": "슬픔", "source": "demo", "topic": "exam", '
+            '"intent": null}'
+        ),
+        '{"message": "안녕", "reply": "반가워", "emotion": null, "source": "", "topic": null, "intent": null}',
+    ]
+    assert read_entries(tmp_path / "entries.jsonl") == entries
+
+
 def test_from_dialogues_maps_corpus_labels_with_a_taxonomy():
     from data import DialogueExample, Taxonomy
 
