@@ -355,8 +355,8 @@ class Chatbot:
             return "asks what was already told"
         if quality.greets_again(text, bot_turns, context[-1]):
             return "greets again"
-        if "?" in text and quality.says_goodbye(context[-1]):
-            return "asks someone who is leaving"
+        if quality.says_goodbye(context[-1]) and ("?" in text or not quality.sees_off(text)):
+            return "asks someone who is leaving" if "?" in text else "does not see them off"
         return None
 
     def __repr__(self) -> str:

@@ -137,6 +137,11 @@ def greets_again(text: str, bot_turns: list[str] | tuple[str, ...], message: str
     return greets and (bool(bot_turns) or says_goodbye(message))
 
 
+def sees_off(text: str) -> bool:
+    """Whether the reply sees the person off ("잘 자요", "또 와요"): what a goodbye must be answered with."""
+    return _mentions(without_spaces(text), _cues()["sees_off"]["reply"])
+
+
 def asks_what_was_told(text: str, user_turns: list[str] | tuple[str, ...]) -> bool:
     """The reply asks what happened although the person's turns have already told it at length."""
     asks = _cues()["asks_what_happened"]

@@ -51,6 +51,8 @@ def test_how_it_turned_out_decides_not_the_guess_before_it(message, setback, goo
         ("씻고 바로 잘께", True),
         ("우리 강아지 잘 있어?", False),  # asking how someone is
         ("엄마가 잘 있어서 다행이야", False),
+        ("고마워 자볼게", True),
+        ("요즘 잠을 잘 자", False),  # sleeping well, not a goodnight
     ],
 )
 def test_a_goodbye_needs_the_whole_phrase_not_just_next_time(message, goodbye):

@@ -200,6 +200,10 @@ def test_someone_who_is_leaving_is_seen_off_not_asked_more(parts):
     assert bot.reply("들어줘서 고마워").text == question  # thanks alone may be asked about
     only_questions = Chatbot(classifier, RecordingResponder(question, "그 이야기 조금 더 들려줄래요?"), candidates=2)
     assert only_questions.reply("이제 잘게").text in SAFETY_REPLIES["screened_goodbyes"]
+    kind_words = "그렇게 말해 주니 힘이 나요."  # no question, but no goodbye either: it leaves them at the door
+    no_farewell = Chatbot(classifier, RecordingResponder(kind_words, farewell), candidates=2)
+    assert no_farewell.reply("고마워 자볼게").text == farewell
+    assert no_farewell.reply("요즘 잠을 잘 자").text == kind_words  # sleeping well is no goodnight
 
 
 def test_a_corpus_reply_is_judged_by_its_words_not_by_the_label_of_its_message():
