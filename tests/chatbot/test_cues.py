@@ -71,6 +71,9 @@ def test_a_break_up_told_in_passing_is_a_setback_and_a_tired_body_is_not_annoyan
     assert names_annoyance("선배가 내 기획안을 자기 이름으로 올림")
     assert not names_annoyance("악플 달렸는데 팬들이 대신 싸워줘서 감동받았어")  # good news beside it
     assert names_annoyance("자취방 보일러 고장남 ㅋㅋ")
+    assert names_annoyance("콜센터에서 진상한테 쌍욕 들음ㅋㅋ")
+    assert names_annoyance("부장이 이번에도 주말 출근하래")
+    assert not names_annoyance("최종 합격 다음주부터 출근하래")  # a start date is good news
     assert not names_annoyance("답장 왔다 폰이 고장났었대")  # the reason for the silence, told as over
 
 
