@@ -28,6 +28,8 @@ from chatbot.quality import names_good_news, names_setback, opens_new_subject, t
         ("마카롱 모양은 망했지만 맛은 괜찮았어", False, True),
         ("고마워 좀 낫긴 한데 오늘은 그냥 울래", False, False),  # "better, but": what follows decides
         ("교수님이 출석 정정해주셨다ㅋㅋ", False, True),
+        ("택배 왔는데 안에 컵 깨짐ㅋㅋ", True, False),
+        ("폰 떨궜는데 액정 안깨짐 ㅋㅋ", False, True),
     ],
 )
 def test_how_it_turned_out_decides_not_the_guess_before_it(message, setback, good_news):
