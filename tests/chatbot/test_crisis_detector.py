@@ -212,3 +212,8 @@ def test_case_files_are_valid_json_lines():
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             row = json.loads(line)
             assert row["split"] and ("text" in row or "turns" in row), f"{path.name}:{number}"
+
+
+def test_bleeding_after_a_fall_is_an_accident_but_bleeding_on_purpose_is_not(detector):
+    assert detector.assess("피 철철", ["자전거 타다 넘어져서 무릎 깨짐ㅋㅋ"]) is None
+    assert detector.assess("손목에서 피 철철 나게 하고 싶어")
