@@ -190,9 +190,10 @@ class Chatbot:
         with shared_analysis():  # a first start builds all three from the bank's messages: Kiwi reads each once
             classifier = offline_classifier(Path(checkpoints_dir) / "light", allow_label_mismatch)
             responder = offline_responder(bank, corpora, data_files, taxonomy)
-            kwargs.setdefault("safety", CrisisDetector.default())  # the corpora's crisis categories are not added:
-            # measured on the development conversations, they doubled the false alarms (python -m
-            # chatbot.crisis_model --data trains a detector with them)
+            if "safety" not in kwargs:  # not setdefault: that would build (or load) a detector the caller replaces
+                # the corpora's crisis categories are not added: measured on the development conversations, they
+                # doubled the false alarms (python -m chatbot.crisis_model --data trains a detector with them)
+                kwargs["safety"] = CrisisDetector.default()
         logger.info(
             "replies: %d written for this project over %d topics, %d from your corpora",
             sum(len(group.replies) for group in bank),
@@ -355,8 +356,11 @@ class Chatbot:
             return "asks what was already told"
         if quality.greets_again(text, bot_turns, context[-1]):
             return "greets again"
-        if quality.says_goodbye(context[-1]) and ("?" in text or not quality.sees_off(text)):
-            return "asks someone who is leaving" if "?" in text else "does not see them off"
+        if quality.says_goodbye(context[-1]):
+            if "?" in text:
+                return "asks someone who is leaving"
+            if not quality.sees_off(text):
+                return "does not see them off"
         return None
 
     def __repr__(self) -> str:
