@@ -63,6 +63,7 @@ TRAINED_SPLITS = (
     "blind_v16",
     "blind_v17",
     "blind_v18",
+    "blind_v19",
 )
 
 
