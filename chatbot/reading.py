@@ -100,6 +100,8 @@ class ReadingPolicy:
     short_sure_at: float = 0.7  # …unless the short message alone reads one feeling this surely ("근데 좀 무섭다";
     # "ㅇㅇ" read surely as small talk still leans)
     risky_share: float = 0.2  # a reply may not cheer when P(negative) reaches this, nor console when P(기쁨) does
+    cheer_sure_at: float = 0.65  # …unless joy is read this surely: "나 드디어 면허 땀ㅋㅋㅋㅋ" is cheered, not asked
+    # about driving; below it, tears or worry beside the news keep the cheer back ("엄마가 보내준 반찬 다 먹었다")
     mixed_share: float = 0.35  # nor console a negative reading when P(기쁨) reaches this: good news told in sad
     # words ("울었는데 정규직 전환된대 ㅠㅠ") gets an open question; lower neutralises too many real consolations
     relief_share: float = 0.5  # of the negative share moved to joy when the message tells relief (relief_scores)
@@ -200,7 +202,9 @@ def forbidden_tones(reading: EmotionReading, policy: ReadingPolicy | None = None
     policy = policy or ReadingPolicy()
     forbidden = set()
     joy_bar = policy.mixed_share if reading.valence == "negative" else policy.risky_share
-    cheer_bar = 1.0 if reading.glad_words else policy.risky_share  # a negative reading still may not be cheered
+    sure_joy = reading.valence == "positive" and reading.scores[reading.label] >= policy.cheer_sure_at
+    cheer_bar = 1.0 if reading.glad_words or sure_joy else policy.risky_share  # a negative reading still may
+    # not be cheered
     for tone, valence, bar in (("positive", "negative", cheer_bar), ("negative", "positive", joy_bar)):
         if (
             reading.valence == valence
