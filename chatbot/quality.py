@@ -238,6 +238,12 @@ def opens_new_subject(message: str) -> bool:
     return _mentions_cues(message, {"new_subject", "goodbye", "thanks"})
 
 
+def opens_with_contrast(message: str) -> bool:
+    """Whether the message opens by turning against what came before ("근데 면접 생각하니까 벌써 떨리네")."""
+    words = [word.strip(".,!?~…") for word in message.split()[:2]]  # "ㅇㅇ 근데 …" too
+    return any(word in _cues(MESSAGE_CUES_FILE)["contrast"] for word in words)
+
+
 def says_goodbye(message: str) -> bool:
     """Whether the message closes the conversation for now ("이제 잘게", "내일 또 올게"): a reply then sees them off
     and asks nothing more."""

@@ -22,6 +22,7 @@ from chatbot.quality import (
     names_relief,
     names_setback,
     only_acknowledges,
+    opens_with_contrast,
     tells_good_news,
     thanks_in_words,
     without_backchannel,
@@ -103,7 +104,12 @@ class ReadingPolicy:
     cheer_sure_at: float = 0.65  # …unless joy is read this surely: "나 드디어 면허 땀ㅋㅋㅋㅋ" is cheered, not asked
     # about driving; below it, tears or worry beside the news keep the cheer back ("엄마가 보내준 반찬 다 먹었다")
     mixed_share: float = 0.35  # nor console a negative reading when P(기쁨) reaches this: good news told in sad
-    # words ("울었는데 정규직 전환된대 ㅠㅠ") gets an open question; lower neutralises too many real consolations
+    # words ("울었는데 정규직 전환된대 ㅠㅠ") gets an open question; lower neutralises too many real consolations.
+    # Joy carried over from earlier turns does not count when the message turns against them ("근데 면접 생각하니까
+    # 벌써 떨리네" after good news is a new worry)
+    agreed_joy_at: float = 0.15  # …and only when the classifier and the nearest written examples each see that much
+    # joy: when one of them does not, the other matched the opposite news in the same words ("9회말에 역전당함" is
+    # nearest to "9회말 역전승", "당뇨 판정" to "완치 판정")
     relief_share: float = 0.5  # of the negative share moved to joy when the message tells relief (relief_scores)
     own_share: float = 0.65  # a follow-up's own words weigh too: no cheer when the message alone reads this negative,
     # no consolation when it reads this glad, whatever the earlier turns say ("근데 뭐 입고 가지 떨려" after good news)
@@ -123,6 +129,9 @@ class EmotionReading:
     own: dict[str, float] = field(default_factory=dict)  # the message alone, before earlier turns were blended in
     glad_words: bool = False  # read as joy, and the message tells good news or thanks in its own words ("동생
     # 취업함ㅠㅠ", "…ㄱㅅ"): it may be cheered though tears or worry sit beside it
+    agreed_joy: float = 1.0  # the lower of the classifier's and the nearest examples' P(기쁨) for the message alone
+    # (1.0 when its words name good news)
+    contrast: bool = False  # the message opens by turning against the earlier turns ("근데 …")
 
     @property
     def valence(self) -> str | None:
@@ -150,16 +159,21 @@ def read_emotion(
     relief: then the news has changed and the earlier worry no longer says how the person feels."""
     policy = policy or ReadingPolicy()
     earlier = [turn for turn in list(earlier_user_turns)[-2:] if turn.strip()]
+    contrast = bool(earlier) and opens_with_contrast(message)  # before "근데" goes with the backchannel
     message = without_backchannel(message)  # "ㅇㅇ" before the words would read the whole message as small talk
     earlier = [without_backchannel(turn) for turn in earlier]
     predictions = classifier.predict([message, *reversed(earlier)])  # the message, then newest earlier turn first
     scores = {label: float(p) for label, p in predictions[0].scores.items()}
     votes = neighbours(message) if neighbours is not None and policy.neighbour_weight > 0 else {}
+    agreed_joy = sum(p for name, p in scores.items() if VALENCE.get(name) == "positive")
     if votes and set(votes) <= set(scores):
+        agreed_joy = min(agreed_joy, sum(p for name, p in votes.items() if VALENCE.get(name) == "positive"))
         scores = {
             label: (1 - policy.neighbour_weight) * p + policy.neighbour_weight * votes.get(label, 0.0)
             for label, p in scores.items()
         }
+    if names_good_news(message):  # the words themselves tell the news, whatever either reader matched
+        agreed_joy = 1.0
     scores = cue_scores(message, scores, policy.relief_share)
     if earlier and only_acknowledges(message):
         # "그니까" alone says no feeling of its own (the classifier learnt it from complaints): after a sad story it
@@ -193,7 +207,19 @@ def read_emotion(
         and not thanks_after_pain
         and _sure(reading, label, policy, own=True)
     )
-    return EmotionReading(label, scores, sure, own, glad_words=VALENCE.get(label) == "positive" and glad)
+    glad_words = VALENCE.get(label) == "positive" and glad
+    return EmotionReading(label, scores, sure, own, glad_words, agreed_joy, contrast)
+
+
+def _consoling_joy(reading: EmotionReading, policy: ReadingPolicy) -> float:
+    """The P(기쁨) that holds consolation back from a negative reading: none when the message alone reads glad but
+    the classifier and the nearest examples do not both see it (one matched the opposite news in the same words),
+    and only the message's own when it turns against the earlier turns."""
+    joy = reading.group_score("positive")
+    own_joy = reading.group_score("positive", own=True) if reading.own else joy
+    if own_joy >= policy.mixed_share and reading.agreed_joy < policy.agreed_joy_at:
+        return 0.0
+    return min(joy, own_joy) if reading.contrast else joy
 
 
 def forbidden_tones(reading: EmotionReading, policy: ReadingPolicy | None = None) -> set[str]:
@@ -201,15 +227,17 @@ def forbidden_tones(reading: EmotionReading, policy: ReadingPolicy | None = None
     the message may well be negative, consoling when it is positive or may well be (and is not read as negative)."""
     policy = policy or ReadingPolicy()
     forbidden = set()
-    joy_bar = policy.mixed_share if reading.valence == "negative" else policy.risky_share
     sure_joy = reading.valence == "positive" and reading.scores[reading.label] >= policy.cheer_sure_at
     cheer_bar = 1.0 if reading.glad_words or sure_joy else policy.risky_share  # a negative reading still may
     # not be cheered
-    for tone, valence, bar in (("positive", "negative", cheer_bar), ("negative", "positive", joy_bar)):
-        if (
-            reading.valence == valence
-            or reading.group_score(valence) >= bar
-            or reading.group_score(valence, own=True) >= policy.own_share  # the message alone (0 when not kept)
-        ):
+    if reading.valence == "negative" or reading.group_score("negative") >= cheer_bar:
+        forbidden.add("positive")
+    if reading.valence == "negative":
+        if _consoling_joy(reading, policy) >= policy.mixed_share:
+            forbidden.add("negative")
+    elif reading.valence == "positive" or reading.group_score("positive") >= policy.risky_share:
+        forbidden.add("negative")
+    for tone, valence in (("positive", "negative"), ("negative", "positive")):
+        if reading.group_score(valence, own=True) >= policy.own_share:  # the message alone (0 when not kept)
             forbidden.add(tone)
     return forbidden

@@ -207,8 +207,10 @@ def test_words_that_say_annoyance_or_tears_outweigh_laughter(message, label):
 def test_good_news_told_with_tears_may_be_cheered_but_tears_alone_may_not():
     news = read_emotion(NewsClassifier(), "동생이 취업함ㅠㅠㅠ")
     assert news.label == "기쁨" and news.glad_words and "positive" not in forbidden_tones(news)
-    tears = read_emotion(NewsClassifier(), "동생이 면접 보고 옴ㅠㅠㅠ")
-    assert tears.label == "기쁨" and not tears.glad_words and "positive" in forbidden_tones(tears)
+    doubtful = ReadingPolicy(cheer_sure_at=0.75)  # P(기쁨) 0.7 is not sure enough to cheer through the tears
+    tears = read_emotion(NewsClassifier(), "동생이 면접 보고 옴ㅠㅠㅠ", policy=doubtful)
+    assert tears.label == "기쁨" and not tears.glad_words and "positive" in forbidden_tones(tears, doubtful)
+    assert "positive" not in forbidden_tones(tears, ReadingPolicy(cheer_sure_at=0.7))  # at the bar, it is
     thanks = read_emotion(NewsClassifier(), "ㅇㅋ 담부턴 두번 확인할게 ㄱㅅ")  # thanks is not a loss either
     assert thanks.glad_words and thanks.group_score("negative") >= 0.2 and "positive" not in forbidden_tones(thanks)
 
@@ -238,3 +240,31 @@ def test_an_acknowledgement_alone_carries_the_earlier_feeling_not_its_own():
 def test_relief_words(message, relief):
     assert names_relief(message) is relief
     assert not (relief and names_setback(message))
+
+
+class LossClassifier(RecordingClassifier):
+    """Reads 역전당함 as anger and 전환 ㅠㅠ as joy with tears: what the nearest written examples then say decides."""
+
+    rows = {
+        "역전": [0.01, 0.07, 0.84, 0.0, 0.08, 0.0],
+        "전환": [0.02, 0.45, 0.02, 0.02, 0.47, 0.02],
+    }
+
+
+def test_consolation_is_held_back_only_when_the_message_itself_reads_glad_to_both_readers():
+    """A negative reading is consoled unless P(기쁨) reaches mixed_share and the classifier and the nearest examples
+    each see joy in the message: one reader matching the opposite news in the same words does not count, nor does
+    joy carried over from earlier turns when the message turns against them ("근데 …")."""
+    opposite_news = lambda message: {"기쁨": 0.72, "슬픔": 0.16, "분노": 0.07, "일상": 0.05}  # noqa: E731 — "역전승"
+    loss = read_emotion(LossClassifier(), "야구 9회말에 역전당함 하", neighbours=opposite_news)
+    assert loss.label == "분노" and loss.group_score("positive") >= ReadingPolicy().mixed_share
+    assert loss.agreed_joy == pytest.approx(0.07) and "negative" not in forbidden_tones(loss)
+    tears = read_emotion(
+        LossClassifier(), "울었는데 정규직 전환 ㅠㅠ", neighbours=lambda message: {"기쁨": 0.5, "슬픔": 0.5}
+    )
+    assert tears.valence == "negative" and "negative" in forbidden_tones(tears)  # both see the good news: ask
+    worry = read_emotion(NewsClassifier(), "근데 면접 생각하니까 벌써 떨려", ["서류 합격!!"])
+    assert worry.label == "불안" and worry.group_score("positive") >= ReadingPolicy().mixed_share
+    assert "negative" not in forbidden_tones(worry)  # it turns against the news: the joy carried over is not its own
+    told_on = read_emotion(NewsClassifier(), "면접 생각하니까 벌써 떨려", ["서류 합격!!"])
+    assert told_on.label == "불안" and "negative" in forbidden_tones(told_on)  # no turn: still part of the news
