@@ -45,6 +45,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_CONTEXT_MESSAGES = 9  # 4 earlier exchanges + the message: enough for care mode and follow-ups
 DEFAULT_CANDIDATES = 4  # replies drawn per turn; the first that passes every check is shown
+DEFAULT_MORE_CANDIDATES = 16  # asked for once all of those are refused, before an open question: the best replies
+# for the emotion may all name a pet while the person spoke of their father ("아빠 수술 잘 끝났대")
 ENGINE_DESCRIPTIONS = {
     "full": "전체 엔진: KoBERT 감정 분류 + KoGPT2 응답 생성",
     "offline": "오프라인 기본 엔진: 가벼운 감정 분류기 + 직접 쓴 답변 검색 (다운로드 없음)",
@@ -87,6 +89,7 @@ class Chatbot:
         generation_options: dict | GenerationOptions | None = None,
         safety=None,
         candidates: int = DEFAULT_CANDIDATES,
+        more_candidates: int = DEFAULT_MORE_CANDIDATES,
         reading_policy: ReadingPolicy | None = None,
     ):
         for name, obj, method in (
@@ -98,6 +101,8 @@ class Chatbot:
                 raise TypeError(f"{name} must have a {method}() method, got {type(obj).__name__}")
         if max_message_chars < 1 or max_context_messages < 1 or candidates < 1:
             raise ValueError("max_message_chars, max_context_messages and candidates must be at least 1")
+        if more_candidates < 0:
+            raise ValueError(f"more_candidates={more_candidates}: expected 0 (no second round) or more")
         if safety is None:
             safety = CrisisDetector.default()
         self.classifier = classifier
@@ -109,6 +114,7 @@ class Chatbot:
         self.max_context_messages = max_context_messages
         self.generation_options = GenerationOptions.of(generation_options)
         self.candidates = candidates
+        self.more_candidates = more_candidates
         self.reading_policy = reading_policy or ReadingPolicy()
 
     # ------------------------------------------------------------------------------------------ constructors
@@ -292,14 +298,19 @@ class Chatbot:
         yield Reply(text, emotion, scores, engine=self.engine, note=cleaned.note, **flags)
 
     def _choose(self, context: list[str], reading, bot_turns: list[str], options: dict) -> str:
-        """The first candidate that passes every check: answering the emotion when sure, else an open question;
-        when every candidate for the conversation is refused, the message is answered on its own ("ㅎㅇ → 그냥
-        심심해서 와봄": the greeting would keep winning, and every greeting is refused once the bot has spoken)."""
+        """The first candidate that passes every check: answering the emotion when sure (from `more_candidates` once
+        the first few are all refused), else an open question; when every candidate for the conversation is
+        refused, the message is answered on its own ("ㅎㅇ → 그냥 심심해서 와봄": the greeting would keep winning,
+        and every greeting is refused once the bot has spoken)."""
         options = GenerationOptions.of(options).over(self.generation_options).given()
         forbidden = forbidden_tones(reading, self.reading_policy)
+        rounds = [(reading.label, self.candidates)] if reading.sure else []
+        if reading.sure and self.more_candidates > self.candidates:
+            rounds.append((reading.label, self.more_candidates))
+        rounds.append((None, self.candidates))
         for answered in (context, context[-1:]) if len(context) > 1 else (context,):
-            for tag in (reading.label, None) if reading.sure else (None,):
-                for text in self._candidates(answered, tag, options):
+            for tag, n in rounds:
+                for text in self._candidates(answered, tag, options, n):
                     why = self._refusal(text, context, forbidden, bot_turns, self._tone(text))
                     if why is None:
                         return text
@@ -322,9 +333,9 @@ class Chatbot:
                     return f"{text}\n\n{CARE_FOOTER}"
         return care_reply(reading.valence or "neutral", bot_turns)
 
-    def _candidates(self, context: list[str], emotion: str | None, options: dict) -> list[str]:
+    def _candidates(self, context: list[str], emotion: str | None, options: dict, n: int | None = None) -> list[str]:
         if callable(getattr(self.responder, "generate_candidates", None)):
-            return self.responder.generate_candidates(context, emotion=emotion, n=self.candidates, **options)
+            return self.responder.generate_candidates(context, emotion=emotion, n=n or self.candidates, **options)
         return [self.responder.generate(context, emotion=emotion, **options)]
 
     def _tone(self, text: str) -> str:

@@ -278,30 +278,36 @@ class RetrievalResponder:
 
     def generate_candidates(self, context: Context, emotion: str | None = None, n: int = 4, **options) -> list[str]:
         """Up to `n` distinct replies for the last user message of `context`, in the order they were drawn (the
-        first is what `generate` would say with the same options)."""
+        first is what `generate` would say with the same options). They are drawn from the best `top_k`; when `n`
+        asks for more than that, the next-best within `score_scale` of the best follow in score order (what a
+        caller tries once every drawn reply was refused: "아빠 수술 잘 끝났대" is nearest to a pet's surgery, then to
+        a father's)."""
         user_turns, previous_replies = split_context(context)
         opts = GenerationOptions.of(options).over(
             GenerationOptions(top_k=self.config.top_k, temperature=self.config.temperature, do_sample=True)
         )
         rng = random.Random(opts.seed)  # per call: thread-safe, seedable
-        found = self.candidates(user_turns, emotion, opts.top_k, exclude=previous_replies, rng=rng)
+        top_k = opts.top_k or 0
+        found = self.candidates(user_turns, emotion, max(top_k, n) if top_k else 0, exclude=previous_replies, rng=rng)
         if not found:
             return [FALLBACK_REPLY]
         intent = found[0][1].intent
         if intent is not None:  # a question of a known kind ("추천해 줘") gets that kind of answer
             found = [(score, entry) for score, entry in found if entry.intent == intent]
+        drawn, beyond = (found[:top_k], found[top_k:]) if top_k else (found, [])
+        beyond = [(score, entry) for score, entry in beyond if score >= found[0][0] - self.config.score_scale]
         temperature = self.config.temperature if opts.temperature is None else opts.temperature  # set over it
-        if not opts.do_sample or temperature <= 0 or len(found) == 1:
-            return [entry.reply for _, entry in found[:n]]
-        best = found[0][0]
-        weights = [math.exp((score - best) / (temperature * self.config.score_scale)) for score, _ in found]
+        if not opts.do_sample or temperature <= 0 or len(drawn) == 1:
+            return [entry.reply for _, entry in (drawn + beyond)[:n]]
+        best = drawn[0][0]
+        weights = [math.exp((score - best) / (temperature * self.config.score_scale)) for score, _ in drawn]
         order: list[int] = []
-        pool = list(range(len(found)))
+        pool = list(range(len(drawn)))
         while pool and len(order) < n:  # draw without replacement, weighted
             pick = rng.choices(pool, weights=[weights[i] for i in pool], k=1)[0]
             order.append(pick)
             pool.remove(pick)
-        return [found[i][1].reply for i in order]
+        return [drawn[i][1].reply for i in order] + [entry.reply for _, entry in beyond][: n - len(order)]
 
     def generate(self, context: Context, emotion: str | None = None, **options) -> str:
         """One reply to the last user message of `context` (see module docstring)."""

@@ -217,3 +217,16 @@ def test_a_corpus_reply_is_judged_by_its_words_not_by_the_label_of_its_message()
     assert corpus.reply_emotions == {}  # only the reply bank's replies carry the emotion they were written for
     reply = Chatbot(RecordingClassifier(), corpus, candidates=2).reply("너무 슬프고 살 맛이 안 나")
     assert reply.emotion == "슬픔" and reply.text == comfort
+
+
+def test_when_every_first_candidate_is_refused_more_are_asked_for_before_an_open_question(parts):
+    classifier, _ = parts
+    pet = "반려동물 이야기에 저도 미소가 지어져요! 그 아이는 지금 어때요?"
+    father = "아버지 수술이 잘 끝났다니 정말 다행이에요!"
+    responder = RecordingResponder(pet, pet + " ", father)  # the pet replies come first, the father's third
+    bot = Chatbot(classifier, responder, candidates=2)  # two drawn; more_candidates asks for up to 16
+    assert bot.reply("아빠 수술 잘 끝났대 너무 좋아").text == father
+    fewer = Chatbot(classifier, RecordingResponder(pet, pet + " ", father), candidates=2, more_candidates=0)
+    assert fewer.reply("아빠 수술 잘 끝났대 너무 좋아").text != father  # no second round: an open question
+    with pytest.raises(ValueError, match="more_candidates"):
+        Chatbot(classifier, responder, more_candidates=-1)

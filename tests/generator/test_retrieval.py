@@ -277,3 +277,17 @@ def test_an_unsure_turn_is_not_greeted_on_a_third_of_the_votes():
     assert max(share, key=share.get) == "greeting" and share["greeting"] < 0.5, share
     assert responder.generate("방금 면접 보고 나옴", emotion=None, do_sample=False) == "일 이야기네요."  # next topic
     assert responder.generate("나 방금 옴", emotion=None, do_sample=False) == hello  # a greeting: most of the votes
+
+
+def test_more_candidates_than_top_k_are_the_drawn_few_then_the_close_runners_up_best_first():
+    entries = [
+        ("강아지 수술 잘 끝났대", "그 아이 정말 다행이에요!", "기쁨"),
+        ("아빠 수술 잘 끝났대", "아버지 수술이 잘 끝났다니 다행이에요!", "기쁨"),
+        ("오늘 점심 맛있었어", "맛있는 점심이었군요!", "기쁨"),
+    ]
+    responder = RetrievalResponder(entries, RetrievalConfig(top_k=1))
+    first = responder.generate_candidates(["수술 잘 끝났대"], "기쁨", n=1, seed=0)  # as near to either surgery
+    more = responder.generate_candidates(["수술 잘 끝났대"], "기쁨", n=3, seed=0)
+    assert more[:1] == first and len(more) == 2  # the drawn one first, as `n=1` gives it
+    assert set(more) == {"그 아이 정말 다행이에요!", "아버지 수술이 잘 끝났다니 다행이에요!"}
+    assert "맛있는 점심이었군요!" not in more  # far behind the best: not a runner-up
