@@ -150,7 +150,18 @@ def asks_what_was_told(text: str, user_turns: list[str] | tuple[str, ...]) -> bo
 
 
 # the stem lists of message_cues.json
-MESSAGE_CUE_LISTS = ("setback", "annoyance", "good_news", "relief", "hope", "new_subject", "goodbye", "thanks", "plan")
+MESSAGE_CUE_LISTS = (
+    "setback",
+    "annoyance",
+    "good_news",
+    "relief",
+    "hope",
+    "shrug",
+    "new_subject",
+    "goodbye",
+    "thanks",
+    "plan",
+)
 
 
 @lru_cache(maxsize=4096)
@@ -260,6 +271,11 @@ def states_plan(message: str) -> bool:
 def names_relief(message: str) -> bool:
     """Whether the message tells relief or things getting better, and names no setback and no hope still open."""
     return _mentions_cues(message, {"relief"}, {"setback", "hope"})
+
+
+def names_shrug(message: str) -> bool:
+    """Whether the message shrugs a small mishap off ("버스 놓쳐서 걸어옴 ㅋㅋ 운동했다 치자")."""
+    return _mentions_cues(message, {"shrug"})
 
 
 def names_good_news(message: str) -> bool:

@@ -21,6 +21,7 @@ from chatbot.quality import (
     names_hope,
     names_relief,
     names_setback,
+    names_shrug,
     only_acknowledges,
     opens_with_contrast,
     tells_good_news,
@@ -33,6 +34,7 @@ HOPE_TO = "불안"  # a hoped-for outcome not known yet is waiting and worry in 
 RELIEF_TO = "기쁨"  # relief and things getting better are good news in the labelling guide
 SETBACK_TO = "슬픔"  # the labelling guide reads a plain setback as sadness
 ANNOYANCE_TO = "분노"  # irritation and unfairness are anger in the labelling guide
+SHRUG_TO = "일상"  # a small mishap taken lightly is everyday talk in the labelling guide
 
 
 def _labels(scores: dict[str, float], *valences: str) -> set[str]:
@@ -79,10 +81,19 @@ def relief_scores(message: str, scores: dict[str, float], share: float) -> dict[
     return _moved(scores, _labels(scores, "negative"), RELIEF_TO, share)
 
 
+def shrug_scores(message: str, scores: dict[str, float], share: float) -> dict[str, float]:
+    """`scores` with `share` of the negative emotions' probability moved to small talk when the message shrugs a
+    mishap off ("우산 안 챙긴 내 잘못이지 뭐ㅋㅋ"): the mishap words are what the classifier sees."""
+    if not names_shrug(message):
+        return scores
+    return _moved(scores, _labels(scores, "negative"), SHRUG_TO, share)
+
+
 def cue_scores(text: str, scores: dict[str, float], relief_share: float) -> dict[str, float]:
     """`scores` of `text` after what its words say for certain: a named setback or annoyance, a hope not met yet,
-    then relief."""
-    return relief_scores(text, hope_scores(text, annoyance_scores(text, setback_scores(text, scores))), relief_share)
+    then relief, then a mishap shrugged off."""
+    scores = relief_scores(text, hope_scores(text, annoyance_scores(text, setback_scores(text, scores))), relief_share)
+    return shrug_scores(text, scores, relief_share)
 
 
 @dataclass(frozen=True)

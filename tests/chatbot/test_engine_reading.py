@@ -268,3 +268,15 @@ def test_consolation_is_held_back_only_when_the_message_itself_reads_glad_to_bot
     assert "negative" not in forbidden_tones(worry)  # it turns against the news: the joy carried over is not its own
     told_on = read_emotion(NewsClassifier(), "면접 생각하니까 벌써 떨려", ["서류 합격!!"])
     assert told_on.label == "불안" and "negative" in forbidden_tones(told_on)  # no turn: still part of the news
+
+
+class MishapClassifier(RecordingClassifier):
+    """Reads 놓쳐 (a missed bus) as sadness, whatever is said around it."""
+
+    rows = {"놓쳐": [0.04, 0.04, 0.04, 0.04, 0.8, 0.04]}
+
+
+def test_a_mishap_shrugged_off_is_read_as_small_talk_not_sadness():
+    assert read_emotion(MishapClassifier(), "버스 놓쳐서 걸어옴 ㅋㅋ 운동했다 치자").label == "일상"
+    assert read_emotion(MishapClassifier(), "버스 놓쳐서 걸어옴 ㅠㅠ 발 아파").label == "슬픔"  # not shrugged
+    assert read_emotion(MishapClassifier(), "막차 놓쳐서 어쩔 수 없지 뭐").label == "슬픔"  # resignation is no shrug
