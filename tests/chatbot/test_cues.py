@@ -109,6 +109,12 @@ def test_a_break_up_told_in_passing_is_a_setback_and_a_tired_body_is_not_annoyan
         ("답을 기다리는 시간이 참 길게 느껴지죠.", ["빌려준 돈 아직 못 받았거든"], True),  # nothing is awaited
         ("답을 기다리는 시간이 참 길게 느껴지죠.", ["고백하고 답장 기다리는 중"], False),
         ("전역하고 막막한 건 흔한 일이에요.", ["시험 또 떨어짐", "이제 뭘 더 해야될지 모르겠어"], True),
+        ("입대가 얼마 안 남았군요.", ["다음달에 결혼함"], True),  # a wedding, not the army
+        ("입대가 얼마 안 남았군요.", ["다음달에 입대함"], False),
+        ("존중받지 못한 느낌이 들어 많이 불쾌했겠어요.", ["다이어트 3주째인데 체중계 숫자 그대로임 ㅡㅡ"], True),
+        ("존중받지 못한 느낌이 들어 많이 불쾌했겠어요.", ["친척이 만나자마자 살쪘다고 함"], False),
+        ("정말 해 봤군요! 해 보니 어땠어요?", ["너 혹시 영화 추천해줄 수 있어?"], True),  # asked, not tried
+        ("정말 해 봤군요! 해 보니 어땠어요?", ["저번에 너가 추천한 영화 봤어"], False),
     ],
 )
 def test_a_reply_speaks_only_of_what_the_person_said(reply, turns, refused):
