@@ -193,7 +193,10 @@ def asks_something(message: str) -> bool:
     """Whether the message asks for something (a question word, a request ending, a question mark): only then may it
     get a reply written for a request ("저녁 뭐 먹지" → a menu idea; "저녁 잘 먹었다" → none)."""
     compact = without_spaces(message).lower()
-    return any(marker in compact for marker in request_cues()[1])
+    if any(marker in compact for marker in request_cues()[1]):
+        return True
+    ending = compact.rstrip(".,!?~…ㅋㅎㅠㅜ")
+    return any(ending.endswith(marker) for marker in _request_document()["asks_endings"])
 
 
 def asks_plainly(message: str) -> bool:

@@ -115,6 +115,8 @@ def test_a_break_up_told_in_passing_is_a_setback_and_a_tired_body_is_not_annoyan
         ("존중받지 못한 느낌이 들어 많이 불쾌했겠어요.", ["친척이 만나자마자 살쪘다고 함"], False),
         ("정말 해 봤군요! 해 보니 어땠어요?", ["너 혹시 영화 추천해줄 수 있어?"], True),  # asked, not tried
         ("정말 해 봤군요! 해 보니 어땠어요?", ["저번에 너가 추천한 영화 봤어"], False),
+        ("임차권등기명령 같은 절차로 권리를 지킬 수 있어요.", ["월세 또 오른대", "이사 가야되나 고민"], True),
+        ("임차권등기명령 같은 절차로 권리를 지킬 수 있어요.", ["집주인이 보증금 안 준대"], False),
     ],
 )
 def test_a_reply_speaks_only_of_what_the_person_said(reply, turns, refused):

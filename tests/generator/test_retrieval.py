@@ -184,6 +184,8 @@ def test_a_reply_written_for_a_request_answers_only_a_message_that_asks():
         ]
     )
     assert asks_something("저녁 뭐 먹을까") and asks_something("점메추") and not asks_something("저녁 잘 먹었다")
+    assert asks_something("밥 먹었니?ㅋㅋ") and asks_something("오늘 머먹지")  # 니 at the end, 머 for 뭐
+    assert not asks_something("할머니 생신이라 시골 내려가는 중")  # …but not inside 할머니
     assert responder.generate("저녁 뭐 먹을까", emotion="일상", do_sample=False) == menu
     for seed in range(5):  # its nearest message is the request, but it asks nothing
         assert responder.generate("저녁 잘 먹었다", emotion="일상", seed=seed) == chat
