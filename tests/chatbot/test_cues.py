@@ -30,6 +30,8 @@ from chatbot.quality import names_good_news, names_setback, opens_new_subject, t
         ("교수님이 출석 정정해주셨다ㅋㅋ", False, True),
         ("택배 왔는데 안에 컵 깨짐ㅋㅋ", True, False),
         ("폰 떨궜는데 액정 안깨짐 ㅋㅋ", False, True),
+        ("승진 누락됐어", True, False),  # 승진 is named, but it was missed
+        ("지갑 잃어버렸는데 누가 경찰서에 맡겨줬대", False, False),  # handed in: the loss is no longer a setback
     ],
 )
 def test_how_it_turned_out_decides_not_the_guess_before_it(message, setback, good_news):
