@@ -78,6 +78,7 @@ from chatbot.safety import (
         "마트에서 번개탄도 샀어",
         "옥상 난간 잡고 서 있는데 손에 힘이 풀려",  # the grip giving way
         "아침에 깼는데 아직도 살아있네",  # waking up as disappointment
+        "죽는 거 말곤 여기서 나갈 길이 안 보여",  # death as the only way out, 거 and 말곤 as they are typed
     ],
 )
 def test_explicit_crisis_sentences_match_a_rule(sentence):
@@ -162,6 +163,7 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "월요일 아침엔 출근하기 싫어서 눈 뜨는 게 지옥",  # the dread of a workday
         "감자 깎다가 손가락 살짝 그었어",  # 살짝 is not 살 (skin)
         "비염 때문에 몸이 지긋지긋해",  # 지긋지긋 holds 긋 (to cut)
+        "다이어트 죽는 거 말고 다 해봤어 ㅋㅋ",  # everything but dying: hyperbole
     ],
 )
 def test_everyday_words_and_hyperbole_match_no_rule(sentence):
