@@ -159,6 +159,9 @@ class Chatbot:
             if not allow_label_mismatch:
                 raise ValueError(message)
             logger.warning(message)
+        kwargs.setdefault("more_candidates", 0)  # a generator samples every candidate: a second round of 16 would
+        # be the slowest reply of all on the path where the first few were refused (the retrieval responder's
+        # runners-up cost nothing extra)
         if "engine_name" not in kwargs:  # "full" only when it really is KoBERT + KoGPT2
             names = type(classifier).__name__, type(responder).__name__
             if names == ("EmotionClassifier", "ResponseGenerator"):

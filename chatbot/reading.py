@@ -35,6 +35,12 @@ RELIEF_TO = "기쁨"  # relief and things getting better are good news in the la
 SETBACK_TO = "슬픔"  # the labelling guide reads a plain setback as sadness
 ANNOYANCE_TO = "분노"  # irritation and unfairness are anger in the labelling guide
 SHRUG_TO = "일상"  # a small mishap taken lightly is everyday talk in the labelling guide
+SHRUG_SHARE = 0.5  # …but only half of the negative share moves: the mishap itself still happened
+
+
+def valence_share(scores: dict[str, float], valence: str) -> float:
+    """The summed probability of the labels of one valence group ("positive", "neutral", "negative")."""
+    return sum(p for label, p in scores.items() if VALENCE.get(label) == valence)
 
 
 def _labels(scores: dict[str, float], *valences: str) -> set[str]:
@@ -81,7 +87,7 @@ def relief_scores(message: str, scores: dict[str, float], share: float) -> dict[
     return _moved(scores, _labels(scores, "negative"), RELIEF_TO, share)
 
 
-def shrug_scores(message: str, scores: dict[str, float], share: float) -> dict[str, float]:
+def shrug_scores(message: str, scores: dict[str, float], share: float = SHRUG_SHARE) -> dict[str, float]:
     """`scores` with `share` of the negative emotions' probability moved to small talk when the message shrugs a
     mishap off ("우산 안 챙긴 내 잘못이지 뭐ㅋㅋ"): the mishap words are what the classifier sees."""
     if not names_shrug(message):
@@ -93,7 +99,7 @@ def cue_scores(text: str, scores: dict[str, float], relief_share: float) -> dict
     """`scores` of `text` after what its words say for certain: a named setback or annoyance, a hope not met yet,
     then relief, then a mishap shrugged off."""
     scores = relief_scores(text, hope_scores(text, annoyance_scores(text, setback_scores(text, scores))), relief_share)
-    return shrug_scores(text, scores, relief_share)
+    return shrug_scores(text, scores)
 
 
 @dataclass(frozen=True)
@@ -149,7 +155,7 @@ class EmotionReading:
         return VALENCE.get(self.label)
 
     def group_score(self, valence: str, own: bool = False) -> float:
-        return sum(p for label, p in (self.own if own else self.scores).items() if VALENCE.get(label) == valence)
+        return valence_share(self.own if own else self.scores, valence)
 
 
 def _sure(reading: EmotionReading, label: str, policy: ReadingPolicy, own: bool = False) -> bool:
@@ -176,9 +182,9 @@ def read_emotion(
     predictions = classifier.predict([message, *reversed(earlier)])  # the message, then newest earlier turn first
     scores = {label: float(p) for label, p in predictions[0].scores.items()}
     votes = neighbours(message) if neighbours is not None and policy.neighbour_weight > 0 else {}
-    agreed_joy = sum(p for name, p in scores.items() if VALENCE.get(name) == "positive")
+    agreed_joy = valence_share(scores, "positive")
     if votes and set(votes) <= set(scores):
-        agreed_joy = min(agreed_joy, sum(p for name, p in votes.items() if VALENCE.get(name) == "positive"))
+        agreed_joy = min(agreed_joy, valence_share(votes, "positive"))
         scores = {
             label: (1 - policy.neighbour_weight) * p + policy.neighbour_weight * votes.get(label, 0.0)
             for label, p in scores.items()
@@ -196,7 +202,7 @@ def read_emotion(
     short = len(without_spaces(message)) < policy.short_message and not says_a_feeling
     leaning = short or max(scores.values()) < policy.sure_at
     read_alone = names_relief(message) or (  # the news has changed: earlier turns no longer say how they feel
-        names_good_news(message) and sum(scores[name] for name in _labels(scores, "positive")) >= policy.news_sure_at
+        names_good_news(message) and valence_share(scores, "positive") >= policy.news_sure_at
     )
     if earlier and not read_alone and (leaning or policy.follow_weight > 0):
         weight = policy.context_weight * (policy.short_boost if short else 1.0) if leaning else policy.follow_weight

@@ -60,6 +60,14 @@ def test_full_engine_streams_increments_that_join_to_the_reply(full_bot):
     assert "".join(pieces) == final.text or final.note  # an empty generation is replaced and noted
 
 
+def test_the_full_engine_draws_no_second_round_of_samples(full_bot, checkpoints):
+    assert full_bot.more_candidates == 0  # refused samples lead to an open question, not 16 more generations
+    wider = Chatbot.from_pretrained(
+        classifier=checkpoints / "classifier", responder=checkpoints / "generator", device="cpu", more_candidates=8
+    )
+    assert wider.more_candidates == 8  # still the caller's to choose
+
+
 def test_full_engine_never_generates_a_crisis_reply(full_bot):
     reply = full_bot.reply("자해하고 싶어")
     assert reply.safety and reply.text == CRISIS_REPLY
