@@ -64,6 +64,7 @@ TRAINED_SPLITS = (
     "blind_v17",
     "blind_v18",
     "blind_v19",
+    "blind_v20",
 )
 
 
