@@ -132,6 +132,8 @@ class ReadingPolicy:
     # no consolation when it reads this glad, whatever the earlier turns say ("근데 뭐 입고 가지 떨려" after good news)
     news_sure_at: float = 0.9  # a message that names good news and alone reads joy this surely is read on its own:
     # the news has changed ("헐 합격 문자 왔어!!" after "결과 오늘 나온대 폰만 보는 중")
+    news_words_below: float = 0.5  # a message naming good news or relief is never consoled unless it alone reads
+    # negative this much: the good-news word may be denied ("정규직 전환 안 됐어", "그때 붙었을 때 갈걸")
     neighbour_weight: float = 0.5  # share of the nearest written examples' vote (responder.emotion_votes): they
     # know this project's phrasings, the classifier generalises past them; chosen on the development conversations
 
@@ -149,6 +151,8 @@ class EmotionReading:
     agreed_joy: float = 1.0  # the lower of the classifier's and the nearest examples' P(기쁨) for the message alone
     # (1.0 when its words name good news)
     contrast: bool = False  # the message opens by turning against the earlier turns ("근데 …")
+    news_words: bool = False  # the message itself names good news or relief ("솔직히 후련한것도 있어" after a
+    # divorce filing): however sad the earlier turns read, consoling it would deny what it says
 
     @property
     def valence(self) -> str | None:
@@ -225,7 +229,8 @@ def read_emotion(
         and _sure(reading, label, policy, own=True)
     )
     glad_words = VALENCE.get(label) == "positive" and glad
-    return EmotionReading(label, scores, sure, own, glad_words, agreed_joy, contrast)
+    news_words = names_good_news(message) and valence_share(own, "negative") < policy.news_words_below
+    return EmotionReading(label, scores, sure, own, glad_words, agreed_joy, contrast, news_words)
 
 
 def _consoling_joy(reading: EmotionReading, policy: ReadingPolicy) -> float:
@@ -250,7 +255,7 @@ def forbidden_tones(reading: EmotionReading, policy: ReadingPolicy | None = None
     if reading.valence == "negative" or reading.group_score("negative") >= cheer_bar:
         forbidden.add("positive")
     if reading.valence == "negative":
-        if _consoling_joy(reading, policy) >= policy.mixed_share:
+        if reading.news_words or _consoling_joy(reading, policy) >= policy.mixed_share:
             forbidden.add("negative")
     elif reading.valence == "positive" or reading.group_score("positive") >= policy.risky_share:
         forbidden.add("negative")

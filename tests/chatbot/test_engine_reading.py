@@ -233,6 +233,7 @@ def test_an_acknowledgement_alone_carries_the_earlier_feeling_not_its_own():
         ("병원 갔는데 그냥 스트레스래 다행ㅠ", True),
         ("결국 붙음ㅋㅋ", True),
         ("방금 재니까 열이 떨어졌어", True),  # a fever going down is not a failed exam (setback 떨어졌)
+        ("해열제 먹고 떨어졌어 휴", True),  # …nor is one the medicine brought down
         ("다행인지 불행인지 모르겠다", False),
         ("이번 시험 떨어졌어", False),
     ],
@@ -280,3 +281,23 @@ def test_a_mishap_shrugged_off_is_read_as_small_talk_not_sadness():
     assert read_emotion(MishapClassifier(), "버스 놓쳐서 걸어옴 ㅋㅋ 운동했다 치자").label == "일상"
     assert read_emotion(MishapClassifier(), "버스 놓쳐서 걸어옴 ㅠㅠ 발 아파").label == "슬픔"  # not shrugged
     assert read_emotion(MishapClassifier(), "막차 놓쳐서 어쩔 수 없지 뭐").label == "슬픔"  # resignation is no shrug
+
+
+class SadStoryClassifier(RecordingClassifier):
+    """Reads 이혼 and 안 됐 as sadness, and 후련 as mostly small talk: it does not know the relief word."""
+
+    rows = {
+        "이혼": [0.04, 0.04, 0.04, 0.04, 0.8, 0.04],
+        "안 됐": [0.02, 0.02, 0.02, 0.02, 0.9, 0.02],
+        "후련": [0.4, 0.15, 0.1, 0.1, 0.15, 0.1],
+    }
+
+
+def test_good_news_in_the_messages_own_words_is_never_consoled_however_sad_the_earlier_turns():
+    """ "솔직히 후련한것도 있어" after a divorce filing reads sad from the earlier turn, but consoling it would deny
+    what it says; a good-news word the message denies ("정규직 전환 안 됐어") is consoled as before."""
+    relief = read_emotion(SadStoryClassifier(), "솔직히 후련한것도 있어", ["오늘 협의이혼 신청하고 왔어"])
+    assert relief.valence == "negative" and relief.news_words
+    assert {"negative", "positive"} <= forbidden_tones(relief)
+    denied = read_emotion(SadStoryClassifier(), "인턴 끝났는데 정규직 전환 안 됐어")
+    assert denied.label == "슬픔" and not denied.news_words and "negative" not in forbidden_tones(denied)
