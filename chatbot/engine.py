@@ -35,7 +35,7 @@ from chatbot import quality
 from chatbot.crisis_model import CrisisDetector
 from chatbot.offline import DEFAULT_CHECKPOINTS_DIR, find_full_checkpoints, offline_classifier, offline_responder
 from chatbot.reading import ReadingPolicy, forbidden_tones, read_emotion
-from chatbot.safety import CARE_FOOTER, CRISIS_REPLY, care_reply, in_care_mode, screen_reply, screened_reply
+from chatbot.safety import CARE_FOOTER, care_reply, crisis_reply, in_care_mode, screen_reply, screened_reply
 from chatbot.text import DEFAULT_MAX_MESSAGE_CHARS, EMPTY_MESSAGE_REPLY, build_context, clean_message
 from classifier import load_classifier
 from data.replybank import load_reply_bank
@@ -290,7 +290,7 @@ class Chatbot:
         # 힘내볼게": a reply for the plan (and the thanks), in the feeling of the earlier turns, not more consolation
         # for the earlier story
         if crisis:
-            text, flags = CRISIS_REPLY, {"safety": True, "care": True}
+            text, flags = crisis_reply(bot_turns), {"safety": True, "care": True}
         elif care:
             text, flags = self._care(answered, reading, bot_turns, options), {"care": True}
         else:

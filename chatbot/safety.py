@@ -31,7 +31,7 @@ from html import escape
 from pathlib import Path
 
 from chatbot.text import content_text
-from data.text import letters_only
+from data.text import letters_only, without_spaces
 
 PACKAGE_DIR = Path(__file__).parent
 RULES_FILE = PACKAGE_DIR / "crisis_rules.txt"
@@ -40,32 +40,8 @@ CASES_DIR = PACKAGE_DIR / "safety_cases"
 CARE_MARKER = "자살예방상담전화 109"  # in the crisis reply and every care reply: how care mode is found in a history
 BLIND_SPLIT = "blind"  # evaluated once, at the end of the work it measures: --eval leaves it out unless named
 # what the learned detector trains on: the lists written for training and every blind list once it has been evaluated
-TRAINED_SPLITS = (
-    "train",
-    "original",
-    "dev",
-    "heldout_v1",
-    "blind_v1",
-    "blind_v2",
-    "blind_v3",
-    "blind_v4",
-    "blind_v5",
-    "blind_v6",
-    "blind_v7",
-    "blind_v8",
-    "blind_v9",
-    "blind_v10",
-    "blind_v11",
-    "blind_v12",
-    "blind_v13",
-    "blind_v14",
-    "blind_v15",
-    "blind_v16",
-    "blind_v17",
-    "blind_v18",
-    "blind_v19",
-    "blind_v20",
-)
+SPENT_BLIND_LISTS = 20  # blind_v1 … blind_v20: the blind lists already evaluated, each once; training data since
+TRAINED_SPLITS = ("train", "original", "dev", "heldout_v1", *(f"blind_v{n}" for n in range(1, SPENT_BLIND_LISTS + 1)))
 
 
 @dataclass(frozen=True)
@@ -150,15 +126,17 @@ def _load_replies(path: Path = REPLIES_FILE) -> dict:
         f"• {line['label']} {line['number']}" + (f" ({line['hours']})" if line["hours"] else "")
         for line in document["lines"]
     )
-    document["crisis_reply"] = "\n".join(document["crisis_reply"]).replace("{lines}", lines)
+    for key in ("crisis_reply", "crisis_reply_again"):
+        document[key] = "\n".join(document[key]).replace("{lines}", lines)
     return document
 
 
 SAFETY_REPLIES = _load_replies()
 CRISIS_REPLY: str = SAFETY_REPLIES["crisis_reply"]
+CRISIS_REPLY_AGAIN: str = SAFETY_REPLIES["crisis_reply_again"]  # the same steps in other words
 CARE_FOOTER: str = SAFETY_REPLIES["care_footer"]
 HELP_LINES: tuple[dict, ...] = tuple(SAFETY_REPLIES["lines"])
-assert CARE_MARKER in CRISIS_REPLY and CARE_MARKER in CARE_FOOTER, "care mode is found by CARE_MARKER"
+assert all(CARE_MARKER in text for text in (CRISIS_REPLY, CRISIS_REPLY_AGAIN, CARE_FOOTER)), "care mode's marker"
 
 
 def help_lines_html() -> str:
@@ -170,6 +148,18 @@ def help_lines_html() -> str:
         hours = f" ({escape(line['hours'])})" if line["hours"] else ""
         items.append(f"    <li>{escape(line['label'])} {numbers}{hours}</li>")
     return "\n".join(items)
+
+
+def crisis_reply(said: list[str] | tuple[str, ...] = ()) -> str:
+    """The crisis reply, or the same steps in other words when the last crisis reply in this conversation (`said`:
+    the bot's turns) was it: a person who says it again should see that they were heard, not the same block."""
+    first, again = without_spaces(CRISIS_REPLY), without_spaces(CRISIS_REPLY_AGAIN)
+    for text in map(without_spaces, reversed(said)):  # spacing may change on the way through a chat UI
+        if first in text:
+            return CRISIS_REPLY_AGAIN
+        if again in text:
+            return CRISIS_REPLY
+    return CRISIS_REPLY
 
 
 def care_reply(valence: str, said: list[str] | tuple[str, ...] = ()) -> str:

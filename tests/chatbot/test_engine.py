@@ -9,7 +9,7 @@ import re
 import pytest
 
 from chatbot import CRISIS_REPLY, Chatbot, Reply
-from chatbot.safety import CARE_FOOTER, care_reply
+from chatbot.safety import CARE_FOOTER, CRISIS_REPLY_AGAIN, care_reply
 from chatbot.text import EMPTY_MESSAGE_REPLY
 from tests.chatbot.recording import SIX, RecordingClassifier, RecordingResponder
 
@@ -108,7 +108,10 @@ def test_after_a_crisis_reply_the_conversation_stays_in_care_mode():
         said.append(reply.text)
         history += [{"role": "user", "content": message}, {"role": "assistant", "content": reply.text}]
     assert said[0].startswith(comfort)  # a consoling reply of the responder is kept, with the lines under it
-    assert bot.reply("죽고 싶어", history).safety  # a new crisis message gets the crisis reply again
+    again = bot.reply("죽고 싶어", history)
+    assert again.safety and again.text == CRISIS_REPLY_AGAIN  # a new crisis message: the same steps, other words
+    history += [{"role": "user", "content": "죽고 싶어"}, {"role": "assistant", "content": again.text}]
+    assert bot.reply("진짜 죽고 싶어", history).text == CRISIS_REPLY  # and the two take turns, never twice alike
 
 
 def test_a_goodbye_in_care_mode_asks_them_to_call_rather_than_waving_them_off():

@@ -7,6 +7,7 @@ from chatbot.safety import (
     CARE_FOOTER,
     CARE_MARKER,
     CRISIS_REPLY,
+    CRISIS_REPLY_AGAIN,
     CRISIS_RULES,
     HELP_LINES,
     care_reply,
@@ -224,10 +225,13 @@ def test_an_exclusion_line_switches_its_block_off():
 # ------------------------------------------------------------------------------------------------ replies
 def test_the_crisis_reply_asks_directly_stays_and_names_every_line():
     assert "?" in CRISIS_REPLY and "여기 있을게요" in CRISIS_REPLY and CARE_MARKER in CRISIS_REPLY
-    for line in HELP_LINES:
-        assert line["number"] in CRISIS_REPLY and line["why"], line
     assert [line["number"] for line in HELP_LINES] == ["109", "1577-0199", "1388", "112 / 119"]
-    assert len(CRISIS_REPLY) < 400  # short enough to read in a moment of crisis
+    for text in (CRISIS_REPLY, CRISIS_REPLY_AGAIN):  # the second says the same steps in other words
+        assert "?" in text and "여기 있을게요" in text and CARE_MARKER in text
+        for line in HELP_LINES:
+            assert line["number"] in text and line["why"], line
+        assert len(text) < 400  # short enough to read in a moment of crisis
+    assert CRISIS_REPLY_AGAIN != CRISIS_REPLY
 
 
 def test_care_replies_are_gentle_keep_the_lines_and_do_not_repeat():
