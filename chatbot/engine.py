@@ -286,9 +286,10 @@ class Chatbot:
         emotion, scores = (reading.label, reading.scores) if reading else (None, {})
         after_pain = reading is not None and reading.valence == "negative"
         plan_alone = quality.states_plan(cleaned.text) and (after_pain or quality.thanks_in_words(cleaned.text))
-        answered = context[-1:] if plan_alone else context  # "내일은 좀 움직여볼게" after a heavy turn, "고마워 내일도
-        # 힘내볼게": a reply for the plan (and the thanks), in the feeling of the earlier turns, not more consolation
-        # for the earlier story
+        # "내일은 좀 움직여볼게" after a heavy turn, "고마워 내일도 힘내볼게", "ㅇㅋ 고마워" after advice: a reply
+        # for the plan or the thanks, in the feeling of the earlier turns, not more consolation or advice for the
+        # earlier story
+        answered = context[-1:] if plan_alone or quality.only_thanks(cleaned.text) else context
         if crisis:
             text, flags = crisis_reply(bot_turns), {"safety": True, "care": True}
         elif care:

@@ -224,6 +224,17 @@ def without_backchannel(message: str) -> str:
     return " ".join(words[opening:]) if opening else message
 
 
+def only_thanks(message: str) -> bool:
+    """Whether the message only thanks, perhaps after an acknowledgement ("ㅇㅋ 고마워", "아 진짜 고마워ㅠㅠ"): it is
+    answered as thanks, not as one more turn of the story the thanks closes (which would give its advice again)."""
+    thanking = _thanks_words()
+    allowed = thanking | _backchannel_words() | set(_cues(MESSAGE_CUES_FILE)["thanks_intensifiers"])
+    words = [(word.strip(SENTENCE_PUNCTUATION + "~").lower(), bare.lower()) for word, bare in _word_pairs(message)]
+    return any(bare in thanking for _, bare in words) and all(
+        word in allowed or bare in allowed for word, bare in words
+    )
+
+
 def only_acknowledges(message: str) -> bool:
     """Whether the message is acknowledgements only ("그니까", "ㅇㅇ ㅠㅠ"): it carries no feeling of its own, so
     the earlier turns say how the person feels."""
@@ -233,8 +244,13 @@ def only_acknowledges(message: str) -> bool:
 
 def _bare_words(message: str) -> list[str]:
     """The message's words without the punctuation, laughter and tears around them ("그니까..ㅠㅠ" → "그니까")."""
-    words = (word.strip(SENTENCE_PUNCTUATION + "~ㅎㅋㅠㅜ^") for word in message.split())
-    return [word for word in words if word]
+    return [bare for _, bare in _word_pairs(message)]
+
+
+def _word_pairs(message: str) -> list[tuple[str, str]]:
+    """Each word of the message with its bare form (`_bare_words`), words that are laughter or tears only left out."""
+    pairs = ((word, word.strip(SENTENCE_PUNCTUATION + "~ㅎㅋㅠㅜ^")) for word in message.split())
+    return [(word, bare) for word, bare in pairs if bare]
 
 
 @lru_cache(maxsize=1)

@@ -120,6 +120,8 @@ class ReadingPolicy:
     risky_share: float = 0.2  # a reply may not cheer when P(negative) reaches this, nor console when P(기쁨) does
     cheer_sure_at: float = 0.65  # …unless joy is read this surely: "나 드디어 면허 땀ㅋㅋㅋㅋ" is cheered, not asked
     # about driving; below it, tears or worry beside the news keep the cheer back ("엄마가 보내준 반찬 다 먹었다")
+    agreed_cheer_at: float = 0.5  # …or when the classifier and the nearest written examples each read this much joy
+    # in the message itself: news told flatly in words neither reader ties to a loss ("연봉협상 끝남 8% 오름")
     mixed_share: float = 0.35  # nor console a negative reading when P(기쁨) reaches this: good news told in sad
     # words ("울었는데 정규직 전환된대 ㅠㅠ") gets an open question; lower neutralises too many real consolations.
     # Joy carried over from earlier turns does not count when the message turns against them ("근데 면접 생각하니까
@@ -153,6 +155,8 @@ class EmotionReading:
     contrast: bool = False  # the message opens by turning against the earlier turns ("근데 …")
     news_words: bool = False  # the message itself names good news or relief ("솔직히 후련한것도 있어" after a
     # divorce filing): however sad the earlier turns read, consoling it would deny what it says
+    readers_joy: float = 0.0  # the lower of the classifier's and the nearest examples' P(기쁨) for the message alone,
+    # whatever its words say (0 without the examples' vote)
 
     @property
     def valence(self) -> str | None:
@@ -193,6 +197,7 @@ def read_emotion(
             label: (1 - policy.neighbour_weight) * p + policy.neighbour_weight * votes.get(label, 0.0)
             for label, p in scores.items()
         }
+    readers_joy = agreed_joy if votes else 0.0  # before the words have their say: both readers, or nobody
     if names_good_news(message):  # the words themselves tell the news, whatever either reader matched
         agreed_joy = 1.0
     scores = cue_scores(message, scores, policy.relief_share)
@@ -230,7 +235,8 @@ def read_emotion(
     )
     glad_words = VALENCE.get(label) == "positive" and glad
     news_words = names_good_news(message) and valence_share(own, "negative") < policy.news_words_below
-    return EmotionReading(label, scores, sure, own, glad_words, agreed_joy, contrast, news_words)
+    readers_joy = 0.0 if thanks_after_pain else readers_joy  # "ㅠㅠ 고마워" reads glad alone, said in the sadness
+    return EmotionReading(label, scores, sure, own, glad_words, agreed_joy, contrast, news_words, readers_joy)
 
 
 def _consoling_joy(reading: EmotionReading, policy: ReadingPolicy) -> float:
@@ -249,7 +255,11 @@ def forbidden_tones(reading: EmotionReading, policy: ReadingPolicy | None = None
     the message may well be negative, consoling when it is positive or may well be (and is not read as negative)."""
     policy = policy or ReadingPolicy()
     forbidden = set()
-    sure_joy = reading.valence == "positive" and reading.scores[reading.label] >= policy.cheer_sure_at
+    joy = reading.scores[reading.label]
+    sure_joy = reading.valence == "positive" and (
+        joy >= policy.cheer_sure_at
+        or (joy >= policy.positive_sure_at and reading.readers_joy >= policy.agreed_cheer_at)
+    )
     cheer_bar = 1.0 if reading.glad_words or sure_joy else policy.risky_share  # a negative reading still may
     # not be cheered
     if reading.valence == "negative" or reading.group_score("negative") >= cheer_bar:

@@ -3,7 +3,7 @@
 
 import pytest
 
-from chatbot.quality import names_good_news, names_setback, opens_new_subject, tells_unsaid_event
+from chatbot.quality import names_good_news, names_setback, only_thanks, opens_new_subject, tells_unsaid_event
 
 
 @pytest.mark.parametrize(
@@ -125,3 +125,19 @@ def test_a_break_up_told_in_passing_is_a_setback_and_a_tired_body_is_not_annoyan
 )
 def test_a_reply_speaks_only_of_what_the_person_said(reply, turns, refused):
     assert tells_unsaid_event(reply, turns) is refused
+
+
+@pytest.mark.parametrize(
+    ("message", "thanks_only"),
+    [
+        ("ㅇㅋ 고마워", True),
+        ("아 진짜 고마워ㅠㅠ", True),
+        ("오 ㄱㅅㄱㅅ", True),
+        ("고마워요!!", True),
+        ("고마워 덕분에 좀 괜찮아졌어", False),  # thanks with news of its own
+        ("엄마한테 고마워", False),  # thanks to someone else
+        ("알겠어 해볼게 고마워", False),  # a plan beside it
+    ],
+)
+def test_a_message_that_only_thanks(message, thanks_only):
+    assert only_thanks(message) is thanks_only

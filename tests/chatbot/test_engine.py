@@ -49,6 +49,9 @@ def test_an_unsure_reading_asks_an_open_question_instead_of_guessing(parts):
         ("이제 가볼게 담에 봐", True),  # leaving
         ("그래도 들어줘서 ㄱㅅ", True),  # thanks, however short
         ("오늘은 여기까지 ㄳ", True),
+        ("ㅇㅋ 고마워", True),  # only thanks, after the bot's advice: not the advice again
+        ("아 진짜 고마워ㅠㅠ", True),
+        ("고마워 근데 아직 모르겠어", False),  # thanks and more: the story goes on
     ],
 )
 def test_leaving_and_thanks_are_answered_on_their_own_but_a_plan_to_go_somewhere_is_not(parts, message, alone):

@@ -301,3 +301,21 @@ def test_good_news_in_the_messages_own_words_is_never_consoled_however_sad_the_e
     assert {"negative", "positive"} <= forbidden_tones(relief)
     denied = read_emotion(SadStoryClassifier(), "인턴 끝났는데 정규직 전환 안 됐어")
     assert denied.label == "슬픔" and not denied.news_words and "negative" not in forbidden_tones(denied)
+
+
+class FlatNewsClassifier(RecordingClassifier):
+    """Reads 오름 (a raise told flatly) as half joy, half worry and anger, and 올랐 with a little less joy."""
+
+    rows = {"오름": [0.02, 0.5, 0.2, 0.14, 0.1, 0.04], "올랐": [0.02, 0.44, 0.2, 0.2, 0.1, 0.04]}
+
+
+def test_joy_both_readers_see_in_the_message_itself_may_be_cheered_though_the_classifier_hedges():
+    """A joy reading between positive_sure_at and cheer_sure_at is cheered when the classifier and the nearest
+    written examples each give the message itself at least agreed_cheer_at joy; one reader alone does not do."""
+    policy, examples = ReadingPolicy(), lambda message: {"기쁨": 0.7, "일상": 0.3}
+    agreed = read_emotion(FlatNewsClassifier(), "연봉협상 끝남 8% 오름", neighbours=examples)
+    assert agreed.label == "기쁨" and policy.positive_sure_at <= agreed.scores["기쁨"] < policy.cheer_sure_at
+    assert agreed.group_score("negative") >= policy.risky_share and "positive" not in forbidden_tones(agreed)
+    hedged = read_emotion(FlatNewsClassifier(), "연봉 조금 올랐", neighbours=examples)  # the classifier: 0.44 joy
+    assert hedged.label == "기쁨" and policy.positive_sure_at <= hedged.scores["기쁨"] < policy.cheer_sure_at
+    assert "positive" in forbidden_tones(hedged)
