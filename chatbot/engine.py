@@ -308,6 +308,8 @@ class Chatbot:
         and every greeting is refused once the bot has spoken)."""
         options = GenerationOptions.of(options).over(self.generation_options).given()
         forbidden = forbidden_tones(reading, self.reading_policy)
+        if reading.contrast and bot_turns and self._tone(bot_turns[-1]) == "positive":
+            forbidden.add("positive")  # "근데 일은 더 많아지겠지ㅋㅋ" after a cheer: the other side, no more cheer
         rounds = [(reading.label, self.candidates)] if reading.sure else []
         if reading.sure and self.more_candidates > self.candidates:
             rounds.append((reading.label, self.more_candidates))

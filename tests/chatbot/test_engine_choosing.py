@@ -44,7 +44,18 @@ def test_a_follow_up_whose_own_words_turn_negative_is_not_cheered_whatever_came_
     reply = bot.reply("근데 속상해", history)  # short: the earlier joy outweighs it in the blended reading
     assert reply.emotion == "기쁨" and reply.text == question  # but its own words are sad: no cheer
     bot.reading_policy = ReadingPolicy(risky_share=0.4, short_sure_at=1.01, own_share=1.01)  # own reading left out
-    assert bot.reply("근데 속상해", history).text == cheer
+    assert bot.reply("아 속상해", history).text == cheer  # (no 근데: after a cheer, that alone holds cheer back)
+
+
+def test_the_other_side_after_a_cheer_gets_no_second_cheer():
+    """ "근데 …" after the bot cheered good news turns to its other side: a second cheer would not listen."""
+    cheer, question = "와, 정말 축하해요! 잘됐네요.", "그 이야기 조금 더 들려줄래요?"
+    history = [{"role": "user", "content": "승진했어 좋아"}, {"role": "assistant", "content": "축하해요! 기쁘네요."}]
+    bot = Chatbot(RecordingClassifier(), RecordingResponder(cheer, question))
+    assert bot.reply("근데 일은 더 많아지겠지 좋아", history).text == question
+    assert bot.reply("그리고 연봉도 올라서 좋아", history).text == cheer  # more of the news: cheered
+    calm = [{"role": "user", "content": "승진했어 좋아"}, {"role": "assistant", "content": "그랬군요."}]
+    assert bot.reply("근데 일은 더 많아지겠지 좋아", calm).text == cheer  # no cheer before it: nothing repeated
 
 
 def test_unsafe_repeated_empty_and_echoed_candidates_are_refused(parts):
