@@ -16,6 +16,7 @@ leaves the earlier turns behind.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence, Set
 from functools import lru_cache
 from pathlib import Path
@@ -173,9 +174,10 @@ def _message_cues(message: str) -> frozenset[str]:
 
 
 def _after_turn(compact: str, turns: Sequence[str]) -> str:
-    """What `compact` says after its last turning word ("…잘 본 줄 알았는데 불합격" → "불합격"): how it turned out."""
+    """What `compact` says after its last turning word ("…잘 본 줄 알았는데 불합격" → "불합격"): how it turned out.
+    When nothing follows it ("진짜 될 줄 알았는데"), the whole message: the expectation itself says it was not met."""
     cut = max((compact.rfind(turn) + len(turn) for turn in turns if turn in compact), default=0)
-    return compact[cut:]
+    return compact[cut:] if re.search(r"[0-9a-z가-힣]", compact[cut:]) else compact
 
 
 def _without(compact: str, cues: dict, name: str) -> str:

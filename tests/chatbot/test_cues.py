@@ -10,6 +10,10 @@ from chatbot.quality import names_good_news, names_setback, only_thanks, opens_n
     ("message", "setback", "good_news"),
     [
         ("면접 잘본줄 알았는데 불합격 문자옴", True, False),  # the outcome after the turn decides
+        ("진짜 될줄 알았는데", True, False),  # nothing after the turn: the expectation was not met
+        ("최종까지 가서 붙을 줄 알았는데..", True, False),
+        ("될 줄 알았는데 진짜 됐어ㅋㅋ", False, False),  # …unless what follows says how it turned out
+        ("나 될줄 알았어!!", False, False),  # no turn at all: a prediction that came true
         ("망한줄 알았는데 붙었어ㅋㅋ", False, True),
         ("떨어진 줄 알았더니 최종합격이래", False, True),
         ("최종 불합격 ㅋㅋ", True, False),  # 불합격 holds 합격 but is no good news
