@@ -45,12 +45,14 @@ from data.records import summary_repr
 from data.taxonomy import VALENCE
 from generator.entries import (
     ResponseEntry,
+    asks_plainly,
     asks_something,
     bank_entries,
     dialogue_entries,
     distinct_replies,
     read_entries,
     reply_emotions,
+    request_subjects,
     split_context,
     unique_entries,
     write_entries,
@@ -81,6 +83,9 @@ class RetrievalConfig:
     context_weight: float = 1.0  # the previous user turn weighs as much as the message: follow-ups keep their topic
     own_topic_share: float = 0.75  # …unless the message alone gives one topic this share of the votes (a question
     # to the bot, a new subject): then it is matched on its own
+    own_question_similarity: float = 0.55  # …or when it asks plainly, names a subject, and a request a reply was
+    # written for is this close ("정신과 가보는게 나을까? 좀 겁나" after panic symptoms is answered as asked, not
+    # matched to the symptoms; "좋은 방법 있어?" names nothing and needs the earlier turns)
     topic_weight: float = (
         1.0  # how much the topic vote adds to an entry's own similarity (chosen on the development set)
     )
@@ -204,7 +209,13 @@ class RetrievalResponder:
         (topics,) the topic votes, (entries,) its topic's share and (entries,) the score (see `candidates`)."""
         c, index = self.config, self.index
         similarity = self._message_scores(turns[-1:])  # (messages,)
-        if len(turns) > 1 and index.topic_shares(similarity).max(initial=0.0) < c.own_topic_share:
+        own_topic = index.topic_shares(similarity).max(initial=0.0) >= c.own_topic_share
+        asked_as_written = (  # a plain question naming its subject, asked as a request was written
+            asks_plainly(turns[-1])
+            and bool((index.answers_request & (similarity[index.entry_message] >= c.own_question_similarity)).any())
+            and bool(self.similarity.subjects(turns[-1], request_subjects()[1]))
+        )
+        if len(turns) > 1 and not own_topic and not asked_as_written:
             similarity = self._message_scores(turns)  # a follow-up: earlier turns say what it is about
         entry_similarity = similarity[index.entry_message]  # (entries,)
         share = index.topic_shares(similarity)  # (topics,) share of the votes

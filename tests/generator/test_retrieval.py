@@ -293,3 +293,23 @@ def test_more_candidates_than_top_k_are_the_drawn_few_then_the_close_runners_up_
     assert more[:1] == first and len(more) == 2  # the drawn one first, as `n=1` gives it
     assert set(more) == {"그 아이 정말 다행이에요!", "아버지 수술이 잘 끝났다니 다행이에요!"}
     assert "맛있는 점심이었군요!" not in more  # far behind the best: not a runner-up
+
+
+def test_a_plain_question_naming_its_subject_is_matched_as_asked_not_by_the_earlier_turns():
+    symptoms = "몸이 먼저 그렇게 반응하면 정말 겁나죠. 지금 몸은 어떤 느낌이에요?"
+    answer = "가 보려고 마음먹은 것만으로도 큰 걸음이에요. 그곳 사람들은 이런 고민을 매일 들어요."
+    entries = [
+        {"message": "지하철 타면 숨 막힐 것 같아서 버스만 타", "reply": symptoms, "topic": "anxiety"},
+        {"message": "엘베 타면 숨이 막혀", "reply": symptoms, "topic": "anxiety"},
+        {"message": "공황 같아서 좀 겁나", "reply": symptoms, "topic": "anxiety"},
+        {"message": "요즘 자꾸 겁나 왜 이러지", "reply": symptoms, "topic": "anxiety"},
+        {"message": "이러다 쓰러질까 봐 겁나", "reply": symptoms, "topic": "anxiety"},
+        {"message": "정신과 가볼까 하는데 좀 겁나", "reply": answer, "topic": "health", "intent": "see_doctor"},
+    ]  # the question alone gives health under own_topic_share of the votes: 겁나 is everywhere in anxiety
+    entries = [{**entry, "emotion": "불안"} for entry in entries]
+    turns = ["지하철만 타면 숨막힐거같아서 버스 타고 다님", "공황인가 싶기도 하고", "정신과 가보는게 나을까? 좀 겁나"]
+    assert RetrievalResponder(entries).generate(turns, emotion="불안", do_sample=False) == answer
+    earlier_turns_decide = RetrievalResponder(entries, RetrievalConfig(own_question_similarity=1.01))
+    assert earlier_turns_decide.generate(turns, emotion="불안", do_sample=False) == symptoms  # what it changes
+    vague = [*turns[:2], "좋은 방법 있어?"]  # names no subject: the earlier turns say what it is about
+    assert RetrievalResponder(entries).generate(vague, emotion="불안", do_sample=False) == symptoms
