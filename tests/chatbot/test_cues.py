@@ -61,6 +61,11 @@ def test_how_it_turned_out_decides_not_the_guess_before_it(message, setback, goo
         ("엄마가 잘 있어서 다행이야", False),
         ("고마워 자볼게", True),
         ("요즘 잠을 잘 자", False),  # sleeping well, not a goodnight
+        ("이제 퇴근한다 내일봐", True),
+        ("수업 들어가야 돼 이따 봐", True),
+        ("알바 가야돼 ㅂㅂ", True),
+        ("내일 봐야지 그 영화", False),  # a film to watch tomorrow
+        ("결과는 나중에 봐야 알 듯", False),
     ],
 )
 def test_a_goodbye_needs_the_whole_phrase_not_just_next_time(message, goodbye):
