@@ -162,6 +162,9 @@ def test_a_reply_asking_what_happened_after_it_was_told_is_refused(parts):
     assert bot.reply("속상한 일 있었어").text == asks  # nothing told yet: asking is listening
     why = Chatbot(classifier, RecordingResponder("무엇 때문인지 제가 들어 볼게요.", stays), candidates=2)
     assert why.reply("폭염 실화냐 밖에 나가자마자 녹음 에어컨까지 고장나서 하루종일 땀범벅").text == stays
+    news = Chatbot(classifier, RecordingResponder("그럼요, 얼른 들려줘요! 무슨 좋은 일이에요?", stays), candidates=2)
+    assert news.reply("언니가 어제 출산했어 나 이모 됨 애기도 건강하대").text == stays  # the news was just told
+    assert news.reply("나 자랑할거 있음").text.endswith("무슨 좋은 일이에요?")  # …not yet: ask
 
 
 class ContextResponder(RecordingResponder):
