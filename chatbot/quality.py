@@ -229,12 +229,17 @@ def without_backchannel(message: str) -> str:
 def only_thanks(message: str) -> bool:
     """Whether the message only thanks, perhaps after an acknowledgement ("ㅇㅋ 고마워", "아 진짜 고마워ㅠㅠ"): it is
     answered as thanks, not as one more turn of the story the thanks closes (which would give its advice again)."""
-    thanking = _thanks_words()
-    allowed = thanking | _backchannel_words() | set(_cues(MESSAGE_CUES_FILE)["thanks_intensifiers"])
+    thanking, allowed = _thanks_words(), _thanks_company()
     words = [(word.strip(SENTENCE_PUNCTUATION + "~").lower(), bare.lower()) for word, bare in _word_pairs(message)]
     return any(bare in thanking for _, bare in words) and all(
         word in allowed or bare in allowed for word, bare in words
     )
+
+
+@lru_cache(maxsize=1)
+def _thanks_company() -> frozenset[str]:
+    """Words a message that only thanks may hold: thanking words, acknowledgements and intensifiers."""
+    return _thanks_words() | _backchannel_words() | frozenset(_cues(MESSAGE_CUES_FILE)["thanks_intensifiers"])
 
 
 def only_acknowledges(message: str) -> bool:

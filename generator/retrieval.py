@@ -45,14 +45,12 @@ from data.records import summary_repr
 from data.taxonomy import VALENCE
 from generator.entries import (
     ResponseEntry,
-    asks_plainly,
     asks_something,
     bank_entries,
     dialogue_entries,
     distinct_replies,
     read_entries,
     reply_emotions,
-    request_subjects,
     split_context,
     unique_entries,
     write_entries,
@@ -209,13 +207,8 @@ class RetrievalResponder:
         (topics,) the topic votes, (entries,) its topic's share and (entries,) the score (see `candidates`)."""
         c, index = self.config, self.index
         similarity = self._message_scores(turns[-1:])  # (messages,)
-        own_topic = index.topic_shares(similarity).max(initial=0.0) >= c.own_topic_share
-        asked_as_written = (  # a plain question naming its subject, asked as a request was written
-            asks_plainly(turns[-1])
-            and bool((index.answers_request & (similarity[index.entry_message] >= c.own_question_similarity)).any())
-            and bool(self.similarity.subjects(turns[-1], request_subjects()[1]))
-        )
-        if len(turns) > 1 and not own_topic and not asked_as_written:
+        follow_up = len(turns) > 1 and index.topic_shares(similarity).max(initial=0.0) < c.own_topic_share
+        if follow_up and not index.asks_as_written(turns[-1], similarity[index.entry_message]):
             similarity = self._message_scores(turns)  # a follow-up: earlier turns say what it is about
         entry_similarity = similarity[index.entry_message]  # (entries,)
         share = index.topic_shares(similarity)  # (topics,) share of the votes

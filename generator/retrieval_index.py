@@ -132,13 +132,26 @@ class RetrievalIndex:
             & (entry_similarity >= self.config.question_min_similarity)
         )
 
+    def asked_subjects(self, message: str) -> frozenset[str]:
+        """The subject words of a request, the words it is made with aside ("정신과 가보는게 나을까?" → 정신과)."""
+        return self.similarity.subjects(message, request_subjects()[1])
+
+    def asks_as_written(self, message: str, entry_similarity: np.ndarray) -> bool:
+        """Whether the message is a plain question that names its subject and is `own_question_similarity` close
+        to a request a reply was written for: it says what it is about without the earlier turns."""
+        return (
+            asks_plainly(message)
+            and bool((self.answers_request & (entry_similarity >= self.config.own_question_similarity)).any())
+            and bool(self.asked_subjects(message))
+        )
+
     def off_subject(self, message: str, answering: np.ndarray) -> np.ndarray:
         """(entries,) True for the `answering` entries whose group's messages share no subject word with `message`
         (the words a request is made with aside). Nothing is off subject when the message names none."""
         off = np.zeros(len(self.entries), dtype=bool)
         if not self.advice_groups or not answering.any():
             return off
-        asked = self.similarity.subjects(message, request_subjects()[1])
+        asked = self.asked_subjects(message)
         if not asked:
             return off
         for subjects, members in self.advice_groups:
