@@ -192,18 +192,39 @@ def request_subjects() -> tuple[frozenset[str], frozenset[str]]:
 def asks_something(message: str) -> bool:
     """Whether the message asks for something (a question word, a request ending, a question mark): only then may it
     get a reply written for a request ("저녁 뭐 먹지" → a menu idea; "저녁 잘 먹었다" → none)."""
-    compact = without_spaces(message).lower()
-    if any(marker in compact for marker in request_cues()[1]):
-        return True
-    ending = compact.rstrip(".,!?~…ㅋㅎㅠㅜ")
-    return any(ending.endswith(marker) for marker in _request_document()["asks_endings"])
+    compact = _asked_part(message)
+    return any(marker in compact for marker in request_cues()[1]) or _ends_asking(compact)
 
 
 def asks_plainly(message: str) -> bool:
     """Whether the message is a plain question or request (`request_cues.json` "questions", stricter than
-    `asks_something`): then a reply written for a request is preferred to one about how the person feels."""
+    `asks_something`, or an asking ending: "이거 공황인가"): then a reply written for a request is preferred to one
+    about how the person feels."""
+    compact = _asked_part(message)
+    return any(marker in compact for marker in _request_document()["questions"]) or _ends_asking(compact)
+
+
+def asks_the_bot(message: str) -> bool:
+    """Whether the message asks what the bot would do in the person's place ("너라면 어떻게 할거같아?", "너같으면
+    참겠냐"): it says what it asks without the earlier turns."""
+    compact = _asked_part(message)
+    return asks_something(message) and any(marker in compact for marker in _request_document()["to_bot"])
+
+
+def _asked_part(message: str) -> str:
+    """The message, spaces removed and lower case, after the last word with which it answers its own question
+    ("오늘 뭐했냐면 그냥 누워있었어" → "그냥누워있었어")."""
     compact = without_spaces(message).lower()
-    return any(marker in compact for marker in _request_document()["questions"])
+    cut = max(
+        (compact.rfind(word) + len(word) for word in _request_document()["told_not_asked"] if word in compact),
+        default=0,
+    )
+    return compact[cut:]
+
+
+def _ends_asking(compact: str) -> bool:
+    ending = compact.rstrip(".,!?~…ㅋㅎㅠㅜ")
+    return any(ending.endswith(marker) for marker in _request_document()["asks_endings"])
 
 
 def as_entry(item, index: int) -> ResponseEntry:

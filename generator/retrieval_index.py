@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from data.taxonomy import VALENCE
-from generator.entries import BANK_SOURCE, ResponseEntry, asks_plainly, is_curt, request_cues, request_subjects
+from generator.entries import (
+    BANK_SOURCE,
+    ResponseEntry,
+    asks_plainly,
+    asks_the_bot,
+    is_curt,
+    request_cues,
+    request_subjects,
+)
 from generator.similarity import MessageSimilarity
 
 if TYPE_CHECKING:  # the config lives with the responder, which imports this module
@@ -137,8 +145,11 @@ class RetrievalIndex:
         return self.similarity.subjects(message, request_subjects()[1])
 
     def asks_as_written(self, message: str, entry_similarity: np.ndarray) -> bool:
-        """Whether the message is a plain question that names its subject and is `own_question_similarity` close
-        to a request a reply was written for: it says what it is about without the earlier turns."""
+        """Whether the message asks what the bot would do in the person's place (`asks_the_bot`), or is a plain
+        question that names its subject and is `own_question_similarity` close to a request a reply was written for:
+        it says what it is about without the earlier turns."""
+        if asks_the_bot(message):
+            return True
         return (
             asks_plainly(message)
             and bool((self.answers_request & (entry_similarity >= self.config.own_question_similarity)).any())

@@ -165,6 +165,11 @@ def test_a_reply_asking_what_happened_after_it_was_told_is_refused(parts):
     news = Chatbot(classifier, RecordingResponder("그럼요, 얼른 들려줘요! 무슨 좋은 일이에요?", stays), candidates=2)
     assert news.reply("언니가 어제 출산했어 나 이모 됨 애기도 건강하대").text == stays  # the news was just told
     assert news.reply("나 자랑할거 있음").text.endswith("무슨 좋은 일이에요?")  # …not yet: ask
+    result = Chatbot(
+        classifier, RecordingResponder("시험 이야기네요. 결과가 어땠는지 들려줄래요?", stays), candidates=2
+    )
+    told = [{"role": "user", "content": "자격증 결과 오늘 뜸 헐 붙음"}, {"role": "assistant", "content": "축하해요!"}]
+    assert result.reply("근데 이제 뭐부터 해야되지", told).text == stays  # the result was told
 
 
 class ContextResponder(RecordingResponder):

@@ -234,6 +234,9 @@ def test_an_acknowledgement_alone_carries_the_earlier_feeling_not_its_own():
         ("결국 붙음ㅋㅋ", True),
         ("방금 재니까 열이 떨어졌어", True),  # a fever going down is not a failed exam (setback 떨어졌)
         ("해열제 먹고 떨어졌어 휴", True),  # …nor is one the medicine brought down
+        ("노트북에 커피 쏟을뻔했는데 안쏟음 ㅋㅋ", True),  # a near miss that did not happen
+        ("지각할 뻔했는데 겨우 세이프", True),
+        ("이번달 카드값 보고 기절할뻔", False),  # a near miss that is the whole story: the shock stays
         ("다행인지 불행인지 모르겠다", False),
         ("이번 시험 떨어졌어", False),
     ],

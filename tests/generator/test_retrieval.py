@@ -186,6 +186,8 @@ def test_a_reply_written_for_a_request_answers_only_a_message_that_asks():
     assert asks_something("저녁 뭐 먹을까") and asks_something("점메추") and not asks_something("저녁 잘 먹었다")
     assert asks_something("밥 먹었니?ㅋㅋ") and asks_something("오늘 머먹지")  # 니 at the end, 머 for 뭐
     assert not asks_something("할머니 생신이라 시골 내려가는 중")  # …but not inside 할머니
+    assert asks_something("이거 공황인가") and not asks_something("나도 꽤 하는 사람인가봐")  # 인가 ends a question
+    assert not asks_something("오늘 뭐했냐면 그냥 집에서 넷플 봄")  # it answers its own question
     assert responder.generate("저녁 뭐 먹을까", emotion="일상", do_sample=False) == menu
     for seed in range(5):  # its nearest message is the request, but it asks nothing
         assert responder.generate("저녁 잘 먹었다", emotion="일상", seed=seed) == chat
@@ -313,3 +315,26 @@ def test_a_plain_question_naming_its_subject_is_matched_as_asked_not_by_the_earl
     assert earlier_turns_decide.generate(turns, emotion="불안", do_sample=False) == symptoms  # what it changes
     vague = [*turns[:2], "좋은 방법 있어?"]  # names no subject: the earlier turns say what it is about
     assert RetrievalResponder(entries).generate(vague, emotion="불안", do_sample=False) == symptoms
+
+
+def test_a_question_asking_what_the_bot_would_do_is_matched_on_its_own(monkeypatch):
+    import generator.retrieval_index
+    from generator.entries import asks_the_bot
+
+    career = "진로 이야기네요. 요즘 그 부분에 대해 누구와 이야기를 나눠 보고 있어요?"
+    opinion = "저라면 덜 후회할 쪽을 먼저 생각해 볼 것 같아요. 안 골랐을 때 더 아쉬울 것 같은 건 어느 쪽이에요?"
+    entries = [
+        {"message": "대학원 갈지 고민이야", "reply": career, "topic": "future"},
+        {"message": "취업할지 진학할지 어떻게 할지 모르겠어", "reply": career, "topic": "future"},
+        {"message": "진로 때문에 고민이 많아", "reply": career, "topic": "future"},
+        {"message": "대학원 가면 어떻게 될까", "reply": career, "topic": "future"},
+        {"message": "짜장 짬뽕 너라면?", "reply": opinion, "topic": "bot", "intent": "asks_bot_opinion"},
+        {"message": "너같으면 뭐 고를래", "reply": opinion, "topic": "bot", "intent": "asks_bot_opinion"},
+    ]
+    entries = [{**entry, "emotion": "일상"} for entry in entries]
+    context = ["대학원 갈지 취업할지 고민이야", "그렇군요.", "너라면 어떻게 할거같아?"]  # user, bot, user
+    assert asks_the_bot(context[-1]) and not asks_the_bot("그래서 어떻게 하지")
+    responder = RetrievalResponder(entries)
+    assert responder.generate(context, emotion="일상", do_sample=False) == opinion
+    monkeypatch.setattr(generator.retrieval_index, "asks_the_bot", lambda message: False)
+    assert responder.generate(context, emotion="일상", do_sample=False) == career  # the earlier turn decides
