@@ -150,6 +150,8 @@ def asks_what_was_told(text: str, user_turns: list[str] | tuple[str, ...]) -> bo
     return told >= asks["told_min_chars"] and _mentions(without_spaces(text), asks["reply"])
 
 
+SSANG_SIOT_FINAL = 20  # index of the final consonant ㅆ in a Hangul syllable (했, 봤, 왔)
+
 # the stem lists of message_cues.json
 MESSAGE_CUE_LISTS = (
     "setback",
@@ -289,6 +291,19 @@ def states_plan(message: str) -> bool:
     not as a question, and does not also leave, thank or change the subject: it is answered as a plan; earlier
     turns still say how they feel."""
     return "?" not in message and _mentions_cues(message, {"plan"}, {"new_subject", "goodbye", "thanks"})
+
+
+def opens_a_story(message: str) -> bool:
+    """Whether the message only opens a story with a past event and 는데 ("고백했는데", "소개팅 했는데"): how it went
+    comes next (`message_cues.json` "story_opener")."""
+    compact, cues = without_spaces(message).rstrip(SENTENCE_PUNCTUATION + "~…ㅋㅎㅠㅜ"), _cues(MESSAGE_CUES_FILE)
+    if not compact.endswith("는데") or len(compact) > cues["story_opener_max_chars"]:
+        return False
+    if _mentions(compact, cues["story_opener_not"]):  # "오늘 힘들었는데": the feeling is told
+        return False
+    before = compact[-3:-2]
+    closed_by_ss = bool(before) and "가" <= before <= "힣" and (ord(before) - ord("가")) % 28 == SSANG_SIOT_FINAL
+    return closed_by_ss and not _message_cues(message) & {"setback", "annoyance", "good_news", "relief", "hope"}
 
 
 def names_relief(message: str) -> bool:

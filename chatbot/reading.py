@@ -23,6 +23,7 @@ from chatbot.quality import (
     names_setback,
     names_shrug,
     only_acknowledges,
+    opens_a_story,
     opens_with_contrast,
     tells_good_news,
     thanks_in_words,
@@ -136,6 +137,8 @@ class ReadingPolicy:
     # the news has changed ("헐 합격 문자 왔어!!" after "결과 오늘 나온대 폰만 보는 중")
     news_words_below: float = 0.5  # a message naming good news or relief is never consoled unless it alone reads
     # negative this much: the good-news word may be denied ("정규직 전환 안 됐어", "그때 붙었을 때 갈걸")
+    story_sure_at: float = 0.85  # a first message that only opens a story ("소개팅 했는데") is asked about unless it
+    # alone reads one valence group this surely ("오늘 삼촌 장례식이었는데"): how it went comes in the next turn
     neighbour_weight: float = 0.5  # share of the nearest written examples' vote (responder.emotion_votes): they
     # know this project's phrasings, the classifier generalises past them; chosen on the development conversations
 
@@ -233,6 +236,8 @@ def read_emotion(
         and not thanks_after_pain
         and _sure(reading, label, policy, own=True)
     )
+    if not earlier and opens_a_story(message) and valence_share(own, VALENCE.get(own_label)) < policy.story_sure_at:
+        sure = False  # "고백했는데": how it went comes next; ask rather than guess
     glad_words = VALENCE.get(label) == "positive" and glad
     news_words = names_good_news(message) and valence_share(own, "negative") < policy.news_words_below
     readers_joy = 0.0 if thanks_after_pain else readers_joy  # "ㅠㅠ 고마워" reads glad alone, said in the sadness

@@ -4,7 +4,7 @@ good news, hopes, thanks."""
 
 import pytest
 
-from chatbot.quality import names_relief, names_setback, thanks_in_words, without_backchannel
+from chatbot.quality import names_relief, names_setback, opens_a_story, thanks_in_words, without_backchannel
 from chatbot.reading import ReadingPolicy, forbidden_tones, read_emotion
 from tests.chatbot.recording import RecordingClassifier
 
@@ -322,3 +322,36 @@ def test_joy_both_readers_see_in_the_message_itself_may_be_cheered_though_the_cl
     hedged = read_emotion(FlatNewsClassifier(), "연봉 조금 올랐", neighbours=examples)  # the classifier: 0.44 joy
     assert hedged.label == "기쁨" and policy.positive_sure_at <= hedged.scores["기쁨"] < policy.cheer_sure_at
     assert "positive" in forbidden_tones(hedged)
+
+
+class StoryClassifier(RecordingClassifier):
+    """Reads 고백 as likelier sadness than joy (a confession, how it went untold) and 장례식 as sadness surely."""
+
+    rows = {
+        "고백": [0.1, 0.3, 0.02, 0.02, 0.5, 0.06],
+        "장례식": [0.01, 0.01, 0.01, 0.01, 0.95, 0.01],
+    }
+
+
+@pytest.mark.parametrize(
+    ("message", "opens"),
+    [
+        ("고백했는데", True),
+        ("소개팅 했는데", True),
+        ("오랜만에 중학교 친구 만났는데", True),
+        ("내일 비행기 타는데", False),  # not a past event: the worry is told
+        ("시험 망쳤어.. 진짜 열심히 했는데", False),  # the setback is told
+        ("발표 무사히 끝냄 떨렸는데", False),  # …and so is relief
+        ("팀장한테 깨져서 기분 꿀꿀했는데 퇴근길에 붕어빵 삼", False),  # a whole story, not an opening
+        ("오늘 힘들었는데", False),  # the feeling is told
+    ],
+)
+def test_a_story_opened_with_a_past_event_and_nothing_told_yet(message, opens):
+    assert opens_a_story(message) is opens
+
+
+def test_a_first_message_that_only_opens_a_story_is_asked_about_not_guessed():
+    assert not read_emotion(StoryClassifier(), "고백했는데").sure  # how it went comes next
+    assert read_emotion(StoryClassifier(), "고백했는데 차였어 슬프다").sure  # told: answered
+    assert read_emotion(StoryClassifier(), "오늘 삼촌 장례식이었는데").sure  # read surely alone: answered
+    assert read_emotion(StoryClassifier(), "고백했는데", ["어제 걔 만났어"]).sure  # a later turn: the story goes on
