@@ -236,7 +236,11 @@ def read_emotion(
         and not thanks_after_pain
         and _sure(reading, label, policy, own=True)
     )
-    if not earlier and opens_a_story(message) and valence_share(own, VALENCE.get(own_label)) < policy.story_sure_at:
+    if (
+        not earlier
+        and opens_a_story(message)
+        and valence_share(own, VALENCE.get(own_label, "")) < policy.story_sure_at
+    ):
         sure = False  # "고백했는데": how it went comes next; ask rather than guess
     glad_words = VALENCE.get(label) == "positive" and glad
     news_words = names_good_news(message) and valence_share(own, "negative") < policy.news_words_below
