@@ -323,15 +323,16 @@ def test_a_question_asking_what_the_bot_would_do_is_matched_on_its_own(monkeypat
 
     career = "진로 이야기네요. 요즘 그 부분에 대해 누구와 이야기를 나눠 보고 있어요?"
     opinion = "저라면 덜 후회할 쪽을 먼저 생각해 볼 것 같아요. 안 골랐을 때 더 아쉬울 것 같은 건 어느 쪽이에요?"
-    entries = [
-        {"message": "대학원 갈지 고민이야", "reply": career, "topic": "future"},
-        {"message": "취업할지 진학할지 어떻게 할지 모르겠어", "reply": career, "topic": "future"},
-        {"message": "진로 때문에 고민이 많아", "reply": career, "topic": "future"},
-        {"message": "대학원 가면 어떻게 될까", "reply": career, "topic": "future"},
-        {"message": "짜장 짬뽕 너라면?", "reply": opinion, "topic": "bot", "intent": "asks_bot_opinion"},
-        {"message": "너같으면 뭐 고를래", "reply": opinion, "topic": "bot", "intent": "asks_bot_opinion"},
+    worries = [
+        "대학원 갈지 고민이야",
+        "취업할지 진학할지 어떻게 할지 모르겠어",
+        "진로 때문에 고민이 많아",
+        "대학원 가면 어떻게 될까",
     ]
-    entries = [{**entry, "emotion": "일상"} for entry in entries]
+    entries = [{"message": text, "reply": career, "topic": "future", "emotion": "일상"} for text in worries] + [
+        {"message": text, "reply": opinion, "topic": "bot", "intent": "asks_bot_opinion", "emotion": "일상"}
+        for text in ("짜장 짬뽕 너라면?", "너같으면 뭐 고를래")
+    ]
     context = ["대학원 갈지 취업할지 고민이야", "그렇군요.", "너라면 어떻게 할거같아?"]  # user, bot, user
     assert asks_the_bot(context[-1]) and not asks_the_bot("그래서 어떻게 하지")
     responder = RetrievalResponder(entries)
