@@ -31,6 +31,9 @@ from chatbot.safety import (
         "ＳＵＩＣＩＤＥ",
         "I want to kill myself",
         "밧줄 주문했어 택배 오늘 온대",
+        "주문한 밧줄 왔어 이제 준비 다 됐다",  # the means, bought and ready
+        "이렇게 버텨온 게 다 무슨 소용 이제 살 의미가 없어",
+        "오늘밤 끝낸다 다 정리했어",
         "드라마 보다가 나도 자살하고 싶어졌어",  # one's own wish, even beside a drama
         "내일 아침에 안 일어나도 아무도 모를 거야",
         "근무 설 때 총 보면 나쁜 생각 들어",  # a soldier's dark thoughts at the sight of a gun
@@ -165,6 +168,8 @@ def test_explicit_crisis_sentences_match_a_rule(sentence):
         "감자 깎다가 손가락 살짝 그었어",  # 살짝 is not 살 (skin)
         "비염 때문에 몸이 지긋지긋해",  # 지긋지긋 holds 긋 (to cut)
         "다이어트 죽는 거 말고 다 해봤어 ㅋㅋ",  # everything but dying: hyperbole
+        "혼자 살 생각하니까 좀 설레기도 하고 무섭기도 해",  # 혼자 살 holds 자살: living alone
+        "캠핑 가려고 산 밧줄 준비 완료",
     ],
 )
 def test_everyday_words_and_hyperbole_match_no_rule(sentence):
