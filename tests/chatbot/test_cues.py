@@ -35,6 +35,8 @@ from chatbot.quality import names_good_news, names_setback, only_thanks, opens_n
         ("택배 왔는데 안에 컵 깨짐ㅋㅋ", True, False),
         ("폰 떨궜는데 액정 안깨짐 ㅋㅋ", False, True),
         ("승진 누락됐어", True, False),  # 승진 is named, but it was missed
+        ("토익 점수 나왔는데 목표보다 50점 낮음", True, False),  # a score below the goal
+        ("오늘 점심 생각보다 낮은 가격이라 좋았어", False, False),  # a low price is no setback
         ("지갑 잃어버렸는데 누가 경찰서에 맡겨줬대", False, False),  # handed in: the loss is no longer a setback
     ],
 )
