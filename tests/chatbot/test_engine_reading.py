@@ -197,6 +197,7 @@ def test_a_hope_not_met_yet_is_read_as_worry_never_joy(parts, message):
         ("맛집이라길래 1시간 줄섰는데 개노맛ㅋㅋ", "분노"),  # annoyed, whatever the laughter says
         ("팀장 또 주말에 카톡함 킹받네ㅋㅋ", "분노"),
         ("카드 놓고 와서 왕복 20분 ㅋㅋㅋ 하 나새끼", "분노"),  # annoyed at oneself, laughing
+        ("엄마랑 또 한판함", "분노"),  # a fight at home, not small talk
         ("우리 햄찌 귀여워 미치겠음ㅋㅋ", "기쁨"),  # 미치겠다 is left out: it is joy here
         ("응.. 좀 울고 나니까 조금 나아", "슬픔"),  # feeling a little better after crying is still sadness
     ],
