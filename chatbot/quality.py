@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from data.taxonomy import VALENCE
-from data.text import SENTENCE_PUNCTUATION, without_spaces
+from data.text import SENTENCE_PUNCTUATION, final_consonant, without_spaces
 
 CUES_FILE = Path(__file__).with_name("reply_cues.json")
 MESSAGE_CUES_FILE = Path(__file__).with_name("message_cues.json")
@@ -149,8 +149,6 @@ def asks_what_was_told(text: str, user_turns: list[str] | tuple[str, ...]) -> bo
     told = sum(len(without_spaces(turn)) for turn in user_turns)
     return told >= asks["told_min_chars"] and _mentions(without_spaces(text), asks["reply"])
 
-
-SSANG_SIOT_FINAL = 20  # index of the final consonant ㅆ in a Hangul syllable (했, 봤, 왔)
 
 # the stem lists of message_cues.json
 MESSAGE_CUE_LISTS = (
@@ -301,9 +299,8 @@ def opens_a_story(message: str) -> bool:
         return False
     if _mentions(compact, cues["story_opener_not"]):  # "오늘 힘들었는데": the feeling is told
         return False
-    before = compact[-3:-2]
-    closed_by_ss = bool(before) and "가" <= before <= "힣" and (ord(before) - ord("가")) % 28 == SSANG_SIOT_FINAL
-    return closed_by_ss and not _message_cues(message) & {"setback", "annoyance", "good_news", "relief", "hope"}
+    past = final_consonant(compact[-3:-2]) == "ㅆ"  # 했는데, 봤는데, 왔는데
+    return past and not _message_cues(message) & {"setback", "annoyance", "good_news", "relief", "hope"}
 
 
 def names_relief(message: str) -> bool:

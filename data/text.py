@@ -4,6 +4,7 @@
 - `dedupe_key`: NFKC, lower case, spaces collapsed — "the same sentence": de-duplication, split groups, replies
   already said;
 - `compose_jamo`: words typed as separate jamo ("ㅈㅜㄱㄱㅗ ㅅㅣㅍㅇㅓ") as the syllables they spell ("죽고 싶어");
+  `final_consonant` reads one syllable's final consonant from the same block layout;
 - `letters_only`: jamo composed, NFKC, lower case, letters and digits only — crisis rules match whatever the spacing,
   punctuation and way of typing;
 - `tidy_spacing`: spaces collapsed, none before punctuation — a generated reply as it is shown;
@@ -104,6 +105,13 @@ def _compose_run(run: str) -> str:
             out.append(run[i])
             i += 1
     return "".join(out) if syllables >= 2 else run
+
+
+def final_consonant(syllable: str) -> str:
+    """The final consonant of one Hangul syllable ("했" → "ㅆ", "하" → ""); "" for anything else."""
+    if len(syllable) != 1 or not "가" <= syllable <= "힣":
+        return ""
+    return _FINALS[(ord(syllable) - 0xAC00) % len(_FINALS)]
 
 
 def _starts_syllable(run: str, i: int) -> bool:

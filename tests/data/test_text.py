@@ -2,7 +2,15 @@
 
 import pytest
 
-from data.text import collapse_spaces, compose_jamo, dedupe_key, letters_only, tidy_spacing, without_spaces
+from data.text import (
+    collapse_spaces,
+    compose_jamo,
+    dedupe_key,
+    final_consonant,
+    letters_only,
+    tidy_spacing,
+    without_spaces,
+)
 
 FULL_WIDTH_SPACE, NO_BREAK_SPACE = "\u3000", "\u00a0"
 
@@ -84,3 +92,8 @@ def test_compose_jamo_leaves_laughter_crying_and_initials_alone(typed):
 
 def test_letters_only_reads_words_typed_in_jamo_as_syllables():
     assert letters_only("ㅈㅜㄱㄱㅗ ㅅㅣㅍㅇㅓ") == letters_only("죽고 싶어") == "죽고싶어"
+
+
+def test_final_consonant_reads_the_syllable_block():
+    assert [final_consonant(s) for s in "했봤왔하닭"] == ["ㅆ", "ㅆ", "ㅆ", "", "ㄺ"]
+    assert final_consonant("ㅆ") == "" and final_consonant("a") == "" and final_consonant("") == ""
