@@ -211,6 +211,40 @@ def asks_the_bot(message: str) -> bool:
     return asks_something(message) and any(marker in compact for marker in _request_document()["to_bot"])
 
 
+@lru_cache(maxsize=1)
+def marked_cues() -> frozenset[str]:
+    """The intents a question may ask for by its words (`request_cues.json` "marked"): their replies answer only such
+    a question."""
+    return frozenset(_request_document()["marked"])
+
+
+# what may follow a marker: "나만 그래?" asks, "다들 그래서 나도" does not
+MARKED_END = set("?요야지임냐니.~!ㅋㅎㅠㅜ")
+
+
+def marked_intents(message: str) -> frozenset[str]:
+    """The intents whose kind of answer the message asks for by its words (`request_cues.json` "marked": "엘베 타면 숨
+    막히는데 나만 그럼?" → only_me), whatever its subject. Only in a message that asks something; a marker counts
+    where the message ends or asks right after it, and "marked_not" words ("왜 맨날 나만 이래") cancel them all."""
+    if not asks_something(message):
+        return frozenset()
+    compact = _asked_part(message)
+    document = _request_document()
+    if any(word in compact for word in document["marked_not"]):
+        return frozenset()
+    found = set()
+    for intent, markers in document["marked"].items():
+        for marker in markers:
+            at = compact.find(marker)
+            while at >= 0:
+                end = at + len(marker)
+                if end == len(compact) or compact[end] in MARKED_END:
+                    found.add(intent)
+                    break
+                at = compact.find(marker, at + 1)
+    return frozenset(found)
+
+
 def _asked_part(message: str) -> str:
     """The message, spaces removed and lower case, after the last word with which it answers its own question
     ("오늘 뭐했냐면 그냥 누워있었어" → "그냥누워있었어")."""

@@ -77,6 +77,8 @@ class RetrievalConfig:
     curt_penalty: float = 0.3  # short imperative replies ("신고하세요.") lose to caring ones
     question_bonus: float = 0.3  # replies written for a request, to a plain question: what was asked is answered
     # before how the earlier turns felt (as much as the same-emotion bonus)
+    marked_bonus: float = 0.6  # replies of the kind a question asks for by its words ("나만 그럼?": that it is
+    # common) beat the replies to the situation alone, even when a bank message names that situation word for word
     question_min_similarity: float = 0.3  # …when the request it was written for is this close to the message
     context_weight: float = 1.0  # the previous user turn weighs as much as the message: follow-ups keep their topic
     own_topic_share: float = 0.75  # …unless the message alone gives one topic this share of the votes (a question
@@ -231,6 +233,8 @@ class RetrievalResponder:
         c, index = self.config, self.index
         weakly_addressed = index.is_addressed & (topic_score < c.addressed_min_share)  # (entries,)
         asks = asks_something(message)
+        marked = index.marked(message)  # (entries,)
+        scores = scores + c.marked_bonus * marked
         if emotion is None and index.open_topics:
             voted = np.where(index.addressed_topics & (share < c.addressed_min_share), 0.0, share)  # a third of the
             # votes for greeting is not enough to greet ("방금 면접 보고 나옴" → "어서 와요")
@@ -239,7 +243,7 @@ class RetrievalResponder:
             if not allowed.any():
                 allowed = index.is_open & index.is_general
             answers = index.answers_to_question(message, best, entry_similarity)  # a plain question is answered
-            allowed = allowed | answers  # when a reply was written for one this close on the same topic
+            allowed = allowed | answers | marked  # when a reply was written for one this close on the same topic
             scores = scores + c.question_bonus * answers
         else:
             same_valence = ~index.is_open
@@ -256,6 +260,7 @@ class RetrievalResponder:
             allowed = same_valence & ~weakly_addressed
             far = ~index.is_bank & (entry_similarity < c.corpus_min_similarity)
             scores = scores - FAR_CORPUS_PENALTY * far  # behind every bank reply; still better than nothing
+        allowed = allowed & (marked | ~index.answers_marked)  # "나만 그런 거 아니에요" only to "나만 그럼?"
         if not asks:  # a reply written for a request answers only someone who asks
             allowed = allowed & ~index.answers_request
         else:  # …about what it was written for: sleep advice to "잠 잘 오는 방법 있어?", not advice on regret

@@ -339,3 +339,26 @@ def test_a_question_asking_what_the_bot_would_do_is_matched_on_its_own(monkeypat
     assert responder.generate(context, emotion="일상", do_sample=False) == opinion
     monkeypatch.setattr(generator.retrieval_index, "asks_the_bot", lambda message: False)
     assert responder.generate(context, emotion="일상", do_sample=False) == career  # the earlier turn decides
+
+
+def test_asking_whether_one_is_the_only_one_gets_the_reply_written_for_that_question_and_only_then():
+    from generator.entries import marked_intents
+
+    symptoms = "걱정이 멈추지 않으면 몸도 마음도 쉽게 지치죠. 요즘 어떤 생각이 제일 자주 떠올라요?"
+    common = "당신만 그런 게 아니에요. 같은 걸 겪는 사람이 꽤 많아요. 요즘 그런 순간이 자주 찾아와요?"
+    entries = [
+        {"message": text, "reply": symptoms, "topic": "anxiety"}
+        for text in ("엘베 타면 숨이 막혀", "엘베 타면 갇힐까봐 무서워", "좁은 데 가면 숨이 막혀")
+    ] + [
+        {"message": text, "reply": common, "topic": "anxiety", "intent": "only_me"}
+        for text in ("시험 전날마다 배 아픈 거 나만 그럼?", "발표할 때 목소리 떨리는 거 나만 그런가")
+    ]
+    responder = RetrievalResponder([{**entry, "emotion": "불안"} for entry in entries])
+    asked = "엘베 타면 숨 막히는 느낌 드는거 나만그럼?"  # a bank message names the situation almost word for word
+    assert marked_intents(asked) == {"only_me"}
+    assert responder.generate([asked], emotion="불안", do_sample=False) == common
+    for told in ("엘베 타면 숨 막히는 느낌 들어", "진짜 왜 맨날 나만 이래?", "다들 그래서 나도 탔어?"):
+        assert not marked_intents(told)  # no question of that kind: a complaint, a 그래서 that goes on
+        assert responder.generate([told], emotion="불안", do_sample=False) == symptoms  # never "you're not alone"
+    no_bonus = RetrievalResponder(responder.entries, RetrievalConfig(marked_bonus=0.0))
+    assert no_bonus.generate([asked], emotion="불안", do_sample=False) == symptoms  # what the bonus changes
