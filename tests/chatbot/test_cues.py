@@ -37,6 +37,9 @@ from chatbot.quality import names_good_news, names_setback, only_thanks, opens_n
         ("승진 누락됐어", True, False),  # 승진 is named, but it was missed
         ("토익 점수 나왔는데 목표보다 50점 낮음", True, False),  # a score below the goal
         ("오늘 점심 생각보다 낮은 가격이라 좋았어", False, False),  # a low price is no setback
+        ("데이트했는데 생각보다 별로였어", True, False),  # a let-down is a setback, not small talk
+        ("웨이팅 한시간 했는데 완전 실망ㅋㅋ", True, False),
+        ("걱정했는데 생각보다 별로 안 아팠어", False, True),  # 별로 안: it was not bad at all
         ("지갑 잃어버렸는데 누가 경찰서에 맡겨줬대", False, False),  # handed in: the loss is no longer a setback
     ],
 )
