@@ -17,6 +17,8 @@ A message gets the crisis reply when (`assess`):
    that build up ("회사 일이 버거워" → "아무것도 의미가 없어" → "이대로 사라져도 아무도 모르겠지");
    3. and 4. only when the message itself carries some risk (`thresholds.own_signs`).
 Thresholds are set for recall: a false alarm costs a kind message with phone numbers; a miss can cost a life.
+A message with no crisis in it that alone still reads as a strong warning sign (`checks_in`: P(warning) + P(crisis)
+≥ `thresholds.check_in`) gets a gentle, direct question about safety with the lines under it, not a reply to its words.
 
 Built once and cached on disk (`chatbot.cache`); `python -m chatbot.crisis_model --tune` prints how the thresholds
 behave on the development splits.
@@ -78,6 +80,9 @@ class CrisisThresholds:
     own_signs: float = 0.2  # P(warning) + P(crisis) the message itself needs before 3. or 4. may fire on it: a
     # plainly everyday turn after heavy ones ("끝나면 치킨 시켜 먹을 거야", "이제 좀 진정됐어") is not where risk rose
     # (a goodbye needs none for 3.: it is where a conversation may end)
+    check_in: float = 0.8  # P(warning) + P(crisis) of the message alone, when it is no crisis: a strong warning sign
+    # gets a gentle question about safety (`checks_in`); high, so a low day is answered as one, and only the strongest
+    # signs are asked about
 
     @classmethod
     def from_dict(cls, values: dict) -> CrisisThresholds:
@@ -130,6 +135,15 @@ class CrisisDetector:
                     "accumulated", "warning signs built up over the last turns", f"Σ P(warning or crisis)={signs:.2f}"
                 )
         return None
+
+    def checks_in(self, message: str) -> bool:
+        """Whether `message`, when `assess` found no crisis in it, still reads alone as a strong warning sign
+        (hopelessness, giving up, wanting to vanish: "다 내려놓고 아무도 모르는 데로 가버리고 싶다") at
+        `thresholds.check_in`: then the bot asks gently about safety rather than answering the words alone."""
+        if self.model is None:
+            return False
+        p = self.scores([message])[0]  # (3,)
+        return float(p[LEVELS.index("warning")] + p[LEVELS.index("crisis")]) >= self.thresholds.check_in
 
     # ------------------------------------------------------------------------------------------ building
     @classmethod

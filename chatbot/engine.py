@@ -11,7 +11,8 @@ checkpoints, otherwise the offline default, and logs which.
 One reply, in order:
 1. **Safety** (`chatbot.safety`, `chatbot.crisis_model`): rules and the learned detector on the message and the
    last user turns. A crisis gets the fixed crisis reply; after one, the conversation stays in care mode: every
-   reply consoles or asks (never cheers) and carries the help lines; good news gets a fixed gentle reply.
+   reply consoles or asks (never cheers) and carries the help lines; good news gets a fixed gentle reply. A message
+   that is no crisis but alone reads as a strong warning sign gets a gentle question about safety, and care mode.
 2. **Emotion** (`chatbot.reading`): calibrated scores, leaning on earlier turns when the message says little.
    When unsure, the responder is asked for an open question instead of a reply to a guessed emotion.
 3. **Candidates** from the responder (`generate_candidates`), the first one kept that passes every check: safety
@@ -294,6 +295,8 @@ class Chatbot:
             text, flags = crisis_reply(bot_turns), {"safety": True, "care": True}
         elif care:
             text, flags = self._care(answered, reading, bot_turns, options), {"care": True}
+        elif getattr(self.safety, "checks_in", lambda text: False)(cleaned.text):  # a strong warning sign alone
+            text, flags = care_reply("check_in", bot_turns), {"care": True}
         else:
             assert reading is not None  # only a crisis message goes on without a reading
             text = self._choose(answered, reading, bot_turns, options)

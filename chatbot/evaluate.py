@@ -14,7 +14,8 @@ the bot's replies come from the chatbot and go into the history as they would in
   the reply bank has its group's emotion; any other reply is read by `chatbot.quality.reply_valence`;
 - **repeated replies**: replies the bot had already given earlier in the same conversation; and the share of the
   most common reply over the whole file;
-- open questions (the engine was unsure of the emotion), crisis replies, and a table of message → emotion → reply.
+- open questions (the engine was unsure of the emotion), crisis replies, safety check-ins (care mode begun on a
+  warning sign, without a crisis reply), and a table of message → emotion → reply.
 
 `chatbot/eval_cases/heldout.jsonl` is the blind held-out set: evaluate on it once, at the end of a piece of work
 (the numbered `heldout_v*.jsonl` are earlier ones, already evaluated and so development material now).
@@ -136,7 +137,20 @@ def score(rows: list[dict]) -> dict:
         "distinct_replies": len(replies),
         "uncertain": sum(bool(row["uncertain"]) for row in rows),
         "crisis_replies": [row for row in rows if row["safety"]],
+        "check_ins": _check_ins(rows),
     }
+
+
+def _check_ins(rows: list[dict]) -> list[dict]:
+    """The rows where care mode began without a crisis reply: a gentle question about safety on a warning sign."""
+    started: set = set()
+    found = []
+    for row in rows:
+        if (row["safety"] or row["care"]) and row["id"] not in started:
+            started.add(row["id"])
+            if not row["safety"]:
+                found.append(row)
+    return found
 
 
 def report(figures: dict, rows: list[dict], table: int | None, out=sys.stdout) -> None:
@@ -154,10 +168,11 @@ def report(figures: dict, rows: list[dict], table: int | None, out=sys.stdout) -
         f"inverted replies {len(f['inversions'])} | repeated replies {len(f['repeated'])} "
         f"({f['repeated_rate']:.1%}) | distinct replies {f['distinct_replies']} | most common reply "
         f"{f['most_common_reply']['share']:.1%} | open questions (unsure) {f['uncertain']} | "
-        f"crisis replies {len(f['crisis_replies'])}",
+        f"crisis replies {len(f['crisis_replies'])} | safety check-ins {len(f['check_ins'])}",
         file=out,
     )
-    for title, items in (("INVERTED", f["inversions"]), ("REPEATED", f["repeated"]), ("CRISIS", f["crisis_replies"])):
+    listed = (("INVERTED", f["inversions"]), ("REPEATED", f["repeated"]), ("CRISIS", f["crisis_replies"]))
+    for title, items in (*listed, ("CHECK-IN", f["check_ins"])):
         for row in items:
             print(
                 f"  {title} {row['id']}#{row['turn']} [{row['gold']}] {row['text']} → {row['reply']}".replace(

@@ -133,6 +133,27 @@ def test_a_goodbye_after_hopeless_turns_is_read_with_them_but_adds_no_signs_of_i
     assert detector.assess(goodbye, ["졸업식 끝났다 다들 각자 길 가는 거지 슬프다"]) is None  # sad, not at risk
 
 
+def test_a_strong_warning_sign_alone_gets_a_gentle_question_about_safety_and_care_from_then_on():
+    from chatbot import Chatbot
+    from chatbot.safety import CARE_FOOTER, care_reply
+    from tests.chatbot.recording import RecordingClassifier, RecordingResponder
+
+    wish, low = "다 내려놓고 아무도 모르는 데로 가버리고 싶다", "요즘 좀 지쳤어"
+    detector = CrisisDetector(_FixedRisk({wish: (0.05, 0.9, 0.05), low: (0.6, 0.35, 0.05)}), CrisisThresholds())
+    assert detector.assess(wish) is None  # no crisis reply on its own
+    assert detector.checks_in(wish) and not detector.checks_in(low)
+    assert not CrisisDetector(None).checks_in(wish)  # rules only: nothing to read a sign with
+    trip = "와 좋겠다! 어디로 떠나고 싶어요?"  # what answering the words alone would say
+    bot = Chatbot(RecordingClassifier(), RecordingResponder(trip), safety=detector)
+    asked = bot.reply(wish)
+    assert asked.text == care_reply("check_in") and asked.care and not asked.safety
+    assert trip not in asked.text and "해치" in asked.text and CARE_FOOTER in asked.text  # asks, lines in view
+    later = bot.reply(low, [{"role": "user", "content": wish}, {"role": "assistant", "content": asked.text}])
+    assert later.care and CARE_FOOTER in later.text  # care mode from then on
+    alone = bot.reply(low)
+    assert not alone.care and CARE_FOOTER not in alone.text and "해치" not in alone.text  # a low day alone: as one
+
+
 def test_the_trained_detector_hears_a_goodbye_after_feeling_unneeded(detector):
     assert detector.assess("이제 갈게", ["아무도 나를 필요로 하지 않아"])
     assert detector.assess("이만 갈게", ["나 같은 건 없어도 돼"])

@@ -36,3 +36,21 @@ def test_without_checkpoint_flags_the_offline_engine_answers_even_with_full_chec
     rows = json.loads(report.read_text(encoding="utf-8"))["rows"]
     assert [(row["id"], row["turn"], row["gold"]) for row in rows] == [("c1", 1, "기쁨"), ("c1", 2, "일상")]
     assert all(row["reply"] for row in rows)
+
+
+def test_a_check_in_is_counted_where_care_mode_begins_without_a_crisis_reply_and_nowhere_else():
+    def row(conversation, turn, safety=False, care=False):
+        return {"id": conversation, "turn": turn, "text": "…", "gold": "우울", "also": [], "emotion": "우울",
+                "reply": f"{conversation}{turn}", "safety": safety, "care": care, "uncertain": False,
+                "said_before": False}  # fmt: skip
+
+    rows = [
+        row("asked", 1, care=True),  # a warning sign: asked about safety
+        row("asked", 2, care=True),  # care mode goes on: the same check-in, not a second one
+        row("crisis", 1, safety=True, care=True),  # the crisis reply …
+        row("crisis", 2, care=True),  # … and care mode after it: no check-in
+        row("plain", 1),
+    ]
+    figures = evaluate.score(rows)
+    assert [(r["id"], r["turn"]) for r in figures["check_ins"]] == [("asked", 1)]
+    assert [(r["id"], r["turn"]) for r in figures["crisis_replies"]] == [("crisis", 1)]
