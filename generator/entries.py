@@ -219,7 +219,7 @@ def marked_cues() -> frozenset[str]:
 
 
 # what may follow a marker: "나만 그래?" asks, "다들 그래서 나도" does not
-MARKED_END = set("?요야지임냐니.~!ㅋㅎㅠㅜ")
+MARKED_END = set("?요야지임냐니나.~!ㅋㅎㅠㅜ")
 
 
 def marked_intents(message: str) -> frozenset[str]:
