@@ -91,11 +91,14 @@ class CrisisThresholds:
 
 
 class CrisisDetector:
-    """Rules + a learned three-level risk model + conversation-level scoring. Thread-safe (read-only)."""
+    """Rules + a learned three-level risk model + conversation-level scoring. Thread-safe (read-only but for a
+    one-slot memo of the last message read)."""
 
     def __init__(self, model=None, thresholds: CrisisThresholds | None = None):
         self.model = model  # LightEmotionClassifier with labels LEVELS, or None for rules only
         self.thresholds = thresholds or CrisisThresholds()
+        self._last_read: tuple[str, np.ndarray] | None = None  # (message, its scores) of the last `assess`: a reply
+        # asks `checks_in` about the same message next (one tuple swap: a thread that sees another's just reads again)
         if model is not None and sorted(model.labels) != sorted(LEVELS):
             raise ValueError(f"crisis model labels {model.labels}: expected {list(LEVELS)}")
 
@@ -116,6 +119,7 @@ class CrisisDetector:
         recent = [turn for turn in list(earlier_user_turns)[-(t.context_turns - 1) :] if turn.strip()]
         texts = [message] + recent + ([" ".join([*recent, message])] if recent else [])
         p = self.scores(texts)  # (texts, 3): message, earlier turns…, then the turns read together
+        self._last_read = (message, p[0])
         crisis, warning = LEVELS.index("crisis"), LEVELS.index("warning")
         if p[0, crisis] >= t.message:
             return CrisisMatch("detector", "the message reads as crisis talk", f"P(crisis)={p[0, crisis]:.2f}")
@@ -142,7 +146,8 @@ class CrisisDetector:
         `thresholds.check_in`: then the bot asks gently about safety rather than answering the words alone."""
         if self.model is None:
             return False
-        p = self.scores([message])[0]  # (3,)
+        last = self._last_read
+        p = last[1] if last is not None and last[0] == message else self.scores([message])[0]  # (3,)
         return float(p[LEVELS.index("warning")] + p[LEVELS.index("crisis")]) >= self.thresholds.check_in
 
     # ------------------------------------------------------------------------------------------ building
