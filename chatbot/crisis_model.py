@@ -17,7 +17,7 @@ A message gets the crisis reply when (`assess`):
    that build up ("회사 일이 버거워" → "아무것도 의미가 없어" → "이대로 사라져도 아무도 모르겠지");
    3. and 4. only when the message itself carries some risk (`thresholds.own_signs`).
 Thresholds are set for recall: a false alarm costs a kind message with phone numbers; a miss can cost a life.
-A message with no crisis in it that alone still reads as a strong warning sign (`checks_in`: P(warning) + P(crisis)
+A message with no crisis in it that alone still reads as a strong warning sign (`check`: P(warning) + P(crisis)
 ≥ `thresholds.check_in`) gets a gentle, direct question about safety with the lines under it, not a reply to its words.
 
 Built once and cached on disk (`chatbot.cache`); `python -m chatbot.crisis_model --tune` prints how the thresholds
@@ -81,7 +81,7 @@ class CrisisThresholds:
     # plainly everyday turn after heavy ones ("끝나면 치킨 시켜 먹을 거야", "이제 좀 진정됐어") is not where risk rose
     # (a goodbye needs none for 3.: it is where a conversation may end)
     check_in: float = 0.8  # P(warning) + P(crisis) of the message alone, when it is no crisis: a strong warning sign
-    # gets a gentle question about safety (`checks_in`); high, so a low day is answered as one, and only the strongest
+    # gets a gentle question about safety (`check`); high, so a low day is answered as one, and only the strongest
     # signs are asked about
 
     @classmethod
@@ -91,14 +91,11 @@ class CrisisThresholds:
 
 
 class CrisisDetector:
-    """Rules + a learned three-level risk model + conversation-level scoring. Thread-safe (read-only but for a
-    one-slot memo of the last message read)."""
+    """Rules + a learned three-level risk model + conversation-level scoring. Thread-safe (read-only)."""
 
     def __init__(self, model=None, thresholds: CrisisThresholds | None = None):
         self.model = model  # LightEmotionClassifier with labels LEVELS, or None for rules only
         self.thresholds = thresholds or CrisisThresholds()
-        self._last_read: tuple[str, np.ndarray] | None = None  # (message, its scores) of the last `assess`: a reply
-        # asks `checks_in` about the same message next (one tuple swap: a thread that sees another's just reads again)
         if model is not None and sorted(model.labels) != sorted(LEVELS):
             raise ValueError(f"crisis model labels {model.labels}: expected {list(LEVELS)}")
 
@@ -112,43 +109,47 @@ class CrisisDetector:
 
     def assess(self, message: str, earlier_user_turns=()) -> CrisisMatch | None:
         """Crisis or not for `message`, said after `earlier_user_turns` (the user's earlier messages, oldest first)."""
+        return self.check(message, earlier_user_turns)[0]
+
+    def check(self, message: str, earlier_user_turns=()) -> tuple[CrisisMatch | None, bool]:
+        """(`assess`'s answer, whether to check in): a message with no crisis in it that alone still reads as a strong
+        warning sign (hopelessness, giving up, wanting to vanish: "다 내려놓고 아무도 모르는 데로 가버리고 싶다") at
+        `thresholds.check_in` gets a gentle question about safety rather than a reply to its words alone."""
+        match, p = self._assess(message, earlier_user_turns)
+        if match is not None or p is None:
+            return match, False
+        return None, float(p[LEVELS.index("warning")] + p[LEVELS.index("crisis")]) >= self.thresholds.check_in
+
+    def _assess(self, message: str, earlier_user_turns) -> tuple[CrisisMatch | None, np.ndarray | None]:
+        """(the crisis match or None, (3,) the message's own scores; None when a rule decided or there is no model)."""
         rule = match_rules(message)
         if rule or self.model is None:
-            return rule
+            return rule, None
         t = self.thresholds
         recent = [turn for turn in list(earlier_user_turns)[-(t.context_turns - 1) :] if turn.strip()]
         texts = [message] + recent + ([" ".join([*recent, message])] if recent else [])
         p = self.scores(texts)  # (texts, 3): message, earlier turns…, then the turns read together
-        self._last_read = (message, p[0])
         crisis, warning = LEVELS.index("crisis"), LEVELS.index("warning")
         if p[0, crisis] >= t.message:
-            return CrisisMatch("detector", "the message reads as crisis talk", f"P(crisis)={p[0, crisis]:.2f}")
+            return CrisisMatch("detector", "the message reads as crisis talk", f"P(crisis)={p[0, crisis]:.2f}"), p[0]
         own_signs = p[0, warning] + p[0, crisis] >= t.own_signs
         # a goodbye carries no sign of its own, but after "아무도 나를 필요로 하지 않아", "이제 갈게" may be the last
         # word
         if recent and (own_signs or says_goodbye(message)):
             together = p[-1, crisis]
             if together >= t.context:
-                return CrisisMatch(
+                match = CrisisMatch(
                     "conversation", "the last turns read together are crisis talk", f"P(crisis)={together:.2f}"
                 )
+                return match, p[0]
         if recent and own_signs:
             signs = float((p[:-1, warning] + p[:-1, crisis]).sum())
             if signs >= t.accumulated:
-                return CrisisMatch(
+                match = CrisisMatch(
                     "accumulated", "warning signs built up over the last turns", f"Σ P(warning or crisis)={signs:.2f}"
                 )
-        return None
-
-    def checks_in(self, message: str) -> bool:
-        """Whether `message`, when `assess` found no crisis in it, still reads alone as a strong warning sign
-        (hopelessness, giving up, wanting to vanish: "다 내려놓고 아무도 모르는 데로 가버리고 싶다") at
-        `thresholds.check_in`: then the bot asks gently about safety rather than answering the words alone."""
-        if self.model is None:
-            return False
-        last = self._last_read
-        p = last[1] if last is not None and last[0] == message else self.scores([message])[0]  # (3,)
-        return float(p[LEVELS.index("warning")] + p[LEVELS.index("crisis")]) >= self.thresholds.check_in
+                return match, p[0]
+        return None, p[0]
 
     # ------------------------------------------------------------------------------------------ building
     @classmethod

@@ -268,7 +268,7 @@ class Chatbot:
         context = build_context(history, cleaned.text, self.max_context_messages, self.max_message_chars)
         earlier_user, bot_turns = context[-3::-2][::-1], context[-2::-2]
         care = in_care_mode(bot_turns)  # after a crisis reply, only a new crisis message brings it back
-        crisis = self.safety.assess(cleaned.text, [] if care else earlier_user)  # first: before any model below
+        crisis, check_in = self.safety.check(cleaned.text, [] if care else earlier_user)  # first: before any model
         if quality.opens_new_subject(cleaned.text):  # "그건 그렇고 …": read and answered on its own (not for safety)
             context, earlier_user = context[-1:], []
         try:
@@ -295,7 +295,7 @@ class Chatbot:
             text, flags = crisis_reply(bot_turns), {"safety": True, "care": True}
         elif care:
             text, flags = self._care(answered, reading, bot_turns, options), {"care": True}
-        elif getattr(self.safety, "checks_in", lambda text: False)(cleaned.text):  # a strong warning sign alone
+        elif check_in:  # a strong warning sign alone
             text, flags = care_reply("check_in", bot_turns), {"care": True}
         else:
             assert reading is not None  # only a crisis message goes on without a reading

@@ -8,6 +8,7 @@ before in the conversation.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -192,8 +193,7 @@ def request_subjects() -> tuple[frozenset[str], frozenset[str]]:
 def asks_something(message: str) -> bool:
     """Whether the message asks for something (a question word, a request ending, a question mark): only then may it
     get a reply written for a request ("저녁 뭐 먹지" → a menu idea; "저녁 잘 먹었다" → none)."""
-    compact = _asked_part(message)
-    return any(marker in compact for marker in request_cues()[1]) or _ends_asking(compact)
+    return _asks(_asked_part(message))
 
 
 def asks_plainly(message: str) -> bool:
@@ -208,41 +208,30 @@ def asks_the_bot(message: str) -> bool:
     """Whether the message asks what the bot would do in the person's place ("너라면 어떻게 할거같아?", "너같으면
     참겠냐"): it says what it asks without the earlier turns."""
     compact = _asked_part(message)
-    return asks_something(message) and any(marker in compact for marker in _request_document()["to_bot"])
+    return _asks(compact) and any(marker in compact for marker in _request_document()["to_bot"])
+
+
+MARKED_END = "?요야지임냐니나.~!ㅋㅎㅠㅜ"  # what may follow a marker for it to ask
 
 
 @lru_cache(maxsize=1)
-def marked_cues() -> frozenset[str]:
-    """The intents a question may ask for by its words (`request_cues.json` "marked"): their replies answer only such
-    a question."""
-    return frozenset(_request_document()["marked"])
-
-
-# what may follow a marker: "나만 그래?" asks, "다들 그래서 나도" does not
-MARKED_END = set("?요야지임냐니나.~!ㅋㅎㅠㅜ")
+def marked_cues() -> dict[str, re.Pattern]:
+    """The intents a question may ask for by its words (`request_cues.json` "marked"), each with its markers as one
+    pattern: a marker counts where the message ends or asks right after it ("나만 그래?" asks; "다들 그래서 나도"
+    goes on). Their replies answer only such a question."""
+    return {
+        intent: re.compile(f"(?:{'|'.join(map(re.escape, markers))})(?:$|[{re.escape(MARKED_END)}])")
+        for intent, markers in _request_document()["marked"].items()
+    }
 
 
 def marked_intents(message: str) -> frozenset[str]:
-    """The intents whose kind of answer the message asks for by its words (`request_cues.json` "marked": "엘베 타면 숨
-    막히는데 나만 그럼?" → only_me), whatever its subject. Only in a message that asks something; a marker counts
-    where the message ends or asks right after it, and "marked_not" words ("왜 맨날 나만 이래") cancel them all."""
-    if not asks_something(message):
-        return frozenset()
+    """The intents whose kind of answer the message asks for by its words ("엘베 타면 숨 막히는데 나만 그럼?" →
+    only_me), whatever its subject; "marked_not" words ("왜 맨날 나만 이래": a complaint) cancel them all."""
     compact = _asked_part(message)
-    document = _request_document()
-    if any(word in compact for word in document["marked_not"]):
+    if not _asks(compact) or any(word in compact for word in _request_document()["marked_not"]):
         return frozenset()
-    found = set()
-    for intent, markers in document["marked"].items():
-        for marker in markers:
-            at = compact.find(marker)
-            while at >= 0:
-                end = at + len(marker)
-                if end == len(compact) or compact[end] in MARKED_END:
-                    found.add(intent)
-                    break
-                at = compact.find(marker, at + 1)
-    return frozenset(found)
+    return frozenset(intent for intent, pattern in marked_cues().items() if pattern.search(compact))
 
 
 def _asked_part(message: str) -> str:
@@ -254,6 +243,11 @@ def _asked_part(message: str) -> str:
         default=0,
     )
     return compact[cut:]
+
+
+def _asks(compact: str) -> bool:
+    """`asks_something` on the asked part of a message."""
+    return any(marker in compact for marker in request_cues()[1]) or _ends_asking(compact)
 
 
 def _ends_asking(compact: str) -> bool:

@@ -79,11 +79,11 @@ class RetrievalIndex:
         self.is_addressed = np.array([e.topic in config.addressed_topics for e in entries])
         self.addressed_topics = np.array([topic in config.addressed_topics for topic in self.topics], dtype=bool)
         self.answers_request = np.array([e.intent in request_cues()[0] for e in entries])  # (entries,)
-        self.intent_masks: dict[str, np.ndarray] = {}  # intent → its entries, for the intents a question may mark
-        for intent in {e.intent for e in entries if e.intent is not None}:
-            self.intent_masks[intent] = np.array([e.intent == intent for e in entries])
-        self.answers_marked = np.array([e.intent in marked_cues() for e in entries])  # (entries,) replies that
-        # answer only a message marked for their intent ("나만 그럼?")
+        self.marked_masks = {  # intent a question may mark ("나만 그럼?" → only_me) → (entries,) its replies
+            intent: np.array([e.intent == intent for e in entries]) for intent in marked_cues()
+        }
+        self.answers_marked = np.logical_or.reduce([*self.marked_masks.values(), np.zeros(len(entries), dtype=bool)])
+        # (entries,) replies that answer only a message marked for their intent
         self.open_topics = {e.topic for e in entries if e.topic is not None and e.emotion is None}
         self.advice_groups = self._advice_groups()
         self.message_topic_id = np.full(len(similarity.messages), -1)  # (messages,) the bank topic it was written for
@@ -152,7 +152,7 @@ class RetrievalIndex:
         그럼?" wants to hear it is common), on any topic."""
         mask = np.zeros(len(self.entries), dtype=bool)
         for intent in marked_intents(message):
-            mask |= self.intent_masks.get(intent, False)
+            mask |= self.marked_masks[intent]
         return mask
 
     def asked_subjects(self, message: str) -> frozenset[str]:

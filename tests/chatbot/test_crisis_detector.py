@@ -141,12 +141,14 @@ def test_a_strong_warning_sign_alone_gets_a_gentle_question_about_safety_and_car
     wish, low = "다 내려놓고 아무도 모르는 데로 가버리고 싶다", "요즘 좀 지쳤어"
     detector = CrisisDetector(_FixedRisk({wish: (0.05, 0.9, 0.05), low: (0.6, 0.35, 0.05)}), CrisisThresholds())
     assert detector.assess(wish) is None  # no crisis reply on its own
-    read = detector._last_read
-    detector.model.table = {}  # what assess read is reused, not read again (a table now empty would say no)
-    assert detector.checks_in(wish) and detector._last_read is read
-    detector.model.table = {wish: (0.05, 0.9, 0.05), low: (0.6, 0.35, 0.05)}
-    assert detector.checks_in(wish) and not detector.checks_in(low)
-    assert not CrisisDetector(None).checks_in(wish)  # rules only: nothing to read a sign with
+    reads = []
+    scores = detector.scores
+    detector.scores = lambda texts: reads.append(texts) or scores(texts)
+    assert detector.check(wish) == (None, True) and reads == [[wish]]  # the crisis and the sign from one reading
+    assert detector.check(low) == (None, False)
+    assert CrisisDetector(None).check(wish) == (None, False)  # rules only: nothing to read a sign with
+    crisis, check_in = detector.check("죽고 싶어")
+    assert crisis is not None and not check_in  # a crisis gets the crisis reply, not a check-in
     trip = "와 좋겠다! 어디로 떠나고 싶어요?"  # what answering the words alone would say
     bot = Chatbot(RecordingClassifier(), RecordingResponder(trip), safety=detector)
     asked = bot.reply(wish)
