@@ -170,7 +170,20 @@ def _message_cues(message: str) -> frozenset[str]:
     """Which of `MESSAGE_CUE_LISTS` the message mentions, matched once: a turn is read again on later turns."""
     compact, cues = without_spaces(message), _cues(MESSAGE_CUES_FILE)
     compact = _after_turn(compact, cues["turn"])
-    return frozenset(name for name in MESSAGE_CUE_LISTS if _mentions(_without(compact, cues, name), cues[name]))
+    found = {name for name in MESSAGE_CUE_LISTS if _mentions(_without(compact, cues, name), cues[name])}
+    if "setback" in found and _recovered_after_setback(compact, cues):  # "잃어버렸는데 … 있었음 럭키": it ended well
+        found = (found - {"setback"}) | {"relief"}
+    return frozenset(found)
+
+
+def _recovered_after_setback(compact: str, cues: dict) -> bool:
+    """Whether a stem telling the mishap came out fine (`recovered`) follows the last setback stem."""
+    setback_text = _without(compact, cues, "setback")
+    setback_end = max(
+        (setback_text.rfind(stem) + len(stem) for stem in cues["setback"] if stem in setback_text), default=0
+    )
+    told_after = _without(setback_text[setback_end:], cues, "recovered")
+    return _mentions(told_after, cues["recovered"])
 
 
 def _after_turn(compact: str, turns: Sequence[str]) -> str:

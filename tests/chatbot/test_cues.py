@@ -40,7 +40,10 @@ from chatbot.quality import names_good_news, names_setback, only_thanks, opens_n
         ("데이트했는데 생각보다 별로였어", True, False),  # a let-down is a setback, not small talk
         ("웨이팅 한시간 했는데 완전 실망ㅋㅋ", True, False),
         ("걱정했는데 생각보다 별로 안 아팠어", False, True),  # 별로 안: it was not bad at all
-        ("지갑 잃어버렸는데 누가 경찰서에 맡겨줬대", False, False),  # handed in: the loss is no longer a setback
+        ("지갑 잃어버렸는데 누가 경찰서에 맡겨줬대", False, True),  # handed in: the loss came out fine
+        ("우산 잃어버렸는데 편의점에 있었음 럭키", False, True),  # a recovered stem after the setback: relief
+        ("목줄 놓쳤는데 바로 잡음 십년감수", False, True),
+        ("강아지 잃어버렸는데 아직 못찾았어", True, False),  # not found: still a loss
     ],
 )
 def test_how_it_turned_out_decides_not_the_guess_before_it(message, setback, good_news):
