@@ -96,6 +96,11 @@ def test_a_break_up_told_in_passing_is_a_setback_and_a_tired_body_is_not_annoyan
     assert names_annoyance("부장이 이번에도 주말 출근하래")
     assert not names_annoyance("최종 합격 다음주부터 출근하래")  # a start date is good news
     assert not names_annoyance("답장 왔다 폰이 고장났었대")  # the reason for the silence, told as over
+    assert not names_annoyance("넌 열받으면 뭐로 푸냐ㅋㅋ")  # a question about anger, not anger
+    assert names_annoyance("또 실수함 나한테 정떨어짐")  # 정떨어짐: fed up, not a failed test
+    assert not names_setback("요즘 입맛이 뚝 떨어짐")  # a lost appetite is low mood, not a setback
+    assert not names_setback("거래처에서 또 수정요청 옴 7차임")  # the seventh round, not dumped
+    assert not names_setback("도로주행 두번 떨어졌었거든ㅋㅋ")  # the backstory of a pass
 
 
 @pytest.mark.parametrize(
