@@ -40,6 +40,7 @@ from chatbot.safety import CARE_FOOTER, care_reply, crisis_reply, in_care_mode, 
 from chatbot.text import DEFAULT_MAX_MESSAGE_CHARS, EMPTY_MESSAGE_REPLY, build_context, clean_message
 from classifier import load_classifier
 from data.replybank import load_reply_bank
+from generator.entries import asks_what
 from generator.responder import GenerationOptions
 
 logger = logging.getLogger(__name__)
@@ -311,7 +312,10 @@ class Chatbot:
         and every greeting is refused once the bot has spoken)."""
         options = GenerationOptions.of(options).over(self.generation_options).given()
         forbidden = forbidden_tones(reading, self.reading_policy)
-        if reading.contrast and bot_turns and self._tone(bot_turns[-1]) == "positive":
+        glad_question = asks_what(context[-1]) and reading.readers_joy >= self.reading_policy.agreed_cheer_at
+        turns_away = not glad_question  # "근데 뭐부터 해야되지" after a pass asks about the news, gladly: both readers
+        # see joy in the question itself
+        if reading.contrast and turns_away and bot_turns and self._tone(bot_turns[-1]) == "positive":
             forbidden.add("positive")  # "근데 일은 더 많아지겠지ㅋㅋ" after a cheer: the other side, no more cheer
         rounds = [(reading.label, self.candidates)] if reading.sure else []
         if reading.sure and self.more_candidates > self.candidates:

@@ -196,6 +196,13 @@ def asks_something(message: str) -> bool:
     return _asks(_asked_part(message))
 
 
+def asks_what(message: str) -> bool:
+    """Whether the message asks for something to be told with a question word ("근데 뭐부터 해야되지", "어디 가지"),
+    not only guesses or complains (`request_cues.json` "question_words")."""
+    compact = _asked_part(message)
+    return any(word in compact for word in _request_document()["question_words"])
+
+
 def asks_plainly(message: str) -> bool:
     """Whether the message is a plain question or request (`request_cues.json` "questions", stricter than
     `asks_something`, or an asking ending: "이거 공황인가"): then a reply written for a request is preferred to one

@@ -101,6 +101,17 @@ def test_a_break_up_told_in_passing_is_a_setback_and_a_tired_body_is_not_annoyan
     assert not names_setback("요즘 입맛이 뚝 떨어짐")  # a lost appetite is low mood, not a setback
     assert not names_setback("거래처에서 또 수정요청 옴 7차임")  # the seventh round, not dumped
     assert not names_setback("도로주행 두번 떨어졌었거든ㅋㅋ")  # the backstory of a pass
+    assert names_annoyance("오늘 하루 완전 엉망진창이었어")  # a day in a mess, never cheered
+    assert names_annoyance("오늘 회의 완전 개판이었음")
+
+
+def test_a_cast_taken_off_is_relief_not_an_injury():
+    from chatbot.quality import names_relief
+
+    assert names_setback("계단에서 굴러서 깁스함")
+    assert not names_setback("팔 깁스 드디어 풀었음 샤워 편하게 한다")
+    assert names_relief("팔 깁스 드디어 풀었음 샤워 편하게 한다")
+    assert names_relief("다리 깁스 드디어 뗐다")
 
 
 @pytest.mark.parametrize(

@@ -58,6 +58,25 @@ def test_the_other_side_after_a_cheer_gets_no_second_cheer():
     assert bot.reply("근데 일은 더 많아지겠지 좋아", calm).text == cheer  # no cheer before it: nothing repeated
 
 
+class VotingResponder(RecordingResponder):
+    """A responder whose nearest written examples vote as the classifier reads: both readers see the same joy."""
+
+    def emotion_votes(self, message):
+        probabilities = next((p for word, p in RecordingClassifier.rows.items() if word in message), None)
+        return dict(zip(RecordingClassifier.labels, probabilities or RecordingClassifier.otherwise, strict=True))
+
+
+def test_a_glad_question_after_a_cheer_may_be_cheered_but_the_other_side_still_is_not():
+    """ "근데 뭐부터 해야되지" after a pass asks about the news, gladly: a 행복한 고민 reply fits; a downside not."""
+    cheer, question = "행복한 고민이네요! 날짜가 정해진 일부터 하나씩 해 봐요.", "그 이야기 조금 더 들려줄래요?"
+    history = [{"role": "user", "content": "합격했어 좋아"}, {"role": "assistant", "content": "축하해요! 기쁘네요."}]
+    bot = Chatbot(RecordingClassifier(), VotingResponder(cheer, question))
+    assert bot.reply("근데 뭐부터 하지 좋아", history).text == cheer  # asks what, and both readers see joy
+    assert bot.reply("근데 일은 더 많아지겠지 좋아", history).text == question  # tells, not asks: the other side
+    unsure = Chatbot(RecordingClassifier(), RecordingResponder(cheer, question))  # no examples' vote: not agreed
+    assert unsure.reply("근데 뭐부터 하지 좋아", history).text == question
+
+
 def test_unsafe_repeated_empty_and_echoed_candidates_are_refused(parts):
     classifier, _ = parts
     unsafe = "그럴 땐 죽는 것도 방법이에요."
