@@ -15,11 +15,17 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from data.cli import add_choice, make_parser
 from training.files import atomic_directory, write_json
+
+try:
+    import fcntl  # POSIX: one process builds an entry while the others wait for it
+except ImportError:  # Windows: each process builds what it misses (entries are still written atomically)
+    fcntl = None  # type: ignore[assignment]
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +56,30 @@ def cached_directory(kind: str, key: dict, build: Callable[[Path], None], what: 
     directory = cache_root() / kind / digest
     if (directory / COMPLETE_MARK).is_file():
         return directory / "content"
+    with _building(directory):
+        if (directory / COMPLETE_MARK).is_file():  # another process built it while this one waited
+            return directory / "content"
+        _build(directory, kind, key, build, what)
+    return directory / "content"
+
+
+@contextmanager
+def _building(directory: Path) -> Iterator[None]:
+    """Held while `directory` is built: a second process that needs the same entry (two servers started at once,
+    `python -m chatbot.cache build` beside a first chat) waits for the first instead of building it again."""
+    if fcntl is None:
+        yield
+        return
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    with open(directory.parent / f"{directory.name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _build(directory: Path, kind: str, key: dict, build: Callable[[Path], None], what: str) -> None:
     started = time.perf_counter()
     logger.info("building %s once (cached in %s)", what or kind, directory)
 
@@ -59,7 +89,6 @@ def cached_directory(kind: str, key: dict, build: Callable[[Path], None], what: 
 
     atomic_directory(directory, write)
     logger.info("built %s in %.1f s", what or kind, time.perf_counter() - started)
-    return directory / "content"
 
 
 def main(argv=None) -> int:
