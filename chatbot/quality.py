@@ -285,6 +285,16 @@ def opens_new_subject(message: str) -> bool:
     return _mentions_cues(message, {"new_subject", "goodbye", "thanks"})
 
 
+def question_then_self(message: str) -> tuple[str, str] | None:
+    """(the question, what follows it) when the message asks something and then tells about the person themselves
+    ("너도 외로울때 있어? 난 요즘 맨날 그래": `message_cues.json` "self_openers"), else None."""
+    head, mark, tail = message.rpartition("?")
+    words = tail.split()
+    if not mark or not head.strip() or len(words) < 2 or words[0] not in _cues(MESSAGE_CUES_FILE)["self_openers"]:
+        return None
+    return head + mark, tail.strip()
+
+
 def opens_with_contrast(message: str) -> bool:
     """Whether the message opens by turning against what came before ("근데 면접 생각하니까 벌써 떨리네")."""
     words = [word.strip(".,!?~…") for word in message.split()[:2]]  # "ㅇㅇ 근데 …" too

@@ -25,6 +25,7 @@ from chatbot.quality import (
     only_acknowledges,
     opens_a_story,
     opens_with_contrast,
+    question_then_self,
     tells_good_news,
     thanks_in_words,
     without_backchannel,
@@ -186,6 +187,10 @@ def read_emotion(
     shares, e.g. `RetrievalResponder.emotion_votes`) and the last two earlier user turns — unless the message tells
     relief: then the news has changed and the earlier worry no longer says how the person feels."""
     policy = policy or ReadingPolicy()
+    asked_then_told = question_then_self(message)
+    if asked_then_told:  # "너도 외로울때 있어? 난 요즘 맨날 그래": what they tell of themselves says how they feel,
+        # read after the question as after an earlier turn (alone, "난 가을" would read the gloom 난 often opens)
+        earlier_user_turns, message = [*earlier_user_turns, asked_then_told[0]], asked_then_told[1]
     earlier = [turn for turn in list(earlier_user_turns)[-2:] if turn.strip()]
     contrast = bool(earlier) and opens_with_contrast(message)  # before "근데" goes with the backchannel
     message = without_backchannel(message)  # "ㅇㅇ" before the words would read the whole message as small talk

@@ -357,3 +357,16 @@ def test_a_first_message_that_only_opens_a_story_is_asked_about_not_guessed():
     assert read_emotion(StoryClassifier(), "고백했는데 차였어 슬프다").sure  # told: answered
     assert read_emotion(StoryClassifier(), "오늘 삼촌 장례식이었는데").sure  # read surely alone: answered
     assert read_emotion(StoryClassifier(), "고백했는데", ["어제 걔 만났어"]).sure  # a later turn: the story goes on
+
+
+def test_what_the_person_tells_of_themselves_after_a_question_to_the_bot_says_how_they_feel():
+    from chatbot.quality import question_then_self
+
+    assert question_then_self("너도 외로울때 있어? 난 요즘 맨날 그래") == ("너도 외로울때 있어?", "난 요즘 맨날 그래")
+    assert question_then_self("너도 최애 음식 있음? 난 마라탕") == ("너도 최애 음식 있음?", "난 마라탕")
+    assert question_then_self("너도 외로울때 있어?") is None  # nothing told after the question
+    assert question_then_self("너도 외로울때 있어? 요즘 비가 많이 오네") is None  # not about themselves
+    assert question_then_self("난 요즘 힘들어 너는?") is None  # the question comes last
+    # the classifier reads 좋 (joy) in the question, 속상 (sadness) in what follows: what follows decides
+    assert read_emotion(RecordingClassifier(), "너도 좋은 날 있어? 난 요즘 속상해").label == "슬픔"
+    assert read_emotion(RecordingClassifier(), "너도 좋은 날 있어? 요즘 속상해").label == "기쁨"  # read whole
