@@ -114,6 +114,17 @@ def test_a_cast_taken_off_is_relief_not_an_injury():
     assert names_relief("다리 깁스 드디어 뗐다")
 
 
+def test_a_plan_passed_a_worry_eaten_and_a_parcel_found_are_good_news():
+    from chatbot.quality import names_hope, names_relief
+
+    assert names_relief("오늘 회의에서 내 기획안 통과됨")
+    assert names_hope("이번엔 기획안 통과됐으면")  # not passed yet
+    assert names_relief("방금 간식은 먹음 휴")  # the one who would not eat, eating
+    assert names_setback("택배 분실됐대 생일선물이었는데")
+    assert not names_setback("택배 분실됐다더니 옆집 문앞에 있었음 휴")  # found again: relief
+    assert names_relief("택배 분실됐다더니 옆집 문앞에 있었음 휴")
+
+
 @pytest.mark.parametrize(
     ("reply", "turns", "refused"),
     [
