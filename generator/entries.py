@@ -243,13 +243,16 @@ def marked_intents(message: str) -> frozenset[str]:
 
 def _asked_part(message: str) -> str:
     """The message, spaces removed and lower case, after the last word with which it answers its own question
-    ("오늘 뭐했냐면 그냥 누워있었어" → "그냥누워있었어")."""
+    ("오늘 뭐했냐면 그냥 누워있었어" → "그냥누워있었어"), without the outbursts that ask nothing ("미친거 아님?")."""
     compact = without_spaces(message).lower()
     cut = max(
         (compact.rfind(word) + len(word) for word in _request_document()["told_not_asked"] if word in compact),
         default=0,
     )
-    return compact[cut:]
+    asked = compact[cut:]
+    for outburst in _request_document()["rhetorical"]:  # "미친거 아님?" asks nothing
+        asked = re.sub(re.escape(outburst) + r"\?*", "", asked)
+    return asked
 
 
 def _asks(compact: str) -> bool:

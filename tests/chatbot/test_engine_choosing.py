@@ -108,6 +108,15 @@ def test_a_reply_about_someone_the_person_never_mentioned_is_refused(parts):
     assert bot.reply("내가 먼저 연락해 볼까").text == friend  # nobody named: asking about a friend is fair
 
 
+def test_a_spouse_is_never_guessed_though_a_friend_may_be():
+    from chatbot.quality import names_stranger
+
+    spouse, friend = "그렇군요. 배우자와는 보통 어떻게 시간을 보내요?", "그렇군요. 그 친구와는 요즘 어때요?"
+    assert names_stranger(spouse, ["나 진로 바꾸기로 했어", "디자인 쪽으로"])  # nobody named, still no spouse
+    assert not names_stranger(friend, ["나 진로 바꾸기로 했어", "디자인 쪽으로"])  # a friend is a fair guess
+    assert not names_stranger(spouse, ["남편이랑 또 싸웠어"])
+
+
 def test_a_reply_about_a_loss_the_person_never_told_is_refused(parts):
     classifier, _ = parts
     loss = "소중한 분과의 이별에 마음이 얼마나 아플지 다 헤아릴 수가 없어요."

@@ -188,6 +188,8 @@ def test_a_reply_written_for_a_request_answers_only_a_message_that_asks():
     assert not asks_something("할머니 생신이라 시골 내려가는 중")  # …but not inside 할머니
     assert asks_something("이거 공황인가") and not asks_something("나도 꽤 하는 사람인가봐")  # 인가 ends a question
     assert not asks_something("오늘 뭐했냐면 그냥 집에서 넷플 봄")  # it answers its own question
+    assert not asks_something("택배 분실됐대 2주 됐는데 미친거 아님?")  # an outburst asks nothing
+    assert asks_something("택배 분실됐대 어디에 연락해야돼?")
     assert responder.generate("저녁 뭐 먹을까", emotion="일상", do_sample=False) == menu
     for seed in range(5):  # its nearest message is the request, but it asks nothing
         assert responder.generate("저녁 잘 먹었다", emotion="일상", seed=seed) == chat
