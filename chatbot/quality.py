@@ -120,9 +120,11 @@ def names_stranger(text: str, user_turns: list[str] | tuple[str, ...]) -> bool:
     turns do mention someone else: the reply answers another conversation."""
     people = _cues()["people"]
     said = without_spaces(" ".join(user_turns))
-    if not _mentions(said, people["persons"]):
-        return False  # nobody named: a reply that asks about a friend may be a fair guess
-    return _unlicensed(text, said, people["families"])
+    families = people["families"]
+    if not _mentions(said, people["persons"]):  # nobody named: a reply that asks about a friend may be a fair
+        # guess, one that asks about their spouse or in-laws is not ("디자인 쪽으로" → "배우자와는 …")
+        families = {name: family for name, family in families.items() if family.get("never_guessed")}
+    return _unlicensed(text, said, families)
 
 
 def tells_unsaid_event(text: str, user_turns: list[str] | tuple[str, ...]) -> bool:
@@ -158,6 +160,7 @@ MESSAGE_CUE_LISTS = (
     "relief",
     "hope",
     "shrug",
+    "flat",
     "new_subject",
     "goodbye",
     "thanks",
@@ -349,6 +352,12 @@ def tells_good_news(message: str) -> bool:
     if thanks_in_words(message) and _mentions_cues(message, {"plan", "relief"}, {"setback", "hope"}):
         return True
     return _mentions_cues(message, {"good_news", "thanks"}, {"setback", "hope"})
+
+
+def names_flat(message: str) -> bool:
+    """Whether the message says the person feels nothing or no joy where joy was expected ("퍼즐 완성했는데 아무 느낌이
+    없네", "승진했는데 하나도 안 기뻐")."""
+    return _mentions_cues(message, {"flat"})
 
 
 def names_hope(message: str) -> bool:

@@ -186,3 +186,14 @@ def test_a_reply_speaks_only_of_what_the_person_said(reply, turns, refused):
 )
 def test_a_message_that_only_thanks(message, thanks_only):
     assert only_thanks(message) is thanks_only
+
+
+def test_no_joy_felt_where_it_was_expected_is_flat_mood_never_cheered():
+    from chatbot.quality import names_flat
+    from chatbot.reading import flat_scores
+
+    assert names_flat("퍼즐 천피스 완성했는데 아무 느낌이 없네")
+    assert names_flat("승진했는데 이상하게 하나도 안 기뻐")
+    assert not names_flat("합격했어 너무 기뻐")
+    read = flat_scores("퍼즐 천피스 완성했는데 아무 느낌이 없네", {"기쁨": 0.7, "일상": 0.2, "우울": 0.1})
+    assert max(read, key=read.get) == "우울"
