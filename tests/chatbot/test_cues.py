@@ -124,6 +124,7 @@ def test_a_plan_passed_a_worry_eaten_and_a_parcel_found_are_good_news():
     assert not names_setback("택배 분실됐다더니 옆집 문앞에 있었음 휴")  # found again: relief
     assert names_relief("택배 분실됐다더니 옆집 문앞에 있었음 휴")
     assert names_relief("2년 부은 적금 오늘 만기")  # savings paid out, not a money worry
+    assert names_relief("산책하다 목줄 빠져서 심장 내려앉았는데 결국 찾음")  # found in the end
 
 
 @pytest.mark.parametrize(
