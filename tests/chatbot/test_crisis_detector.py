@@ -2,6 +2,7 @@
 conversation-level risk, round trips, and `python -m chatbot.safety --eval`."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -61,8 +62,8 @@ def test_spent_evaluation_turns_are_everyday_negatives_and_the_blind_heldout_nev
     assert "dev.jsonl" in names and "heldout_v1.jsonl" in names and "heldout.jsonl" not in names
     dev, blind = (load_conversations(EVAL_CASES_DIR / name) for name in ("dev.jsonl", "heldout.jsonl"))
     assert {turn["text"] for c in dev for turn in c["turns"]} <= negatives
-    # a greeting of two letters ("ㅎㅇ") is everyone's: the blind writer could not avoid the bank's own
-    blind_texts = {turn["text"] for c in blind for turn in c["turns"] if len(turn["text"].strip()) > 2}
+    # a greeting typed in consonants only ("ㅎㅇ", "ㅎㅇㅎㅇ") is everyone's: the blind writer cannot avoid the bank's
+    blind_texts = {turn["text"] for c in blind for turn in c["turns"] if re.search("[가-힣a-zA-Z0-9]", turn["text"])}
     assert len(blind_texts) > 300 and not blind_texts & set(texts)
 
 
