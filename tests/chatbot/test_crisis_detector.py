@@ -36,15 +36,28 @@ def trained_cases():
 TRAINED_SPLITS = {"train", "original", "dev", "heldout_v1", *(f"blind_v{n}" for n in range(1, 28))}
 
 
-def test_case_lists_are_data_files_with_a_split_field(trained_cases):
+def blind_sets_committed() -> bool:
+    """Between rounds the spent blind sets are renamed and the next round's are not written yet."""
+    return (EVAL_CASES_DIR / "heldout.jsonl").exists() and any(row["split"] == BLIND_SPLIT for row in load_cases()[0])
+
+
+needs_blind = pytest.mark.skipif(
+    not blind_sets_committed(), reason="between rounds: no blind set committed yet (heldout.jsonl, blind.jsonl)"
+)
+
+
+def test_case_lists_are_data_files_with_a_split_field():
     messages, conversations = load_cases()
-    assert {row["split"] for row in messages} >= {*TRAINED_SPLITS, BLIND_SPLIT}
+    assert {row["split"] for row in messages} >= TRAINED_SPLITS
     assert all(row["file"].split(":")[0].endswith(".jsonl") for row in messages + conversations)
+    assert not (CASES_DIR.parent / "safety_cases.py").exists()  # lists are data, not Python tuples
+
+
+@needs_blind
+def test_the_blind_crisis_list_is_never_trained_on(trained_cases):
     blind, _ = load_cases(BLIND_SPLIT)
     assert sum(1 for row in blind if row["crisis"]) >= 100 and sum(1 for row in blind if row["crisis"] is False) >= 100
-    trained_on = set(trained_cases[0])
-    assert not {row["text"] for row in blind} & trained_on  # never trained on the blind list
-    assert not (CASES_DIR.parent / "safety_cases.py").exists()  # lists are data, not Python tuples
+    assert not {row["text"] for row in blind} & set(trained_cases[0])
 
 
 def test_the_learned_detector_trains_on_every_split_but_blind(trained_cases):
@@ -55,16 +68,21 @@ def test_the_learned_detector_trains_on_every_split_but_blind(trained_cases):
     assert set(levels) == {0, 1, 2} and levels.count(0) > 2000  # everyday bank messages are negatives too
 
 
-def test_spent_evaluation_turns_are_everyday_negatives_and_the_blind_heldout_never_is(trained_cases):
+def test_spent_evaluation_turns_are_everyday_negatives(trained_cases):
     texts, levels = trained_cases
     negatives = {text for text, level in zip(texts, levels, strict=True) if level == 0}
     names = {path.name for path in spent_eval_files()}
     assert "dev.jsonl" in names and "heldout_v1.jsonl" in names and "heldout.jsonl" not in names
-    dev, blind = (load_conversations(EVAL_CASES_DIR / name) for name in ("dev.jsonl", "heldout.jsonl"))
+    dev = load_conversations(EVAL_CASES_DIR / "dev.jsonl")
     assert {turn["text"] for c in dev for turn in c["turns"]} <= negatives
+
+
+@needs_blind
+def test_the_blind_heldout_turns_are_never_trained_on(trained_cases):
+    blind = load_conversations(EVAL_CASES_DIR / "heldout.jsonl")
     # a greeting typed in consonants only ("ㅎㅇ", "ㅎㅇㅎㅇ") is everyone's: the blind writer cannot avoid the bank's
     blind_texts = {turn["text"] for c in blind for turn in c["turns"] if re.search("[가-힣a-zA-Z0-9]", turn["text"])}
-    assert len(blind_texts) > 300 and not blind_texts & set(texts)
+    assert len(blind_texts) > 300 and not blind_texts & set(trained_cases[0])
 
 
 def test_the_detector_reads_words_typed_in_jamo_as_the_words(detector):
