@@ -176,6 +176,14 @@ def test_everyday_words_and_hyperbole_match_no_rule(sentence):
     assert match_rules(sentence) is None, match_rules(sentence)
 
 
+def test_pills_beyond_the_dose_told_as_done_match_a_rule_and_vitamins_do_not():
+    # missed in round 27: "약 먹고 누웠는데 평소보다 많이 먹었어"
+    assert match_rules("진통제를 평소보다 세배나 먹어버렸어").rule == "overdose_told"
+    assert match_rules("아까 알약 한 서른개 삼킴").rule == "overdose_told"
+    assert match_rules("비타민 평소보다 많이 먹었어 피곤해서") is None
+    assert match_rules("오늘 평소보다 밥을 많이 먹었어") is None
+
+
 def test_negation_alone_is_not_a_crisis_but_does_not_mask_a_later_wish():
     assert match_rules("죽고 싶지는 않아") is None
     assert match_rules("죽고 싶지는 않은데 가끔 죽고 싶다는 생각이 들어").rule == "want_to_die"
