@@ -161,6 +161,7 @@ MESSAGE_CUE_LISTS = (
     "hope",
     "shrug",
     "flat",
+    "hurt",
     "new_subject",
     "goodbye",
     "thanks",
@@ -358,6 +359,12 @@ def names_flat(message: str) -> bool:
     """Whether the message says the person feels nothing or no joy where joy was expected ("퍼즐 완성했는데 아무 느낌이
     없네", "승진했는데 하나도 안 기뻐")."""
     return _mentions_cues(message, {"flat"})
+
+
+def names_hurt(message: str) -> bool:
+    """Whether the message says the person felt hurt or let down by someone ("따라 웃었지만 좀 서운했어"), and not that
+    it has been made up since ("서운했던 거 얘기했더니 사과받음 이제 괜찮아")."""
+    return _mentions_cues(message, {"hurt"}, {"relief", "good_news"})
 
 
 def names_hope(message: str) -> bool:

@@ -20,6 +20,7 @@ from chatbot.quality import (
     names_flat,
     names_good_news,
     names_hope,
+    names_hurt,
     names_relief,
     names_setback,
     names_shrug,
@@ -37,6 +38,7 @@ HOPE_TO = "불안"  # a hoped-for outcome not known yet is waiting and worry in 
 RELIEF_TO = "기쁨"  # relief and things getting better are good news in the labelling guide
 SETBACK_TO = "슬픔"  # the labelling guide reads a plain setback as sadness
 ANNOYANCE_TO = "분노"  # irritation and unfairness are anger in the labelling guide
+HURT_TO = "슬픔"  # hurt by someone close is sadness (서운함) in the labelling guide
 FLAT_TO = "우울"  # feeling nothing where joy was expected is flat mood and emptiness in the labelling guide
 SHRUG_TO = "일상"  # a small mishap taken lightly is everyday talk in the labelling guide
 SHRUG_SHARE = 0.5  # …but only half of the negative share moves: the mishap itself still happened
@@ -83,6 +85,14 @@ def flat_scores(message: str, scores: dict[str, float]) -> dict[str, float]:
     return _moved(scores, _labels(scores, "positive", "neutral"), FLAT_TO)
 
 
+def hurt_scores(message: str, scores: dict[str, float]) -> dict[str, float]:
+    """`scores` with the joy and small-talk share moved to sadness when the message says the person felt hurt ("친구가
+    웃으면서 살 쪘다 하는데 따라 웃었지만 좀 서운했어"): the laughter beside it is what the classifier reads as joy."""
+    if not names_hurt(message):
+        return scores
+    return _moved(scores, _labels(scores, "positive", "neutral"), HURT_TO)
+
+
 def hope_scores(message: str, scores: dict[str, float]) -> dict[str, float]:
     """`scores` with the joy share moved to worry when the message hopes for an outcome not known yet
     ("합격했으면 좋겠다"): the classifier reads the outcome word as good news, but nothing has happened."""
@@ -109,8 +119,8 @@ def shrug_scores(message: str, scores: dict[str, float], share: float = SHRUG_SH
 
 def cue_scores(text: str, scores: dict[str, float], relief_share: float) -> dict[str, float]:
     """`scores` of `text` after what its words say for certain: a named setback or annoyance, no joy felt where it
-    was expected, a hope not met yet, then relief, then a mishap shrugged off."""
-    scores = flat_scores(text, annoyance_scores(text, setback_scores(text, scores)))
+    was expected, hurt, a hope not met yet, then relief, then a mishap shrugged off."""
+    scores = hurt_scores(text, flat_scores(text, annoyance_scores(text, setback_scores(text, scores))))
     scores = relief_scores(text, hope_scores(text, scores), relief_share)
     return shrug_scores(text, scores)
 

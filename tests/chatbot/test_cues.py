@@ -198,3 +198,24 @@ def test_no_joy_felt_where_it_was_expected_is_flat_mood_never_cheered():
     assert not names_flat("합격했어 너무 기뻐")
     read = flat_scores("퍼즐 천피스 완성했는데 아무 느낌이 없네", {"기쁨": 0.7, "일상": 0.2, "우울": 0.1})
     assert max(read, key=read.get) == "우울"
+
+
+def test_hurt_told_beside_laughter_is_sadness_unless_it_was_made_up_since():
+    from chatbot.quality import names_hurt
+    from chatbot.reading import hurt_scores
+
+    assert names_hurt("친구가 웃으면서 살 쪘다 하는데 나도 따라 웃었지만 좀 서운했어")
+    assert names_hurt("생일 까먹었네 ㅋㅋ 섭섭함")
+    assert not names_hurt("난 별로 안 서운해 원래 그런 애라")  # no hurt
+    assert not names_hurt("서운했던 거 말했더니 사과받음 이제 괜찮아")  # made up since
+    read = hurt_scores("생일 까먹었네 ㅋㅋ 섭섭함", {"기쁨": 0.6, "일상": 0.1, "슬픔": 0.3})
+    assert max(read, key=read.get) == "슬픔"
+
+
+def test_more_fear_after_good_results_is_not_relief():
+    from chatbot.quality import names_relief
+
+    assert names_relief("병원 가봤는데 아무 이상 없대")
+    assert not names_relief("병원 가봤는데 아무 이상 없대 그래서 더 무서워")  # what follows 그래서 더 is how it is
+    assert names_relief("서운했던 거 말했더니 사과받음 이제 괜찮아")
+    assert not names_relief("다들 내가 이제 괜찮아진 줄 알아")  # what others think
