@@ -12,6 +12,7 @@ is read as worry, never joy (`message_cues.json`, `cue_scores`). Earlier turns a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from chatbot.quality import (
@@ -62,67 +63,27 @@ def _moved(scores: dict[str, float], sources: set[str], target: str, share: floa
     return {**scores, **moved}
 
 
-def setback_scores(message: str, scores: dict[str, float]) -> dict[str, float]:
-    """`scores` with the joy and small-talk share moved to sadness when the message names a setback."""
-    if not names_setback(message):
-        return scores
-    return _moved(scores, _labels(scores, "positive", "neutral"), SETBACK_TO)
-
-
-def annoyance_scores(message: str, scores: dict[str, float]) -> dict[str, float]:
-    """`scores` with the joy and small-talk share moved to anger when the message names being annoyed ("개노맛
-    시간아까움", "폭염 미쳤다"): the slang and the laughter beside it are what the classifier reads as joy."""
-    if not names_annoyance(message):
-        return scores
-    return _moved(scores, _labels(scores, "positive", "neutral"), ANNOYANCE_TO)
-
-
-def flat_scores(message: str, scores: dict[str, float]) -> dict[str, float]:
-    """`scores` with the joy and small-talk share moved to 우울 when the message says it feels nothing where joy was
-    expected ("퍼즐 천피스 완성했는데 아무 느낌이 없네"): the news words are what the classifier reads as joy."""
-    if not names_flat(message):
-        return scores
-    return _moved(scores, _labels(scores, "positive", "neutral"), FLAT_TO)
-
-
-def hurt_scores(message: str, scores: dict[str, float]) -> dict[str, float]:
-    """`scores` with the joy and small-talk share moved to sadness when the message says the person felt hurt ("친구가
-    웃으면서 살 쪘다 하는데 따라 웃었지만 좀 서운했어"): the laughter beside it is what the classifier reads as joy."""
-    if not names_hurt(message):
-        return scores
-    return _moved(scores, _labels(scores, "positive", "neutral"), HURT_TO)
-
-
-def hope_scores(message: str, scores: dict[str, float]) -> dict[str, float]:
-    """`scores` with the joy share moved to worry when the message hopes for an outcome not known yet
-    ("합격했으면 좋겠다"): the classifier reads the outcome word as good news, but nothing has happened."""
-    if not names_hope(message):
-        return scores
-    return _moved(scores, _labels(scores, "positive"), HOPE_TO)
-
-
-def relief_scores(message: str, scores: dict[str, float], share: float) -> dict[str, float]:
-    """`scores` with `share` of the negative emotions' probability moved to joy when the message tells relief
-    ("수술까지는 안 해도 된대", "덜 외로워졌어"): the worry words beside the relief are what the classifier sees."""
-    if not names_relief(message):
-        return scores
-    return _moved(scores, _labels(scores, "negative"), RELIEF_TO, share)
-
-
-def shrug_scores(message: str, scores: dict[str, float], share: float = SHRUG_SHARE) -> dict[str, float]:
-    """`scores` with `share` of the negative emotions' probability moved to small talk when the message shrugs a
-    mishap off ("우산 안 챙긴 내 잘못이지 뭐ㅋㅋ"): the mishap words are what the classifier sees."""
-    if not names_shrug(message):
-        return scores
-    return _moved(scores, _labels(scores, "negative"), SHRUG_TO, share)
+# What a message's own words say for certain, in the order it is applied: (the words' test, the valence groups whose
+# share moves, where it moves, how much of it; None = ReadingPolicy.relief_share). The classifier sees the words beside
+# the cue: the outcome word in a hope, the laughter beside hurt, the worry words beside relief.
+CUE_MOVES: tuple[tuple[Callable[[str], bool], tuple[str, ...], str, float | None], ...] = (
+    (names_setback, ("positive", "neutral"), SETBACK_TO, 1.0),  # "면접 완전 망한듯": never joy or small talk
+    (names_annoyance, ("positive", "neutral"), ANNOYANCE_TO, 1.0),  # "개노맛 시간아까움", "폭염 미쳤다"
+    (names_flat, ("positive", "neutral"), FLAT_TO, 1.0),  # "퍼즐 천피스 완성했는데 아무 느낌이 없네"
+    (names_hurt, ("positive", "neutral"), HURT_TO, 1.0),  # "…나도 따라 웃었지만 좀 서운했어"
+    (names_hope, ("positive",), HOPE_TO, 1.0),  # "합격했으면 좋겠다": nothing has happened yet
+    (names_relief, ("negative",), RELIEF_TO, None),  # "수술까지는 안 해도 된대", "덜 외로워졌어"
+    (names_shrug, ("negative",), SHRUG_TO, SHRUG_SHARE),  # "우산 안 챙긴 내 잘못이지 뭐ㅋㅋ"
+)
 
 
 def cue_scores(text: str, scores: dict[str, float], relief_share: float) -> dict[str, float]:
-    """`scores` of `text` after what its words say for certain: a named setback or annoyance, no joy felt where it
-    was expected, hurt, a hope not met yet, then relief, then a mishap shrugged off."""
-    scores = hurt_scores(text, flat_scores(text, annoyance_scores(text, setback_scores(text, scores))))
-    scores = relief_scores(text, hope_scores(text, scores), relief_share)
-    return shrug_scores(text, scores)
+    """`scores` of `text` after what its words say for certain (`CUE_MOVES`, in order): a named setback or
+    annoyance, no joy felt where it was expected, hurt, a hope not met yet, then relief, then a mishap shrugged off."""
+    for names, sources, target, share in CUE_MOVES:
+        if names(text):
+            scores = _moved(scores, _labels(scores, *sources), target, relief_share if share is None else share)
+    return scores
 
 
 @dataclass(frozen=True)
@@ -152,7 +113,7 @@ class ReadingPolicy:
     agreed_joy_at: float = 0.15  # …and only when the classifier and the nearest written examples each see that much
     # joy: when one of them does not, the other matched the opposite news in the same words ("9회말에 역전당함" is
     # nearest to "9회말 역전승", "당뇨 판정" to "완치 판정")
-    relief_share: float = 0.5  # of the negative share moved to joy when the message tells relief (relief_scores)
+    relief_share: float = 0.5  # of the negative share moved to joy when the message tells relief (CUE_MOVES)
     own_share: float = 0.65  # a follow-up's own words weigh too: no cheer when the message alone reads this negative,
     # no consolation when it reads this glad, whatever the earlier turns say ("근데 뭐 입고 가지 떨려" after good news)
     news_sure_at: float = 0.9  # a message that names good news and alone reads joy this surely is read on its own:

@@ -191,24 +191,24 @@ def test_a_message_that_only_thanks(message, thanks_only):
 
 def test_no_joy_felt_where_it_was_expected_is_flat_mood_never_cheered():
     from chatbot.quality import names_flat
-    from chatbot.reading import flat_scores
+    from chatbot.reading import cue_scores
 
     assert names_flat("퍼즐 천피스 완성했는데 아무 느낌이 없네")
     assert names_flat("승진했는데 이상하게 하나도 안 기뻐")
     assert not names_flat("합격했어 너무 기뻐")
-    read = flat_scores("퍼즐 천피스 완성했는데 아무 느낌이 없네", {"기쁨": 0.7, "일상": 0.2, "우울": 0.1})
+    read = cue_scores("퍼즐 천피스 완성했는데 아무 느낌이 없네", {"기쁨": 0.7, "일상": 0.2, "우울": 0.1}, 0.5)
     assert max(read, key=read.get) == "우울"
 
 
 def test_hurt_told_beside_laughter_is_sadness_unless_it_was_made_up_since():
     from chatbot.quality import names_hurt
-    from chatbot.reading import hurt_scores
+    from chatbot.reading import cue_scores
 
     assert names_hurt("친구가 웃으면서 살 쪘다 하는데 나도 따라 웃었지만 좀 서운했어")
     assert names_hurt("생일 까먹었네 ㅋㅋ 섭섭함")
     assert not names_hurt("난 별로 안 서운해 원래 그런 애라")  # no hurt
     assert not names_hurt("서운했던 거 말했더니 사과받음 이제 괜찮아")  # made up since
-    read = hurt_scores("생일 까먹었네 ㅋㅋ 섭섭함", {"기쁨": 0.6, "일상": 0.1, "슬픔": 0.3})
+    read = cue_scores("생일 까먹었네 ㅋㅋ 섭섭함", {"기쁨": 0.6, "일상": 0.1, "슬픔": 0.3}, 0.5)
     assert max(read, key=read.get) == "슬픔"
 
 
