@@ -113,6 +113,7 @@ def load_rules(path: Path = RULES_FILE) -> dict[str, Rule]:
 _BLOCKS = load_rules()
 NEGATED = _BLOCKS.pop("negated")._pattern
 RECOVERED = _BLOCKS.pop("recovered")  # a past struggle told as over: left to the learned detector
+TAKEN = _BLOCKS.pop("taken")  # pills or poison already swallowed: decides how the crisis reply opens, not whether
 REPLY_SCREEN = _BLOCKS.pop("reply_screen")
 RULES: tuple[Rule, ...] = tuple(_BLOCKS.values())
 # (name, pattern, reason) of every crisis rule, as `python -m chatbot.safety --rules` prints them.
@@ -135,6 +136,7 @@ SAFETY_REPLIES = _load_replies()
 CRISIS_REPLY: str = SAFETY_REPLIES["crisis_reply"]
 CRISIS_REPLY_AGAIN: str = SAFETY_REPLIES["crisis_reply_again"]  # the same steps in other words
 CARE_FOOTER: str = SAFETY_REPLIES["care_footer"]
+TAKEN_LEAD: str = SAFETY_REPLIES["taken_lead"]  # before the crisis reply when pills or poison were already taken
 HELP_LINES: tuple[dict, ...] = tuple(SAFETY_REPLIES["lines"])
 assert all(CARE_MARKER in text for text in (CRISIS_REPLY, CRISIS_REPLY_AGAIN, CARE_FOOTER)), "care mode's marker"
 
@@ -150,16 +152,19 @@ def help_lines_html() -> str:
     return "\n".join(items)
 
 
-def crisis_reply(said: list[str] | tuple[str, ...] = ()) -> str:
+def crisis_reply(said: list[str] | tuple[str, ...] = (), taken: bool = False) -> str:
     """The crisis reply, or the same steps in other words when the last crisis reply in this conversation (`said`:
-    the bot's turns) was it: a person who says it again should see that they were heard, not the same block."""
+    the bot's turns) was it: a person who says it again should see that they were heard, not the same block. When
+    the person has `taken` pills or poison already (`took_something`), it opens with 119 and the emergency room."""
+    reply = CRISIS_REPLY
     first, again = without_spaces(CRISIS_REPLY), without_spaces(CRISIS_REPLY_AGAIN)
     for text in map(without_spaces, reversed(said)):  # spacing may change on the way through a chat UI
         if first in text:
-            return CRISIS_REPLY_AGAIN
+            reply = CRISIS_REPLY_AGAIN
+            break
         if again in text:
-            return CRISIS_REPLY
-    return CRISIS_REPLY
+            break
+    return f"{TAKEN_LEAD}\n{reply}" if taken else reply
 
 
 def care_reply(valence: str, said: list[str] | tuple[str, ...] = ()) -> str:
@@ -196,6 +201,13 @@ def match_rules(text: str) -> CrisisMatch | None:
         if found:
             return CrisisMatch(rule=rule.name, reason=rule.reason, matched=found.group(0))
     return None
+
+
+def took_something(text: str, history=None) -> bool:
+    """Whether the message or an earlier user turn of `history` (as for `detect_crisis`) tells pills or poison
+    already swallowed beyond a dose ("수면제 평소보다 많이 먹었어", "약 한통 다 삼켰어"): the `[taken]` block of
+    `crisis_rules.txt`."""
+    return any(TAKEN.search(NEGATED.sub("", letters_only(turn))) for turn in (*_user_turns(history), text))
 
 
 def detect_crisis(text: str, history=None, detector=None) -> CrisisMatch | None:

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from chatbot import CRISIS_REPLY, Chatbot, Reply
-from chatbot.safety import CARE_FOOTER, CRISIS_REPLY_AGAIN, care_reply
+from chatbot.safety import CARE_FOOTER, CRISIS_REPLY_AGAIN, TAKEN_LEAD, care_reply
 from chatbot.text import EMPTY_MESSAGE_REPLY
 from tests.chatbot.recording import SIX, RecordingClassifier, RecordingResponder
 
@@ -129,6 +129,24 @@ def test_a_goodbye_in_care_mode_asks_them_to_call_rather_than_waving_them_off():
     history += [{"role": "user", "content": "잘 있어"}, {"role": "assistant", "content": reply.text}]
     later = bot.reply("이만 갈게", history)
     assert later.text != reply.text and CARE_FOOTER in later.text  # a second goodbye is not the same words
+
+
+def test_after_pills_swallowed_every_reply_puts_119_first_until_care_mode_ends():
+    # round 27's miss, now caught at its first turn: 119 first, then the same on every later turn, a goodbye included
+    bot = Chatbot(RecordingClassifier(), RecordingResponder("푹 자요. 내일 또 얘기해요.", "잘 자요!"))
+    history, said = [], []
+    for message in ("약 먹고 누웠는데 평소보다 많이 먹었어", "한 스무알?", "졸리다 이제 잘게", "ㅇㅇ"):
+        reply = bot.reply(message, history)
+        assert reply.care and "119" in reply.text and "잘 자요" not in reply.text and reply.text not in said
+        said.append(reply.text)
+        history += [{"role": "user", "content": message}, {"role": "assistant", "content": reply.text}]
+    assert said[0].startswith(TAKEN_LEAD) and said[0].endswith(CRISIS_REPLY)
+    assert said[1:] == [care_reply("taken", said[:n]) for n in (1, 2, 3)]
+    plain = bot.reply("죽고 싶어")  # a crisis with nothing swallowed keeps the plain crisis reply and care replies
+    after = bot.reply(
+        "너무 힘들어", [{"role": "user", "content": "죽고 싶어"}, {"role": "assistant", "content": plain.text}]
+    )
+    assert plain.text == CRISIS_REPLY and after.care and "119에" not in after.text
 
 
 def test_crisis_reply_goes_out_even_when_the_classifier_fails():

@@ -10,11 +10,14 @@ from chatbot.safety import (
     CRISIS_REPLY_AGAIN,
     CRISIS_RULES,
     HELP_LINES,
+    TAKEN_LEAD,
     care_reply,
+    crisis_reply,
     in_care_mode,
     load_rules,
     match_rules,
     screen_reply,
+    took_something,
 )
 
 
@@ -191,7 +194,7 @@ def test_negation_alone_is_not_a_crisis_but_does_not_mask_a_later_wish():
 
 def test_rules_live_in_a_data_file_one_alternative_per_line(tmp_path):
     rules = load_rules()
-    assert {"negated", "recovered", "reply_screen"} < set(rules) and len(CRISIS_RULES) == len(rules) - 3
+    assert {"negated", "recovered", "taken", "reply_screen"} < set(rules) and len(CRISIS_RULES) == len(rules) - 4
     assert all(rule.reason for rule in rules.values())
     (tmp_path / "rules.txt").write_text("[broken] why\n(unclosed\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"rules.txt, line 2: not a regular expression"):
@@ -245,6 +248,43 @@ def test_the_crisis_reply_asks_directly_stays_and_names_every_line():
             assert line["number"] in text and line["why"], line
         assert len(text) < 400  # short enough to read in a moment of crisis
     assert CRISIS_REPLY_AGAIN != CRISIS_REPLY
+
+
+@pytest.mark.parametrize(
+    "taken",
+    [
+        "수면제 평소보다 많이 먹었어",
+        "아까 알약 한 서른개 삼킴",
+        "진통제 한통 다 삼켰어",
+        "약 한움큼 털어넣었어",
+        "농약 마셨어",
+    ],
+)
+def test_pills_or_poison_already_swallowed_are_told_apart(taken):
+    assert took_something(taken) and took_something("무서워", [taken, "그래서?"])  # in an earlier turn too
+    assert took_something("한 스무알?", [{"role": "user", "content": [{"type": "text", "text": taken}]}])
+
+
+@pytest.mark.parametrize(
+    "everyday",
+    [
+        "비타민 평소보다 두배 먹었어",
+        "감기약 먹었더니 졸려",
+        "약 먹을 시간이야",
+        "밥을 평소보다 많이 먹었어",
+        "죽고 싶어",
+    ],
+)
+def test_taking_medicine_as_prescribed_or_a_crisis_without_pills_is_not_taken(everyday):
+    assert not took_something(everyday)
+
+
+def test_the_crisis_reply_leads_with_119_when_something_was_swallowed():
+    for said, plain in (([], CRISIS_REPLY), ([CRISIS_REPLY], CRISIS_REPLY_AGAIN)):
+        reply = crisis_reply(said, taken=True)
+        assert reply.startswith(TAKEN_LEAD) and reply.endswith(plain) and crisis_reply(said) == plain
+        assert reply.index("119") < reply.index("109")  # the emergency number before the counselling lines
+    assert crisis_reply([crisis_reply(taken=True)]) == CRISIS_REPLY_AGAIN  # the lead does not hide what was said
 
 
 def test_care_replies_are_gentle_keep_the_lines_and_do_not_repeat():
