@@ -74,6 +74,8 @@ def test_how_it_turned_out_decides_not_the_guess_before_it(message, setback, goo
         ("알바 가야돼 ㅂㅂ", True),
         ("내일 봐야지 그 영화", False),  # a film to watch tomorrow
         ("결과는 나중에 봐야 알 듯", False),
+        ("어제 본 연극 여운 미쳤다 다음에 또 봐야지", False),  # a play to see again
+        ("오늘 재밌었어 또 봐", True),
     ],
 )
 def test_a_goodbye_needs_the_whole_phrase_not_just_next_time(message, goodbye):
