@@ -32,19 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import data
-from chatbot import quality
+from chatbot import quality, safety
 from chatbot.crisis_model import CrisisDetector
 from chatbot.offline import DEFAULT_CHECKPOINTS_DIR, find_full_checkpoints, offline_classifier, offline_responder
 from chatbot.reading import ReadingPolicy, forbidden_tones, read_emotion
-from chatbot.safety import (
-    CARE_FOOTER,
-    care_reply,
-    crisis_reply,
-    in_care_mode,
-    screen_reply,
-    screened_reply,
-    took_something,
-)
+from chatbot.safety import CARE_FOOTER, care_reply, crisis_reply, in_care_mode, screen_reply, screened_reply
 from chatbot.text import DEFAULT_MAX_MESSAGE_CHARS, EMPTY_MESSAGE_REPLY, build_context, clean_message
 from classifier import load_classifier
 from data.replybank import load_reply_bank
@@ -300,8 +292,7 @@ class Chatbot:
         # for the plan or the thanks, in the feeling of the earlier turns, not more consolation or advice for the
         # earlier story
         answered = context[-1:] if plan_alone or quality.only_thanks(cleaned.text) else context
-        taken = (crisis or care) and took_something(cleaned.text, history)  # pills or poison already swallowed, told
-        # in this message or any earlier turn: 119 comes first, and stays first while care mode lasts
+        taken = (crisis or care) and safety.took_something(cleaned.text, history)  # pills swallowed: 119 first
         if crisis:
             text, flags = crisis_reply(bot_turns, taken), {"safety": True, "care": True}
         elif care and taken:
