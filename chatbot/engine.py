@@ -292,7 +292,7 @@ class Chatbot:
         # for the plan or the thanks, in the feeling of the earlier turns, not more consolation or advice for the
         # earlier story
         answered = context[-1:] if plan_alone or quality.only_thanks(cleaned.text) else context
-        taken = (crisis or care) and safety.took_something(cleaned.text, history)  # pills swallowed: 119 first
+        taken = (crisis or care) and safety.took_something(cleaned.text, earlier_user, bot_turns)  # 119 first
         if crisis:
             text, flags = crisis_reply(bot_turns, taken), {"safety": True, "care": True}
         elif care and taken:

@@ -113,7 +113,8 @@ def load_rules(path: Path = RULES_FILE) -> dict[str, Rule]:
 _BLOCKS = load_rules()
 NEGATED = _BLOCKS.pop("negated")._pattern
 RECOVERED = _BLOCKS.pop("recovered")  # a past struggle told as over: left to the learned detector
-TAKEN = _BLOCKS.pop("taken")  # pills or poison already swallowed: decides how the crisis reply opens, not whether
+# pills or poison already swallowed: decides how the crisis reply opens, not whether ([taken] adds to [overdose_told])
+TAKEN = (_BLOCKS["overdose_told"], _BLOCKS.pop("taken"))
 REPLY_SCREEN = _BLOCKS.pop("reply_screen")
 RULES: tuple[Rule, ...] = tuple(_BLOCKS.values())
 # (name, pattern, reason) of every crisis rule, as `python -m chatbot.safety --rules` prints them.
@@ -137,6 +138,7 @@ CRISIS_REPLY: str = SAFETY_REPLIES["crisis_reply"]
 CRISIS_REPLY_AGAIN: str = SAFETY_REPLIES["crisis_reply_again"]  # the same steps in other words
 CARE_FOOTER: str = SAFETY_REPLIES["care_footer"]
 TAKEN_LEAD: str = SAFETY_REPLIES["taken_lead"]  # before the crisis reply when pills or poison were already taken
+TAKEN_REPLIES = (TAKEN_LEAD, *SAFETY_REPLIES["care_replies"]["taken"])  # the 119-first replies (`took_something`)
 HELP_LINES: tuple[dict, ...] = tuple(SAFETY_REPLIES["lines"])
 assert all(CARE_MARKER in text for text in (CRISIS_REPLY, CRISIS_REPLY_AGAIN, CARE_FOOTER)), "care mode's marker"
 
@@ -203,11 +205,13 @@ def match_rules(text: str) -> CrisisMatch | None:
     return None
 
 
-def took_something(text: str, history=None) -> bool:
-    """Whether the message or an earlier user turn of `history` (as for `detect_crisis`) tells pills or poison
-    already swallowed beyond a dose ("수면제 평소보다 많이 먹었어", "약 한통 다 삼켰어"): the `[taken]` block of
-    `crisis_rules.txt`."""
-    return any(TAKEN.search(NEGATED.sub("", letters_only(turn))) for turn in (*_user_turns(history), text))
+def took_something(text: str, earlier_user_turns=(), bot_turns=()) -> bool:
+    """Whether pills or poison were swallowed beyond a dose ("약 한통 다 삼켰어"): told in the message or an earlier
+    user turn (`TAKEN`), or answered 119-first among `bot_turns`, which carries it on as care mode is carried."""
+    if any(without_spaces(reply) in without_spaces(turn) for turn in bot_turns for reply in TAKEN_REPLIES):
+        return True
+    compacts = [NEGATED.sub("", letters_only(turn)) for turn in (*earlier_user_turns, text)]
+    return any(rule.search(compact) for rule in TAKEN for compact in compacts)
 
 
 def detect_crisis(text: str, history=None, detector=None) -> CrisisMatch | None:

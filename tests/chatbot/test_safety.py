@@ -262,7 +262,9 @@ def test_the_crisis_reply_asks_directly_stays_and_names_every_line():
 )
 def test_pills_or_poison_already_swallowed_are_told_apart(taken):
     assert took_something(taken) and took_something("무서워", [taken, "그래서?"])  # in an earlier turn too
-    assert took_something("한 스무알?", [{"role": "user", "content": [{"type": "text", "text": taken}]}])
+    said = crisis_reply(taken=True)  # told long ago, out of the window: the bot's 119-first reply carries it on
+    assert took_something("한 스무알?", [], [said]) and took_something("ㅇㅇ", [], [care_reply("taken", [said])])
+    assert not took_something("한 스무알?", [], [crisis_reply()])
 
 
 @pytest.mark.parametrize(
