@@ -230,9 +230,10 @@ def _mentions_cues(message: str, any_of: Set[str], none_of: Set[str] = frozenset
 
 def without_backchannel(message: str) -> str:
     """The message without the words it opens with that only acknowledge the earlier turn ("ㅇㅇ 수당도 안나와" →
-    "수당도 안나와"; `message_cues.json` "backchannel"); the message itself when nothing else is left."""
+    "수당도 안나와"; `message_cues.json` "backchannel") and the affirming letters it may close with ("승진함 ㅇㅇ";
+    "closing_backchannel"); the message itself when nothing else is left."""
     words = message.split()
-    backchannel = _backchannel_words()
+    backchannel, closing = _backchannel_words(), frozenset(_cues(MESSAGE_CUES_FILE)["closing_backchannel"])
     opening = 0
     for word in words[:-1]:  # the last word is always kept: a message of acknowledgements only is read as it is
         bare = word.strip(SENTENCE_PUNCTUATION)
@@ -240,7 +241,10 @@ def without_backchannel(message: str) -> str:
             opening += 1
         else:
             break
-    return " ".join(words[opening:]) if opening else message
+    end = len(words)
+    while end - opening > 1 and words[end - 1].strip(SENTENCE_PUNCTUATION) in closing:
+        end -= 1
+    return " ".join(words[opening:end]) if opening or end < len(words) else message
 
 
 def only_thanks(message: str) -> bool:

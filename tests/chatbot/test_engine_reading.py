@@ -370,3 +370,24 @@ def test_what_the_person_tells_of_themselves_after_a_question_to_the_bot_says_ho
     # the classifier reads 좋 (joy) in the question, 속상 (sadness) in what follows: what follows decides
     assert read_emotion(RecordingClassifier(), "너도 좋은 날 있어? 난 요즘 속상해").label == "슬픔"
     assert read_emotion(RecordingClassifier(), "너도 좋은 날 있어? 요즘 속상해").label == "기쁨"  # read whole
+
+
+@pytest.mark.parametrize(
+    "message, read",
+    [
+        ("승진함 ㅇㅇ", "승진함"),
+        ("ㅇㅇ 다 끝남 ㄹㅇ", "다 끝남"),  # both ends
+        ("수당도 안나와 ㅇㅋ ㅇㅇ", "수당도 안나와"),  # several in a row
+        ("괜찮아 뭐", "괜찮아 뭐"),  # a closing shrug carries a tone: kept
+        ("ㅇㅇ ㅇㅇ", "ㅇㅇ"),  # nothing else said: one is read
+        ("승진함ㅇㅇ", "승진함ㅇㅇ"),  # whole words only
+    ],
+)
+def test_closing_affirmations_are_left_out_of_what_is_read(message, read):
+    assert without_backchannel(message) == read
+
+
+def test_news_closed_with_affirming_letters_is_read_as_the_news():
+    classifier = AcknowledgementClassifier()
+    reading = read_emotion(classifier, "수당도 안나와 ㅇㅇ")
+    assert reading.label == "분노" and classifier.calls[-1] == ["수당도 안나와"]
