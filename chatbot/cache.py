@@ -49,11 +49,26 @@ def file_fingerprint(path) -> dict:
     return {"name": path.name, "size": path.stat().st_size, "sha256": digest.hexdigest()}
 
 
+def _entry(kind: str, key: dict) -> Path:
+    digest = hashlib.sha256(json.dumps(key, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:20]
+    return cache_root() / kind / digest
+
+
+def is_cached(kind: str, key: dict) -> bool:
+    """Whether the entry for `key` is complete (`cached_directory` would only read it)."""
+    return (_entry(kind, key) / COMPLETE_MARK).is_file()
+
+
+def waits_for_other_builders() -> bool:
+    """Whether a process that needs an entry another process is building waits for it (POSIX file locks) rather
+    than building it again beside it."""
+    return fcntl is not None
+
+
 def cached_directory(kind: str, key: dict, build: Callable[[Path], None], what: str = "") -> Path:
     """The directory holding what `build(directory)` wrote for `key`, built first when missing. `build` is given
     a directory that does not exist yet (it may create it atomically, as `save_pretrained` does)."""
-    digest = hashlib.sha256(json.dumps(key, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:20]
-    directory = cache_root() / kind / digest
+    directory = _entry(kind, key)
     if (directory / COMPLETE_MARK).is_file():
         return directory / "content"
     with _building(directory):

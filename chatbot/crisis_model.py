@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -35,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 import data
-from chatbot.cache import cached_directory, file_fingerprint
+from chatbot.cache import cached_directory, file_fingerprint, is_cached, waits_for_other_builders
 from chatbot.evaluate import load_conversations, spent_eval_files
 from chatbot.quality import says_goodbye
 from chatbot.safety import (
@@ -172,26 +173,52 @@ class CrisisDetector:
         key = tuple(str(path) for path in data_files)
         if key not in _DEFAULTS:
             _DEFAULTS[key] = cls._build_cached(data_files)
+            while not key and _BUILDERS:  # the entry is written: the child that built it (or waited) is done
+                _BUILDERS.pop().wait()
         return _DEFAULTS[key]
 
     @classmethod
-    def _build_cached(cls, data_files) -> CrisisDetector:
+    def build_in_background(cls) -> subprocess.Popen | None:
+        """Start building the default detector's cache entry in a child process, so that a first start trains it
+        beside the emotion classifier instead of after it; `default()` then waits for that entry (the cache's
+        lock) rather than training it again, and reaps the child. None when it is loaded or cached already, on
+        one core (the two would only slow each other) or without file locks (both would build it)."""
+        if () in _DEFAULTS or (os.cpu_count() or 1) < 2 or not waits_for_other_builders():
+            return None
+        if is_cached("crisis", cls._cache_key(())):
+            return None
+        package_root = str(Path(__file__).resolve().parents[1])  # importable whatever the working directory
+        path = os.pathsep.join(filter(None, (package_root, os.environ.get("PYTHONPATH"))))
+        child = subprocess.Popen(  # its output is dropped: should it fail, default() builds here and says why
+            [sys.executable, "-c", "from chatbot.crisis_model import CrisisDetector; CrisisDetector.default()"],
+            env={**os.environ, "PYTHONPATH": path},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _BUILDERS.append(child)
+        return child
+
+    @classmethod
+    def _cache_key(cls, data_files) -> dict:
         files = [
             *sorted(CASES_DIR.glob("*.jsonl")),
             *sorted(REPLYBANK_DIR.glob("*.jsonl")),
             *spent_eval_files(),
             *[Path(p) for p in data_files],
         ]
-        key = {
+        return {
             "kind": "crisis_detector",
             "version": BUILD_VERSION,
             "inputs": [file_fingerprint(path) for path in files],
         }
 
+    @classmethod
+    def _build_cached(cls, data_files) -> CrisisDetector:
         def build(directory: Path) -> None:
             texts, levels = training_cases(data_files)
             cls.fit(texts, levels).save_pretrained(directory)
 
+        key = cls._cache_key(data_files)
         return cls.from_pretrained(cached_directory("crisis", key, build, what="the crisis detector"))
 
     # ------------------------------------------------------------------------------------------ saving
@@ -223,6 +250,7 @@ class CrisisDetector:
 
 
 _DEFAULTS: dict[tuple, CrisisDetector] = {}
+_BUILDERS: list[subprocess.Popen] = []  # children building the default detector's entry (build_in_background)
 
 
 def training_cases(data_files=(), splits=TRAINED_SPLITS, everyday: bool = True) -> tuple[list[str], list[int]]:

@@ -198,6 +198,8 @@ class Chatbot:
         bank = load_reply_bank()
         from classifier.semantic import shared_analysis  # why: kiwipiepy, not on `import chatbot.engine`
 
+        if "safety" not in kwargs:  # a first start trains the crisis detector in a child beside the classifier
+            CrisisDetector.build_in_background()
         with shared_analysis():  # a first start builds all three from the bank's messages: Kiwi reads each once
             classifier = offline_classifier(Path(checkpoints_dir) / "light", allow_label_mismatch)
             responder = offline_responder(bank, corpora, data_files, taxonomy)

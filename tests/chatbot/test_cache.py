@@ -49,3 +49,10 @@ def test_another_key_is_another_entry(tmp_path, monkeypatch):
     other = cache.cached_directory("toy", {"bank": "v2"}, build)
     assert one == again and one != other
     assert len(built) == 2
+
+
+def test_an_entry_is_cached_once_complete(tmp_path, monkeypatch):
+    monkeypatch.setenv("MAEUMCHAT_CACHE", str(tmp_path))
+    assert not cache.is_cached("toy", {"bank": "v1"})
+    cache.cached_directory("toy", {"bank": "v1"}, lambda directory: directory.mkdir(parents=True))
+    assert cache.is_cached("toy", {"bank": "v1"}) and not cache.is_cached("toy", {"bank": "v2"})

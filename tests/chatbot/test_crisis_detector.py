@@ -263,3 +263,42 @@ def test_case_files_are_valid_json_lines():
 def test_bleeding_after_a_fall_is_an_accident_but_bleeding_on_purpose_is_not(detector):
     assert detector.assess("피 철철", ["자전거 타다 넘어져서 무릎 깨짐ㅋㅋ"]) is None
     assert detector.assess("손목에서 피 철철 나게 하고 싶어")
+
+
+# ------------------------------------------------------------------------------------------------ first start
+def test_nothing_is_built_in_the_background_when_loaded_or_on_one_core(monkeypatch, detector):
+    from chatbot import crisis_model
+
+    monkeypatch.setattr(crisis_model, "_BUILDERS", [])
+    assert CrisisDetector.build_in_background() is None  # the module fixture loaded it: nothing left to build
+    monkeypatch.setattr(crisis_model, "_DEFAULTS", {})
+    monkeypatch.setattr(crisis_model.os, "cpu_count", lambda: 1)
+    assert CrisisDetector.build_in_background() is None  # one core: the two builds would only slow each other
+    assert crisis_model._BUILDERS == []
+
+
+@pytest.mark.slow
+def test_a_first_start_trains_the_detector_in_a_child_and_default_reads_what_it_wrote(tmp_path, monkeypatch):
+    from chatbot import cache, crisis_model
+
+    monkeypatch.setenv("MAEUMCHAT_CACHE", str(tmp_path))
+    monkeypatch.setattr(crisis_model, "_DEFAULTS", {})
+    monkeypatch.setattr(crisis_model, "_BUILDERS", [])
+    monkeypatch.setattr(crisis_model.os, "cpu_count", lambda: 2)
+    child = CrisisDetector.build_in_background()
+    assert child is not None and crisis_model._BUILDERS == [child]
+    assert child.wait(timeout=400) == 0
+    assert cache.is_cached("crisis", CrisisDetector._cache_key(()))
+    assert CrisisDetector.build_in_background() is None  # cached now
+
+    def trains_here(cls, *args, **kwargs):
+        raise AssertionError("default() trained the detector although the child had written it")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(CrisisDetector, "fit", classmethod(trains_here))
+        from_child = CrisisDetector.default()
+    assert crisis_model._BUILDERS == []  # reaped
+    trained_here = CrisisDetector.fit(*training_cases())
+    messages = ["이제 다 끝내고 싶어", "오늘 점심 뭐 먹지", "사라지고 싶다", "웃겨 죽겠다ㅋㅋ"]
+    np.testing.assert_allclose(from_child.scores(messages), trained_here.scores(messages), atol=1e-6)
+    assert from_child.thresholds == trained_here.thresholds
