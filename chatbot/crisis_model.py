@@ -20,7 +20,8 @@ Thresholds are set for recall: a false alarm costs a kind message with phone num
 A message with no crisis in it that alone still reads as a strong warning sign (`check`: P(warning) + P(crisis)
 ≥ `thresholds.check_in`) gets a gentle, direct question about safety with the lines under it, not a reply to its words.
 
-Built once and cached on disk (`chatbot.cache`); `python -m chatbot.crisis_model --tune` prints how the thresholds
+Built once and cached on disk (`chatbot.cache`; a first start of the offline engine trains it in a child process
+beside the emotion classifier); `python -m chatbot.crisis_model --tune` prints how the thresholds
 behave on the development splits.
 """
 
@@ -174,7 +175,7 @@ class CrisisDetector:
         if key not in _DEFAULTS:
             _DEFAULTS[key] = cls._build_cached(data_files)
             while not key and _BUILDERS:  # the entry is written: the child that built it (or waited) is done
-                _BUILDERS.pop().wait()
+                _reap(_BUILDERS.pop())
         return _DEFAULTS[key]
 
     @classmethod
@@ -251,6 +252,16 @@ class CrisisDetector:
 
 _DEFAULTS: dict[tuple, CrisisDetector] = {}
 _BUILDERS: list[subprocess.Popen] = []  # children building the default detector's entry (build_in_background)
+CHILD_GRACE_S = 30  # a child still running this long after the entry was read is stuck: a start never hangs on it
+
+
+def _reap(child: subprocess.Popen) -> None:
+    """Wait for a background builder whose entry is already written (it only has to exit), killing it if stuck."""
+    try:
+        child.wait(timeout=CHILD_GRACE_S)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
 
 
 def training_cases(data_files=(), splits=TRAINED_SPLITS, everyday: bool = True) -> tuple[list[str], list[int]]:

@@ -302,3 +302,15 @@ def test_a_first_start_trains_the_detector_in_a_child_and_default_reads_what_it_
     messages = ["이제 다 끝내고 싶어", "오늘 점심 뭐 먹지", "사라지고 싶다", "웃겨 죽겠다ㅋㅋ"]
     np.testing.assert_allclose(from_child.scores(messages), trained_here.scores(messages), atol=1e-6)
     assert from_child.thresholds == trained_here.thresholds
+
+
+def test_a_stuck_background_builder_is_killed_not_waited_for(monkeypatch):
+    import subprocess
+    import sys
+
+    from chatbot import crisis_model
+
+    monkeypatch.setattr(crisis_model, "CHILD_GRACE_S", 0.2)
+    stuck = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    crisis_model._reap(stuck)
+    assert stuck.returncode is not None and stuck.returncode != 0  # killed, and reaped
