@@ -233,7 +233,7 @@ def without_backchannel(message: str) -> str:
     "수당도 안나와"; `message_cues.json` "backchannel") and the affirming letters it may close with ("승진함 ㅇㅇ";
     "closing_backchannel"); the message itself when nothing else is left."""
     words = message.split()
-    backchannel, closing = _backchannel_words(), frozenset(_cues(MESSAGE_CUES_FILE)["closing_backchannel"])
+    backchannel, closing = _backchannel_words(), _closing_backchannel_words()
     opening = 0
     for word in words[:-1]:  # the last word is always kept: a message of acknowledgements only is read as it is
         bare = word.strip(SENTENCE_PUNCTUATION)
@@ -284,6 +284,11 @@ def _word_pairs(message: str) -> list[tuple[str, str]]:
 @lru_cache(maxsize=1)
 def _backchannel_words() -> frozenset[str]:
     return frozenset(_cues(MESSAGE_CUES_FILE)["backchannel"])
+
+
+@lru_cache(maxsize=1)
+def _closing_backchannel_words() -> frozenset[str]:
+    return frozenset(_cues(MESSAGE_CUES_FILE)["closing_backchannel"])
 
 
 def opens_new_subject(message: str) -> bool:
