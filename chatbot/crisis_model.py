@@ -11,11 +11,14 @@ crisis) are added as `none` too, so ordinary talk is not read as risk. With the 
 
 A message gets the crisis reply when (`assess`):
 1. a rule matches it (`chatbot.safety.match_rules`), or
-2. P(crisis | message) ≥ `thresholds.message`, or
+2. P(crisis | message) ≥ `thresholds.message`, or that of its last part after a contrast word ("점심 맛있었어 ㅋㅋ
+   근데 …": the news before it does not soften what follows), or
 3. P(crisis | the last few user turns read as one text) ≥ `thresholds.context`, or
 4. the warning and crisis probabilities of those turns add up to `thresholds.accumulated` — lower-grade signals
    that build up ("회사 일이 버거워" → "아무것도 의미가 없어" → "이대로 사라져도 아무도 모르겠지");
    3. and 4. only when the message itself carries some risk (`thresholds.own_signs`).
+The detector reads a message without its laughter and crying marks (ㅋㅋ, ㅎㅎ, ㅠㅠ), in training and in use:
+everyday talk is full of them, so they taught it "not a crisis", yet beside a plan they take nothing away from it.
 Thresholds are set for recall: a false alarm costs a kind message with phone numbers; a miss can cost a life.
 A message with no crisis in it that alone still reads as a strong warning sign (`check`: P(warning) + P(crisis)
 ≥ `thresholds.check_in`) gets a gentle, direct question about safety with the lines under it, not a reply to its words.
@@ -29,9 +32,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import asdict, dataclass, fields
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +44,7 @@ import numpy as np
 import data
 from chatbot.cache import cached_directory, file_fingerprint, is_cached, waits_for_other_builders
 from chatbot.evaluate import load_conversations, spent_eval_files
-from chatbot.quality import says_goodbye
+from chatbot.quality import MESSAGE_CUES_FILE, says_goodbye
 from chatbot.safety import (
     BLIND_SPLIT,
     CASES_DIR,
@@ -57,7 +62,7 @@ from training.files import atomic_directory, write_json, write_training_record
 LEVELS = ("none", "warning", "crisis")  # level 0, 1, 2 of chatbot/safety_cases
 CONFIG_NAME = "crisis_config.json"
 WELLNESS_CRISIS_CATEGORIES = ("감정/자살충동", "증상/자해", "증상/자살시도")
-BUILD_VERSION = 12  # bump when the training data recipe changes, so cached detectors are rebuilt
+BUILD_VERSION = 13  # bump when the training data recipe changes, so cached detectors are rebuilt
 MODEL = "svm"  # multi-class SVM: the best recall at a fixed false-alarm rate in 5-fold CV (beside nbsvm, logreg, kNN)
 MODEL_C = (
     1.0  # its regularisation: a little better than 0.3 in 5-fold CV at a fixed false-alarm rate on the hard lists
@@ -104,7 +109,7 @@ class CrisisDetector:
     # ------------------------------------------------------------------------------------------ scoring
     def scores(self, texts: list[str]) -> np.ndarray:
         """(texts, 3) probabilities in `LEVELS` order."""
-        composed = [compose_jamo(text) for text in texts]  # "ㅈㅜㄱㄱㅗ" is read as "죽고", as when it was trained
+        composed = [detector_text(text) for text in texts]  # as when it was trained
         probabilities = self.model.predict_proba(composed)  # (texts, labels) in the model's label order
         order = [self.model.labels.index(level) for level in LEVELS]
         return probabilities[:, order]
@@ -129,9 +134,14 @@ class CrisisDetector:
             return rule, None
         t = self.thresholds
         recent = [turn for turn in list(earlier_user_turns)[-(t.context_turns - 1) :] if turn.strip()]
-        texts = [message] + recent + ([" ".join([*recent, message])] if recent else [])
-        p = self.scores(texts)  # (texts, 3): message, earlier turns…, then the turns read together
+        tail = after_contrast(message)
+        texts = [message] + recent + ([" ".join([*recent, message])] if recent else []) + ([tail] if tail else [])
+        p = self.scores(texts)  # (texts, 3): message, earlier turns…, the turns read together, then its last part
         crisis, warning = LEVELS.index("crisis"), LEVELS.index("warning")
+        if tail:
+            if p[-1, crisis] > p[0, crisis]:  # the message reads as its riskier part
+                p[0] = p[-1]
+            p = p[:-1]
         if p[0, crisis] >= t.message:
             return CrisisMatch("detector", "the message reads as crisis talk", f"P(crisis)={p[0, crisis]:.2f}"), p[0]
         own_signs = p[0, warning] + p[0, crisis] >= t.own_signs
@@ -164,7 +174,7 @@ class CrisisDetector:
         config = LightConfig(
             analyzer=ANALYZER, char_min_df=CHAR_MIN_DF, model=MODEL, C=MODEL_C, coverage_scaling=False
         )
-        model = LightEmotionClassifier(config).fit([compose_jamo(text) for text in texts], labels, progress=progress)
+        model = LightEmotionClassifier(config).fit([detector_text(text) for text in texts], labels, progress=progress)
         return cls(model, thresholds)
 
     @classmethod
@@ -248,6 +258,27 @@ class CrisisDetector:
 
     def __repr__(self) -> str:
         return f"CrisisDetector(model={'light' if self.model is not None else None}, {self.thresholds})"
+
+
+LAUGHTER_AND_TEARS = re.compile(r"[ㅋㅎㅠㅜ]{2,}|[ㅋㅎㅠㅜ](?=\s|$)")  # runs, or one letter ending a word
+
+
+def detector_text(text: str) -> str:
+    """What the detector reads: jamo typed apart composed ("ㅈㅜㄱㄱㅗ" → "죽고"), laughter and crying dropped."""
+    return " ".join(LAUGHTER_AND_TEARS.sub(" ", compose_jamo(text)).split())
+
+
+@lru_cache(maxsize=1)
+def _contrast_words() -> re.Pattern[str]:
+    words = json.loads(MESSAGE_CUES_FILE.read_text(encoding="utf-8"))["contrast"]  # 근데, 하지만 …
+    return re.compile(rf"(?:^|\s)(?:{'|'.join(map(re.escape, words))})\s+")
+
+
+def after_contrast(message: str) -> str | None:
+    """The part of `message` after its last contrast word ("점심 맛있었어 ㅋㅋ 근데 …" → "…"), or None."""
+    parts = _contrast_words().split(message)
+    tail = parts[-1].strip()
+    return tail if len(parts) > 1 and len(tail) >= 4 else None  # a word or two after it is no sentence of its own
 
 
 _DEFAULTS: dict[tuple, CrisisDetector] = {}

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from chatbot.crisis_model import CrisisDetector, CrisisThresholds, training_cases
+from chatbot.crisis_model import CrisisDetector, CrisisThresholds, after_contrast, detector_text, training_cases
 from chatbot.evaluate import EVAL_CASES_DIR, load_conversations, spent_eval_files
 from chatbot.safety import (
     BLIND_SPLIT,
@@ -150,6 +150,59 @@ def test_a_goodbye_after_hopeless_turns_is_read_with_them_but_adds_no_signs_of_i
     assert detector.assess(goodbye, [hopeless]).rule == "conversation"  # the last word after feeling unneeded
     assert detector.assess("끝나면 치킨 시켜 먹을 거야", [hopeless]) is None  # not a goodbye: the gate holds
     assert detector.assess(goodbye, ["졸업식 끝났다 다들 각자 길 가는 거지 슬프다"]) is None  # sad, not at risk
+
+
+def test_the_part_after_a_contrast_word_is_read_alone():
+    news, plan = "점심 돈가스 맛있었어", "오늘 밤에 다 끝낼 거야"
+    model = _FixedRisk({plan: (0.05, 0.05, 0.9)})  # every other text reads as everyday (0.9, 0.1, 0.0)
+    detector = CrisisDetector(model, CrisisThresholds())
+    assert detector.assess(f"{news} 근데 {plan}", []).rule == "detector"  # good news first does not soften it
+    assert detector.assess(f"{news} {plan}", []) is None  # no contrast word: the message is read whole only
+    assert after_contrast(f"{news} ㅋㅋ 하지만 {plan}") == plan
+    assert after_contrast("근데 뭐") is None  # a word after it is no sentence of its own
+    assert after_contrast("그런데말이야 오늘 재밌었어") is None  # a contrast word only when it stands alone
+
+
+def test_laughter_and_tears_are_not_read_so_beside_a_plan_they_hide_nothing():
+    assert detector_text("ㅋㅋㅋ 퇴근함ㅎㅎ 근데 ㅠㅠ 집 가서 ㅈㅜㄱㄱㅗ ㅋ") == "퇴근함 근데 집 가서 죽고"
+    crisis = ["오늘 밤에 죽을 거야", "다리에서 뛰어내릴 거야", "약 모아서 다 먹을 거야", "죽으려고 계획 세웠어"]
+    warning = ["다 의미 없어", "너무 지쳤어", "아무것도 하기 싫어"]
+    everyday = [
+        "ㅋㅋㅋ 웃기다 진짜",
+        "ㅋㅋ 배고파",
+        "ㅎㅎ 날씨 좋다",
+        "ㅋㅋㅋㅋ 개웃김",
+        "밥 먹을 거야 ㅎㅎ",
+        "ㅠㅠ 숙제 많아",
+    ]
+    levels = [2] * len(crisis) + [1] * len(warning) + [0] * len(everyday)
+    detector = CrisisDetector.fit(crisis + warning + everyday, levels)
+    plan = "내일 죽을 거야"
+    laughing = detector.scores([plan, f"ㅋㅋㅋ {plan} ㅎㅎ", f"{plan}ㅠㅠㅠ"])  # (3, levels)
+    assert np.allclose(
+        laughing[1:], laughing[0]
+    )  # laughter only ever came with everyday talk, yet it counts for nothing
+    assert laughing[0, 2] > laughing[0, 0]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "퇴근길에 어디서 죽을지 고르는 중 ㅋㅋ",
+        "월말에 카드값 정리하고 나면 뛰어내릴 생각임 ㅎㅎ",
+        "시험 끝나면 한강 가서 뛰어내리려구ㅠ",
+    ],
+)
+def test_a_plan_told_with_laughter_or_tears_gets_the_crisis_reply(detector, message):
+    assert detector.assess(message, []), message
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["계단에서 굴러서 죽을뻔했어 ㅋㅋㅋ", "오늘 과제 세개 마감이라 죽는 줄 ㅋㅋ", "웃겨 죽겠네 진짜 ㅋㅋㅋㅋ"],
+)
+def test_laughing_hyperbole_is_still_everyday(detector, message):
+    assert detector.assess(message, []) is None, message
 
 
 def test_a_strong_warning_sign_alone_gets_a_gentle_question_about_safety_and_care_from_then_on():
