@@ -166,6 +166,7 @@ MESSAGE_CUE_LISTS = (
     "goodbye",
     "thanks",
     "plan",
+    "bittersweet",
 )
 
 
@@ -374,6 +375,11 @@ def names_hurt(message: str) -> bool:
     """Whether the message says the person felt hurt or let down by someone ("따라 웃었지만 좀 서운했어"), and not that
     it has been made up since ("서운했던 거 얘기했더니 사과받음 이제 괜찮아")."""
     return _mentions_cues(message, {"hurt"}, {"relief", "good_news"})
+
+
+def names_bittersweet(message: str) -> bool:
+    """Whether the message names joy and sorrow at once ("시원섭섭하네", "설렘 반 걱정 반")."""
+    return _mentions_cues(message, {"bittersweet"})
 
 
 def names_hope(message: str) -> bool:

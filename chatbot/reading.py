@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from chatbot.quality import (
     VALENCE,
     names_annoyance,
+    names_bittersweet,
     names_flat,
     names_good_news,
     names_hope,
@@ -141,6 +142,8 @@ class EmotionReading:
     contrast: bool = False  # the message opens by turning against the earlier turns ("근데 …")
     news_words: bool = False  # the message itself names good news or relief ("솔직히 후련한것도 있어" after a
     # divorce filing): however sad the earlier turns read, consoling it would deny what it says
+    bittersweet: bool = False  # the message names joy and sorrow at once ("막상 내고 나니 시원섭섭하네"): neither
+    # cheered nor consoled
     readers_joy: float = 0.0  # the lower of the classifier's and the nearest examples' P(기쁨) for the message alone,
     # whatever its words say (0 without the examples' vote)
 
@@ -232,7 +235,10 @@ def read_emotion(
     glad_words = VALENCE.get(label) == "positive" and glad
     news_words = names_good_news(message) and valence_share(own, "negative") < policy.news_words_below
     readers_joy = 0.0 if thanks_after_pain else readers_joy  # "ㅠㅠ 고마워" reads glad alone, said in the sadness
-    return EmotionReading(label, scores, sure, own, glad_words, agreed_joy, contrast, news_words, readers_joy)
+    bittersweet = names_bittersweet(message)
+    return EmotionReading(
+        label, scores, sure, own, glad_words, agreed_joy, contrast, news_words, bittersweet, readers_joy
+    )
 
 
 def _consoling_joy(reading: EmotionReading, policy: ReadingPolicy) -> float:
@@ -265,6 +271,8 @@ def forbidden_tones(reading: EmotionReading, policy: ReadingPolicy | None = None
             forbidden.add("negative")
     elif reading.valence == "positive" or reading.group_score("positive") >= policy.risky_share:
         forbidden.add("negative")
+    if reading.bittersweet:  # a cheer denies the sorrow and a consolation the joy: a reply that names both, or asks
+        forbidden |= {"positive", "negative"}
     for tone, valence in (("positive", "negative"), ("negative", "positive")):
         if reading.group_score(valence, own=True) >= policy.own_share:  # the message alone (0 when not kept)
             forbidden.add(tone)

@@ -217,6 +217,20 @@ def test_good_news_told_with_tears_may_be_cheered_but_tears_alone_may_not():
     assert thanks.glad_words and thanks.group_score("negative") >= 0.2 and "positive" not in forbidden_tones(thanks)
 
 
+class BittersweetClassifier(RecordingClassifier):
+    """Reads 시원 surely as joy, as the light classifier reads "속 시원하다"."""
+
+    rows = {"시원": [0.05, 0.85, 0.02, 0.04, 0.02, 0.02]}
+
+
+@pytest.mark.parametrize("message", ["졸업하니까 시원섭섭하네", "처음 혼자 살아 시원하면서도 설렘반 걱정반"])
+def test_joy_and_sorrow_named_at_once_are_never_cheered(message):
+    mixed = read_emotion(BittersweetClassifier(), message)
+    assert mixed.bittersweet and {"positive", "negative"} <= forbidden_tones(mixed)  # neither cheered nor consoled
+    plain = read_emotion(BittersweetClassifier(), "졸업하니까 속이 다 시원하네")
+    assert plain.label == "기쁨" and not plain.bittersweet and "positive" not in forbidden_tones(plain)
+
+
 def test_an_acknowledgement_alone_carries_the_earlier_feeling_not_its_own():
     class AgreeingIsAngry(RecordingClassifier):
         rows = {**RecordingClassifier.rows, "그니까": [0.04, 0.04, 0.8, 0.04, 0.04, 0.04]}

@@ -7,6 +7,7 @@ import pytest
 
 from chatbot import Chatbot
 from chatbot.engine import find_full_checkpoints
+from chatbot.quality import reply_valence
 from data.replybank import load_reply_bank
 
 SIX = ["일상", "기쁨", "분노", "불안", "슬픔", "우울"]
@@ -84,6 +85,13 @@ def test_offline_never_cheers_slang_setbacks_the_classifier_reads_as_joy(offline
     reply = offline_chatbot.reply(message)
     assert reply.emotion in ("슬픔", "우울", "불안", "분노"), (message, reply.scores)
     assert not any(word in reply.text for word in ("축하", "잘됐", "기뻐", "신나")), reply.text
+
+
+@pytest.mark.parametrize("message", ["십년 탄 차 폐차하고 왔어 시원섭섭해", "교환학생 출국 전날 설렘반 걱정반"])
+def test_offline_never_cheers_joy_and_sorrow_named_at_once(offline_chatbot, message):
+    for seed in range(5):
+        text = offline_chatbot.reply(message, seed=seed).text
+        assert reply_valence(text) != "positive", text
 
 
 def test_offline_a_birthday_told_plainly_gets_no_loss_or_loneliness(offline_chatbot):
