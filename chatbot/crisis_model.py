@@ -36,7 +36,6 @@ import re
 import subprocess
 import sys
 from dataclasses import asdict, dataclass, fields
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +43,7 @@ import numpy as np
 import data
 from chatbot.cache import cached_directory, file_fingerprint, is_cached, waits_for_other_builders
 from chatbot.evaluate import load_conversations, spent_eval_files
-from chatbot.quality import MESSAGE_CUES_FILE, says_goodbye
+from chatbot.quality import after_contrast, says_goodbye
 from chatbot.safety import (
     BLIND_SPLIT,
     CASES_DIR,
@@ -266,19 +265,6 @@ LAUGHTER_AND_TEARS = re.compile(r"[ㅋㅎㅠㅜ]{2,}|[ㅋㅎㅠㅜ](?=\s|$)")  #
 def detector_text(text: str) -> str:
     """What the detector reads: jamo typed apart composed ("ㅈㅜㄱㄱㅗ" → "죽고"), laughter and crying dropped."""
     return " ".join(LAUGHTER_AND_TEARS.sub(" ", compose_jamo(text)).split())
-
-
-@lru_cache(maxsize=1)
-def _contrast_words() -> re.Pattern[str]:
-    words = json.loads(MESSAGE_CUES_FILE.read_text(encoding="utf-8"))["contrast"]  # 근데, 하지만 …
-    return re.compile(rf"(?:^|\s)(?:{'|'.join(map(re.escape, words))})\s+")
-
-
-def after_contrast(message: str) -> str | None:
-    """The part of `message` after its last contrast word ("점심 맛있었어 ㅋㅋ 근데 …" → "…"), or None."""
-    parts = _contrast_words().split(message)
-    tail = parts[-1].strip()
-    return tail if len(parts) > 1 and len(tail) >= 4 else None  # a word or two after it is no sentence of its own
 
 
 _DEFAULTS: dict[tuple, CrisisDetector] = {}

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence, Set
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from data.taxonomy import VALENCE
@@ -31,6 +31,12 @@ MESSAGE_CUES_FILE = Path(__file__).with_name("message_cues.json")
 @lru_cache(maxsize=2)
 def _cues(path: Path = CUES_FILE) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
+def message_words(name: str) -> frozenset[str]:
+    """One list of `message_cues.json` as a set, read once: words matched whole ("ㅇㅇ", "근데", "고마워")."""
+    return frozenset(_cues(MESSAGE_CUES_FILE)[name])
 
 
 def _mentions(compact: str, stems) -> bool:
@@ -212,15 +218,10 @@ def thanks_in_words(message: str) -> bool:
     words = [word.lower() for word in _bare_words(without_backchannel(message))]
     if not words:
         return False
-    thanking = _thanks_words()
+    thanking = message_words("thanks_words")
     return words[0] in thanking or (
         words[-1] in thanking and not _mentions(without_spaces(message), _cues()["people"]["persons"])
     )
-
-
-@lru_cache(maxsize=1)
-def _thanks_words() -> frozenset[str]:
-    return frozenset(_cues(MESSAGE_CUES_FILE)["thanks_words"])
 
 
 def _mentions_cues(message: str, any_of: Set[str], none_of: Set[str] = frozenset()) -> bool:
@@ -234,7 +235,7 @@ def without_backchannel(message: str) -> str:
     "수당도 안나와"; `message_cues.json` "backchannel") and the affirming letters it may close with ("승진함 ㅇㅇ";
     "closing_backchannel"); the message itself when nothing else is left."""
     words = message.split()
-    backchannel, closing = _backchannel_words(), _closing_backchannel_words()
+    backchannel, closing = message_words("backchannel"), message_words("closing_backchannel")
     opening = 0
     for word in words[:-1]:  # the last word is always kept: a message of acknowledgements only is read as it is
         bare = word.strip(SENTENCE_PUNCTUATION)
@@ -251,7 +252,7 @@ def without_backchannel(message: str) -> str:
 def only_thanks(message: str) -> bool:
     """Whether the message only thanks, perhaps after an acknowledgement ("ㅇㅋ 고마워", "아 진짜 고마워ㅠㅠ"): it is
     answered as thanks, not as one more turn of the story the thanks closes (which would give its advice again)."""
-    thanking, allowed = _thanks_words(), _thanks_company()
+    thanking, allowed = message_words("thanks_words"), _thanks_company()
     words = [(word.strip(SENTENCE_PUNCTUATION + "~").lower(), bare.lower()) for word, bare in _word_pairs(message)]
     return any(bare in thanking for _, bare in words) and all(
         word in allowed or bare in allowed for word, bare in words
@@ -261,14 +262,14 @@ def only_thanks(message: str) -> bool:
 @lru_cache(maxsize=1)
 def _thanks_company() -> frozenset[str]:
     """Words a message that only thanks may hold: thanking words, acknowledgements and intensifiers."""
-    return _thanks_words() | _backchannel_words() | frozenset(_cues(MESSAGE_CUES_FILE)["thanks_intensifiers"])
+    return message_words("thanks_words") | message_words("backchannel") | message_words("thanks_intensifiers")
 
 
 def only_acknowledges(message: str) -> bool:
     """Whether the message is acknowledgements only ("그니까", "ㅇㅇ ㅠㅠ"): it carries no feeling of its own, so
     the earlier turns say how the person feels."""
     words = _bare_words(message)
-    return bool(words) and all(word in _backchannel_words() for word in words)
+    return bool(words) and all(word in message_words("backchannel") for word in words)
 
 
 def _bare_words(message: str) -> list[str]:
@@ -280,16 +281,6 @@ def _word_pairs(message: str) -> list[tuple[str, str]]:
     """Each word of the message with its bare form (`_bare_words`), words that are laughter or tears only left out."""
     pairs = ((word, word.strip(SENTENCE_PUNCTUATION + "~ㅎㅋㅠㅜ^")) for word in message.split())
     return [(word, bare) for word, bare in pairs if bare]
-
-
-@lru_cache(maxsize=1)
-def _backchannel_words() -> frozenset[str]:
-    return frozenset(_cues(MESSAGE_CUES_FILE)["backchannel"])
-
-
-@lru_cache(maxsize=1)
-def _closing_backchannel_words() -> frozenset[str]:
-    return frozenset(_cues(MESSAGE_CUES_FILE)["closing_backchannel"])
 
 
 def opens_new_subject(message: str) -> bool:
@@ -304,7 +295,7 @@ def question_then_self(message: str) -> tuple[str, str] | None:
     ("너도 외로울때 있어? 난 요즘 맨날 그래": `message_cues.json` "self_openers"), else None."""
     head, mark, tail = message.rpartition("?")
     words = tail.split()
-    if not mark or not head.strip() or len(words) < 2 or words[0] not in _cues(MESSAGE_CUES_FILE)["self_openers"]:
+    if not mark or not head.strip() or len(words) < 2 or words[0] not in message_words("self_openers"):
         return None
     return head + mark, tail.strip()
 
@@ -312,7 +303,15 @@ def question_then_self(message: str) -> tuple[str, str] | None:
 def opens_with_contrast(message: str) -> bool:
     """Whether the message opens by turning against what came before ("근데 면접 생각하니까 벌써 떨리네")."""
     words = [word.strip(".,!?~…") for word in message.split()[:2]]  # "ㅇㅇ 근데 …" too
-    return any(word in _cues(MESSAGE_CUES_FILE)["contrast"] for word in words)
+    return any(word in message_words("contrast") for word in words)
+
+
+def after_contrast(message: str) -> str | None:
+    """What the message says after its last contrast word ("점심 맛있었어 ㅋㅋ 근데 …" → "…"), or None."""
+    words = message.split()
+    cut = max((i + 1 for i, word in enumerate(words) if word in message_words("contrast")), default=0)
+    tail = " ".join(words[cut:])
+    return tail if cut and len(tail) >= 4 else None  # a word or two after it is no sentence of its own
 
 
 def says_goodbye(message: str) -> bool:
