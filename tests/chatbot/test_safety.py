@@ -227,10 +227,31 @@ def test_rules_live_in_a_data_file_one_alternative_per_line(tmp_path):
         ("스무살 땐 매일 죽고싶다 했었지 이젠 웃으면서 말해", False),
         ("예전엔 자해했는데 이제 안 해도 될까", True),  # asking whether to stop is not over
         ("그때 버틴 내가 대견한데 요즘 또 죽고싶어", True),
+        ("중학교 때 자해했던 거 진작 끊었어 흉터만 살짝 남았지", False),  # what is left of it, told after
+        ("예전엔 손목 긋던 애였는데 지금은 전혀 안 해 자국도 거의 안 보여", False),
+        ("한때 죽고싶었지 근데 그때 견뎌서 지금 조카랑 놀 수 있어 다행이다", False),  # the "but" leads to the good present
+        ("죽고싶었는데 버텨서 다행인지 모르겠어", True),  # not sure it was worth it
+        ("죽고 싶었어 근데 버텨서 다행이 아니야", True),
+        ("자해 끊었다가 흉터 보고 어제 또 그었어", True),
+        ("자해 끊었다가 흉터 보니 다시 하고 싶어", True),
     ],
 )
 def test_a_struggle_told_as_over_is_left_to_the_detector_but_not_one_back_again(message, rule_fires):
     assert (match_rules(message) is not None) is rule_fires, match_rules(message)
+
+
+@pytest.mark.parametrize(
+    ("message", "rule"),
+    [
+        ("아빠처럼 살기 싫어서 공무원 준비해", None),  # a way of living refused, not living
+        ("저렇게는 살기 싫다 맨날 남 탓만 하고", None),
+        ("이렇게 살기 싫어", "not_want_to_live"),
+        ("엄마처럼 살기 싫어 그냥 살기 싫어", "not_want_to_live"),  # the bare wish later still counts
+    ],
+)
+def test_not_wanting_to_live_like_someone_is_not_a_wish_to_die(message, rule):
+    match = match_rules(message)
+    assert (match.rule if match else None) == rule
 
 
 def test_an_exclusion_line_switches_its_block_off():
