@@ -12,6 +12,7 @@ is read as worry, never joy (`message_cues.json`, `cue_scores`). Earlier turns a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -35,6 +36,8 @@ from chatbot.quality import (
     without_backchannel,
 )
 from data.text import without_spaces
+
+TEARS = re.compile("[ㅠㅜ]")  # crying marks, typed as compatibility jamo
 
 HOPE_TO = "불안"  # a hoped-for outcome not known yet is waiting and worry in the labelling guide
 RELIEF_TO = "기쁨"  # relief and things getting better are good news in the labelling guide
@@ -146,6 +149,10 @@ class EmotionReading:
     # cheered nor consoled
     readers_joy: float = 0.0  # the lower of the classifier's and the nearest examples' P(기쁨) for the message alone,
     # whatever its words say (0 without the examples' vote)
+    tearful: bool = (
+        False  # crying marks and no good news in words ("코 빠져서 다 풀었어ㅠㅠ"): a cheer would answer the
+    )
+    # tears as joy unless the classifier and the nearest examples both read joy
 
     @property
     def valence(self) -> str | None:
@@ -236,8 +243,9 @@ def read_emotion(
     news_words = names_good_news(message) and valence_share(own, "negative") < policy.news_words_below
     readers_joy = 0.0 if thanks_after_pain else readers_joy  # "ㅠㅠ 고마워" reads glad alone, said in the sadness
     bittersweet = names_bittersweet(message)
+    tearful = bool(TEARS.search(message)) and not glad and not names_good_news(message)
     return EmotionReading(
-        label, scores, sure, own, glad_words, agreed_joy, contrast, news_words, bittersweet, readers_joy
+        label, scores, sure, own, glad_words, agreed_joy, contrast, news_words, bittersweet, readers_joy, tearful
     )
 
 
@@ -271,6 +279,8 @@ def forbidden_tones(reading: EmotionReading, policy: ReadingPolicy | None = None
             forbidden.add("negative")
     elif reading.valence == "positive" or reading.group_score("positive") >= policy.risky_share:
         forbidden.add("negative")
+    if reading.tearful and reading.readers_joy < policy.agreed_cheer_at:  # tears cheered only when both readers
+        forbidden.add("positive")  # see joy: one of them alone read "다 풀었어ㅠㅠ" as a finished scarf
     if reading.bittersweet:  # a cheer denies the sorrow and a consolation the joy: a reply that names both, or asks
         forbidden |= {"positive", "negative"}
     for tone, valence in (("positive", "negative"), ("negative", "positive")):

@@ -212,9 +212,32 @@ def test_good_news_told_with_tears_may_be_cheered_but_tears_alone_may_not():
     doubtful = ReadingPolicy(cheer_sure_at=0.75)  # P(기쁨) 0.7 is not sure enough to cheer through the tears
     tears = read_emotion(NewsClassifier(), "동생이 면접 보고 옴ㅠㅠㅠ", policy=doubtful)
     assert tears.label == "기쁨" and not tears.glad_words and "positive" in forbidden_tones(tears, doubtful)
-    assert "positive" not in forbidden_tones(tears, ReadingPolicy(cheer_sure_at=0.7))  # at the bar, it is
+    at_the_bar = ReadingPolicy(cheer_sure_at=0.7)
+    examples_glad = {"기쁨": 0.9}
+    agreed = read_emotion(
+        NewsClassifier(), "동생이 면접 보고 옴ㅠㅠㅠ", policy=at_the_bar, neighbours=lambda m: examples_glad
+    )
+    assert "positive" not in forbidden_tones(agreed, at_the_bar)  # at the bar, with the examples agreeing, it is
+    assert "positive" in forbidden_tones(tears, at_the_bar)  # …but one reader alone does not cheer tears
     thanks = read_emotion(NewsClassifier(), "ㅇㅋ 담부턴 두번 확인할게 ㄱㅅ")  # thanks is not a loss either
     assert thanks.glad_words and thanks.group_score("negative") >= 0.2 and "positive" not in forbidden_tones(thanks)
+
+
+def test_tears_with_no_good_news_in_words_are_not_cheered_unless_the_joy_is_sure():
+    class TearsReadGlad(RecordingClassifier):  # the light classifier reads a bare loss with ㅠㅠ as faint joy
+        rows = {"ㅠㅠ": [0.24, 0.62, 0.02, 0.04, 0.06, 0.02], "합격": [0.02, 0.9, 0.02, 0.02, 0.02, 0.02]}
+
+    def votes(joy):  # the nearest written examples' reading
+        return lambda message: {"기쁨": joy, "슬픔": 1 - joy}
+
+    undone = read_emotion(TearsReadGlad(), "한참 뜬 조끼 코 빠져서 다 풀었어ㅠㅠ", neighbours=votes(0.3))
+    assert undone.label == "기쁨" and undone.tearful and "positive" in forbidden_tones(undone)
+    both = read_emotion(TearsReadGlad(), "한참 뜬 조끼 코 빠져서 다 풀었어ㅠㅠ", neighbours=votes(0.9))
+    assert both.tearful and "positive" not in forbidden_tones(both)  # both readers see joy: tears of joy
+    dry = read_emotion(TearsReadGlad(), "한참 뜬 조끼 코 빠져서 다 풀었어ㅠㅠ".replace("ㅠ", ""))
+    assert not dry.tearful
+    news = read_emotion(TearsReadGlad(), "합격했대ㅠㅠ")  # good news in words: tears of joy, cheered
+    assert not news.tearful and "positive" not in forbidden_tones(news)
 
 
 class BittersweetClassifier(RecordingClassifier):

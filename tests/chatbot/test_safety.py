@@ -229,7 +229,7 @@ def test_rules_live_in_a_data_file_one_alternative_per_line(tmp_path):
         ("그때 버틴 내가 대견한데 요즘 또 죽고싶어", True),
         ("중학교 때 자해했던 거 진작 끊었어 흉터만 살짝 남았지", False),  # what is left of it, told after
         ("예전엔 손목 긋던 애였는데 지금은 전혀 안 해 자국도 거의 안 보여", False),
-        ("한때 죽고싶었지 근데 그때 견뎌서 지금 조카랑 놀 수 있어 다행이다", False),  # the "but" leads to the good present
+        ("한때 죽고싶었지 근데 그때 견뎌서 조카랑 놀 수 있어 다행이다", False),  # the "but" leads to the good now
         ("죽고싶었는데 버텨서 다행인지 모르겠어", True),  # not sure it was worth it
         ("죽고 싶었어 근데 버텨서 다행이 아니야", True),
         ("자해 끊었다가 흉터 보고 어제 또 그었어", True),
