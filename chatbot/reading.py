@@ -149,10 +149,8 @@ class EmotionReading:
     # cheered nor consoled
     readers_joy: float = 0.0  # the lower of the classifier's and the nearest examples' P(기쁨) for the message alone,
     # whatever its words say (0 without the examples' vote)
-    tearful: bool = (
-        False  # crying marks and no good news in words ("코 빠져서 다 풀었어ㅠㅠ"): a cheer would answer the
-    )
-    # tears as joy unless the classifier and the nearest examples both read joy
+    tearful: bool = False  # crying marks and no good news in words ("다 풀었어ㅠㅠ"): a cheer would answer the tears
+    # as joy unless the classifier and the nearest examples both read joy
 
     @property
     def valence(self) -> str | None:

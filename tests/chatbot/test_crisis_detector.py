@@ -180,9 +180,8 @@ def test_laughter_and_tears_are_not_read_so_beside_a_plan_they_hide_nothing():
     detector = CrisisDetector.fit(crisis + warning + everyday, levels)
     plan = "내일 죽을 거야"
     laughing = detector.scores([plan, f"ㅋㅋㅋ {plan} ㅎㅎ", f"{plan}ㅠㅠㅠ"])  # (3, levels)
-    assert np.allclose(
-        laughing[1:], laughing[0]
-    )  # laughter only ever came with everyday talk, yet it counts for nothing
+    # laughter only ever came with everyday talk, yet it counts for nothing
+    assert np.allclose(laughing[1:], laughing[0])
     assert laughing[0, 2] > laughing[0, 0]
 
 

@@ -247,6 +247,8 @@ def test_a_struggle_told_as_over_is_left_to_the_detector_but_not_one_back_again(
         ("저렇게는 살기 싫다 맨날 남 탓만 하고", None),
         ("이렇게 살기 싫어", "not_want_to_live"),
         ("엄마처럼 살기 싫어 그냥 살기 싫어", "not_want_to_live"),  # the bare wish later still counts
+        ("아빠처럼 술에 기대서 살기 싫어서 금주 시작함", None),  # words between the person and the refusal
+        ("너처럼 되긴 싫고 그냥 살기 싫어", "not_want_to_live"),  # another refusal between: the wish is their own
     ],
 )
 def test_not_wanting_to_live_like_someone_is_not_a_wish_to_die(message, rule):
