@@ -185,9 +185,10 @@ class Chatbot:
         """Offline default: light classifier + retrieval over the reply bank and `data_files`' dialogues.
 
         The classifier is `<checkpoints_dir>/light` when present (its labels must be the six emotions unless
-        `allow_label_mismatch`), else the one trained on the reply bank's messages, built once and cached. Corpus
-        labels are noisy and skewed, so the corpora feed retrieval only (their replies, filtered by emotion and
-        re-ranked by meaning): the emotion classifier and the crisis detector read the same with or without them.
+        `allow_label_mismatch`), else the one trained on the reply bank's messages and the spent evaluation sets,
+        built once and cached. Corpus labels are noisy and skewed, so the corpora feed retrieval only (their replies,
+        filtered by emotion and re-ranked by meaning): the emotion classifier and the crisis detector read the same
+        with or without them.
         """
         taxonomy = taxonomy or data.Taxonomy.default()
         corpora = []

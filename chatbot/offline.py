@@ -1,5 +1,6 @@
 """The offline default engine's parts, built once and loaded from the cache (`chatbot.cache`): the light emotion
-classifier trained on the reply bank's messages (or the user's own in `<checkpoints>/light`) and the retrieval
+classifier trained on the reply bank's messages and the spent evaluation sets' turns (or the user's own in
+`<checkpoints>/light`) and the retrieval
 responder over the bank and any `--data` corpora; and how `Chatbot.default()` tells whether full checkpoints are
 there instead.
 """
@@ -26,7 +27,7 @@ BANK_CLASSIFIER_C = 1.0  # best of 0.1–3 there (flat from 1 up)
 
 
 def offline_classifier(light_dir: Path, allow_label_mismatch: bool):
-    """`light_dir`'s classifier when there is one (checked), else the reply-bank classifier from the cache."""
+    """`light_dir`'s classifier when there is one (checked), else the offline classifier from the cache."""
     from classifier import LightEmotionClassifier  # why: sklearn, not on `import chatbot.engine`
 
     if light_dir.is_dir() and saved_backend(light_dir) == "light":
@@ -39,7 +40,7 @@ def offline_classifier(light_dir: Path, allow_label_mismatch: bool):
                 f"six emotions. Move it away, retrain with --label_set six, or pass --allow_label_mismatch"
             )
         return classifier
-    return LightEmotionClassifier.from_pretrained(reply_bank_classifier_dir())
+    return LightEmotionClassifier.from_pretrained(offline_classifier_dir())
 
 
 def offline_responder(bank, corpora, data_files, taxonomy):
@@ -62,8 +63,10 @@ def offline_responder(bank, corpora, data_files, taxonomy):
     return RetrievalResponder.from_pretrained(cached_directory("responder", key, build, what="the reply index"))
 
 
-def reply_bank_classifier_dir() -> Path:
-    """The cache directory of the light classifier trained on the reply bank's messages (built when missing)."""
+def offline_classifier_dir() -> Path:
+    """The cache directory of the light classifier trained on the reply bank's messages and the turns of the spent
+    evaluation sets (built when missing)."""
+    from chatbot.evaluate import load_conversations, spent_eval_files
     from classifier.light import LightConfig  # why: sklearn, not on `import chatbot.engine`
 
     config = LightConfig(model=BANK_CLASSIFIER_MODEL, C=BANK_CLASSIFIER_C)
@@ -72,12 +75,17 @@ def reply_bank_classifier_dir() -> Path:
         "version": OFFLINE_BUILD_VERSION,
         "config": repr(config),
         "bank": [file_fingerprint(path) for path in sorted(REPLYBANK_DIR.glob("*.jsonl"))],
+        "spent": [file_fingerprint(path) for path in spent_eval_files()],
     }
 
     def build(directory: Path) -> None:
         from classifier import LightEmotionClassifier  # why: sklearn, not on `import chatbot.engine`
 
         labelled = [(u.text, u.label) for u in load_demo().utterances if u.label is not None]
+        # the spent held-out sets: realistic messages labelled by writers who never saw the engine, already evaluated
+        # once; a bank message says a situation plainly, these say it the way people type (read on dev_a* turns)
+        spent = (c for path in spent_eval_files() for c in load_conversations(path))
+        labelled += [(turn["text"], turn["emotion"]) for conversation in spent for turn in conversation["turns"]]
         texts, labels = [text for text, _ in labelled], [label for _, label in labelled]
         LightEmotionClassifier(config).fit(texts, labels, progress=True).save_pretrained(directory)
 
