@@ -44,6 +44,8 @@ from chatbot.quality import names_good_news, names_setback, only_thanks, opens_n
         ("우산 잃어버렸는데 편의점에 있었음 럭키", False, True),  # a recovered stem after the setback: relief
         ("목줄 놓쳤는데 바로 잡음 십년감수", False, True),
         ("강아지 잃어버렸는데 아직 못찾았어", True, False),  # not found: still a loss
+        ("붙은 줄 알았는데 합격자 명단에 내 이름 없음", True, False),  # 합격 is named, but not their name on it
+        ("합격자 명단에 내 이름 있어!!", False, True),
     ],
 )
 def test_how_it_turned_out_decides_not_the_guess_before_it(message, setback, good_news):
@@ -175,6 +177,9 @@ def test_a_plan_passed_a_worry_eaten_and_a_parcel_found_are_good_news():
         ("여기서는 그 아이 이야기 마음껏 해도 괜찮아요.", ["키우던 개가 떠났어"], False),
         ("여기서는 그 아이 이야기 마음껏 해도 괜찮아요.", ["슬개골 수술한 우리 말티즈 오늘 처음 뛰었어"], False),
         ("말로 아프다고 못 하니 지켜보는 마음이 더 애탔겠어요.", ["병원 다녀왔어", "별거 아니래 그냥 장염"], True),
+        ("기뻐서 흘린 눈물이네요! 정말 축하해요.", ["합격자 명단에 내 이름 있어!!"], True),  # nobody cried
+        ("기뻐서 흘린 눈물이네요! 정말 축하해요.", ["합격자 명단에 내 이름 있어ㅠㅠ"], False),
+        ("기뻐서 흘린 눈물이네요! 정말 축하해요.", ["합격 문자 보고 엄마랑 울었어"], False),
     ],
 )
 def test_a_reply_speaks_only_of_what_the_person_said(reply, turns, refused):
