@@ -42,7 +42,7 @@ import numpy as np
 
 import data
 from chatbot.cache import cached_directory, file_fingerprint, is_cached, waits_for_other_builders
-from chatbot.evaluate import load_conversations, spent_eval_files
+from chatbot.evaluate import spent_eval_files, spent_turns
 from chatbot.quality import after_contrast, says_goodbye
 from chatbot.safety import (
     BLIND_SPLIT,
@@ -295,8 +295,7 @@ def training_cases(data_files=(), splits=TRAINED_SPLITS, everyday: bool = True) 
             levels.append(row["level"])
     if everyday:
         everyday_texts = [text for group in load_reply_bank() for text in group.messages]
-        spent = (c for path in spent_eval_files() for c in load_conversations(path))  # no crisis in them
-        everyday_texts += [turn["text"] for conversation in spent for turn in conversation["turns"]]
+        everyday_texts += [turn["text"] for turn in spent_turns()]
         for text in everyday_texts:
             if text not in seen:
                 seen.add(text)

@@ -45,6 +45,17 @@ def spent_eval_files() -> list[Path]:
     return sorted({path for pattern in SPENT_EVAL_CASES for path in EVAL_CASES_DIR.glob(pattern)})
 
 
+def spent_turns() -> list[dict]:
+    """Every user turn (`{"text", "emotion", "also"}`) of the spent evaluation files: realistic everyday messages,
+    labelled by writers who never saw the engine, with no crisis in them."""
+    return [
+        turn
+        for path in spent_eval_files()
+        for conversation in load_conversations(path)
+        for turn in conversation["turns"]
+    ]
+
+
 def load_conversations(path) -> list[dict]:
     """The conversations of an evaluation file, each checked (a bad line names the file and line)."""
     path = Path(path)

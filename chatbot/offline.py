@@ -1,8 +1,7 @@
 """The offline default engine's parts, built once and loaded from the cache (`chatbot.cache`): the light emotion
 classifier trained on the reply bank's messages and the spent evaluation sets' turns (or the user's own in
-`<checkpoints>/light`) and the retrieval
-responder over the bank and any `--data` corpora; and how `Chatbot.default()` tells whether full checkpoints are
-there instead.
+`<checkpoints>/light`) and the retrieval responder over the bank and any `--data` corpora; and how `Chatbot.default()`
+tells whether full checkpoints are there instead.
 """
 
 from __future__ import annotations
@@ -66,7 +65,7 @@ def offline_responder(bank, corpora, data_files, taxonomy):
 def offline_classifier_dir() -> Path:
     """The cache directory of the light classifier trained on the reply bank's messages and the turns of the spent
     evaluation sets (built when missing)."""
-    from chatbot.evaluate import load_conversations, spent_eval_files
+    from chatbot.evaluate import spent_eval_files, spent_turns
     from classifier.light import LightConfig  # why: sklearn, not on `import chatbot.engine`
 
     config = LightConfig(model=BANK_CLASSIFIER_MODEL, C=BANK_CLASSIFIER_C)
@@ -84,8 +83,7 @@ def offline_classifier_dir() -> Path:
         labelled = [(u.text, u.label) for u in load_demo().utterances if u.label is not None]
         # the spent held-out sets: realistic messages labelled by writers who never saw the engine, already evaluated
         # once; a bank message says a situation plainly, these say it the way people type (read on dev_a* turns)
-        spent = (c for path in spent_eval_files() for c in load_conversations(path))
-        labelled += [(turn["text"], turn["emotion"]) for conversation in spent for turn in conversation["turns"]]
+        labelled += [(turn["text"], turn["emotion"]) for turn in spent_turns()]
         texts, labels = [text for text, _ in labelled], [label for _, label in labelled]
         LightEmotionClassifier(config).fit(texts, labels, progress=True).save_pretrained(directory)
 

@@ -208,8 +208,9 @@ def read_emotion(
     says_a_feeling = VALENCE.get(own_label) != "neutral" and scores[own_label] >= policy.short_sure_at
     short = len(without_spaces(message)) < policy.short_message and not says_a_feeling
     leaning = short or max(scores.values()) < policy.sure_at
+    good_news = names_good_news(message)
     read_alone = names_relief(message) or (  # the news has changed: earlier turns no longer say how they feel
-        names_good_news(message) and valence_share(scores, "positive") >= policy.news_sure_at
+        good_news and valence_share(scores, "positive") >= policy.news_sure_at
     )
     if earlier and not read_alone and (leaning or policy.follow_weight > 0):
         weight = policy.context_weight * (policy.short_boost if short else 1.0) if leaning else policy.follow_weight
@@ -238,10 +239,10 @@ def read_emotion(
     ):
         sure = False  # "고백했는데": how it went comes next; ask rather than guess
     glad_words = VALENCE.get(label) == "positive" and glad
-    news_words = names_good_news(message) and valence_share(own, "negative") < policy.news_words_below
+    news_words = good_news and valence_share(own, "negative") < policy.news_words_below
     readers_joy = 0.0 if thanks_after_pain else readers_joy  # "ㅠㅠ 고마워" reads glad alone, said in the sadness
     bittersweet = names_bittersweet(message)
-    tearful = bool(TEARS.search(message)) and not glad and not names_good_news(message)
+    tearful = bool(TEARS.search(message)) and not glad and not good_news
     return EmotionReading(
         label, scores, sure, own, glad_words, agreed_joy, contrast, news_words, bittersweet, readers_joy, tearful
     )
