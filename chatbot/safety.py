@@ -40,7 +40,7 @@ CASES_DIR = PACKAGE_DIR / "safety_cases"
 CARE_MARKER = "자살예방상담전화 109"  # in the crisis reply and every care reply: how care mode is found in a history
 BLIND_SPLIT = "blind"  # evaluated once, at the end of the work it measures: --eval leaves it out unless named
 # what the learned detector trains on: the lists written for training and every blind list once it has been evaluated
-SPENT_BLIND_LISTS = 32  # blind_v1 … blind_v32: the blind lists already evaluated, each once; training data since
+SPENT_BLIND_LISTS = 33  # blind_v1 … blind_v33: the blind lists already evaluated, each once; training data since
 TRAINED_SPLITS = ("train", "original", "dev", "heldout_v1", *(f"blind_v{n}" for n in range(1, SPENT_BLIND_LISTS + 1)))
 
 
