@@ -42,8 +42,8 @@ import numpy as np
 
 import data
 from chatbot.cache import cached_directory, file_fingerprint, is_cached, waits_for_other_builders
+from chatbot.cues import after_contrast, says_goodbye
 from chatbot.evaluate import spent_eval_files, spent_turns
-from chatbot.quality import after_contrast, says_goodbye
 from chatbot.safety import (
     BLIND_SPLIT,
     CASES_DIR,

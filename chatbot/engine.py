@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import data
-from chatbot import quality, safety
+from chatbot import cues, quality, safety
 from chatbot.crisis_model import CrisisDetector
 from chatbot.offline import DEFAULT_CHECKPOINTS_DIR, find_full_checkpoints, offline_classifier, offline_responder
 from chatbot.reading import ReadingPolicy, forbidden_tones, read_emotion
@@ -273,7 +273,7 @@ class Chatbot:
         earlier_user, bot_turns = context[-3::-2][::-1], context[-2::-2]
         care = in_care_mode(bot_turns)  # after a crisis reply, only a new crisis message brings it back
         crisis, check_in = self.safety.check(cleaned.text, [] if care else earlier_user)  # first: before any model
-        if quality.opens_new_subject(cleaned.text):  # "그건 그렇고 …": read and answered on its own (not for safety)
+        if cues.opens_new_subject(cleaned.text):  # "그건 그렇고 …": read and answered on its own (not for safety)
             context, earlier_user = context[-1:], []
         try:
             reading = read_emotion(
@@ -290,11 +290,11 @@ class Chatbot:
             reading = None
         emotion, scores = (reading.label, reading.scores) if reading else (None, {})
         after_pain = reading is not None and reading.valence == "negative"
-        plan_alone = quality.states_plan(cleaned.text) and (after_pain or quality.thanks_in_words(cleaned.text))
+        plan_alone = cues.states_plan(cleaned.text) and (after_pain or cues.thanks_in_words(cleaned.text))
         # "내일은 좀 움직여볼게" after a heavy turn, "고마워 내일도 힘내볼게", "ㅇㅋ 고마워" after advice: a reply
         # for the plan or the thanks, in the feeling of the earlier turns, not more consolation or advice for the
         # earlier story
-        answered = context[-1:] if plan_alone or quality.only_thanks(cleaned.text) else context
+        answered = context[-1:] if plan_alone or cues.only_thanks(cleaned.text) else context
         taken = (crisis or care) and safety.took_something(cleaned.text, earlier_user, bot_turns)  # 119 first
         if crisis:
             text, flags = crisis_reply(bot_turns, taken), {"safety": True, "care": True}
@@ -334,13 +334,13 @@ class Chatbot:
                     if why is None:
                         return text
                     logger.debug("candidate refused (%s): %s", why, text)
-        return screened_reply(bot_turns, goodbye=quality.says_goodbye(context[-1]))
+        return screened_reply(bot_turns, goodbye=cues.says_goodbye(context[-1]))
 
     def _care(self, context: list[str], reading, bot_turns: list[str], options: dict) -> str:
         """Care mode: a reply that consoles or asks (never one that cheers), with the help lines under it; good
         news or a failing check gets one of the fixed care replies; a goodbye, one that asks them to call if it gets
         heavier (after "나 같은 건 없어도 돼", "잘 있어" may be the last word: never a plain "잘 가요")."""
-        if quality.says_goodbye(context[-1]):
+        if cues.says_goodbye(context[-1]):
             return care_reply("goodbye", bot_turns)
         if reading is None or reading.valence == "positive":
             return care_reply("positive" if reading is not None else "neutral", bot_turns)
@@ -386,12 +386,7 @@ class Chatbot:
             return "asks what was already told"
         if quality.greets_again(text, bot_turns, context[-1]):
             return "greets again"
-        if quality.says_goodbye(context[-1]):
-            if "?" in text:
-                return "asks someone who is leaving"
-            if not quality.sees_off(text):
-                return "does not see them off"
-        return None
+        return quality.farewell_refusal(text, context[-1])
 
     def __repr__(self) -> str:
         return (

@@ -16,8 +16,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from chatbot.quality import (
-    VALENCE,
+from chatbot.cues import (
+    mentions_cues,
     names_annoyance,
     names_bittersweet,
     names_flat,
@@ -35,6 +35,7 @@ from chatbot.quality import (
     thanks_in_words,
     without_backchannel,
 )
+from data.taxonomy import VALENCE
 from data.text import without_spaces
 
 TEARS = re.compile("[ㅠㅜ]")  # crying marks, typed as compatibility jamo
@@ -65,6 +66,12 @@ def _moved(scores: dict[str, float], sources: set[str], target: str, share: floa
     moved = {label: scores[label] * (1 - share) for label in sources}
     moved[target] = scores[target] + share * sum(scores[label] for label in sources)
     return {**scores, **moved}
+
+
+def names_happy_tears(text: str) -> bool:
+    """Whether the message tells good news with the person's own tears and no setback: tears of joy, which the
+    classifier reads as sadness."""
+    return mentions_cues(text, {"good_news"}, {"setback", "hope"}) and mentions_cues(text, {"tears"})
 
 
 # What a message's own words say for certain, in the order it is applied: (the words' test, the valence groups whose
@@ -199,6 +206,9 @@ def read_emotion(
     if names_good_news(message):  # the words themselves tell the news, whatever either reader matched
         agreed_joy = 1.0
     scores = cue_scores(message, scores, policy.relief_share)
+    if names_happy_tears(message) and readers_joy >= policy.agreed_joy_at:  # tears of joy, when both readers see
+        # joy too ("시험 붙었는데 왜 눈물이 나지ㅠㅠ"; not "작년에 붙었던 그 회사 그냥 갈걸ㅠ", a regret)
+        scores = _moved(scores, _labels(scores, "negative"), RELIEF_TO, policy.relief_share)
     if earlier and only_acknowledges(message):
         # "그니까" alone says no feeling of its own (the classifier learnt it from complaints): after a sad story it
         # agrees with the sadness, so the earlier turns decide

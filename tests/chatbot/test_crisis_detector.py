@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from chatbot.crisis_model import CrisisDetector, CrisisThresholds, detector_text, training_cases
+from chatbot.cues import after_contrast
 from chatbot.evaluate import EVAL_CASES_DIR, load_conversations, spent_eval_files
-from chatbot.quality import after_contrast
 from chatbot.safety import (
     BLIND_SPLIT,
     CASES_DIR,

@@ -3,7 +3,8 @@
 
 import pytest
 
-from chatbot.quality import names_good_news, names_setback, only_thanks, opens_new_subject, tells_unsaid_event
+from chatbot.cues import names_good_news, names_setback, only_thanks, opens_new_subject
+from chatbot.quality import tells_unsaid_event
 
 
 @pytest.mark.parametrize(
@@ -85,7 +86,7 @@ def test_a_goodbye_needs_the_whole_phrase_not_just_next_time(message, goodbye):
 
 
 def test_a_break_up_told_in_passing_is_a_setback_and_a_tired_body_is_not_annoyance():
-    from chatbot.quality import names_annoyance
+    from chatbot.cues import names_annoyance
 
     assert names_setback("남친이랑 헤어지고 진짜 힘들었는데")
     assert names_setback("아 근데 omr 밀려쓴거같아")
@@ -110,7 +111,7 @@ def test_a_break_up_told_in_passing_is_a_setback_and_a_tired_body_is_not_annoyan
 
 
 def test_a_cast_taken_off_is_relief_not_an_injury():
-    from chatbot.quality import names_relief
+    from chatbot.cues import names_relief
 
     assert names_setback("계단에서 굴러서 깁스함")
     assert not names_setback("팔 깁스 드디어 풀었음 샤워 편하게 한다")
@@ -119,7 +120,7 @@ def test_a_cast_taken_off_is_relief_not_an_injury():
 
 
 def test_a_plan_passed_a_worry_eaten_and_a_parcel_found_are_good_news():
-    from chatbot.quality import names_hope, names_relief
+    from chatbot.cues import names_hope, names_relief
 
     assert names_relief("오늘 회의에서 내 기획안 통과됨")
     assert names_hope("이번엔 기획안 통과됐으면")  # not passed yet
@@ -203,7 +204,7 @@ def test_a_message_that_only_thanks(message, thanks_only):
 
 
 def test_no_joy_felt_where_it_was_expected_is_flat_mood_never_cheered():
-    from chatbot.quality import names_flat
+    from chatbot.cues import names_flat
     from chatbot.reading import cue_scores
 
     assert names_flat("퍼즐 천피스 완성했는데 아무 느낌이 없네")
@@ -214,7 +215,7 @@ def test_no_joy_felt_where_it_was_expected_is_flat_mood_never_cheered():
 
 
 def test_hurt_told_beside_laughter_is_sadness_unless_it_was_made_up_since():
-    from chatbot.quality import names_hurt
+    from chatbot.cues import names_hurt
     from chatbot.reading import cue_scores
 
     assert names_hurt("친구가 웃으면서 살 쪘다 하는데 나도 따라 웃었지만 좀 서운했어")
@@ -226,7 +227,7 @@ def test_hurt_told_beside_laughter_is_sadness_unless_it_was_made_up_since():
 
 
 def test_more_fear_after_good_results_is_not_relief():
-    from chatbot.quality import names_relief
+    from chatbot.cues import names_relief
 
     assert names_relief("병원 가봤는데 아무 이상 없대")
     assert not names_relief("병원 가봤는데 아무 이상 없대 그래서 더 무서워")  # what follows 그래서 더 is how it is

@@ -1,10 +1,10 @@
-"""How the engine reads the emotion of a message (`chatbot.reading`, and the cue words of `chatbot.quality` it
+"""How the engine reads the emotion of a message (`chatbot.reading`, and the cue words of `chatbot.cues` it
 uses), with injected classifiers whose readings are known: context, acknowledgements, greetings, setbacks, relief,
 good news, hopes, thanks."""
 
 import pytest
 
-from chatbot.quality import names_relief, names_setback, opens_a_story, thanks_in_words, without_backchannel
+from chatbot.cues import names_relief, names_setback, opens_a_story, thanks_in_words, without_backchannel
 from chatbot.reading import ReadingPolicy, forbidden_tones, read_emotion
 from tests.chatbot.recording import RecordingClassifier
 
@@ -303,9 +303,13 @@ def test_consolation_is_held_back_only_when_the_message_itself_reads_glad_to_bot
     assert loss.label == "분노" and loss.group_score("positive") >= ReadingPolicy().mixed_share
     assert loss.agreed_joy == pytest.approx(0.07) and "negative" not in forbidden_tones(loss)
     tears = read_emotion(
+        LossClassifier(), "울었는데 결국 전환 ㅠㅠ", neighbours=lambda message: {"기쁨": 0.5, "슬픔": 0.5}
+    )
+    assert tears.valence == "negative" and "negative" in forbidden_tones(tears)  # both see news no word names: ask
+    named = read_emotion(
         LossClassifier(), "울었는데 정규직 전환 ㅠㅠ", neighbours=lambda message: {"기쁨": 0.5, "슬픔": 0.5}
     )
-    assert tears.valence == "negative" and "negative" in forbidden_tones(tears)  # both see the good news: ask
+    assert named.label == "기쁨" and "negative" in forbidden_tones(named)  # the words name the news: tears of joy
     worry = read_emotion(NewsClassifier(), "근데 면접 생각하니까 벌써 떨려", ["서류 합격!!"])
     assert worry.label == "불안" and worry.group_score("positive") >= ReadingPolicy().mixed_share
     assert "negative" not in forbidden_tones(worry)  # it turns against the news: the joy carried over is not its own
@@ -397,7 +401,7 @@ def test_a_first_message_that_only_opens_a_story_is_asked_about_not_guessed():
 
 
 def test_what_the_person_tells_of_themselves_after_a_question_to_the_bot_says_how_they_feel():
-    from chatbot.quality import question_then_self
+    from chatbot.cues import question_then_self
 
     assert question_then_self("너도 외로울때 있어? 난 요즘 맨날 그래") == ("너도 외로울때 있어?", "난 요즘 맨날 그래")
     assert question_then_self("너도 최애 음식 있음? 난 마라탕") == ("너도 최애 음식 있음?", "난 마라탕")
@@ -428,3 +432,28 @@ def test_news_closed_with_affirming_letters_is_read_as_the_news():
     classifier = AcknowledgementClassifier()
     reading = read_emotion(classifier, "수당도 안나와 ㅇㅇ")
     assert reading.label == "분노" and classifier.calls[-1] == ["수당도 안나와"]
+
+
+class TearsClassifier(RecordingClassifier):
+    """Reads every message with tears in it as sad, as the light classifier reads "ㅠㅠ" and 눈물."""
+
+    rows = {"": [0.0, 0.3, 0.0, 0.0, 0.7, 0.0]}
+
+
+def test_tears_beside_good_news_are_tears_of_joy():
+    """Good news told with the person's own tears reads as joy (no consolation) when the classifier and the
+    nearest examples both see some joy; tears beside a setback or a hope not met yet, or news neither reader sees
+    joy in (a regret: "그때 붙었던 데 갈걸ㅠ"), stay sad."""
+    some_joy = lambda message: {"기쁨": 0.4, "슬픔": 0.6}  # noqa: E731
+    no_joy = lambda message: {"슬픔": 1.0}  # noqa: E731
+    joy = read_emotion(TearsClassifier(), "자격증 최종 합격 떴는데 눈물이 핑 도네ㅠ", neighbours=some_joy)
+    assert joy.label == "기쁨" and "negative" in forbidden_tones(joy)
+    regret = read_emotion(TearsClassifier(), "자격증 최종 합격 떴는데 눈물이 핑 도네ㅠ", neighbours=no_joy)
+    assert regret.label == "슬픔"
+    for message in (
+        "자격증 최종 불합격 떴어 눈물이 핑 도네ㅠ",
+        "합격했으면 좋겠다 ㅠㅠ 눈물 나",
+        "오늘 그냥 눈물이 나ㅠ",
+    ):
+        sad = read_emotion(TearsClassifier(), message, neighbours=some_joy)
+        assert sad.label == "슬픔" and "positive" in forbidden_tones(sad), message
