@@ -49,7 +49,6 @@ MESSAGE_CUE_LISTS = (
     "thanks",
     "plan",
     "bittersweet",
-    "tears",
 )
 
 
@@ -256,6 +255,14 @@ def names_hurt(message: str) -> bool:
 def names_bittersweet(message: str) -> bool:
     """Whether the message names joy and sorrow at once ("시원섭섭하네", "설렘 반 걱정 반")."""
     return mentions_cues(message, {"bittersweet"})
+
+
+def names_happy_tears(message: str) -> bool:
+    """Whether the message tells good news, no setback and no hope still open, with the person's own tears (the
+    words that license a reply about tears, `reply_cues.json` events "tears"): tears of joy, which the classifier
+    reads as sadness ("시험 붙었는데 왜 눈물이 나지ㅠㅠ")."""
+    tears = load_cues()["events"]["families"]["tears"]["licensed_by"]
+    return mentions_cues(message, {"good_news"}, {"setback", "hope"}) and contains_any(without_spaces(message), tears)
 
 
 def names_hope(message: str) -> bool:

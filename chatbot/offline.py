@@ -65,7 +65,7 @@ def offline_responder(bank, corpora, data_files, taxonomy):
 def offline_classifier_dir() -> Path:
     """The cache directory of the light classifier trained on the reply bank's messages and the turns of the spent
     evaluation sets (built when missing)."""
-    from chatbot.evaluate import spent_eval_files, spent_turns
+    from chatbot.evaluate import spent_eval_files, spent_turns  # why: chatbot.evaluate imports this module
     from classifier.light import LightConfig  # why: sklearn, not on `import chatbot.engine`
 
     config = LightConfig(model=BANK_CLASSIFIER_MODEL, C=BANK_CLASSIFIER_C)

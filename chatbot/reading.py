@@ -17,11 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from chatbot.cues import (
-    mentions_cues,
     names_annoyance,
     names_bittersweet,
     names_flat,
     names_good_news,
+    names_happy_tears,
     names_hope,
     names_hurt,
     names_relief,
@@ -66,12 +66,6 @@ def _moved(scores: dict[str, float], sources: set[str], target: str, share: floa
     moved = {label: scores[label] * (1 - share) for label in sources}
     moved[target] = scores[target] + share * sum(scores[label] for label in sources)
     return {**scores, **moved}
-
-
-def names_happy_tears(text: str) -> bool:
-    """Whether the message tells good news with the person's own tears and no setback: tears of joy, which the
-    classifier reads as sadness."""
-    return mentions_cues(text, {"good_news"}, {"setback", "hope"}) and mentions_cues(text, {"tears"})
 
 
 # What a message's own words say for certain, in the order it is applied: (the words' test, the valence groups whose
@@ -203,7 +197,8 @@ def read_emotion(
             for label, p in scores.items()
         }
     readers_joy = agreed_joy if votes else 0.0  # before the words have their say: both readers, or nobody
-    if names_good_news(message):  # the words themselves tell the news, whatever either reader matched
+    good_news = names_good_news(message)
+    if good_news:  # the words themselves tell the news, whatever either reader matched
         agreed_joy = 1.0
     scores = cue_scores(message, scores, policy.relief_share)
     if names_happy_tears(message) and readers_joy >= policy.agreed_joy_at:  # tears of joy, when both readers see
@@ -218,7 +213,6 @@ def read_emotion(
     says_a_feeling = VALENCE.get(own_label) != "neutral" and scores[own_label] >= policy.short_sure_at
     short = len(without_spaces(message)) < policy.short_message and not says_a_feeling
     leaning = short or max(scores.values()) < policy.sure_at
-    good_news = names_good_news(message)
     read_alone = names_relief(message) or (  # the news has changed: earlier turns no longer say how they feel
         good_news and valence_share(scores, "positive") >= policy.news_sure_at
     )
